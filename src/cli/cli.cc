@@ -1,0 +1,64 @@
+#include "cli/cli.h"
+
+#include <iostream>
+
+#include "common/logging.h"
+#include "shoal_version.h"
+
+namespace shoal::cli {
+
+client::MasterClient& CliContext::master() {
+  if (!master_) master_ = std::make_unique<client::MasterClient>(conf);
+  return *master_;
+}
+
+void CliContext::fail(const std::string& command, const Status& status) {
+  const std::string& msg = status.message();
+  if (!msg.empty() && msg.front() == '/') std::cerr << "shoal " << command << " " << msg << "\n";
+  else std::cerr << "shoal " << command << ": " << msg << "\n";
+  exit_code = 1;
+}
+
+int run(int argc, char** argv) {
+  std::vector<std::string> overrides;
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("-D", 0) == 0 && a.size() > 2) overrides.push_back(a.substr(2));
+    else args.push_back(std::move(a));
+  }
+  auto conf = Configuration::load(Configuration::confDirFromEnv(), overrides);
+  if (!conf) {
+    std::cerr << "shoal: configuration error: " << conf.error().message() << "\n";
+    return 2;
+  }
+  setLogLevel(conf->getString(keys::kLogLevel));
+  CliContext ctx{*conf};
+
+  CLI::App app{"Shoal: a distributed data orchestration and caching layer.\n"
+               "Any command also takes -Dkey=value to override a configuration key "
+               "(see `shoal conf list`); $SHOAL_CONF_DIR/shoal-site.properties is read first."};
+  app.name("shoal");
+  app.require_subcommand(1);
+  app.add_subcommand("version", "Print the Shoal version")->callback([] {
+    std::cout << "Shoal " << kShoalVersion << " (revision " << kShoalRevision << ", " << kShoalBuildType << ")\n";
+  });
+  registerFsCommands(app, ctx);
+  registerConfCommands(app, ctx);
+  registerMasterCommand(app, ctx);
+
+  std::reverse(args.begin(), args.end());
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace shoal::cli

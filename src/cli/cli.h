@@ -1,0 +1,40 @@
+// The `shoal` command line. Each command group registers its subcommands on the CLI11 app
+// (fs_command.cc, conf_command.cc, ...); run() strips -Dkey=value overrides (accepted anywhere on
+// any command), loads the configuration, parses and dispatches.
+// Exit codes: 0 success, 1 the operation failed, 2 bad usage or configuration.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "client/master_client.h"
+#include "common/configuration.h"
+
+namespace shoal::cli {
+
+struct CliContext {
+  explicit CliContext(Configuration c) : conf(std::move(c)) {}
+  Configuration conf;
+  int exit_code = 0;
+  // The master connection, made on first use so that commands that need none never connect.
+  client::MasterClient& master();
+  // Prints "shoal <command> <message>" (or "shoal <command>: <message>") to stderr; sets exit 1.
+  void fail(const std::string& command, const Status& status);
+
+ private:
+  std::unique_ptr<client::MasterClient> master_;
+};
+
+void registerFsCommands(CLI::App& app, CliContext& ctx);
+void registerFsMountCommands(CLI::App& fs, CliContext& ctx);
+void registerFsUsageCommands(CLI::App& fs, CliContext& ctx);
+void registerConfCommands(CLI::App& app, CliContext& ctx);
+void registerMasterCommand(CLI::App& app, CliContext& ctx);
+
+int run(int argc, char** argv);
+
+}  // namespace shoal::cli

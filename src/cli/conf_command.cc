@@ -1,0 +1,61 @@
+// `shoal conf list|get`: the declared keys and the effective values.
+#include <iostream>
+
+#include "cli/cli.h"
+#include "common/units.h"
+
+namespace shoal::cli {
+namespace {
+
+std::string markdownEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void registerConfCommands(CLI::App& app, CliContext& ctx) {
+  auto* conf = app.add_subcommand("conf", "Configuration keys and values");
+  conf->require_subcommand(1);
+
+  auto* list = conf->add_subcommand("list", "Every key with its type, default, dynamic flag and description");
+  auto markdown = std::make_shared<bool>(false);
+  list->add_flag("--markdown", *markdown, "Print the table docs/config-reference.md is made of");
+  list->callback([markdown] {
+    if (*markdown) {
+      std::cout << "| key | type | default | dynamic | description |\n|---|---|---|---|---|\n";
+      for (const auto& k : allPropertyKeys()) {
+        std::cout << "| `" << k.name << "` | " << keyTypeName(k.type) << " | `" << markdownEscape(k.default_value)
+                  << "` | " << (k.dynamic ? "yes" : "no") << " | " << markdownEscape(k.description) << " |\n";
+      }
+      return;
+    }
+    for (const auto& k : allPropertyKeys()) {
+      std::cout << k.name << "\n    type: " << keyTypeName(k.type) << ", default: "
+                << (k.default_value.empty() ? "(empty)" : std::string(k.default_value))
+                << (k.dynamic ? ", dynamic" : "") << "\n    " << k.description << "\n";
+    }
+  });
+
+  auto* get = conf->add_subcommand("get", "Print the effective value of a key (defaults, site file, -D overrides)");
+  auto key = std::make_shared<std::string>();
+  auto source = std::make_shared<bool>(false);
+  get->add_option("key", *key, "Configuration key")->required();
+  get->add_flag("--source", *source, "Also say where the value came from");
+  get->callback([&ctx, key, source] {
+    if (findPropertyKey(*key) == nullptr) {
+      std::cerr << "shoal conf get: unknown configuration key '" << *key << "' (`shoal conf list` shows every key)\n";
+      ctx.exit_code = 1;
+      return;
+    }
+    std::cout << ctx.conf.getString(*key);
+    if (*source) std::cout << "  (" << valueSourceName(ctx.conf.sourceOf(*key)) << ")";
+    std::cout << "\n";
+  });
+}
+
+}  // namespace shoal::cli

@@ -1,0 +1,16 @@
+// Output formatting shared by the fs commands: ls -l style lines, modes, times, sizes.
+#pragma once
+
+#include <string>
+
+#include "common.pb.h"
+
+namespace shoal::cli {
+
+std::string modeString(bool is_dir, uint32_t mode);  // "drwxr-xr-x"
+std::string timeString(int64_t ms);                  // "2026-11-22 14:20:05" (local time)
+std::string sizeString(uint64_t bytes, bool human);
+// "-rw-r--r--  alice  staff      1024  2026-11-22 14:20:05  PERSISTED  /data/a.txt"
+std::string longListing(const proto::FileInfo& f, bool human);
+
+}  // namespace shoal::cli

@@ -1,0 +1,201 @@
+#include "client/master_client.h"
+
+#include <chrono>
+#include <grpcpp/grpcpp.h>
+
+#include "master.grpc.pb.h"
+#include "rpc/identity.h"
+#include "rpc/status_convert.h"
+
+namespace shoal::client {
+
+struct MasterClient::Impl {
+  std::unique_ptr<proto::MasterService::Stub> stub;
+  int64_t timeout_ms;
+  uint32_t page_size;
+  rpc::Identity identity = rpc::processIdentity();
+  std::string target;
+
+  // One unary call with identity and deadline; errors name the master.
+  template <typename Req, typename Resp>
+  Status call(grpc::Status (proto::MasterService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+              const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    rpc::attachIdentity(ctx, identity);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+    return rpc::fromGrpc((stub.get()->*method)(&ctx, req, resp), target);
+  }
+};
+
+MasterClient::MasterClient(const Configuration& conf)
+    : MasterClient(conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort)),
+                   conf.getDurationMs(keys::kUserRpcTimeout),
+                   static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize))) {}
+
+MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size)
+    : impl_(std::make_unique<Impl>()), address_(address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  impl_->stub = proto::MasterService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  impl_->timeout_ms = timeout_ms;
+  impl_->page_size = list_page_size;
+  impl_->target = "master at " + address;
+}
+
+MasterClient::~MasterClient() = default;
+
+namespace {
+void setSync(proto::SyncOptions* s, std::optional<int64_t> ms) {
+  if (ms) s->set_sync_interval_ms(*ms);
+}
+}  // namespace
+
+Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::optional<int64_t> sync_ms) {
+  proto::GetStatusRequest req;
+  req.set_path(path);
+  setSync(req.mutable_sync(), sync_ms);
+  proto::GetStatusResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::GetStatus, req, &resp);
+  if (!st) return makeError(st);
+  return std::move(*resp.mutable_info());
+}
+
+Result<std::vector<proto::PathResult>> MasterClient::getStatusBatch(const std::vector<std::string>& paths) {
+  proto::GetStatusBatchRequest req;
+  for (const auto& p : paths) req.add_paths(p);
+  proto::GetStatusBatchResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::GetStatusBatch, req, &resp);
+  if (!st) return makeError(st);
+  return std::vector<proto::PathResult>(resp.results().begin(), resp.results().end());
+}
+
+Status MasterClient::listStatus(const std::string& path,
+                                const std::function<bool(const std::vector<proto::FileInfo>&)>& page,
+                                std::optional<int64_t> sync_ms) {
+  proto::ListStatusRequest req;
+  req.set_path(path);
+  req.set_limit(impl_->page_size);
+  setSync(req.mutable_sync(), sync_ms);
+  for (;;) {
+    proto::ListStatusResponse resp;
+    SHOAL_RETURN_IF_ERROR(impl_->call(&proto::MasterService::Stub::ListStatus, req, &resp));
+    std::vector<proto::FileInfo> entries(resp.entries().begin(), resp.entries().end());
+    if (!page(entries) || !resp.has_more() || entries.empty()) return Status::ok();
+    req.set_start_after(entries.back().name());
+  }
+}
+
+Result<std::vector<proto::FileInfo>> MasterClient::listAll(const std::string& path, std::optional<int64_t> sync_ms) {
+  std::vector<proto::FileInfo> all;
+  Status st = listStatus(
+      path,
+      [&](const std::vector<proto::FileInfo>& p) {
+        all.insert(all.end(), p.begin(), p.end());
+        return true;
+      },
+      sync_ms);
+  if (!st) return makeError(st);
+  return all;
+}
+
+Result<proto::FileInfo> MasterClient::createDirectory(const std::string& path, bool recursive,
+                                                      std::optional<uint32_t> mode) {
+  proto::CreateDirectoryRequest req;
+  req.set_path(path);
+  req.set_recursive(recursive);
+  if (mode) req.set_mode(*mode);
+  proto::CreateDirectoryResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::CreateDirectory, req, &resp);
+  if (!st) return makeError(st);
+  return std::move(*resp.mutable_info());
+}
+
+Result<proto::FileInfo> MasterClient::createFile(const std::string& path, bool recursive, bool complete,
+                                                 proto::WriteType write_type, std::optional<uint32_t> mode) {
+  proto::CreateFileRequest req;
+  req.set_path(path);
+  req.set_recursive(recursive);
+  req.set_complete(complete);
+  req.set_write_type(write_type);
+  if (mode) req.set_mode(*mode);
+  proto::CreateFileResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::CreateFile, req, &resp);
+  if (!st) return makeError(st);
+  return std::move(*resp.mutable_info());
+}
+
+Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint64_t length, bool persisted) {
+  proto::CompleteFileRequest req;
+  req.set_path(path);
+  req.set_length(length);
+  req.set_persisted(persisted);
+  proto::CompleteFileResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::CompleteFile, req, &resp);
+  if (!st) return makeError(st);
+  return std::move(*resp.mutable_info());
+}
+
+Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_only) {
+  proto::DeleteRequest req;
+  req.set_path(path);
+  req.set_recursive(recursive);
+  req.set_shoal_only(shoal_only);
+  proto::DeleteResponse resp;
+  return impl_->call(&proto::MasterService::Stub::Delete, req, &resp);
+}
+
+Status MasterClient::rename(const std::string& src, const std::string& dst) {
+  proto::RenameRequest req;
+  req.set_src(src);
+  req.set_dst(dst);
+  proto::RenameResponse resp;
+  return impl_->call(&proto::MasterService::Stub::Rename, req, &resp);
+}
+
+Status MasterClient::setAttribute(const std::string& path, std::optional<uint32_t> mode,
+                                  std::optional<std::string> owner, std::optional<std::string> group, bool recursive) {
+  proto::SetAttributeRequest req;
+  req.set_path(path);
+  if (mode) req.set_mode(*mode);
+  if (owner) req.set_owner(*owner);
+  if (group) req.set_group(*group);
+  req.set_recursive(recursive);
+  proto::SetAttributeResponse resp;
+  return impl_->call(&proto::MasterService::Stub::SetAttribute, req, &resp);
+}
+
+Status MasterClient::mount(const std::string& path, const std::string& uri, bool readonly,
+                           const std::map<std::string, std::string>& options) {
+  proto::MountRequest req;
+  req.set_path(path);
+  req.set_uri(uri);
+  req.set_readonly(readonly);
+  for (const auto& [k, v] : options) (*req.mutable_options())[k] = v;
+  proto::MountResponse resp;
+  return impl_->call(&proto::MasterService::Stub::Mount, req, &resp);
+}
+
+Status MasterClient::unmount(const std::string& path) {
+  proto::UnmountRequest req;
+  req.set_path(path);
+  proto::UnmountResponse resp;
+  return impl_->call(&proto::MasterService::Stub::Unmount, req, &resp);
+}
+
+Result<std::vector<proto::MountInfo>> MasterClient::mountTable() {
+  proto::GetMountTableRequest req;
+  proto::GetMountTableResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::GetMountTable, req, &resp);
+  if (!st) return makeError(st);
+  return std::vector<proto::MountInfo>(resp.mounts().begin(), resp.mounts().end());
+}
+
+Result<proto::GetMasterInfoResponse> MasterClient::masterInfo() {
+  proto::GetMasterInfoRequest req;
+  proto::GetMasterInfoResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::GetMasterInfo, req, &resp);
+  if (!st) return makeError(st);
+  return resp;
+}
+
+}  // namespace shoal::client

@@ -1,0 +1,56 @@
+// The client's connection to the master: one method per MasterService call, with the caller's
+// identity and a deadline on every call, and gRPC errors turned back into Shoal Status codes.
+// Thread-safe: one instance may serve any number of threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common.pb.h"
+#include "common/configuration.h"
+#include "master.pb.h"
+
+namespace shoal::client {
+
+class MasterClient {
+ public:
+  // Connects to shoal.master.hostname:shoal.master.rpc.port.
+  explicit MasterClient(const Configuration& conf);
+  MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size);
+  ~MasterClient();
+
+  const std::string& address() const { return address_; }
+
+  Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms = std::nullopt);
+  Result<std::vector<proto::PathResult>> getStatusBatch(const std::vector<std::string>& paths);
+  // Calls `page` for each page of the listing, in name order. Stop early by returning false.
+  Status listStatus(const std::string& path, const std::function<bool(const std::vector<proto::FileInfo>&)>& page,
+                    std::optional<int64_t> sync_interval_ms = std::nullopt);
+  Result<std::vector<proto::FileInfo>> listAll(const std::string& path,
+                                               std::optional<int64_t> sync_interval_ms = std::nullopt);
+  Result<proto::FileInfo> createDirectory(const std::string& path, bool recursive, std::optional<uint32_t> mode = {});
+  Result<proto::FileInfo> createFile(const std::string& path, bool recursive, bool complete,
+                                     proto::WriteType write_type = proto::WRITE_TYPE_DEFAULT,
+                                     std::optional<uint32_t> mode = {});
+  Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted);
+  Status remove(const std::string& path, bool recursive, bool shoal_only = false);
+  Status rename(const std::string& src, const std::string& dst);
+  Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
+                      std::optional<std::string> group, bool recursive);
+  Status mount(const std::string& path, const std::string& uri, bool readonly,
+               const std::map<std::string, std::string>& options);
+  Status unmount(const std::string& path);
+  Result<std::vector<proto::MountInfo>> mountTable();
+  Result<proto::GetMasterInfoResponse> masterInfo();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+};
+
+}  // namespace shoal::client

@@ -1,0 +1,53 @@
+// Configuration: declared defaults, overlaid by $SHOAL_CONF_DIR/shoal-site.properties, overlaid by
+// -Dkey=value overrides. Every value is validated when loaded, so getters cannot fail. Passed
+// explicitly to whoever needs it (no global singleton). Immutable after load; safe to share.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/property_key.h"
+#include "common/status.h"
+
+namespace shoal {
+
+enum class ValueSource { kDefault, kSiteFile, kOverride };
+const char* valueSourceName(ValueSource source);
+
+class Configuration {
+ public:
+  // Defaults only.
+  Configuration();
+
+  // Loads defaults, then the site file (if `conf_dir` is non-empty and holds one), then overrides
+  // ("key=value" strings from -D). An unknown key or a bad value fails, naming it and its origin.
+  static Result<Configuration> load(const std::string& conf_dir, const std::vector<std::string>& overrides);
+  // conf dir from $SHOAL_CONF_DIR, else none.
+  static std::string confDirFromEnv();
+
+  Status set(std::string_view key, std::string_view value, ValueSource source = ValueSource::kOverride);
+
+  const std::string& getString(std::string_view key) const;
+  int64_t getInt(std::string_view key) const;
+  bool getBool(std::string_view key) const;
+  uint64_t getBytes(std::string_view key) const;
+  int64_t getDurationMs(std::string_view key) const;
+  ValueSource sourceOf(std::string_view key) const;
+
+ private:
+  struct Entry {
+    std::string value;
+    ValueSource source = ValueSource::kDefault;
+  };
+  const Entry& entry(std::string_view key) const;
+  std::map<std::string, Entry, std::less<>> values_;
+};
+
+// Parses "key=value" lines; '#' and '!' start comments. Errors name file and line.
+Result<std::vector<std::pair<std::string, std::string>>> parseProperties(std::string_view text,
+                                                                       const std::string& origin);
+
+}  // namespace shoal

@@ -1,0 +1,29 @@
+// Shoal paths: absolute, "/"-separated, normalised. Normalisation folds "//", drops "." and a
+// trailing "/", and rejects what could escape or confuse the namespace ("..", empty input, NUL,
+// names over 255 bytes). Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace shoal {
+
+inline constexpr size_t kMaxNameBytes = 255;
+inline constexpr size_t kMaxPathBytes = 4096;
+
+Result<std::string> normalizePath(std::string_view path);
+// Components of a normalised path; "/" has none.
+std::vector<std::string_view> pathComponents(std::string_view normalized);
+// Parent of a normalised path ("/a/b" -> "/a"); "/" is its own parent.
+std::string parentPath(std::string_view normalized);
+std::string_view baseName(std::string_view normalized);
+std::string joinPath(std::string_view parent, std::string_view name);
+// True when `path` equals `ancestor` or lies below it (both normalised).
+bool isSameOrUnder(std::string_view path, std::string_view ancestor);
+// Validates one name component (no "/", no NUL, not "." or "..", not empty, <= 255 bytes).
+Status validateName(std::string_view name);
+
+}  // namespace shoal

@@ -1,0 +1,54 @@
+// The declaration of configuration keys: each key is declared exactly once (property_keys.cc) with
+// its type, default, unit, description, dynamic flag and bounds. Immutable after start; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace shoal {
+
+enum class KeyType { kString, kInt, kBool, kBytes, kDuration, kEnum, kHostPortList };
+
+struct PropertyKey {
+  std::string_view name;
+  KeyType type;
+  std::string_view default_value;
+  std::string_view description;
+  bool dynamic = false;  // may change at run time (through the master's config, later issue)
+  std::optional<int64_t> min = std::nullopt;  // numeric bounds (ints, bytes, durations in ms)
+  std::optional<int64_t> max = std::nullopt;
+  std::vector<std::string_view> choices = {};  // kEnum: allowed values
+  bool allow_never = false;  // kDuration: "-1" means never
+};
+
+const char* keyTypeName(KeyType type);
+// Every declared key, sorted by name.
+std::span<const PropertyKey> allPropertyKeys();
+const PropertyKey* findPropertyKey(std::string_view name);
+// Checks a raw value against the key's type and bounds; the error names the key and the cause.
+Status validatePropertyValue(const PropertyKey& key, std::string_view value);
+
+// Key names, so code never spells a key as a string literal twice.
+namespace keys {
+inline constexpr std::string_view kLogLevel = "shoal.log.level";
+inline constexpr std::string_view kMasterHostname = "shoal.master.hostname";
+inline constexpr std::string_view kMasterRpcPort = "shoal.master.rpc.port";
+inline constexpr std::string_view kMasterWebPort = "shoal.master.web.port";
+inline constexpr std::string_view kMasterJournalFolder = "shoal.master.journal.folder";
+inline constexpr std::string_view kMasterJournalCheckpointPeriodEntries = "shoal.master.journal.checkpoint.period.entries";
+inline constexpr std::string_view kMasterMetastore = "shoal.master.metastore";
+inline constexpr std::string_view kMasterClusterId = "shoal.master.cluster.id";
+inline constexpr std::string_view kMasterRpcThreads = "shoal.master.rpc.executor.threads";
+inline constexpr std::string_view kMasterRootUfs = "shoal.master.mount.table.root.ufs";
+inline constexpr std::string_view kMasterListMaxPage = "shoal.master.list.status.max.page.size";
+inline constexpr std::string_view kUserMetadataSyncInterval = "shoal.user.file.metadata.sync.interval";
+inline constexpr std::string_view kUserRpcTimeout = "shoal.user.rpc.timeout";
+inline constexpr std::string_view kUserListPageSize = "shoal.user.list.status.page.size";
+}  // namespace keys
+
+}  // namespace shoal

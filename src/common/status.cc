@@ -1,0 +1,46 @@
+#include "common/status.h"
+
+namespace shoal {
+
+const char* statusCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "OK";
+    case StatusCode::kNotFound: return "NotFound";
+    case StatusCode::kAlreadyExists: return "AlreadyExists";
+    case StatusCode::kInvalidArgument: return "InvalidArgument";
+    case StatusCode::kNotADirectory: return "NotADirectory";
+    case StatusCode::kIsADirectory: return "IsADirectory";
+    case StatusCode::kDirectoryNotEmpty: return "DirectoryNotEmpty";
+    case StatusCode::kPermissionDenied: return "PermissionDenied";
+    case StatusCode::kReadOnly: return "ReadOnly";
+    case StatusCode::kFailedPrecondition: return "FailedPrecondition";
+    case StatusCode::kUnavailable: return "Unavailable";
+    case StatusCode::kIoError: return "IoError";
+    case StatusCode::kDeadlineExceeded: return "DeadlineExceeded";
+    case StatusCode::kCorruption: return "Corruption";
+    case StatusCode::kInternal: return "Internal";
+  }
+  return "Unknown";
+}
+
+std::string Status::toString() const {
+  if (isOk()) return "OK";
+  return std::string(statusCodeName(code_)) + ": " + message_;
+}
+
+Status Status::withContext(const std::string& context) const {
+  if (isOk()) return *this;
+  return Status(code_, context + ": " + message_);
+}
+
+Status notFound(const std::string& path) {
+  return Status(StatusCode::kNotFound, path + ": no such file or directory");
+}
+Status alreadyExists(const std::string& path) {
+  return Status(StatusCode::kAlreadyExists, path + ": file exists");
+}
+Status invalidArgument(std::string message) {
+  return Status(StatusCode::kInvalidArgument, std::move(message));
+}
+
+}  // namespace shoal

@@ -1,0 +1,82 @@
+// Status and Result<T>: the error currency of Shoal. A Status is a code plus a message that names
+// the thing and the cause; it is a cheap value, safe to copy between threads.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace shoal {
+
+enum class StatusCode {
+  kOk = 0,
+  kNotFound,
+  kAlreadyExists,
+  kInvalidArgument,
+  kNotADirectory,
+  kIsADirectory,
+  kDirectoryNotEmpty,
+  kPermissionDenied,
+  kReadOnly,
+  kFailedPrecondition,
+  kUnavailable,
+  kIoError,
+  kDeadlineExceeded,
+  kCorruption,
+  kInternal,
+};
+
+const char* statusCodeName(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status ok() { return Status(); }
+  bool isOk() const { return code_ == StatusCode::kOk; }
+  explicit operator bool() const { return isOk(); }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // "NotFound: /a/b: no such file or directory"
+  std::string toString() const;
+  // Prefixes the message with context, keeping the code: "mount /data: " + message.
+  Status withContext(const std::string& context) const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+template <typename T>
+using Result = tl::expected<T, Status>;
+
+inline tl::unexpected<Status> makeError(StatusCode code, std::string message) {
+  return tl::unexpected<Status>(Status(code, std::move(message)));
+}
+inline tl::unexpected<Status> makeError(Status status) { return tl::unexpected<Status>(std::move(status)); }
+
+// Convenience constructors whose messages follow the "<path>: <cause>" convention.
+Status notFound(const std::string& path);
+Status alreadyExists(const std::string& path);
+Status invalidArgument(std::string message);
+
+// What SHOAL_RETURN_IF_ERROR returns: converts to Status or to any Result<T>, so the macro works
+// in functions of either kind.
+struct ErrorReturn {
+  Status status;
+  operator Status() const { return status; }
+  template <typename T>
+  operator Result<T>() const {
+    return tl::unexpected<Status>(status);
+  }
+};
+
+}  // namespace shoal
+
+#define SHOAL_RETURN_IF_ERROR(expr)                                 \
+  do {                                                              \
+    ::shoal::Status _st = (expr);                                   \
+    if (!_st.isOk()) return ::shoal::ErrorReturn{std::move(_st)};   \
+  } while (0)

@@ -1,0 +1,56 @@
+#include "master/fs/file_system_master.h"
+
+#include <chrono>
+
+#include "common/logging.h"
+
+namespace shoal::master {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+FileSystemMaster::FileSystemMaster(const Configuration& conf, StateMachine& sm, Journal& journal,
+                                   const ufs::UfsRegistry& registry)
+    : conf_(conf), sm_(sm), journal_(journal), ufs_(registry) {}
+
+Status FileSystemMaster::start(const CallerIdentity& self) {
+  const std::string& root_ufs = conf_.getString(keys::kMasterRootUfs);
+  bool root_mounted = sm_.read([](const Namespace& ns) { return ns.mounts().find("/") != nullptr; });
+  if (root_ufs.empty() || root_mounted) {
+    if (root_mounted && !root_ufs.empty()) {
+      auto uri = sm_.read([](const Namespace& ns) { return ns.mounts().find("/")->uri(); });
+      if (uri != root_ufs) {
+        logger("master")->warn("{}={} is ignored: / is already mounted on {} (the journal keeps the mount table)",
+                               keys::kMasterRootUfs, root_ufs, uri);
+      }
+    }
+    return Status::ok();
+  }
+  Status st = mount(self, "/", root_ufs, false, {});
+  return st.withContext(std::string(keys::kMasterRootUfs));
+}
+
+int64_t FileSystemMaster::intervalOr(std::optional<int64_t> override_ms) const {
+  return override_ms ? *override_ms : conf_.getDurationMs(keys::kUserMetadataSyncInterval);
+}
+
+proto::FileInfo FileSystemMaster::toFileInfo(const Inode& inode, const std::string& path) const {
+  proto::FileInfo f;
+  f.set_id(inode.id);
+  f.set_name(path == "/" ? "" : inode.name);
+  f.set_path(path);
+  f.set_is_dir(inode.isDir());
+  f.set_size(inode.size);
+  f.set_mode(inode.mode);
+  f.set_owner(inode.owner);
+  f.set_group(inode.group);
+  f.set_mtime_ms(inode.mtime_ms);
+  f.set_complete(inode.has(kInodeComplete));
+  f.set_persisted(inode.has(kInodePersisted));
+  f.set_mount_point(inode.has(kInodeMountPoint));
+  return f;
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,93 @@
+// The master's file-system operations: the logic behind MasterService (which only translates). It
+// normalises and checks requests, keeps metadata in step with the under-stores (lazy loading and
+// interval-based sync), performs the store side of a mutation first, then journals the change and
+// returns what the state machine applied. Thread-safe: any number of RPC threads call in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common.pb.h"
+#include "common/configuration.h"
+#include "master/fs/sync_coordinator.h"
+#include "master/fs/ufs_manager.h"
+#include "master/journal/journal.h"
+
+namespace shoal::master {
+
+// Who is calling (from RPC metadata); becomes the owner of what they create.
+struct CallerIdentity {
+  std::string user;
+  std::string group;
+};
+
+struct ListResult {
+  std::vector<proto::FileInfo> entries;
+  bool has_more = false;
+};
+
+class FileSystemMaster {
+ public:
+  FileSystemMaster(const Configuration& conf, StateMachine& sm, Journal& journal, const ufs::UfsRegistry& registry);
+
+  // Mounts shoal.master.mount.table.root.ufs at / on a fresh namespace. Call after the journal
+  // has recovered.
+  Status start(const CallerIdentity& self);
+
+  // Reads (fs_read_ops.cc). `sync_interval_ms` overrides the configured interval for this call.
+  Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms);
+  Result<ListResult> listStatus(const std::string& path, const std::string& start_after, uint32_t limit,
+                                std::optional<int64_t> sync_interval_ms);
+  std::vector<proto::MountInfo> mountTable() const;
+  uint64_t inodeCount() const;
+  uint64_t journalSequence() const { return journal_.lastSequence(); }
+
+  // Mutations (fs_write_ops.cc, fs_mount_ops.cc).
+  Result<proto::FileInfo> createDirectory(const CallerIdentity& who, const std::string& path, bool recursive,
+                                          std::optional<uint32_t> mode);
+  Result<proto::FileInfo> createFile(const CallerIdentity& who, const std::string& path, bool recursive,
+                                     std::optional<uint32_t> mode, proto::WriteType write_type, bool complete);
+  Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted);
+  Status remove(const std::string& path, bool recursive, bool shoal_only);
+  Status rename(const std::string& src, const std::string& dst);
+  Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
+                      std::optional<std::string> group, bool recursive);
+  Status mount(const CallerIdentity& who, const std::string& path, const std::string& uri, bool readonly,
+               const std::map<std::string, std::string>& options);
+  Status unmount(const std::string& path);
+
+ private:
+  struct MountRef {
+    proto::MountInfo info;
+    std::shared_ptr<ufs::Ufs> ufs;
+    std::string ufs_path;  // the path within the store
+  };
+  // metadata_sync.cc
+  // The mount that holds `path`, with its store connection; nullopt for Shoal-only paths.
+  Result<std::optional<MountRef>> mountFor(const std::string& path);
+  // Makes sure every directory above `path` that lies in a mount has its children loaded.
+  Status loadAncestors(const std::string& path);
+  // Brings `path` (and with `list`, its children) in step with the store per the interval.
+  Status syncForRead(const std::string& path, int64_t interval_ms, bool list);
+  // Syncs `path` unless a sync that started at or after `decided_at_ms` already brought it in
+  // step (another caller got there first); INT64_MIN means "only if never loaded".
+  Status syncPath(const std::string& path, bool listing, int64_t decided_at_ms);
+  bool alreadyFresh(const std::string& path, bool listing, int64_t decided_at_ms) const;
+  Status doSync(const std::string& path, bool listing);
+
+  ApplyResult submit(proto::JournalEntry entry) { return journal_.submit(std::move(entry)); }
+  proto::FileInfo toFileInfo(const Inode& inode, const std::string& path) const;
+  int64_t intervalOr(std::optional<int64_t> override_ms) const;
+
+  const Configuration& conf_;
+  StateMachine& sm_;
+  Journal& journal_;
+  UfsManager ufs_;
+  SyncCoordinator sync_;
+};
+
+int64_t nowMs();
+
+}  // namespace shoal::master

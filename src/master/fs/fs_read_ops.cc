@@ -1,0 +1,54 @@
+#include <algorithm>
+
+#include "common/path.h"
+#include "master/fs/file_system_master.h"
+
+namespace shoal::master {
+
+Result<proto::FileInfo> FileSystemMaster::getStatus(const std::string& raw, std::optional<int64_t> sync_ms) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(sync_ms), /*list=*/false));
+  return sm_.read([&](const Namespace& ns) -> Result<proto::FileInfo> {
+    auto inode = ns.lookup(*path);
+    if (!inode) return makeError(inode.error());
+    proto::FileInfo info = toFileInfo(*inode, *path);
+    info.set_ufs_uri(ns.mounts().ufsUri(*path));
+    return info;
+  });
+}
+
+Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const std::string& start_after, uint32_t limit,
+                                                std::optional<int64_t> sync_ms) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  // Only the first page syncs, so a paged listing reads one consistent store listing.
+  if (start_after.empty()) SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(sync_ms), /*list=*/true));
+  size_t max_page = static_cast<size_t>(conf_.getInt(keys::kMasterListMaxPage));
+  size_t page = limit == 0 ? max_page : std::min<size_t>(limit, max_page);
+  return sm_.read([&](const Namespace& ns) -> Result<ListResult> {
+    auto inode = ns.lookup(*path);
+    if (!inode) return makeError(inode.error());
+    ListResult out;
+    if (!inode->isDir()) {
+      // Like ls: listing a file shows the file.
+      out.entries.push_back(toFileInfo(*inode, *path));
+      return out;
+    }
+    std::vector<Inode> children;
+    ns.store().listChildren(inode->id, start_after, page, &children, &out.has_more);
+    out.entries.reserve(children.size());
+    for (const auto& c : children) out.entries.push_back(toFileInfo(c, joinPath(*path, c.name)));
+    return out;
+  });
+}
+
+std::vector<proto::MountInfo> FileSystemMaster::mountTable() const {
+  return sm_.read([](const Namespace& ns) { return ns.mounts().all(); });
+}
+
+uint64_t FileSystemMaster::inodeCount() const {
+  return sm_.read([](const Namespace& ns) { return ns.store().inodeCount(); });
+}
+
+}  // namespace shoal::master

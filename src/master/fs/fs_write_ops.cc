@@ -1,0 +1,213 @@
+// Mutations of files and directories. Each one checks first (so a request that will fail never
+// touches the store), then does the store side in a mount, then journals the change. If the store
+// step succeeds and the master dies before journaling, the next metadata sync picks it up.
+#include <fmt/format.h>
+
+#include "common/path.h"
+#include "master/fs/file_system_master.h"
+
+namespace shoal::master {
+namespace {
+
+Status readOnly(const char* op, const std::string& path, const std::string& mount) {
+  return Status(StatusCode::kReadOnly, fmt::format("{} {}: the mount at {} is read-only", op, path, mount));
+}
+
+}  // namespace
+
+Result<proto::FileInfo> FileSystemMaster::createDirectory(const CallerIdentity& who, const std::string& raw,
+                                                          bool recursive, std::optional<uint32_t> mode) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  if (mode && *mode > 07777) return makeError(invalidArgument(fmt::format("mkdir {}: mode {:o} is not a permission mode", *path, *mode)));
+  SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
+  // Check before the store is touched.
+  auto pre = sm_.read([&](const Namespace& ns) -> Result<std::optional<proto::FileInfo>> {
+    auto existing = ns.lookup(*path);
+    if (existing) {
+      if (recursive && existing->isDir()) return std::optional<proto::FileInfo>(toFileInfo(*existing, *path));
+      return makeError(alreadyExists(*path));
+    }
+    auto w = ns.walk(*path);
+    if (!w) return makeError(w.error());
+    if (!recursive && w->found + 1 < pathComponents(*path).size()) return makeError(notFound(parentPath(*path)));
+    Inode deepest;
+    ns.store().get(w->deepest, &deepest);
+    if (!deepest.isDir()) return makeError(Status(StatusCode::kNotADirectory, fmt::format("mkdir {}: a parent is a file", *path)));
+    return std::optional<proto::FileInfo>();
+  });
+  if (!pre) return makeError(pre.error());
+  if (*pre) return **pre;
+  auto mount = mountFor(*path);
+  if (!mount) return makeError(mount.error());
+  if (*mount) {
+    if ((*mount)->info.readonly()) return makeError(readOnly("mkdir", *path, (*mount)->info.path()));
+    Status st = (*mount)->ufs->mkdirs((*mount)->ufs_path, mode.value_or(0755));
+    if (!st) return makeError(st.withContext("mkdir " + *path));
+  }
+  proto::JournalEntry je;
+  auto* e = je.mutable_mkdir();
+  e->set_path(*path);
+  e->set_recursive(recursive);
+  e->set_allow_exists(recursive);
+  e->set_mode(mode.value_or(0755));
+  e->set_owner(who.user);
+  e->set_group(who.group);
+  e->set_mtime_ms(nowMs());
+  e->set_persisted(mount->has_value());
+  ApplyResult r = submit(std::move(je));
+  if (!r.status) return makeError(r.status);
+  return toFileInfo(*r.inode, *path);
+}
+
+Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, const std::string& raw, bool recursive,
+                                                     std::optional<uint32_t> mode, proto::WriteType write_type,
+                                                     bool complete) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  if (mode && *mode > 07777) return makeError(invalidArgument(fmt::format("create {}: mode {:o} is not a permission mode", *path, *mode)));
+  if (*path == "/") return makeError(Status(StatusCode::kIsADirectory, "/: is a directory"));
+  SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
+  Status pre = sm_.read([&](const Namespace& ns) -> Status {
+    if (auto existing = ns.lookup(*path)) return alreadyExists(*path);
+    auto w = ns.walk(*path);
+    if (!w) return w.error();
+    if (!recursive && w->found + 1 < pathComponents(*path).size()) return notFound(parentPath(*path));
+    Inode deepest;
+    ns.store().get(w->deepest, &deepest);
+    if (!deepest.isDir()) return Status(StatusCode::kNotADirectory, fmt::format("create {}: a parent is a file", *path));
+    return Status::ok();
+  });
+  if (!pre) return makeError(pre);
+  auto mount = mountFor(*path);
+  if (!mount) return makeError(mount.error());
+  bool persist = false;
+  if (*mount) {
+    if ((*mount)->info.readonly()) return makeError(readOnly("create", *path, (*mount)->info.path()));
+    // An empty file created complete (`touch`) is written to the store now unless the caller asked
+    // to keep it in Shoal only; data files are persisted by their writer, then CompleteFile.
+    if (complete && write_type != proto::MUST_CACHE) {
+      const std::string& rel = (*mount)->ufs_path;
+      if (recursive) {
+        Status st = (*mount)->ufs->mkdirs(parentPath(rel), 0755);
+        if (!st) return makeError(st.withContext("create " + *path));
+      }
+      auto out = (*mount)->ufs->create(rel, ufs::CreateOptions{mode.value_or(0644), false});
+      if (!out) return makeError(out.error().withContext("create " + *path));
+      Status st = (*out)->close();
+      if (!st) return makeError(st.withContext("create " + *path));
+      persist = true;
+    }
+  }
+  proto::JournalEntry je;
+  auto* e = je.mutable_create_file();
+  e->set_path(*path);
+  e->set_recursive(recursive);
+  e->set_mode(mode.value_or(0644));
+  e->set_owner(who.user);
+  e->set_group(who.group);
+  e->set_mtime_ms(nowMs());
+  e->set_persisted(persist);
+  e->set_complete(complete);
+  ApplyResult r = submit(std::move(je));
+  if (!r.status) return makeError(r.status);
+  return toFileInfo(*r.inode, *path);
+}
+
+Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, uint64_t length, bool persisted) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  proto::JournalEntry je;
+  auto* e = je.mutable_complete_file();
+  e->set_path(*path);
+  e->set_length(length);
+  e->set_mtime_ms(nowMs());
+  e->set_persisted(persisted);
+  ApplyResult r = submit(std::move(je));
+  if (!r.status) return makeError(r.status);
+  return toFileInfo(*r.inode, *path);
+}
+
+Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool shoal_only) {
+  auto path = normalizePath(raw);
+  if (!path) return path.error();
+  SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
+  // A directory Shoal never listed may hold files in the store: load it before judging emptiness.
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, /*list=*/true));
+  proto::JournalEntry je;
+  je.mutable_delete_path()->set_path(*path);
+  je.mutable_delete_path()->set_recursive(recursive);
+  auto inode = sm_.read([&](const Namespace& ns) { return ns.checkRemove(je.delete_path()); });
+  if (!inode) return inode.error();
+  auto mount = mountFor(*path);
+  if (!mount) return mount.error();
+  if (*mount && !shoal_only && inode->has(kInodePersisted)) {
+    if ((*mount)->info.readonly()) return readOnly("delete", *path, (*mount)->info.path());
+    Status st = (*mount)->ufs->remove((*mount)->ufs_path, recursive);
+    if (!st && st.code() != StatusCode::kNotFound) return st.withContext("delete " + *path);
+  }
+  return submit(std::move(je)).status;
+}
+
+Status FileSystemMaster::rename(const std::string& raw_src, const std::string& raw_dst) {
+  auto src = normalizePath(raw_src);
+  if (!src) return src.error();
+  auto dst = normalizePath(raw_dst);
+  if (!dst) return dst.error();
+  SHOAL_RETURN_IF_ERROR(loadAncestors(*src));
+  SHOAL_RETURN_IF_ERROR(loadAncestors(*dst));
+  proto::JournalEntry je;
+  auto* e = je.mutable_rename();
+  e->set_src(*src);
+  e->set_dst(*dst);
+  e->set_mtime_ms(nowMs());
+  auto inode = sm_.read([&](const Namespace& ns) { return ns.checkRename(*e); });
+  if (!inode) return inode.error();
+  auto mount = mountFor(*src);
+  if (!mount) return mount.error();
+  if (*mount && inode->has(kInodePersisted)) {
+    if ((*mount)->info.readonly()) return readOnly("rename", *src, (*mount)->info.path());
+    Status st = (*mount)->ufs->rename((*mount)->ufs_path, MountTable::ufsPath((*mount)->info, *dst));
+    if (!st) return st.withContext(fmt::format("rename {} to {}", *src, *dst));
+  }
+  return submit(std::move(je)).status;
+}
+
+Status FileSystemMaster::setAttribute(const std::string& raw, std::optional<uint32_t> mode,
+                                      std::optional<std::string> owner, std::optional<std::string> group,
+                                      bool recursive) {
+  auto path = normalizePath(raw);
+  if (!path) return path.error();
+  if (mode && *mode > 07777) return invalidArgument(fmt::format("chmod {}: mode {:o} is not a permission mode", *path, *mode));
+  if (owner && owner->empty()) return invalidArgument(fmt::format("chown {}: empty owner", *path));
+  if (group && group->empty()) return invalidArgument(fmt::format("chgrp {}: empty group", *path));
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, recursive));
+  std::vector<std::string> targets{*path};
+  if (recursive) {
+    // Breadth-first over what Shoal knows; each directory is loaded before its children are read.
+    for (size_t i = 0; i < targets.size(); ++i) {
+      SHOAL_RETURN_IF_ERROR(syncForRead(targets[i], -1, true));
+      sm_.read([&](const Namespace& ns) {
+        auto inode = ns.lookup(targets[i]);
+        if (!inode || !inode->isDir()) return 0;
+        std::vector<Inode> kids;
+        bool more = false;
+        ns.store().listChildren(inode->id, "", SIZE_MAX, &kids, &more);
+        for (const auto& k : kids) targets.push_back(joinPath(targets[i], k.name));
+        return 0;
+      });
+    }
+  }
+  for (const auto& t : targets) {
+    proto::JournalEntry je;
+    auto* e = je.mutable_set_attribute();
+    e->set_path(t);
+    if (mode) e->set_mode(*mode);
+    if (owner) e->set_owner(*owner);
+    if (group) e->set_group(*group);
+    SHOAL_RETURN_IF_ERROR(submit(std::move(je)).status);
+  }
+  return Status::ok();
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,191 @@
+// Keeping Shoal's metadata in step with the under-stores. Directories load lazily: the first access
+// below a directory lists it in the store once. After that, `shoal.user.file.metadata.sync.interval`
+// decides when a path is compared again. A sync reads the store outside any lock, computes the diff
+// against Shoal's view, and journals only a real change, so a sync that finds nothing new costs no
+// journal write. Concurrent syncs of one path are run once (SyncCoordinator).
+#include <fmt/format.h>
+#include <unordered_map>
+
+#include "common/path.h"
+#include "master/fs/file_system_master.h"
+
+namespace shoal::master {
+namespace {
+
+proto::UfsEntry toUfsEntry(const ufs::UfsStatus& s) {
+  proto::UfsEntry e;
+  e.set_name(s.name);
+  e.set_is_dir(s.is_dir);
+  e.set_size(s.size);
+  e.set_mtime_ms(s.mtime_ms);
+  e.set_mode(s.mode);
+  e.set_owner(s.owner);
+  e.set_group(s.group);
+  return e;
+}
+
+bool syncable(const Inode& i) { return i.has(kInodePersisted) && !i.has(kInodeMountPoint); }
+
+// Whether Shoal's inode differs from the store's entry in type or content fingerprint.
+bool differs(const Inode& i, const proto::UfsEntry& u) {
+  if (i.isDir() != u.is_dir()) return true;
+  return !u.is_dir() && (i.size != u.size() || i.mtime_ms != u.mtime_ms());
+}
+
+}  // namespace
+
+Result<std::optional<FileSystemMaster::MountRef>> FileSystemMaster::mountFor(const std::string& path) {
+  auto info = sm_.read([&](const Namespace& ns) -> std::optional<proto::MountInfo> {
+    const proto::MountInfo* m = ns.mounts().resolve(path);
+    return m ? std::optional<proto::MountInfo>(*m) : std::nullopt;
+  });
+  if (!info) return std::optional<MountRef>();
+  auto ufs = ufs_.get(*info);
+  if (!ufs) return makeError(ufs.error());
+  return std::optional<MountRef>(MountRef{*info, *ufs, MountTable::ufsPath(*info, path)});
+}
+
+Status FileSystemMaster::loadAncestors(const std::string& path) {
+  auto comps = pathComponents(path);
+  std::string dir = "/";
+  for (size_t i = 0; i < comps.size(); ++i) {
+    struct State {
+      bool exists = false, is_dir = false, loaded = false, in_mount = false;
+    };
+    State s = sm_.read([&](const Namespace& ns) {
+      State st;
+      auto inode = ns.lookup(dir);
+      if (!inode) return st;
+      st.exists = true;
+      st.is_dir = inode->isDir();
+      st.loaded = inode->has(kInodeLoaded);
+      st.in_mount = ns.mounts().resolve(dir) != nullptr;
+      return st;
+    });
+    if (!s.exists || !s.is_dir) return Status::ok();  // the lookup that follows reports it
+    if (s.in_mount && !s.loaded) SHOAL_RETURN_IF_ERROR(syncPath(dir, /*listing=*/true, INT64_MIN));
+    dir = joinPath(dir, comps[i]);
+  }
+  return Status::ok();
+}
+
+Status FileSystemMaster::syncForRead(const std::string& path, int64_t interval_ms, bool list) {
+  SHOAL_RETURN_IF_ERROR(loadAncestors(path));
+  int64_t now = nowMs();
+  struct Decision {
+    bool in_mount = false, need = false, listing = false;
+  };
+  Decision d = sm_.read([&](const Namespace& ns) {
+    Decision dec;
+    dec.in_mount = ns.mounts().resolve(path) != nullptr;
+    if (!dec.in_mount) return dec;
+    auto inode = ns.lookup(path);
+    if (!inode) {
+      // Absent from a loaded parent: trust that until the parent's listing is stale.
+      auto parent = ns.lookup(parentPath(path));
+      dec.need = parent && parent->isDir() && syncDue(ns.store().lastSyncMs(parent->id), now, interval_ms);
+      dec.listing = list;
+      return dec;
+    }
+    bool dir = inode->isDir();
+    dec.listing = list && dir;
+    dec.need = (dec.listing && !inode->has(kInodeLoaded)) ||
+               syncDue(ns.store().lastSyncMs(inode->id), now, interval_ms);
+    return dec;
+  });
+  if (!d.in_mount || !d.need) return Status::ok();
+  return syncPath(path, d.listing, now);
+}
+
+bool FileSystemMaster::alreadyFresh(const std::string& path, bool listing, int64_t decided_at_ms) const {
+  return sm_.read([&](const Namespace& ns) {
+    auto inode = ns.lookup(path);
+    if (!inode) return false;
+    if (listing && inode->isDir() && !inode->has(kInodeLoaded)) return false;
+    return decided_at_ms == INT64_MIN || ns.store().lastSyncMs(inode->id) >= decided_at_ms;
+  });
+}
+
+Status FileSystemMaster::syncPath(const std::string& path, bool listing, int64_t decided_at_ms) {
+  return sync_.run(fmt::format("{}{}", listing ? "L" : "S", path), [&] {
+    return alreadyFresh(path, listing, decided_at_ms) ? Status::ok() : doSync(path, listing);
+  });
+}
+
+Status FileSystemMaster::doSync(const std::string& path, bool listing) {
+  int64_t started = nowMs();  // before reading: a change made while we read is caught next time
+  auto mount = mountFor(path);
+  if (!mount) return mount.error();
+  if (!*mount) return Status::ok();
+  ufs::Ufs& store = *(*mount)->ufs;
+  const std::string& rel = (*mount)->ufs_path;
+
+  proto::JournalEntry je;
+  proto::UfsSyncEntry& e = *je.mutable_ufs_sync();
+  e.set_path(path);
+  auto st = store.getStatus(rel);
+  if (!st && st.error().code() != StatusCode::kNotFound) return st.error().withContext("sync " + path);
+  std::vector<ufs::UfsStatus> children;
+  if (st) {
+    e.set_exists(true);
+    *e.mutable_self() = toUfsEntry(*st);
+    if (listing && st->is_dir) {
+      auto listed = store.list(rel);
+      if (!listed) return listed.error().withContext("sync " + path);
+      children = std::move(*listed);
+    }
+  }
+  bool listed_dir = st && listing && st->is_dir;
+
+  // Diff against Shoal's view; journal only what changed.
+  bool changed = sm_.read([&](const Namespace& ns) {
+    auto cur = ns.lookup(path);
+    bool any = false;
+    if (!e.exists()) return cur && syncable(*cur);
+    if (!cur) any = true;
+    else if (syncable(*cur) && differs(*cur, e.self())) any = true;
+    if (!listed_dir) return any;
+    std::unordered_map<std::string, Inode> known;
+    bool loaded = false;
+    if (cur && cur->isDir() && !differs(*cur, e.self())) {
+      loaded = cur->has(kInodeLoaded);
+      std::vector<Inode> page;
+      bool more = false;
+      ns.store().listChildren(cur->id, "", SIZE_MAX, &page, &more);
+      for (auto& c : page) known.emplace(c.name, std::move(c));
+    }
+    for (const auto& c : children) {
+      auto it = known.find(c.name);
+      proto::UfsEntry ue = toUfsEntry(c);
+      if (it == known.end()) {
+        *e.add_upserts() = std::move(ue);
+      } else {
+        if (syncable(it->second) && differs(it->second, ue)) *e.add_upserts() = std::move(ue);
+        known.erase(it);
+      }
+    }
+    for (const auto& [name, inode] : known) {
+      if (syncable(inode)) e.add_removed(name);
+    }
+    if (!loaded) e.set_mark_loaded(true);
+    return any || e.mark_loaded() || e.upserts_size() > 0 || e.removed_size() > 0;
+  });
+  if (changed) {
+    ApplyResult r = submit(std::move(je));
+    if (!r.status) return r.status.withContext("sync " + path);
+  }
+  sm_.read([&](const Namespace& ns) {
+    auto cur = ns.lookup(path);
+    if (!cur) return 0;
+    ns.store().setLastSyncMs(cur->id, started);
+    if (listed_dir) {
+      std::vector<InodeId> ids;
+      ns.store().childIds(cur->id, &ids);
+      for (InodeId id : ids) ns.store().setLastSyncMs(id, started);
+    }
+    return 0;
+  });
+  return Status::ok();
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,293 @@
+#include "master/journal/local_journal.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sys/file.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "common/errno_status.h"
+#include "common/logging.h"
+
+namespace shoal::master {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kHeaderBytes = 12;  // u32 length + u64 xxh64(payload)
+constexpr uint32_t kMaxRecordBytes = 1u << 30;
+
+std::string seqName(const char* prefix, uint64_t seq) { return fmt::format("{}{:020}", prefix, seq); }
+
+// Files named "<prefix><20 digits>" in the folder, sorted by number.
+std::vector<std::pair<uint64_t, std::string>> listNumbered(const std::string& folder, const std::string& prefix) {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    std::string name = e.path().filename().string();
+    if (name.size() != prefix.size() + 20 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    out.emplace_back(std::stoull(name.substr(prefix.size())), e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status fsyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errnoStatus(errno, "open journal folder " + dir);
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  return rc == 0 ? Status::ok() : errnoStatus(err, "fsync journal folder " + dir);
+}
+
+Status writeAll(int fd, const std::string& data, const std::string& what) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errnoStatus(errno, what);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+LocalJournal::LocalJournal(std::string folder, StateMachine& sm, uint64_t checkpoint_period)
+    : folder_(std::move(folder)), sm_(sm), checkpoint_period_(checkpoint_period) {}
+
+LocalJournal::~LocalJournal() { stop(); }
+
+Status LocalJournal::lockFolder() {
+  std::error_code ec;
+  fs::create_directories(folder_, ec);
+  if (ec) return errnoStatus(ec.value(), "create journal folder " + folder_);
+  std::string lock_path = folder_ + "/LOCK";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) return errnoStatus(errno, "open " + lock_path);
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("journal folder {} is in use by another master process", folder_));
+  }
+  return Status::ok();
+}
+
+Status LocalJournal::start() {
+  SHOAL_RETURN_IF_ERROR(lockFolder());
+  SHOAL_RETURN_IF_ERROR(recover());
+  SHOAL_RETURN_IF_ERROR(openSegment(last_seq_ + 1));
+  writer_ = std::thread([this] { writerLoop(); });
+  return Status::ok();
+}
+
+Status LocalJournal::recover() {
+  auto log = logger("journal");
+  // Leftovers of a checkpoint interrupted before its rename are never valid.
+  for (const auto& e : fs::directory_iterator(folder_)) {
+    if (e.path().extension() == ".tmp") fs::remove(e.path());
+  }
+  uint64_t checkpoint_seq = 0;
+  auto checkpoints = listNumbered(folder_, "checkpoint-");
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    std::ifstream in(it->second, std::ios::binary);
+    Status st = sm_.loadCheckpoint(in);
+    if (st) {
+      checkpoint_seq = it->first;
+      log->info("loaded checkpoint {} (sequence {})", it->second, checkpoint_seq);
+      break;
+    }
+    log->error("checkpoint {} is unusable, trying an older one: {}", it->second, st.toString());
+  }
+  if (!checkpoints.empty() && checkpoint_seq == 0) {
+    return Status(StatusCode::kCorruption, fmt::format("journal {}: no checkpoint could be loaded", folder_));
+  }
+  uint64_t expected = checkpoint_seq + 1;
+  auto segments = listNumbered(folder_, "log-");
+  for (size_t i = 0; i < segments.size(); ++i) {
+    SHOAL_RETURN_IF_ERROR(replaySegment(segments[i].second, i + 1 == segments.size(), &expected));
+  }
+  last_seq_ = expected - 1;
+  log->info("journal {} recovered up to sequence {}", folder_, last_seq_.load());
+  return Status::ok();
+}
+
+Status LocalJournal::replaySegment(const std::string& path, bool is_last, uint64_t* expected) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errnoStatus(errno, "open journal segment " + path);
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return errnoStatus(err, "read journal segment " + path);
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  size_t pos = 0;
+  proto::JournalEntry entry;
+  while (pos < data.size()) {
+    const char* bad = nullptr;
+    uint32_t len = 0;
+    uint64_t sum = 0;
+    if (data.size() - pos < kHeaderBytes) {
+      bad = "truncated header";
+    } else {
+      std::memcpy(&len, data.data() + pos, 4);
+      std::memcpy(&sum, data.data() + pos + 4, 8);
+      if (len > kMaxRecordBytes || data.size() - pos - kHeaderBytes < len) bad = "truncated record";
+      else if (XXH64(data.data() + pos + kHeaderBytes, len, 0) != sum) bad = "checksum mismatch";
+      else if (!entry.ParseFromArray(data.data() + pos + kHeaderBytes, static_cast<int>(len))) bad = "unparsable entry";
+    }
+    if (bad != nullptr) {
+      if (!is_last) {
+        return Status(StatusCode::kCorruption, fmt::format("journal segment {} is corrupt at byte {}: {}", path, pos, bad));
+      }
+      // A crash mid-append leaves a partial last record; it was never acknowledged. Cut it off.
+      logger("journal")->warn("journal segment {}: dropping a torn tail at byte {} ({})", path, pos, bad);
+      if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return errnoStatus(errno, "truncate " + path);
+      break;
+    }
+    pos += kHeaderBytes + len;
+    if (entry.sequence() < *expected) continue;  // covered by the checkpoint
+    if (entry.sequence() != *expected) {
+      return Status(StatusCode::kCorruption, fmt::format("journal segment {}: sequence {} follows {} (gap)", path,
+                                                         entry.sequence(), *expected - 1));
+    }
+    sm_.apply(entry);  // failures repeat deterministically; they were answered as failures then too
+    ++*expected;
+  }
+  return Status::ok();
+}
+
+Status LocalJournal::openSegment(uint64_t first_seq) {
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+  std::string path = folder_ + "/" + seqName("log-", first_seq);
+  segment_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (segment_fd_ < 0) return errnoStatus(errno, "open journal segment " + path);
+  return fsyncDir(folder_);
+}
+
+ApplyResult LocalJournal::submit(proto::JournalEntry entry) {
+  std::future<ApplyResult> done;
+  {
+    std::lock_guard lock(mu_);
+    if (!failed_.isOk()) return ApplyResult{failed_, std::nullopt};
+    if (stopping_) return ApplyResult{Status(StatusCode::kUnavailable, "the master is shutting down"), std::nullopt};
+    queue_.push_back(Pending{std::move(entry), {}});
+    done = queue_.back().done.get_future();
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+void LocalJournal::writerLoop() {
+  std::deque<Pending> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      batch.swap(queue_);
+    }
+    commitBatch(batch);
+    batch.clear();
+  }
+}
+
+void LocalJournal::commitBatch(std::deque<Pending>& batch) {
+  write_buf_.clear();
+  uint64_t seq = last_seq_;
+  for (auto& p : batch) {
+    p.entry.set_sequence(++seq);
+    std::string payload = p.entry.SerializeAsString();
+    uint32_t len = static_cast<uint32_t>(payload.size());
+    uint64_t sum = XXH64(payload.data(), payload.size(), 0);
+    write_buf_.append(reinterpret_cast<const char*>(&len), 4);
+    write_buf_.append(reinterpret_cast<const char*>(&sum), 8);
+    write_buf_.append(payload);
+  }
+  Status st = writeAll(segment_fd_, write_buf_, "append to journal " + folder_);
+  if (st && ::fdatasync(segment_fd_) != 0) st = errnoStatus(errno, "fdatasync journal " + folder_);
+  if (!st) {
+    // The log may now hold part of this batch; accepting more would let memory and disk disagree.
+    Status failed(StatusCode::kUnavailable,
+                  "journal write failed, the master refuses further changes until restarted: " + st.message());
+    logger("journal")->error("{}", failed.message());
+    {
+      std::lock_guard lock(mu_);
+      failed_ = failed;
+    }
+    for (auto& p : batch) p.done.set_value(ApplyResult{failed, std::nullopt});
+    return;
+  }
+  for (auto& p : batch) {
+    ApplyResult r = sm_.apply(p.entry);
+    last_seq_ = p.entry.sequence();
+    p.done.set_value(std::move(r));
+  }
+  since_checkpoint_ += batch.size();
+  if (since_checkpoint_ >= checkpoint_period_) {
+    Status cst = writeCheckpoint();
+    if (!cst) logger("journal")->error("checkpoint failed (the log still holds everything): {}", cst.toString());
+  }
+}
+
+Status LocalJournal::writeCheckpoint() {
+  uint64_t seq = last_seq_;
+  std::string final_path = folder_ + "/" + seqName("checkpoint-", seq);
+  std::string tmp = final_path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    SHOAL_RETURN_IF_ERROR(sm_.saveCheckpoint(out));
+    out.flush();
+    if (!out) return Status(StatusCode::kIoError, "write checkpoint " + tmp);
+  }
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    Status st = errnoStatus(errno, "fsync checkpoint " + tmp);
+    if (fd >= 0) ::close(fd);
+    return st;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0) return errnoStatus(errno, "rename checkpoint " + tmp);
+  SHOAL_RETURN_IF_ERROR(fsyncDir(folder_));
+  SHOAL_RETURN_IF_ERROR(openSegment(seq + 1));
+  since_checkpoint_ = 0;
+  // Everything older is covered by the new checkpoint.
+  for (const auto& [first, path] : listNumbered(folder_, "log-")) {
+    if (first <= seq) fs::remove(path);
+  }
+  for (const auto& [s, path] : listNumbered(folder_, "checkpoint-")) {
+    if (s < seq) fs::remove(path);
+  }
+  logger("journal")->info("checkpoint at sequence {} written", seq);
+  return Status::ok();
+}
+
+void LocalJournal::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+  segment_fd_ = -1;
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,59 @@
+#include "master/namespace/namespace.h"
+
+#include <fmt/format.h>
+
+#include "common/path.h"
+
+namespace shoal::master {
+
+Namespace::Namespace(std::unique_ptr<InodeStore> store) : store_(std::move(store)) {}
+
+Result<Namespace::Walk> Namespace::walk(const std::string& path) const {
+  Walk w{store_->rootId(), 0};
+  auto comps = pathComponents(path);
+  std::string prefix;
+  Inode cur;
+  for (size_t i = 0; i < comps.size(); ++i) {
+    if (i > 0) {
+      store_->get(w.deepest, &cur);
+      if (!cur.isDir()) return makeError(Status(StatusCode::kNotADirectory, prefix + ": not a directory"));
+    }
+    auto child = store_->child(w.deepest, comps[i]);
+    if (!child) return w;
+    w.deepest = *child;
+    w.found = i + 1;
+    prefix += "/";
+    prefix += comps[i];
+  }
+  return w;
+}
+
+Result<Inode> Namespace::lookup(const std::string& path) const {
+  auto w = walk(path);
+  if (!w) return makeError(w.error());
+  if (w->found != pathComponents(path).size()) return makeError(notFound(path));
+  Inode inode;
+  store_->get(w->deepest, &inode);
+  return inode;
+}
+
+void Namespace::removeSubtree(InodeId id) {
+  std::vector<InodeId> children;
+  store_->childIds(id, &children);
+  for (InodeId c : children) removeSubtree(c);
+  store_->removeLeaf(id);
+}
+
+Status Namespace::checkNoMountAt(const std::string& path, const char* op) const {
+  if (mounts_.find(path) != nullptr) {
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("{} {}: is a mount point (unmount it first)", op, path));
+  }
+  if (mounts_.hasMountBelow(path)) {
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("{} {}: contains a mount point (unmount it first)", op, path));
+  }
+  return Status::ok();
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,60 @@
+// The namespace: the inode tree addressed by path, plus the mount table. It is the state the
+// journal's state machine changes; every mutation here is deterministic (no clocks, no I/O: times
+// and owners come in the journal entry) and all-or-nothing (checked first, then changed), so
+// replaying the same entries on any replica gives the same tree with the same inode ids.
+// Not thread-safe: the state machine holds the lock.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "journal.pb.h"
+#include "master/metastore/inode_store.h"
+#include "master/namespace/mount_table.h"
+
+namespace shoal::master {
+
+class Namespace {
+ public:
+  explicit Namespace(std::unique_ptr<InodeStore> store);
+
+  // Reads. Errors: "<path>: no such file or directory", "<prefix>: not a directory".
+  Result<Inode> lookup(const std::string& path) const;
+  const InodeStore& store() const { return *store_; }
+  InodeStore& store() { return *store_; }
+  const MountTable& mounts() const { return mounts_; }
+  MountTable& mounts() { return mounts_; }
+
+  // Mutations, one file each under namespace/ops/.
+  Result<Inode> mkdir(const proto::MkdirEntry& e);
+  Result<Inode> createFile(const proto::CreateFileEntry& e);
+  Result<Inode> completeFile(const proto::CompleteFileEntry& e);
+  Status remove(const proto::DeleteEntry& e);
+  Status rename(const proto::RenameEntry& e);
+  // The checks of remove/rename without the change, so the master can refuse before touching the
+  // under-store. Returns the inode that would be removed or moved.
+  Result<Inode> checkRemove(const proto::DeleteEntry& e) const;
+  Result<Inode> checkRename(const proto::RenameEntry& e) const;
+  Status setAttribute(const proto::SetAttributeEntry& e);
+  Status mount(const proto::MountEntry& e, uint64_t mount_id);
+  Status unmount(const proto::UnmountEntry& e);
+  Status applyUfsSync(const proto::UfsSyncEntry& e);
+
+  // Shared by the operations.
+  struct Walk {
+    InodeId deepest = kInvalidInode;  // deepest existing inode on the path
+    size_t found = 0;                 // how many components exist
+  };
+  // Follows `path` as far as it exists. Fails only if an existing non-final component is a file.
+  Result<Walk> walk(const std::string& path) const;
+  // Removes `id` and everything below it.
+  void removeSubtree(InodeId id);
+  // Errors for mutations that would touch mount points.
+  Status checkNoMountAt(const std::string& path, const char* op) const;
+
+ private:
+  std::unique_ptr<InodeStore> store_;
+  MountTable mounts_;
+};
+
+}  // namespace shoal::master

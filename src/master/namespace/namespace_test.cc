@@ -1,0 +1,163 @@
+// Namespace operations as the state machine applies them.
+#include "master/namespace/namespace.h"
+
+#include <gtest/gtest.h>
+
+#include "master/metastore/heap/heap_inode_store.h"
+
+namespace shoal::master {
+namespace {
+
+class NamespaceTest : public ::testing::Test {
+ protected:
+  Namespace ns{std::make_unique<HeapInodeStore>(1)};
+
+  Status mkdir(const std::string& p, bool recursive = false) {
+    proto::MkdirEntry e;
+    e.set_path(p);
+    e.set_recursive(recursive);
+    e.set_mode(0755);
+    e.set_owner("u");
+    e.set_group("g");
+    auto r = ns.mkdir(e);
+    return r ? Status::ok() : r.error();
+  }
+  Status create(const std::string& p) {
+    proto::CreateFileEntry e;
+    e.set_path(p);
+    e.set_mode(0644);
+    e.set_complete(true);
+    auto r = ns.createFile(e);
+    return r ? Status::ok() : r.error();
+  }
+  Status rename(const std::string& a, const std::string& b) {
+    proto::RenameEntry e;
+    e.set_src(a);
+    e.set_dst(b);
+    return ns.rename(e);
+  }
+  Status remove(const std::string& p, bool recursive) {
+    proto::DeleteEntry e;
+    e.set_path(p);
+    e.set_recursive(recursive);
+    return ns.remove(e);
+  }
+  Status mount(const std::string& p, const std::string& uri) {
+    proto::MountEntry e;
+    e.mutable_info()->set_path(p);
+    e.mutable_info()->set_uri(uri);
+    return ns.mount(e, next_mount_++);
+  }
+  bool exists(const std::string& p) { return ns.lookup(p).has_value(); }
+  uint64_t next_mount_ = 1;
+};
+
+TEST_F(NamespaceTest, MkdirNeedsParentsUnlessRecursive) {
+  EXPECT_EQ(mkdir("/a/b").code(), StatusCode::kNotFound);
+  EXPECT_FALSE(exists("/a"));
+  ASSERT_TRUE(mkdir("/a/b", true).isOk());
+  EXPECT_TRUE(ns.lookup("/a")->isDir());
+  EXPECT_EQ(mkdir("/a/b").code(), StatusCode::kAlreadyExists);
+  ASSERT_TRUE(create("/a/f").isOk());
+  EXPECT_EQ(mkdir("/a/f/x", true).code(), StatusCode::kNotADirectory);
+  EXPECT_EQ(ns.lookup("/a/f/x").error().code(), StatusCode::kNotADirectory);
+  EXPECT_EQ(ns.lookup("/a/f/x").error().message(), "/a/f: not a directory");
+  EXPECT_EQ(ns.lookup("/zz").error().message(), "/zz: no such file or directory");
+}
+
+TEST_F(NamespaceTest, RenameRules) {
+  ASSERT_TRUE(mkdir("/a/b/c", true).isOk());
+  ASSERT_TRUE(create("/a/f").isOk());
+  Status into_self = rename("/a", "/a/b/c/d");
+  EXPECT_EQ(into_self.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(into_self.message().find("own subtree"), std::string::npos);
+  EXPECT_EQ(rename("/a/f", "/a/b").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(rename("/a/f", "/nope/x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(rename("/a/f", "/a/f/x").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(rename("/", "/x").code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(rename("/a/b", "/moved").isOk());
+  EXPECT_TRUE(exists("/moved/c"));
+  EXPECT_FALSE(exists("/a/b"));
+}
+
+TEST_F(NamespaceTest, DeleteRules) {
+  ASSERT_TRUE(mkdir("/d/e", true).isOk());
+  ASSERT_TRUE(create("/d/e/f").isOk());
+  EXPECT_EQ(remove("/d", false).code(), StatusCode::kDirectoryNotEmpty);
+  EXPECT_TRUE(exists("/d/e/f"));
+  EXPECT_EQ(remove("/", true).code(), StatusCode::kInvalidArgument);
+  uint64_t before = ns.store().inodeCount();
+  ASSERT_TRUE(remove("/d", true).isOk());
+  EXPECT_FALSE(exists("/d"));
+  EXPECT_EQ(ns.store().inodeCount(), before - 3);
+  EXPECT_EQ(remove("/d", true).code(), StatusCode::kNotFound);
+}
+
+TEST_F(NamespaceTest, MountRules) {
+  ASSERT_TRUE(mkdir("/existing").isOk());
+  EXPECT_EQ(mount("/existing", "file:///x").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(mount("/no/parent", "file:///x").code(), StatusCode::kNotFound);
+  ASSERT_TRUE(mount("/m", "file:///data").isOk());
+  EXPECT_TRUE(ns.lookup("/m")->has(kInodeMountPoint));
+  Status nested = mount("/m/inner", "file:///other");
+  EXPECT_EQ(nested.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(nested.message().find("inside the mount point /m"), std::string::npos);
+  EXPECT_EQ(remove("/m", true).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(rename("/m", "/n").code(), StatusCode::kFailedPrecondition);
+  proto::UnmountEntry u;
+  u.set_path("/existing");
+  EXPECT_EQ(ns.unmount(u).code(), StatusCode::kInvalidArgument);
+  u.set_path("/m");
+  ASSERT_TRUE(ns.unmount(u).isOk());
+  EXPECT_FALSE(exists("/m"));
+  EXPECT_EQ(ns.mounts().all().size(), 0u);
+}
+
+TEST_F(NamespaceTest, RootMountOnlyOnEmptyRoot) {
+  ASSERT_TRUE(mkdir("/x").isOk());
+  EXPECT_EQ(mount("/", "file:///data").code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(remove("/x", false).isOk());
+  ASSERT_TRUE(mount("/", "file:///data").isOk());
+  EXPECT_EQ(ns.mounts().resolve("/any/thing")->path(), "/");
+  EXPECT_EQ(ns.mounts().ufsUri("/any/thing"), "file:///data/any/thing");
+  proto::UnmountEntry u;
+  u.set_path("/");
+  EXPECT_EQ(ns.unmount(u).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(NamespaceTest, SyncNeverClobbersUnpersistedOrMountPoints) {
+  ASSERT_TRUE(mount("/", "file:///data").isOk());
+  // A Shoal-side file being written (not persisted) and a persisted one from the store.
+  proto::CreateFileEntry inflight;
+  inflight.set_path("/writing");
+  ASSERT_TRUE(ns.createFile(inflight));
+  proto::UfsSyncEntry add;
+  add.set_path("/");
+  add.set_exists(true);
+  add.mutable_self()->set_is_dir(true);
+  add.set_mark_loaded(true);
+  auto* u = add.add_upserts();
+  u->set_name("stored");
+  u->set_size(10);
+  u->set_mtime_ms(5);
+  auto* w = add.add_upserts();
+  w->set_name("writing");
+  w->set_size(99);
+  ASSERT_TRUE(ns.applyUfsSync(add).isOk());
+  EXPECT_EQ(ns.lookup("/stored")->size, 10u);
+  EXPECT_EQ(ns.lookup("/writing")->size, 0u) << "a sync overwrote a file still being written";
+  EXPECT_TRUE(ns.lookup("/")->has(kInodeLoaded));
+
+  proto::UfsSyncEntry gone;
+  gone.set_path("/");
+  gone.set_exists(true);
+  gone.mutable_self()->set_is_dir(true);
+  gone.add_removed("stored");
+  gone.add_removed("writing");
+  ASSERT_TRUE(ns.applyUfsSync(gone).isOk());
+  EXPECT_FALSE(exists("/stored"));
+  EXPECT_TRUE(exists("/writing"));
+}
+
+}  // namespace
+}  // namespace shoal::master

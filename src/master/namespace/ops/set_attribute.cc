@@ -1,0 +1,18 @@
+#include "master/namespace/namespace.h"
+
+namespace shoal::master {
+
+Status Namespace::setAttribute(const proto::SetAttributeEntry& e) {
+  auto inode = lookup(e.path());
+  if (!inode) return inode.error();
+  if (e.has_mode()) {
+    if (e.mode() > 07777) return invalidArgument(e.path() + ": mode must be at most 07777");
+    inode->mode = e.mode();
+  }
+  if (e.has_owner()) inode->owner = e.owner();
+  if (e.has_group()) inode->group = e.group();
+  if (e.has_mtime_ms()) inode->mtime_ms = e.mtime_ms();
+  return store_->setAttrs(inode->id, *inode).withContext(e.path());
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,122 @@
+#include "master/service/master_service.h"
+
+#include "rpc/identity.h"
+#include "rpc/status_convert.h"
+#include "shoal_version.h"
+
+namespace shoal::master {
+namespace {
+
+CallerIdentity caller(const grpc::ServerContext* ctx) {
+  auto id = rpc::identityFrom(*ctx);
+  return CallerIdentity{id.user, id.group};
+}
+
+std::optional<int64_t> syncOverride(const proto::SyncOptions& s) {
+  return s.has_sync_interval_ms() ? std::optional<int64_t>(s.sync_interval_ms()) : std::nullopt;
+}
+
+template <typename T>
+grpc::Status fill(Result<T> r, T* out) {
+  if (!r) return rpc::toGrpc(r.error());
+  *out = std::move(*r);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status MasterServiceImpl::GetStatus(grpc::ServerContext*, const proto::GetStatusRequest* req,
+                                          proto::GetStatusResponse* resp) {
+  return fill(fs_.getStatus(req->path(), syncOverride(req->sync())), resp->mutable_info());
+}
+
+grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext*, const proto::GetStatusBatchRequest* req,
+                                               proto::GetStatusBatchResponse* resp) {
+  if (req->paths_size() > 100000) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "GetStatusBatch: more than 100000 paths in one call");
+  }
+  for (const auto& path : req->paths()) {
+    auto* r = resp->add_results();
+    r->set_path(path);
+    auto info = fs_.getStatus(path, syncOverride(req->sync()));
+    if (info) {
+      *r->mutable_info() = std::move(*info);
+    } else {
+      grpc::Status g = rpc::toGrpc(info.error());
+      r->set_error_code(static_cast<int32_t>(info.error().code()));
+      r->set_error_message(g.error_message());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MasterServiceImpl::ListStatus(grpc::ServerContext*, const proto::ListStatusRequest* req,
+                                           proto::ListStatusResponse* resp) {
+  auto r = fs_.listStatus(req->path(), req->start_after(), req->limit(), syncOverride(req->sync()));
+  if (!r) return rpc::toGrpc(r.error());
+  for (auto& e : r->entries) *resp->add_entries() = std::move(e);
+  resp->set_has_more(r->has_more);
+  return grpc::Status::OK;
+}
+
+grpc::Status MasterServiceImpl::CreateDirectory(grpc::ServerContext* ctx, const proto::CreateDirectoryRequest* req,
+                                                proto::CreateDirectoryResponse* resp) {
+  std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
+  return fill(fs_.createDirectory(caller(ctx), req->path(), req->recursive(), mode), resp->mutable_info());
+}
+
+grpc::Status MasterServiceImpl::CreateFile(grpc::ServerContext* ctx, const proto::CreateFileRequest* req,
+                                           proto::CreateFileResponse* resp) {
+  std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
+  return fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
+              resp->mutable_info());
+}
+
+grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext*, const proto::CompleteFileRequest* req,
+                                             proto::CompleteFileResponse* resp) {
+  return fill(fs_.completeFile(req->path(), req->length(), req->persisted()), resp->mutable_info());
+}
+
+grpc::Status MasterServiceImpl::Delete(grpc::ServerContext*, const proto::DeleteRequest* req, proto::DeleteResponse*) {
+  return rpc::toGrpc(fs_.remove(req->path(), req->recursive(), req->shoal_only()));
+}
+
+grpc::Status MasterServiceImpl::Rename(grpc::ServerContext*, const proto::RenameRequest* req, proto::RenameResponse*) {
+  return rpc::toGrpc(fs_.rename(req->src(), req->dst()));
+}
+
+grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext*, const proto::SetAttributeRequest* req,
+                                             proto::SetAttributeResponse*) {
+  std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
+  std::optional<std::string> owner = req->has_owner() ? std::optional<std::string>(req->owner()) : std::nullopt;
+  std::optional<std::string> group = req->has_group() ? std::optional<std::string>(req->group()) : std::nullopt;
+  return rpc::toGrpc(fs_.setAttribute(req->path(), mode, owner, group, req->recursive()));
+}
+
+grpc::Status MasterServiceImpl::Mount(grpc::ServerContext* ctx, const proto::MountRequest* req, proto::MountResponse*) {
+  std::map<std::string, std::string> options(req->options().begin(), req->options().end());
+  return rpc::toGrpc(fs_.mount(caller(ctx), req->path(), req->uri(), req->readonly(), options));
+}
+
+grpc::Status MasterServiceImpl::Unmount(grpc::ServerContext*, const proto::UnmountRequest* req,
+                                        proto::UnmountResponse*) {
+  return rpc::toGrpc(fs_.unmount(req->path()));
+}
+
+grpc::Status MasterServiceImpl::GetMountTable(grpc::ServerContext*, const proto::GetMountTableRequest*,
+                                              proto::GetMountTableResponse* resp) {
+  for (auto& m : fs_.mountTable()) *resp->add_mounts() = std::move(m);
+  return grpc::Status::OK;
+}
+
+grpc::Status MasterServiceImpl::GetMasterInfo(grpc::ServerContext*, const proto::GetMasterInfoRequest*,
+                                              proto::GetMasterInfoResponse* resp) {
+  resp->set_version(kShoalVersion);
+  resp->set_rpc_address(rpc_address_);
+  resp->set_inode_count(fs_.inodeCount());
+  resp->set_journal_sequence(fs_.journalSequence());
+  resp->set_start_time_ms(start_time_ms_);
+  return grpc::Status::OK;
+}
+
+}  // namespace shoal::master

@@ -1,0 +1,41 @@
+// MasterService over gRPC: translation only. Each handler reads the caller's identity from the
+// call metadata, forwards to FileSystemMaster, and converts the result. Thread-safe.
+#pragma once
+
+#include "master.grpc.pb.h"
+#include "master/fs/file_system_master.h"
+
+namespace shoal::master {
+
+class MasterServiceImpl final : public proto::MasterService::Service {
+ public:
+  MasterServiceImpl(FileSystemMaster& fs, std::string rpc_address, int64_t start_time_ms)
+      : fs_(fs), rpc_address_(std::move(rpc_address)), start_time_ms_(start_time_ms) {}
+
+  grpc::Status GetStatus(grpc::ServerContext*, const proto::GetStatusRequest*, proto::GetStatusResponse*) override;
+  grpc::Status GetStatusBatch(grpc::ServerContext*, const proto::GetStatusBatchRequest*,
+                              proto::GetStatusBatchResponse*) override;
+  grpc::Status ListStatus(grpc::ServerContext*, const proto::ListStatusRequest*, proto::ListStatusResponse*) override;
+  grpc::Status CreateDirectory(grpc::ServerContext*, const proto::CreateDirectoryRequest*,
+                               proto::CreateDirectoryResponse*) override;
+  grpc::Status CreateFile(grpc::ServerContext*, const proto::CreateFileRequest*, proto::CreateFileResponse*) override;
+  grpc::Status CompleteFile(grpc::ServerContext*, const proto::CompleteFileRequest*,
+                            proto::CompleteFileResponse*) override;
+  grpc::Status Delete(grpc::ServerContext*, const proto::DeleteRequest*, proto::DeleteResponse*) override;
+  grpc::Status Rename(grpc::ServerContext*, const proto::RenameRequest*, proto::RenameResponse*) override;
+  grpc::Status SetAttribute(grpc::ServerContext*, const proto::SetAttributeRequest*,
+                            proto::SetAttributeResponse*) override;
+  grpc::Status Mount(grpc::ServerContext*, const proto::MountRequest*, proto::MountResponse*) override;
+  grpc::Status Unmount(grpc::ServerContext*, const proto::UnmountRequest*, proto::UnmountResponse*) override;
+  grpc::Status GetMountTable(grpc::ServerContext*, const proto::GetMountTableRequest*,
+                             proto::GetMountTableResponse*) override;
+  grpc::Status GetMasterInfo(grpc::ServerContext*, const proto::GetMasterInfoRequest*,
+                             proto::GetMasterInfoResponse*) override;
+
+ private:
+  FileSystemMaster& fs_;
+  std::string rpc_address_;
+  int64_t start_time_ms_;
+};
+
+}  // namespace shoal::master

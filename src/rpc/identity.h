@@ -1,0 +1,25 @@
+// The caller's identity on every RPC (SIMPLE auth: the client's OS user and primary group), sent
+// as gRPC metadata so permission checks can be added without changing the protocol.
+#pragma once
+
+#include <string>
+
+namespace grpc {
+class ClientContext;
+class ServerContext;
+}  // namespace grpc
+
+namespace shoal::rpc {
+
+struct Identity {
+  std::string user;
+  std::string group;
+};
+
+// This process's OS user and primary group.
+Identity processIdentity();
+void attachIdentity(grpc::ClientContext& ctx, const Identity& id);
+// The identity a call carries; this process's own when it carries none.
+Identity identityFrom(const grpc::ServerContext& ctx);
+
+}  // namespace shoal::rpc

@@ -1,0 +1,66 @@
+#include "ufs/instrumented_ufs.h"
+
+#include "common/logging.h"
+
+namespace shoal::ufs {
+
+void InstrumentedUfs::noteError(const char* op, const std::string& path, const Status& st) {
+  counters_.errors.fetch_add(1, std::memory_order_relaxed);
+  // NotFound is an ordinary answer (lookups of absent paths), not worth a log line.
+  if (st.code() != StatusCode::kNotFound) {
+    static auto log = logger("ufs");
+    log->warn("{} {}{}: {}", op, inner_->uri(), path, st.toString());
+  }
+}
+
+Result<UfsStatus> InstrumentedUfs::getStatus(const std::string& path) {
+  counters_.get_status.fetch_add(1, std::memory_order_relaxed);
+  auto r = inner_->getStatus(path);
+  if (!r) noteError("getStatus", path, r.error());
+  return r;
+}
+
+Result<std::vector<UfsStatus>> InstrumentedUfs::list(const std::string& path) {
+  counters_.list.fetch_add(1, std::memory_order_relaxed);
+  auto r = inner_->list(path);
+  if (!r) noteError("list", path, r.error());
+  return r;
+}
+
+Result<size_t> InstrumentedUfs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
+  counters_.read.fetch_add(1, std::memory_order_relaxed);
+  auto r = inner_->read(path, offset, buf);
+  if (!r) noteError("read", path, r.error());
+  else counters_.read_bytes.fetch_add(*r, std::memory_order_relaxed);
+  return r;
+}
+
+Result<std::unique_ptr<UfsOutputStream>> InstrumentedUfs::create(const std::string& path, const CreateOptions& opts) {
+  counters_.create.fetch_add(1, std::memory_order_relaxed);
+  auto r = inner_->create(path, opts);
+  if (!r) noteError("create", path, r.error());
+  return r;
+}
+
+Status InstrumentedUfs::mkdirs(const std::string& path, uint32_t mode) {
+  counters_.mkdirs.fetch_add(1, std::memory_order_relaxed);
+  Status st = inner_->mkdirs(path, mode);
+  if (!st) noteError("mkdirs", path, st);
+  return st;
+}
+
+Status InstrumentedUfs::remove(const std::string& path, bool recursive) {
+  counters_.remove.fetch_add(1, std::memory_order_relaxed);
+  Status st = inner_->remove(path, recursive);
+  if (!st) noteError("remove", path, st);
+  return st;
+}
+
+Status InstrumentedUfs::rename(const std::string& src, const std::string& dst) {
+  counters_.rename.fetch_add(1, std::memory_order_relaxed);
+  Status st = inner_->rename(src, dst);
+  if (!st) noteError("rename", src, st);
+  return st;
+}
+
+}  // namespace shoal::ufs

@@ -1,0 +1,77 @@
+// The under-store interface every backend implements (file://, cephfs://, s3://). A Ufs instance is
+// bound to one root URI (a mount's target); every path it takes is absolute and normalised *within
+// that root* ("/" is the root itself), so a backend can never be asked for something outside it.
+// Implementations must be safe for concurrent calls from many threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace shoal::ufs {
+
+struct UfsStatus {
+  std::string name;  // last component ("" for the root)
+  bool is_dir = false;
+  uint64_t size = 0;
+  int64_t mtime_ms = 0;
+  uint32_t mode = 0;  // permission bits (07777)
+  std::string owner;
+  std::string group;
+  // Identity of the content as the store sees it (etag for object stores, "" where size+mtime
+  // is the fingerprint). A change means cached data of this file is stale.
+  std::string content_hash;
+};
+
+// A file being written. Data becomes visible under its name only when close() succeeds; cancel()
+// (or destruction without close) leaves nothing behind.
+class UfsOutputStream {
+ public:
+  virtual ~UfsOutputStream() = default;
+  virtual Status write(std::span<const char> data) = 0;
+  virtual Status close() = 0;
+  virtual void cancel() = 0;
+};
+
+struct CreateOptions {
+  uint32_t mode = 0644;
+  bool overwrite = false;
+};
+
+class Ufs {
+ public:
+  virtual ~Ufs() = default;
+  // The root URI this instance is bound to, for messages.
+  virtual const std::string& uri() const = 0;
+
+  virtual Result<UfsStatus> getStatus(const std::string& path) = 0;
+  // Entries of a directory, in no particular order.
+  virtual Result<std::vector<UfsStatus>> list(const std::string& path) = 0;
+  // Positional read; returns the bytes read (0 at or past EOF). No shared seek state.
+  virtual Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf) = 0;
+  virtual Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts) = 0;
+  // Creates the directory and any missing parents; an existing directory is not an error.
+  virtual Status mkdirs(const std::string& path, uint32_t mode) = 0;
+  // Removes a file, or a directory (which must be empty unless `recursive`).
+  virtual Status remove(const std::string& path, bool recursive) = 0;
+  // Renames within this store; the destination must not exist.
+  virtual Status rename(const std::string& src, const std::string& dst) = 0;
+};
+
+// A parsed "scheme://authority/path" URI.
+struct UfsUri {
+  std::string scheme;
+  std::string authority;
+  std::string path;  // normalised, absolute
+  std::string toString() const;
+};
+Result<UfsUri> parseUfsUri(const std::string& uri);
+
+using UfsOptions = std::map<std::string, std::string>;
+
+}  // namespace shoal::ufs
