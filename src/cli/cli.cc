@@ -55,7 +55,19 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // Name the word CLI11 could not place ("A subcommand is required" alone hides it).
+    const CLI::App* deepest = &app;
+    std::string chain = "shoal";
+    while (!deepest->get_subcommands().empty()) {
+      deepest = deepest->get_subcommands().front();
+      chain += " " + deepest->get_name();
+    }
+    auto extra = deepest->remaining();
+    if (!extra.empty()) {
+      std::cerr << chain << " " << extra.front() << ": unknown command or argument (see --help)\n";
+    } else {
+      app.exit(e);
+    }
     return 2;
   }
   return ctx.exit_code;

@@ -30,12 +30,21 @@ struct MasterClient::Impl {
 MasterClient::MasterClient(const Configuration& conf)
     : MasterClient(conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort)),
                    conf.getDurationMs(keys::kUserRpcTimeout),
-                   static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize))) {}
+                   static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize))) {
+  if (conf.sourceOf(keys::kUserMetadataSyncInterval) != ValueSource::kDefault) {
+    default_sync_ = conf.getDurationMs(keys::kUserMetadataSyncInterval);
+  }
+}
 
 MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size)
     : impl_(std::make_unique<Impl>()), address_(address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
+  // gRPC's default reconnect backoff (1 s growing to 120 s) leaves a client failing for seconds
+  // after a master comes back; masters restart in well under a second.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   impl_->stub = proto::MasterService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
   impl_->timeout_ms = timeout_ms;
   impl_->page_size = list_page_size;
@@ -45,15 +54,16 @@ MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint3
 MasterClient::~MasterClient() = default;
 
 namespace {
-void setSync(proto::SyncOptions* s, std::optional<int64_t> ms) {
+void setSync(proto::SyncOptions* s, std::optional<int64_t> ms, std::optional<int64_t> fallback) {
   if (ms) s->set_sync_interval_ms(*ms);
+  else if (fallback) s->set_sync_interval_ms(*fallback);
 }
 }  // namespace
 
 Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::optional<int64_t> sync_ms) {
   proto::GetStatusRequest req;
   req.set_path(path);
-  setSync(req.mutable_sync(), sync_ms);
+  setSync(req.mutable_sync(), sync_ms, default_sync_);
   proto::GetStatusResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::GetStatus, req, &resp);
   if (!st) return makeError(st);
@@ -63,6 +73,7 @@ Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::op
 Result<std::vector<proto::PathResult>> MasterClient::getStatusBatch(const std::vector<std::string>& paths) {
   proto::GetStatusBatchRequest req;
   for (const auto& p : paths) req.add_paths(p);
+  setSync(req.mutable_sync(), std::nullopt, default_sync_);
   proto::GetStatusBatchResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::GetStatusBatch, req, &resp);
   if (!st) return makeError(st);
@@ -75,7 +86,7 @@ Status MasterClient::listStatus(const std::string& path,
   proto::ListStatusRequest req;
   req.set_path(path);
   req.set_limit(impl_->page_size);
-  setSync(req.mutable_sync(), sync_ms);
+  setSync(req.mutable_sync(), sync_ms, default_sync_);
   for (;;) {
     proto::ListStatusResponse resp;
     SHOAL_RETURN_IF_ERROR(impl_->call(&proto::MasterService::Stub::ListStatus, req, &resp));

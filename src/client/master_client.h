@@ -51,6 +51,9 @@ class MasterClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string address_;
+  // shoal.user.file.metadata.sync.interval when this client's configuration sets it; otherwise
+  // calls carry no interval and the master's own setting applies.
+  std::optional<int64_t> default_sync_;
 };
 
 }  // namespace shoal::client

@@ -11,6 +11,11 @@ int64_t nowMs() {
       .count();
 }
 
+int64_t nowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 FileSystemMaster::FileSystemMaster(const Configuration& conf, StateMachine& sm, Journal& journal,
                                    const ufs::UfsRegistry& registry)
     : conf_(conf), sm_(sm), journal_(journal), ufs_(registry) {}

@@ -71,10 +71,10 @@ class FileSystemMaster {
   Status loadAncestors(const std::string& path);
   // Brings `path` (and with `list`, its children) in step with the store per the interval.
   Status syncForRead(const std::string& path, int64_t interval_ms, bool list);
-  // Syncs `path` unless a sync that started at or after `decided_at_ms` already brought it in
+  // Syncs `path` unless a sync that started at or after `decided_at_us` already brought it in
   // step (another caller got there first); INT64_MIN means "only if never loaded".
-  Status syncPath(const std::string& path, bool listing, int64_t decided_at_ms);
-  bool alreadyFresh(const std::string& path, bool listing, int64_t decided_at_ms) const;
+  Status syncPath(const std::string& path, bool listing, int64_t decided_at_us);
+  bool alreadyFresh(const std::string& path, bool listing, int64_t decided_at_us) const;
   Status doSync(const std::string& path, bool listing);
 
   ApplyResult submit(proto::JournalEntry entry) { return journal_.submit(std::move(entry)); }
@@ -89,5 +89,7 @@ class FileSystemMaster {
 };
 
 int64_t nowMs();
+// Sync timestamps are in microseconds: two syncs within one millisecond must still be ordered.
+int64_t nowUs();
 
 }  // namespace shoal::master

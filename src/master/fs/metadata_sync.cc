@@ -71,7 +71,7 @@ Status FileSystemMaster::loadAncestors(const std::string& path) {
 
 Status FileSystemMaster::syncForRead(const std::string& path, int64_t interval_ms, bool list) {
   SHOAL_RETURN_IF_ERROR(loadAncestors(path));
-  int64_t now = nowMs();
+  int64_t now = nowUs();
   struct Decision {
     bool in_mount = false, need = false, listing = false;
   };
@@ -83,37 +83,40 @@ Status FileSystemMaster::syncForRead(const std::string& path, int64_t interval_m
     if (!inode) {
       // Absent from a loaded parent: trust that until the parent's listing is stale.
       auto parent = ns.lookup(parentPath(path));
-      dec.need = parent && parent->isDir() && syncDue(ns.store().lastSyncMs(parent->id), now, interval_ms);
+      dec.need = parent && parent->isDir() && syncDue(ns.store().lastSyncUs(parent->id), now, interval_ms);
       dec.listing = list;
       return dec;
     }
-    bool dir = inode->isDir();
-    dec.listing = list && dir;
-    dec.need = (dec.listing && !inode->has(kInodeLoaded)) ||
-               syncDue(ns.store().lastSyncMs(inode->id), now, interval_ms);
+    // A directory's sync time always means "last listed": a due directory is re-listed, whether
+    // the caller wanted its children or only its status.
+    dec.listing = inode->isDir();
+    dec.need = (list && dec.listing && !inode->has(kInodeLoaded)) ||
+               syncDue(ns.store().lastSyncUs(inode->id), now, interval_ms);
     return dec;
   });
   if (!d.in_mount || !d.need) return Status::ok();
   return syncPath(path, d.listing, now);
 }
 
-bool FileSystemMaster::alreadyFresh(const std::string& path, bool listing, int64_t decided_at_ms) const {
+bool FileSystemMaster::alreadyFresh(const std::string& path, bool listing, int64_t decided_at_us) const {
   return sm_.read([&](const Namespace& ns) {
     auto inode = ns.lookup(path);
     if (!inode) return false;
     if (listing && inode->isDir() && !inode->has(kInodeLoaded)) return false;
-    return decided_at_ms == INT64_MIN || ns.store().lastSyncMs(inode->id) >= decided_at_ms;
+    // Only a sync that started strictly after the caller decided can have seen what the caller
+    // must see.
+    return decided_at_us == INT64_MIN || ns.store().lastSyncUs(inode->id) > decided_at_us;
   });
 }
 
-Status FileSystemMaster::syncPath(const std::string& path, bool listing, int64_t decided_at_ms) {
+Status FileSystemMaster::syncPath(const std::string& path, bool listing, int64_t decided_at_us) {
   return sync_.run(fmt::format("{}{}", listing ? "L" : "S", path), [&] {
-    return alreadyFresh(path, listing, decided_at_ms) ? Status::ok() : doSync(path, listing);
+    return alreadyFresh(path, listing, decided_at_us) ? Status::ok() : doSync(path, listing);
   });
 }
 
 Status FileSystemMaster::doSync(const std::string& path, bool listing) {
-  int64_t started = nowMs();  // before reading: a change made while we read is caught next time
+  int64_t started = nowUs();  // before reading: a change made while we read is caught next time
   auto mount = mountFor(path);
   if (!mount) return mount.error();
   if (!*mount) return Status::ok();
@@ -177,11 +180,11 @@ Status FileSystemMaster::doSync(const std::string& path, bool listing) {
   sm_.read([&](const Namespace& ns) {
     auto cur = ns.lookup(path);
     if (!cur) return 0;
-    ns.store().setLastSyncMs(cur->id, started);
+    ns.store().setLastSyncUs(cur->id, started);
     if (listed_dir) {
       std::vector<InodeId> ids;
       ns.store().childIds(cur->id, &ids);
-      for (InodeId id : ids) ns.store().setLastSyncMs(id, started);
+      for (InodeId id : ids) ns.store().setLastSyncUs(id, started);
     }
     return 0;
   });

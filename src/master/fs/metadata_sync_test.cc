@@ -17,10 +17,10 @@ namespace {
 using shoal::testing::TempDir;
 
 TEST(SyncDue, FollowsTheIntervalRules) {
-  EXPECT_FALSE(syncDue(0, 1'000'000, -1));
-  EXPECT_TRUE(syncDue(999, 1000, 0));
-  EXPECT_FALSE(syncDue(900, 1000, 200));
-  EXPECT_TRUE(syncDue(800, 1000, 200));
+  EXPECT_FALSE(syncDue(0, 1'000'000'000, -1));
+  EXPECT_TRUE(syncDue(999'000, 1'000'000, 0));
+  EXPECT_FALSE(syncDue(900'000, 1'000'000, 200));
+  EXPECT_TRUE(syncDue(800'000, 1'000'000, 200));
 }
 
 TEST(SyncCoordinator, ConcurrentCallersShareOneRun) {
@@ -69,6 +69,7 @@ class MetadataSyncTest : public ::testing::Test {
 
   void restart() {
     fs_.reset();
+    counters_ = nullptr;  // they died with the store connection; the next one starts from zero
     if (journal_) journal_->stop();
     journal_.reset();
     sm_ = std::make_unique<StateMachine>(std::make_unique<HeapInodeStore>(1));
@@ -77,8 +78,8 @@ class MetadataSyncTest : public ::testing::Test {
     fs_ = std::make_unique<FileSystemMaster>(conf_, *sm_, *journal_, registry_);
   }
 
-  uint64_t lists() const { return counters_->list.load(); }
-  uint64_t stats() const { return counters_->get_status.load(); }
+  uint64_t lists() const { return counters_ ? counters_->list.load() : 0; }
+  uint64_t stats() const { return counters_ ? counters_->get_status.load() : 0; }
 
   TempDir store_dir_{"shoal-sync-store"};
   TempDir journal_dir_{"shoal-sync-journal"};

@@ -29,10 +29,10 @@ Status SyncCoordinator::run(const std::string& key, const std::function<Status()
   return st;
 }
 
-bool syncDue(int64_t last_sync_ms, int64_t now_ms, int64_t interval_ms) {
+bool syncDue(int64_t last_sync_us, int64_t now_us, int64_t interval_ms) {
   if (interval_ms < 0) return false;
   if (interval_ms == 0) return true;
-  return now_ms - last_sync_ms >= interval_ms;
+  return now_us - last_sync_us >= interval_ms * 1000;
 }
 
 }  // namespace shoal::master

@@ -25,8 +25,8 @@ class SyncCoordinator {
   std::unordered_map<std::string, std::shared_future<Status>> inflight_;  // guarded by mu_
 };
 
-// Whether metadata last compared with the store at `last_sync_ms` must be compared again.
-// interval: -1 never (once loaded), 0 always, else the age that makes it stale.
-bool syncDue(int64_t last_sync_ms, int64_t now_ms, int64_t interval_ms);
+// Whether metadata last compared with the store at `last_sync_us` (microseconds) must be compared
+// again at `now_us`. interval_ms: -1 never (once loaded), 0 always, else the age that makes it stale.
+bool syncDue(int64_t last_sync_us, int64_t now_us, int64_t interval_ms);
 
 }  // namespace shoal::master

@@ -1,6 +1,6 @@
 // Where inodes live: the interface every metastore (heap now, RocksDB later) implements. The store
 // knows parent/child links and attributes, not paths. NOT thread-safe: the state machine serialises
-// writers and holds a shared lock for readers; only lastSyncMs/setLastSyncMs may be called under
+// writers and holds a shared lock for readers; only lastSyncUs/setLastSyncUs may be called under
 // the shared lock concurrently (they are atomic).
 #pragma once
 
@@ -38,8 +38,8 @@ class InodeStore {
   virtual uint64_t inodeCount() const = 0;
 
   // When the inode was last compared with the under-store (leader-local, not journaled).
-  virtual int64_t lastSyncMs(InodeId id) const = 0;
-  virtual void setLastSyncMs(InodeId id, int64_t ms) const = 0;
+  virtual int64_t lastSyncUs(InodeId id) const = 0;  // microseconds since the epoch
+  virtual void setLastSyncUs(InodeId id, int64_t us) const = 0;
 
   // The whole store, including the id allocator, so replay after a checkpoint allocates the
   // same ids as the original run.

@@ -231,15 +231,15 @@ void HeapInodeStore::childIds(InodeId dir, std::vector<InodeId>* out) const {
   std::sort(out->begin(), out->end(), [](InodeId a, InodeId b) { return inodeSlot(a) < inodeSlot(b); });
 }
 
-int64_t HeapInodeStore::lastSyncMs(InodeId id) const {
+int64_t HeapInodeStore::lastSyncUs(InodeId id) const {
   uint32_t s = resolve(id);
   if (s == 0) return 0;
-  return std::atomic_ref<int64_t>(slot(s).last_sync_ms).load(std::memory_order_relaxed);
+  return std::atomic_ref<int64_t>(slot(s).last_sync_us).load(std::memory_order_relaxed);
 }
 
-void HeapInodeStore::setLastSyncMs(InodeId id, int64_t ms) const {
+void HeapInodeStore::setLastSyncUs(InodeId id, int64_t us) const {
   uint32_t s = resolve(id);
-  if (s != 0) std::atomic_ref<int64_t>(slot(s).last_sync_ms).store(ms, std::memory_order_relaxed);
+  if (s != 0) std::atomic_ref<int64_t>(slot(s).last_sync_us).store(us, std::memory_order_relaxed);
 }
 
 Status HeapInodeStore::saveCheckpoint(std::ostream& out) const {

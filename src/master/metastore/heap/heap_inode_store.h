@@ -30,8 +30,8 @@ class HeapInodeStore final : public InodeStore {
                     bool* has_more) const override;
   void childIds(InodeId dir, std::vector<InodeId>* out) const override;
   uint64_t inodeCount() const override { return live_; }
-  int64_t lastSyncMs(InodeId id) const override;
-  void setLastSyncMs(InodeId id, int64_t ms) const override;
+  int64_t lastSyncUs(InodeId id) const override;
+  void setLastSyncUs(InodeId id, int64_t us) const override;
   Status saveCheckpoint(std::ostream& out) const override;
   Status loadCheckpoint(std::istream& in) override;
 
@@ -55,7 +55,7 @@ class HeapInodeStore final : public InodeStore {
     uint8_t pad;
     uint64_t size;
     int64_t mtime_ms;
-    mutable int64_t last_sync_ms;  // atomic_ref access only
+    mutable int64_t last_sync_us;  // atomic_ref access only
   };
   static_assert(sizeof(Slot) == 56);
 

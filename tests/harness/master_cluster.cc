@@ -1,0 +1,62 @@
+#include "harness/master_cluster.h"
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace shoal::testing {
+
+const std::string& shoalBinary() {
+  static const std::string bin = SHOAL_BINARY;
+  return bin;
+}
+
+MasterUnderTest::MasterUnderTest(std::vector<std::string> extra)
+    : journal_(dir_.sub("journal")), log_path_(dir_.sub("master.log")), port_(freePort()), extra_(std::move(extra)) {}
+
+MasterUnderTest::~MasterUnderTest() {
+  client_.reset();
+  if (proc_.running()) proc_.stop(SIGTERM);
+}
+
+bool MasterUnderTest::start() {
+  std::vector<std::string> argv{shoalBinary(), "master", "-Dshoal.master.rpc.port=" + std::to_string(port_),
+                                "-Dshoal.master.journal.folder=" + journal_};
+  for (const auto& e : extra_) argv.push_back("-D" + e);
+  if (!proc_.start(argv, log_path_)) return false;
+  client_ = std::make_unique<client::MasterClient>(address(), 5000, 1000);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!proc_.running()) return false;
+    if (client_->masterInfo()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void MasterUnderTest::kill9() {
+  if (proc_.running()) proc_.stop(SIGKILL);
+}
+
+int MasterUnderTest::terminate() { return proc_.stop(SIGTERM); }
+
+std::string MasterUnderTest::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+client::MasterClient& MasterUnderTest::client() { return *client_; }
+
+CommandResult MasterUnderTest::cli(const std::vector<std::string>& args, const std::vector<std::string>& extra_conf) {
+  std::vector<std::string> argv{shoalBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("-Dshoal.master.rpc.port=" + std::to_string(port_));
+  for (const auto& e : extra_conf) argv.push_back("-D" + e);
+  return runCommand(argv);
+}
+
+}  // namespace shoal::testing

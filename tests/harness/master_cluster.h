@@ -1,0 +1,52 @@
+// A real `shoal master` process for integration tests, on a free 127.0.0.1 port with its own
+// journal folder, plus helpers to run `shoal` CLI commands against it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/master_client.h"
+#include "harness/process.h"
+#include "testing/temp_dir.h"
+
+namespace shoal::testing {
+
+// The shoal binary under test (set by CMake).
+const std::string& shoalBinary();
+
+class MasterUnderTest {
+ public:
+  // `extra` are -D overrides (without the "-D") for the master.
+  explicit MasterUnderTest(std::vector<std::string> extra = {});
+  ~MasterUnderTest();
+
+  // Starts the master and waits (deadline 60 s) until it answers. Returns false and logs on failure.
+  bool start();
+  void kill9();
+  // SIGTERM, and the exit status.
+  int terminate();
+  bool restart() {
+    kill9();
+    return start();
+  }
+
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  const std::string& journalDir() const { return journal_; }
+  std::string log() const;
+  client::MasterClient& client();
+  // Runs `shoal ARGS... -Dshoal.master.rpc.port=PORT`.
+  CommandResult cli(const std::vector<std::string>& args, const std::vector<std::string>& extra_conf = {});
+
+ private:
+  TempDir dir_{"shoal-master-it"};
+  std::string journal_;
+  std::string log_path_;
+  int port_;
+  std::vector<std::string> extra_;
+  ChildProcess proc_;
+  std::unique_ptr<client::MasterClient> client_;
+};
+
+}  // namespace shoal::testing

@@ -1,0 +1,41 @@
+// Child processes for integration tests: started with fork/exec, output to files, stopped by
+// signal, and reaped. Only processes this object started are ever signalled.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace shoal::testing {
+
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Starts argv[0] with argv; stdout and stderr go to `log_path` (appended).
+  bool start(const std::vector<std::string>& argv, const std::string& log_path);
+  bool running();
+  // Sends `sig` and waits for the exit; returns the wait status.
+  int stop(int sig);
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a command to completion (bounded by `timeout_s`, then killed) and captures its output.
+CommandResult runCommand(const std::vector<std::string>& argv, int timeout_s = 120);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int freePort();
+
+}  // namespace shoal::testing
