@@ -1,0 +1,64 @@
+// shoal-bench: runs scenarios, prints a table, and writes JSON (--json) and markdown (--markdown).
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "common/logging.h"
+#include "scenarios.h"
+
+using namespace shoal::bench;
+
+int main(int argc, char** argv) {
+  CLI::App app{"shoal-bench: Shoal's stress benchmarks, each beside its baseline in the same run"};
+  app.require_subcommand(1);
+  std::string json_path, md_path;
+  app.add_option("--json", json_path, "Write the figures and the environment as JSON to this file");
+  app.add_option("--markdown", md_path, "Write a markdown table of figures and ratios to this file");
+  LoadSpec load;
+  app.add_option("--threads", load.threads, "Client threads")->check(CLI::Range(1, 1024));
+  app.add_option("--duration", load.seconds, "Seconds per timed scenario")->check(CLI::Range(0.1, 3600.0));
+
+  auto* echo = app.add_subcommand("rpc-echo", "Bare gRPC echo on the master's server settings (the RPC ceiling)");
+  auto* master = app.add_subcommand("master", "Master metadata operations, beside rpc-echo");
+  MasterSpec mspec;
+  master->add_option("--master", mspec.address, "host:port of a running master (default: start one in-process)");
+  master->add_option("--dirs", mspec.dirs, "Directories in the bench tree")->check(CLI::Range(1, 100000));
+  master->add_option("--files-per-dir", mspec.files_per_dir, "Files per directory")->check(CLI::Range(1, 100000));
+  master->add_option("--ops", mspec.ops, "Operations: getstatus liststatus mkdir create rename delete");
+  auto* meta = app.add_subcommand("metastore", "Memory per inode of the heap metastore");
+  uint64_t files = 1'000'000;
+  meta->add_option("--files", files, "Files to create")->check(CLI::Range(1ULL, 1'000'000'000ULL));
+  auto* suite = app.add_subcommand("suite", "Everything above, sized for a 2-core box (what `make bench` runs)");
+  suite->add_option("--files", files, "Files for the metastore scenario");
+  CLI11_PARSE(app, argc, argv);
+
+  shoal::setLogLevel("warn");
+
+  std::vector<Figure> figures;
+  try {
+    if (*echo || *master || *suite) {
+      auto e = runEchoScenario(load);
+      figures.insert(figures.end(), e.begin(), e.end());
+    }
+    if (*master || *suite) {
+      mspec.load = load;
+      auto m = runMasterScenario(mspec);
+      figures.insert(figures.end(), m.begin(), m.end());
+    }
+    if (*meta || *suite) {
+      auto m = runMetastoreScenario(files);
+      figures.insert(figures.end(), m.begin(), m.end());
+    }
+  } catch (const std::exception& ex) {
+    std::cerr << "shoal-bench: " << ex.what() << "\n";
+    return 1;
+  }
+  printTable(figures);
+  if (!json_path.empty()) {
+    nlohmann::json j = {{"environment", environmentJson()}, {"figures", nlohmann::json::array()}};
+    for (const auto& f : figures) j["figures"].push_back(toJson(f));
+    std::ofstream(json_path) << j.dump(2) << "\n";
+  }
+  if (!md_path.empty()) std::ofstream(md_path) << markdownTable(figures);
+  return 0;
+}

@@ -1,0 +1,30 @@
+// The benchmark scenarios. Each returns figures; baselines name themselves so the report can
+// put every figure beside the ceiling it should be judged against.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "load_runner.h"
+#include "report.h"
+
+namespace shoal::bench {
+
+// A bare gRPC echo (same server options as the master), in this process: the RPC ceiling.
+std::vector<Figure> runEchoScenario(const LoadSpec& spec);
+
+struct MasterSpec {
+  LoadSpec load;
+  std::string address;  // "" starts an in-process master on a free port with a temporary journal
+  int dirs = 100;
+  int files_per_dir = 100;
+  std::vector<std::string> ops = {"getstatus", "liststatus", "mkdir", "create", "rename", "delete"};
+};
+std::vector<Figure> runMasterScenario(const MasterSpec& spec);
+
+// RSS growth of the heap metastore per inode, for `files` files in directories of 1,000.
+std::vector<Figure> runMetastoreScenario(uint64_t files);
+
+int freeLoopbackPort();
+
+}  // namespace shoal::bench

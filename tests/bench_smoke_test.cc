@@ -1,0 +1,57 @@
+// shoal-bench runs every scenario at tiny sizes and reports sane fields. Asserts nothing about
+// speed (speed is measured by `make bench`, never asserted in tests).
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/master_cluster.h"
+
+namespace shoal::testing {
+namespace {
+
+TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
+  TempDir dir("shoal-bench-smoke");
+  std::string json = dir.sub("out.json"), md = dir.sub("out.md");
+  auto r = runCommand({SHOAL_BENCH_BINARY, "--threads", "2", "--duration", "0.2", "--json", json, "--markdown", md,
+                       "suite", "--files", "2000"},
+                      300);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(json);
+  auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["environment"]["cores"].get<int>(), static_cast<int>(std::thread::hardware_concurrency()));
+  std::set<std::string> seen;
+  for (const auto& f : j["figures"]) {
+    std::string name = f["scenario"];
+    seen.insert(name);
+    EXPECT_GT(f["ops"].get<uint64_t>(), 0u) << name;
+    EXPECT_GT(f["ops_per_sec"].get<double>(), 0.0) << name;
+    if (name.rfind("master.", 0) == 0) {
+      EXPECT_EQ(f["baseline"], "rpc-echo") << name;
+      EXPECT_LE(f["latency_us"]["p50"].get<double>(), f["latency_us"]["p99"].get<double>()) << name;
+      EXPECT_LE(f["latency_us"]["p99"].get<double>(), f["latency_us"]["max"].get<double>()) << name;
+    }
+  }
+  for (const char* s : {"rpc-echo", "master.getstatus", "master.liststatus", "master.mkdir", "master.create+complete",
+                        "master.rename", "master.delete", "metastore.heap.inodes"}) {
+    EXPECT_TRUE(seen.count(s)) << s << " missing from the report";
+  }
+  auto meta = std::find_if(j["figures"].begin(), j["figures"].end(),
+                           [](const auto& f) { return f["scenario"] == "metastore.heap.inodes"; });
+  ASSERT_NE(meta, j["figures"].end());
+  EXPECT_GT((*meta)["extra"]["bytes_per_inode"].get<double>(), 0.0);
+  std::ifstream mdin(md);
+  std::string table((std::istreambuf_iterator<char>(mdin)), std::istreambuf_iterator<char>());
+  EXPECT_NE(table.find("| master.getstatus |"), std::string::npos) << table;
+}
+
+TEST(BenchSmoke, BadArgumentsAreClearErrors) {
+  auto r = runCommand({SHOAL_BENCH_BINARY, "--threads", "0", "rpc-echo"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE((r.out + r.err).find("--threads"), std::string::npos) << r.out << r.err;
+  r = runCommand({SHOAL_BENCH_BINARY, "--duration", "0.1", "master", "--master", "127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace shoal::testing
