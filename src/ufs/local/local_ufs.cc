@@ -193,11 +193,19 @@ Status LocalUfs::remove(const std::string& path, bool recursive) {
 
 Status LocalUfs::rename(const std::string& src, const std::string& dst) {
   // renameat2(RENAME_NOREPLACE) makes "destination must not exist" atomic.
-  if (::renameat2(AT_FDCWD, full(src).c_str(), AT_FDCWD, full(dst).c_str(), RENAME_NOREPLACE) != 0) {
-    int err = errno;
-    return errnoStatus(err, fmt::format("rename {}{} to {}", uri_, src, dst));
+  if (::renameat2(AT_FDCWD, full(src).c_str(), AT_FDCWD, full(dst).c_str(), RENAME_NOREPLACE) == 0) {
+    return Status::ok();
   }
-  return Status::ok();
+  int err = errno;
+  if (err == EINVAL || err == ENOSYS) {
+    // Filesystems without RENAME_NOREPLACE (older NFS): check, then rename. Not atomic: a file
+    // created at dst in between would be replaced.
+    struct stat st;
+    if (::lstat(full(dst).c_str(), &st) == 0) return alreadyExists(where(dst)).withContext("rename " + where(src));
+    if (::rename(full(src).c_str(), full(dst).c_str()) == 0) return Status::ok();
+    err = errno;
+  }
+  return errnoStatus(err, fmt::format("rename {} to {}", where(src), dst));
 }
 
 Status registerLocalUfs(UfsRegistry& registry) {

@@ -1,0 +1,33 @@
+// Placement without the master: consistent hashing of (file id, page index) over the live
+// workers, with virtual nodes. Every client that sees the same worker set picks the same worker
+// for a page, so that worker reads the page from the store once; when a worker leaves, only the
+// pages it owned move. Immutable after construction; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shoal::client {
+
+struct WorkerEndpoint {
+  std::string address;  // "host:port", the worker's identity on the ring
+  std::string host;     // for "is this worker on my host" (short-circuit)
+};
+
+class WorkerRing {
+ public:
+  explicit WorkerRing(std::vector<WorkerEndpoint> workers, int virtual_nodes = 160);
+
+  // Up to `n` distinct workers for the page, in preference order: the owner first, then the
+  // workers to retry on.
+  std::vector<const WorkerEndpoint*> candidates(uint64_t file_id, uint64_t page_index, size_t n) const;
+  const WorkerEndpoint* owner(uint64_t file_id, uint64_t page_index) const;
+  size_t size() const { return workers_.size(); }
+
+ private:
+  std::vector<WorkerEndpoint> workers_;
+  std::vector<std::pair<uint64_t, uint32_t>> ring_;  // (point, worker index), sorted by point
+};
+
+}  // namespace shoal::client

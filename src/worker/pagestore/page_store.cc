@@ -1,0 +1,235 @@
+#include "worker/pagestore/page_store.h"
+
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "common/logging.h"
+#include "worker/pagestore/page_file.h"
+
+namespace shoal::worker {
+namespace fs = std::filesystem;
+
+PageHandle::~PageHandle() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+PageStore::PageStore(std::vector<TierConfig> tiers) : policy_(makeLruPolicy()) {
+  for (auto& t : tiers) tiers_.push_back(Tier{std::move(t)});
+}
+
+Result<std::unique_ptr<PageStore>> PageStore::open(std::vector<TierConfig> tiers) {
+  if (tiers.empty()) return makeError(invalidArgument("page store: no tiers configured"));
+  for (const auto& t : tiers) {
+    if (t.capacity == 0) return makeError(invalidArgument(fmt::format("page store tier {} ({}): capacity is 0", t.name, t.dir)));
+    std::error_code ec;
+    fs::create_directories(t.dir, ec);
+    if (ec) {
+      return makeError(Status(StatusCode::kIoError, fmt::format("page store tier {}: cannot create {}: {}", t.name, t.dir, ec.message())));
+    }
+  }
+  std::unique_ptr<PageStore> store(new PageStore(std::move(tiers)));
+  SHOAL_RETURN_IF_ERROR(store->rebuild());
+  return store;
+}
+
+std::string PageStore::pathOf(size_t tier, const PageKey& key) const {
+  return tiers_[tier].config.dir + "/" + key.relativePath();
+}
+
+Status PageStore::rebuild() {
+  std::vector<std::string> unlink;
+  std::lock_guard lock(mu_);
+  for (size_t t = 0; t < tiers_.size(); ++t) {
+    const std::string& dir = tiers_[t].config.dir;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      if (!it->is_regular_file()) continue;
+      std::string rel = it->path().string().substr(dir.size() + 1);
+      PageKey key;
+      unsigned long long fid = 0, ver = 0, idx = 0;
+      int consumed = 0;
+      bool parsed = std::sscanf(rel.c_str(), "%16llx/%16llx/%llu%n", &fid, &ver, &idx, &consumed) == 3 &&
+                    static_cast<size_t>(consumed) == rel.size();
+      uint64_t size = it->file_size(ec);
+      // Leftover temp files of a crash, foreign files, and files too short to hold a trailer.
+      if (!parsed || ec || size < kPageTrailerBytes) {
+        unlink.push_back(it->path().string());
+        continue;
+      }
+      key = PageKey{fid, ver, idx};
+      if (index_.count(key)) {
+        unlink.push_back(it->path().string());
+        continue;
+      }
+      index_[key] = Entry{t, size, /*verified=*/false, /*ready=*/true};
+      tiers_[t].used += size;
+      ++tiers_[t].pages;
+      policy_->onInsert(key);
+    }
+  }
+  // A configuration that shrank a tier: evict down to the capacities now.
+  for (size_t t = 0; t < tiers_.size(); ++t) {
+    while (tiers_[t].used > tiers_[t].config.capacity) {
+      auto v = policy_->victim([&](const PageKey& k) { return index_[k].tier == t; });
+      if (!v) break;
+      eraseLocked(*v, &unlink);
+    }
+  }
+  for (const auto& p : unlink) ::unlink(p.c_str());
+  if (!index_.empty()) logger("worker")->info("page store: found {} cached pages on disk", index_.size());
+  return Status::ok();
+}
+
+void PageStore::eraseLocked(const PageKey& key, std::vector<std::string>* unlink) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return;
+  Tier& t = tiers_[it->second.tier];
+  t.used -= it->second.bytes;
+  --t.pages;
+  unlink->push_back(pathOf(it->second.tier, key));
+  policy_->onRemove(key);
+  index_.erase(it);
+}
+
+Result<size_t> PageStore::reserveLocked(uint64_t bytes, std::vector<std::string>* unlink) {
+  for (;;) {
+    for (size_t t = 0; t < tiers_.size(); ++t) {
+      if (tiers_[t].used + bytes <= tiers_[t].config.capacity) return t;
+    }
+    auto v = policy_->victim([&](const PageKey& k) {
+      const Entry& e = index_[k];
+      return e.ready && !pinned_.count(k.file_id);
+    });
+    if (!v) {
+      return makeError(Status(StatusCode::kUnavailable,
+                              fmt::format("page cache is full: no page can be evicted to make room for {} bytes "
+                                          "(the rest is pinned or being written)",
+                                          bytes)));
+    }
+    eraseLocked(*v, unlink);
+  }
+}
+
+Status PageStore::put(const PageKey& key, std::span<const char> data) {
+  uint64_t bytes = data.size() + kPageTrailerBytes;
+  std::vector<std::string> unlink;
+  size_t tier = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (index_.count(key)) return Status::ok();  // cached, or being cached by another caller
+    bool fits_somewhere = false;
+    for (const auto& t : tiers_) fits_somewhere = fits_somewhere || bytes <= t.config.capacity;
+    if (!fits_somewhere) return invalidArgument(fmt::format("a page of {} bytes is larger than every tier", bytes));
+    auto r = reserveLocked(bytes, &unlink);
+    if (!r) return r.error();
+    tier = *r;
+    tiers_[tier].used += bytes;
+    ++tiers_[tier].pages;
+    index_[key] = Entry{tier, bytes, /*verified=*/true, /*ready=*/false};
+  }
+  for (const auto& p : unlink) ::unlink(p.c_str());
+  Status st = writePageFile(pathOf(tier, key), data);
+  std::lock_guard lock(mu_);
+  auto it = index_.find(key);
+  if (!st) {
+    if (it != index_.end()) {
+      tiers_[tier].used -= bytes;
+      --tiers_[tier].pages;
+      index_.erase(it);
+    }
+    return st;
+  }
+  it->second.ready = true;
+  policy_->onInsert(key);
+  return Status::ok();
+}
+
+std::optional<PageHandle> PageStore::get(const PageKey& key) {
+  std::string path;
+  bool verified = false;
+  uint64_t bytes = 0;
+  {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(key);
+    if (it == index_.end() || !it->second.ready) return std::nullopt;
+    policy_->onAccess(key);
+    path = pathOf(it->second.tier, key);
+    verified = it->second.verified;
+    bytes = it->second.bytes;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  Result<uint64_t> len = bytes - kPageTrailerBytes;
+  if (fd < 0) {
+    len = makeError(Status(StatusCode::kNotFound, path + ": page file vanished"));
+  } else if (!verified) {
+    len = verifyPageFile(fd, path);
+  }
+  std::lock_guard lock(mu_);
+  if (!len) {
+    if (fd >= 0) ::close(fd);
+    logger("worker")->warn("dropping cached {}: {}", key.toString(), len.error().message());
+    std::vector<std::string> unlink;
+    eraseLocked(key, &unlink);
+    for (const auto& p : unlink) ::unlink(p.c_str());
+    ++corrupt_dropped_;
+    return std::nullopt;
+  }
+  auto it = index_.find(key);
+  if (it != index_.end()) it->second.verified = true;
+  return PageHandle(fd, *len);
+}
+
+bool PageStore::contains(const PageKey& key) const {
+  std::lock_guard lock(mu_);
+  auto it = index_.find(key);
+  return it != index_.end() && it->second.ready;
+}
+
+void PageStore::pinFile(uint64_t file_id) {
+  std::lock_guard lock(mu_);
+  pinned_.insert(file_id);
+}
+
+void PageStore::unpinFile(uint64_t file_id) {
+  std::lock_guard lock(mu_);
+  pinned_.erase(file_id);
+}
+
+void PageStore::removeFile(uint64_t file_id, std::optional<uint64_t> keep_version) {
+  std::vector<std::string> unlink;
+  {
+    std::lock_guard lock(mu_);
+    std::vector<PageKey> doomed;
+    for (const auto& [k, e] : index_) {
+      if (k.file_id == file_id && e.ready && (!keep_version || k.version != *keep_version)) doomed.push_back(k);
+    }
+    for (const auto& k : doomed) eraseLocked(k, &unlink);
+  }
+  for (const auto& p : unlink) ::unlink(p.c_str());
+}
+
+std::vector<PageKey> PageStore::pagesOf(uint64_t file_id) const {
+  std::lock_guard lock(mu_);
+  std::vector<PageKey> out;
+  for (const auto& [k, e] : index_) {
+    if (k.file_id == file_id && e.ready) out.push_back(k);
+  }
+  return out;
+}
+
+std::vector<TierStats> PageStore::stats() const {
+  std::lock_guard lock(mu_);
+  std::vector<TierStats> out;
+  for (const auto& t : tiers_) out.push_back(TierStats{t.config.name, t.config.dir, t.config.capacity, t.used, t.pages});
+  return out;
+}
+
+uint64_t PageStore::corruptPagesDropped() const {
+  std::lock_guard lock(mu_);
+  return corrupt_dropped_;
+}
+
+}  // namespace shoal::worker

@@ -1,0 +1,100 @@
+// The worker's page cache: pages of files in tiers (MEM on /dev/shm, then SSD directories), each a
+// directory with a byte capacity. New pages go to the first tier with room; when every tier is
+// full, the eviction policy (LRU, across tiers) picks pages to drop, never pages of pinned files.
+// On open, the index is rebuilt from what the tier directories hold; such pages are verified by
+// checksum on their first read, and a bad one is dropped and reported as a miss, never served.
+// Thread-safe: the index is guarded by one mutex; file I/O runs outside it.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/status.h"
+#include "worker/pagestore/eviction_policy.h"
+#include "worker/pagestore/page_key.h"
+
+namespace shoal::worker {
+
+struct TierConfig {
+  std::string name;  // "MEM", "SSD0", ...
+  std::string dir;
+  uint64_t capacity = 0;
+};
+
+struct TierStats {
+  std::string name;
+  std::string dir;
+  uint64_t capacity = 0;
+  uint64_t used = 0;
+  uint64_t pages = 0;
+};
+
+// An open cached page: read `length` bytes from `fd` at offset 0. Owns the descriptor.
+class PageHandle {
+ public:
+  PageHandle(int fd, uint64_t length) : fd_(fd), length_(length) {}
+  ~PageHandle();
+  PageHandle(PageHandle&& o) noexcept : fd_(o.fd_), length_(o.length_) { o.fd_ = -1; }
+  PageHandle& operator=(PageHandle&&) = delete;
+  int fd() const { return fd_; }
+  uint64_t length() const { return length_; }
+
+ private:
+  int fd_;
+  uint64_t length_;
+};
+
+class PageStore {
+ public:
+  static Result<std::unique_ptr<PageStore>> open(std::vector<TierConfig> tiers);
+
+  // Caches a page. Fails (Unavailable) when it cannot fit without evicting pinned pages.
+  Status put(const PageKey& key, std::span<const char> data);
+  // nullopt on a miss (including a page dropped because its checksum failed).
+  std::optional<PageHandle> get(const PageKey& key);
+  bool contains(const PageKey& key) const;
+
+  void pinFile(uint64_t file_id);
+  void unpinFile(uint64_t file_id);
+  // Drops every page of the file; with `keep_version`, only pages of other versions.
+  void removeFile(uint64_t file_id, std::optional<uint64_t> keep_version = std::nullopt);
+  std::vector<PageKey> pagesOf(uint64_t file_id) const;
+  std::vector<TierStats> stats() const;
+  // Pages dropped because they failed verification (for metrics and tests).
+  uint64_t corruptPagesDropped() const;
+
+ private:
+  struct Entry {
+    size_t tier;
+    uint64_t bytes;  // on disk, trailer included
+    bool verified;
+    bool ready;      // false while its file is being written: a miss, and never evicted
+  };
+  struct Tier {
+    TierConfig config;
+    uint64_t used = 0;
+    uint64_t pages = 0;
+  };
+  explicit PageStore(std::vector<TierConfig> tiers);
+  Status rebuild();
+  std::string pathOf(size_t tier, const PageKey& key) const;
+  // REQUIRES mu_. Removes the entry and queues its file for deletion.
+  void eraseLocked(const PageKey& key, std::vector<std::string>* unlink);
+  // REQUIRES mu_. Picks a tier with room for `bytes`, evicting as needed.
+  Result<size_t> reserveLocked(uint64_t bytes, std::vector<std::string>* unlink);
+
+  mutable std::mutex mu_;
+  std::vector<Tier> tiers_;                                       // guarded by mu_
+  std::unordered_map<PageKey, Entry, PageKeyHash> index_;         // guarded by mu_
+  std::unordered_set<uint64_t> pinned_;                           // guarded by mu_
+  std::unique_ptr<EvictionPolicy> policy_;                        // guarded by mu_
+  uint64_t corrupt_dropped_ = 0;                                  // guarded by mu_
+};
+
+}  // namespace shoal::worker

@@ -1,0 +1,149 @@
+#include "worker/pagestore/page_store.h"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <thread>
+#include <unistd.h>
+
+#include "testing/temp_dir.h"
+
+namespace shoal::worker {
+namespace {
+
+using shoal::testing::TempDir;
+
+std::string pageData(uint64_t seed, size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((seed * 131 + i * 7) & 0xff);
+  return s;
+}
+
+std::string readPage(PageStore& store, const PageKey& key) {
+  auto h = store.get(key);
+  if (!h) return "<miss>";
+  std::string out(h->length(), '\0');
+  ssize_t n = ::pread(h->fd(), out.data(), out.size(), 0);
+  if (n != static_cast<ssize_t>(out.size())) return "<short read>";
+  return out;
+}
+
+std::unique_ptr<PageStore> openStore(const std::vector<TierConfig>& tiers) {
+  auto s = PageStore::open(tiers);
+  EXPECT_TRUE(s) << (s ? "" : s.error().toString());
+  return s ? std::move(*s) : nullptr;
+}
+
+TEST(PageStore, PutGetRoundTripAcrossTiers) {
+  TempDir mem("shoal-mem"), ssd("shoal-ssd");
+  // Room for 2 pages of 1000 bytes in MEM and 3 on SSD (each page carries a 12-byte trailer).
+  auto store = openStore({{"MEM", mem.path(), 2024}, {"SSD0", ssd.path(), 3036}});
+  for (uint64_t i = 0; i < 5; ++i) ASSERT_TRUE(store->put({7, 1, i}, pageData(i, 1000)).isOk());
+  for (uint64_t i = 0; i < 5; ++i) EXPECT_EQ(readPage(*store, {7, 1, i}), pageData(i, 1000)) << i;
+  auto stats = store->stats();
+  EXPECT_EQ(stats[0].pages, 2u);
+  EXPECT_EQ(stats[1].pages, 3u);
+  EXPECT_EQ(readPage(*store, {7, 2, 0}), "<miss>") << "another version of the file is another page";
+}
+
+TEST(PageStore, EvictsLeastRecentlyUsedAndNeverPinned) {
+  TempDir mem("shoal-mem");
+  auto store = openStore({{"MEM", mem.path(), 3 * 112}});
+  ASSERT_TRUE(store->put({1, 1, 0}, pageData(0, 100)).isOk());
+  ASSERT_TRUE(store->put({2, 1, 0}, pageData(1, 100)).isOk());
+  ASSERT_TRUE(store->put({3, 1, 0}, pageData(2, 100)).isOk());
+  store->pinFile(1);
+  ASSERT_TRUE(store->get({2, 1, 0}));  // 2 is now more recent than 3
+  ASSERT_TRUE(store->put({4, 1, 0}, pageData(3, 100)).isOk());
+  EXPECT_TRUE(store->contains({1, 1, 0})) << "pinned pages stay";
+  EXPECT_TRUE(store->contains({2, 1, 0}));
+  EXPECT_FALSE(store->contains({3, 1, 0})) << "the least recently used page goes";
+  EXPECT_TRUE(store->contains({4, 1, 0}));
+  store->pinFile(2);
+  store->pinFile(4);
+  Status full = store->put({5, 1, 0}, pageData(4, 100));
+  EXPECT_EQ(full.code(), StatusCode::kUnavailable);
+  EXPECT_NE(full.message().find("pinned"), std::string::npos);
+  store->unpinFile(2);
+  EXPECT_TRUE(store->put({5, 1, 0}, pageData(4, 100)).isOk());
+  EXPECT_FALSE(store->contains({2, 1, 0}));
+  EXPECT_EQ(std::filesystem::exists(mem.sub(PageKey{2, 1, 0}.relativePath())), false) << "evicted file deleted";
+  EXPECT_EQ(store->put({9, 1, 0}, pageData(9, 5000)).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(PageStore, RebuildsFromDiskAndDropsCorruptOrPartialPages) {
+  TempDir ssd("shoal-ssd");
+  {
+    auto store = openStore({{"SSD0", ssd.path(), 1 << 20}});
+    for (uint64_t i = 0; i < 4; ++i) ASSERT_TRUE(store->put({42, 9, i}, pageData(i, 4096)).isOk());
+  }
+  // Bit rot in page 1, a truncated page 2, a crash's leftover temp file, and a stray file.
+  {
+    std::fstream f(ssd.sub(PageKey{42, 9, 1}.relativePath()), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('\x55');
+  }
+  std::filesystem::resize_file(ssd.sub(PageKey{42, 9, 2}.relativePath()), 2000);
+  ssd.write(PageKey{42, 9, 7}.relativePath() + ".123.0.tmp", "half");
+  ssd.write("junk.txt", "not a page");
+  auto store = openStore({{"SSD0", ssd.path(), 1 << 20}});
+  EXPECT_EQ(readPage(*store, {42, 9, 0}), pageData(0, 4096));
+  EXPECT_EQ(readPage(*store, {42, 9, 3}), pageData(3, 4096));
+  EXPECT_EQ(readPage(*store, {42, 9, 1}), "<miss>") << "a corrupt page must never be served";
+  EXPECT_EQ(readPage(*store, {42, 9, 2}), "<miss>") << "a truncated page must never be served";
+  EXPECT_EQ(store->corruptPagesDropped(), 2u);
+  EXPECT_FALSE(std::filesystem::exists(ssd.sub("junk.txt")));
+  EXPECT_FALSE(store->contains({42, 9, 7}));
+  EXPECT_EQ(store->stats()[0].pages, 2u);
+}
+
+TEST(PageStore, RemoveFileKeepsOnlyTheCurrentVersion) {
+  TempDir mem("shoal-mem");
+  auto store = openStore({{"MEM", mem.path(), 1 << 20}});
+  ASSERT_TRUE(store->put({5, 1, 0}, "old").isOk());
+  ASSERT_TRUE(store->put({5, 1, 1}, "old").isOk());
+  ASSERT_TRUE(store->put({5, 2, 0}, "new").isOk());
+  ASSERT_TRUE(store->put({6, 1, 0}, "other").isOk());
+  store->removeFile(5, 2);
+  EXPECT_EQ(store->pagesOf(5), (std::vector<PageKey>{{5, 2, 0}}));
+  store->removeFile(5);
+  EXPECT_TRUE(store->pagesOf(5).empty());
+  EXPECT_TRUE(store->contains({6, 1, 0}));
+}
+
+TEST(PageStore, ConcurrentPutsAndGetsStayConsistent) {
+  TempDir mem("shoal-mem");
+  auto store = openStore({{"MEM", mem.path(), 50 * (512 + 12)}});
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = 0; i < 300; ++i) {
+        uint64_t page = (i * 7 + t) % 120;
+        (void)store->put({1, 1, page}, pageData(page, 512));
+        std::string got = readPage(*store, {1, 1, page});
+        if (got != "<miss>" && got != pageData(page, 512)) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  auto s = store->stats()[0];
+  EXPECT_LE(s.used, s.capacity);
+  EXPECT_EQ(s.used, s.pages * (512 + 12));
+}
+
+TEST(PageStore, BadTierConfigIsRefused) {
+  EXPECT_FALSE(PageStore::open({}));
+  TempDir d("shoal-tier");
+  auto zero = PageStore::open({{"MEM", d.path(), 0}});
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message().find("capacity is 0"), std::string::npos);
+  d.write("afile", "x");
+  auto onfile = PageStore::open({{"MEM", d.sub("afile") + "/sub", 100}});
+  ASSERT_FALSE(onfile);
+  EXPECT_NE(onfile.error().message().find("cannot create"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shoal::worker
