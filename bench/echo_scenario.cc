@@ -1,5 +1,6 @@
 #include <grpcpp/grpcpp.h>
 
+#include "client/channel.h"
 #include "echo.grpc.pb.h"
 #include "rpc/server_options.h"
 #include "scenarios.h"
@@ -18,14 +19,11 @@ class EchoService final : public proto::EchoService::Service {
 
 std::vector<Figure> runEchoScenario(const LoadSpec& spec) {
   EchoService service;
-  grpc::ServerBuilder builder;
-  rpc::applyServerOptions(builder, 8);
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  auto stub = proto::EchoService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  // The master's server settings and thread count, so the only difference is the work per call.
+  auto started = rpc::startServer("rpc-echo", "127.0.0.1", 0, 8, {&service}, "--");
+  if (!started) throw std::runtime_error(started.error().toString());
+  auto server = std::move(started->server);
+  auto stub = proto::EchoService::NewStub(client::makeChannel(started->address));
   // A reply about the size of a GetStatus reply.
   std::string payload(160, 'e');
   Figure f = runLoad("rpc-echo", spec, [&](int, uint64_t) {

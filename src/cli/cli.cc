@@ -12,6 +12,15 @@ client::MasterClient& CliContext::master() {
   return *master_;
 }
 
+client::FileReader& CliContext::reader() {
+  if (!reader_) {
+    registry_ = std::make_unique<ufs::UfsRegistry>();
+    ufs::registerBuiltinUfs(*registry_);
+    reader_ = std::make_unique<client::FileReader>(conf, master(), *registry_);
+  }
+  return *reader_;
+}
+
 void CliContext::fail(const std::string& command, const Status& status) {
   const std::string& msg = status.message();
   if (!msg.empty() && msg.front() == '/') std::cerr << "shoal " << command << " " << msg << "\n";
@@ -46,6 +55,7 @@ int run(int argc, char** argv) {
   registerFsCommands(app, ctx);
   registerConfCommands(app, ctx);
   registerMasterCommand(app, ctx);
+  registerFsadminCommands(app, ctx);
 
   std::reverse(args.begin(), args.end());
   try {

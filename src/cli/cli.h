@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "client/file_reader.h"
 #include "client/master_client.h"
 #include "common/configuration.h"
 
@@ -22,11 +23,14 @@ struct CliContext {
   int exit_code = 0;
   // The master connection, made on first use so that commands that need none never connect.
   client::MasterClient& master();
+  client::FileReader& reader();
   // Prints "shoal <command> <message>" (or "shoal <command>: <message>") to stderr; sets exit 1.
   void fail(const std::string& command, const Status& status);
 
  private:
   std::unique_ptr<client::MasterClient> master_;
+  std::unique_ptr<ufs::UfsRegistry> registry_;
+  std::unique_ptr<client::FileReader> reader_;
 };
 
 void registerFsCommands(CLI::App& app, CliContext& ctx);
@@ -34,6 +38,8 @@ void registerFsMountCommands(CLI::App& fs, CliContext& ctx);
 void registerFsUsageCommands(CLI::App& fs, CliContext& ctx);
 void registerConfCommands(CLI::App& app, CliContext& ctx);
 void registerMasterCommand(CLI::App& app, CliContext& ctx);
+void registerFsadminCommands(CLI::App& app, CliContext& ctx);
+void registerFsReadCommands(CLI::App& fs, CliContext& ctx);
 
 int run(int argc, char** argv);
 

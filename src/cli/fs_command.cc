@@ -225,6 +225,7 @@ void registerFsCommands(CLI::App& app, CliContext& ctx) {
   registerTest(*fs, ctx);
   registerChmodChown(*fs, ctx);
   registerFsUsageCommands(*fs, ctx);
+  registerFsReadCommands(*fs, ctx);
   registerFsMountCommands(*fs, ctx);
 }
 

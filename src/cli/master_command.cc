@@ -1,30 +1,18 @@
-// `shoal master`: runs a master in the foreground until SIGINT/SIGTERM.
-#include <iostream>
-
-#include "cli/cli.h"
-#include "common/termination.h"
+// `shoal master` and `shoal worker`: run a daemon in the foreground until SIGINT/SIGTERM.
+#include "cli/daemon.h"
 #include "master/master_process.h"
+#include "worker/worker_process.h"
 
 namespace shoal::cli {
 
 void registerMasterCommand(CLI::App& app, CliContext& ctx) {
-  auto* cmd = app.add_subcommand("master",
-                                 "Run a master in the foreground (shoal.master.* keys configure it; stop with Ctrl-C "
-                                 "or SIGTERM)");
-  cmd->callback([&ctx] {
-    blockTerminationSignals();
-    master::MasterProcess master(ctx.conf);
-    Status st = master.start();
-    if (!st) {
-      std::cerr << "shoal master: " << st.message() << "\n";
-      ctx.exit_code = 1;
-      return;
-    }
-    std::cout << "Shoal master serving on " << master.address() << std::endl;
-    int sig = waitForTerminationSignal();
-    std::cout << "Shoal master stopping (signal " << sig << ")" << std::endl;
-    master.stop();
-  });
+  app.add_subcommand("master",
+                     "Run a master in the foreground (shoal.master.* keys configure it; stop with Ctrl-C or SIGTERM)")
+      ->callback([&ctx] { runDaemon<master::MasterProcess>(ctx, "master"); });
+  app.add_subcommand("worker",
+                     "Run a worker in the foreground (shoal.worker.* keys configure it; it registers with the "
+                     "master at shoal.master.hostname:shoal.master.rpc.port)")
+      ->callback([&ctx] { runDaemon<worker::WorkerProcess>(ctx, "worker"); });
 }
 
 }  // namespace shoal::cli

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <grpcpp/grpcpp.h>
 
+#include "client/channel.h"
 #include "master.grpc.pb.h"
 #include "rpc/identity.h"
 #include "rpc/status_convert.h"
@@ -38,14 +39,7 @@ MasterClient::MasterClient(const Configuration& conf)
 
 MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size)
     : impl_(std::make_unique<Impl>()), address_(address) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);
-  // gRPC's default reconnect backoff (1 s growing to 120 s) leaves a client failing for seconds
-  // after a master comes back; masters restart in well under a second.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  impl_->stub = proto::MasterService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  impl_->stub = proto::MasterService::NewStub(makeChannel(address));
   impl_->timeout_ms = timeout_ms;
   impl_->page_size = list_page_size;
   impl_->target = "master at " + address;

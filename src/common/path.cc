@@ -4,6 +4,12 @@
 
 namespace shoal {
 
+std::string relativeTo(std::string_view path, std::string_view ancestor) {
+  if (ancestor == "/") return std::string(path);
+  std::string_view rest = path.substr(ancestor.size());
+  return rest.empty() ? std::string("/") : std::string(rest);
+}
+
 Status validateName(std::string_view name) {
   if (name.empty()) return invalidArgument("empty file name");
   if (name == "." || name == "..") return invalidArgument(fmt::format("'{}' is not allowed as a file name", name));

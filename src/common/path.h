@@ -23,6 +23,9 @@ std::string_view baseName(std::string_view normalized);
 std::string joinPath(std::string_view parent, std::string_view name);
 // True when `path` equals `ancestor` or lies below it (both normalised).
 bool isSameOrUnder(std::string_view path, std::string_view ancestor);
+// `path` relative to `ancestor` as an absolute path ("/m/a/b" under "/m" is "/a/b"; "/m" is "/").
+// REQUIRES: isSameOrUnder(path, ancestor).
+std::string relativeTo(std::string_view path, std::string_view ancestor);
 // Validates one name component (no "/", no NUL, not "." or "..", not empty, <= 255 bytes).
 Status validateName(std::string_view name);
 

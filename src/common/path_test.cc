@@ -17,7 +17,9 @@ TEST(Path, RejectsHostilePaths) {
   for (std::string bad : {"", "a/b", "../etc", "/a/../b", "/..", "/a/.."}) {
     auto r = normalizePath(bad);
     EXPECT_FALSE(r) << "'" << bad << "' was accepted";
-    if (!r) EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+    if (!r) {
+      EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+    }
   }
   std::string nul = std::string("/a") + '\0' + "b";
   EXPECT_FALSE(normalizePath(nul));

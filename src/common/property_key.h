@@ -46,8 +46,20 @@ inline constexpr std::string_view kMasterClusterId = "shoal.master.cluster.id";
 inline constexpr std::string_view kMasterRpcThreads = "shoal.master.rpc.executor.threads";
 inline constexpr std::string_view kMasterRootUfs = "shoal.master.mount.table.root.ufs";
 inline constexpr std::string_view kMasterListMaxPage = "shoal.master.list.status.max.page.size";
+inline constexpr std::string_view kMasterWorkerTimeout = "shoal.master.worker.timeout";
+inline constexpr std::string_view kWorkerHostname = "shoal.worker.hostname";
+inline constexpr std::string_view kWorkerRpcPort = "shoal.worker.rpc.port";
+inline constexpr std::string_view kWorkerWebPort = "shoal.worker.web.port";
+inline constexpr std::string_view kWorkerPageSize = "shoal.worker.page.size";
+inline constexpr std::string_view kWorkerTierMemDir = "shoal.worker.tier.mem.dir";
+inline constexpr std::string_view kWorkerTierMemCapacity = "shoal.worker.tier.mem.capacity";
+inline constexpr std::string_view kWorkerTierSsdDirs = "shoal.worker.tier.ssd.dirs";
+inline constexpr std::string_view kWorkerTierSsdCapacity = "shoal.worker.tier.ssd.capacity";
+inline constexpr std::string_view kWorkerHeartbeatInterval = "shoal.worker.heartbeat.interval";
+inline constexpr std::string_view kWorkerRpcThreads = "shoal.worker.rpc.executor.threads";
 inline constexpr std::string_view kUserMetadataSyncInterval = "shoal.user.file.metadata.sync.interval";
 inline constexpr std::string_view kUserRpcTimeout = "shoal.user.rpc.timeout";
+inline constexpr std::string_view kUserWorkerListRefreshInterval = "shoal.user.worker.list.refresh.interval";
 inline constexpr std::string_view kUserListPageSize = "shoal.user.list.status.page.size";
 }  // namespace keys
 

@@ -7,6 +7,7 @@
 #include "master/journal/local_journal.h"
 #include "master/metastore/heap/heap_inode_store.h"
 #include "master/service/master_service.h"
+#include "master/service/worker_registry_service.h"
 #include "rpc/identity.h"
 #include "rpc/server_options.h"
 
@@ -19,6 +20,8 @@ struct MasterProcess::Impl {
   std::unique_ptr<LocalJournal> journal;
   std::unique_ptr<FileSystemMaster> fs;
   std::unique_ptr<MasterServiceImpl> service;
+  std::unique_ptr<WorkerRegistry> workers;
+  std::unique_ptr<WorkerRegistryServiceImpl> worker_service;
   std::unique_ptr<grpc::Server> server;
   std::string address;
   explicit Impl(const Configuration& c) : conf(c) {}
@@ -42,21 +45,18 @@ Status MasterProcess::start() {
   rpc::Identity self = rpc::processIdentity();
   SHOAL_RETURN_IF_ERROR(m.fs->start(CallerIdentity{self.user, self.group}));
 
-  std::string host = m.conf.getString(keys::kMasterHostname);
+  // The advertised address; unknown before binding only when port 0 asks for any free port.
   int port = static_cast<int>(m.conf.getInt(keys::kMasterRpcPort));
-  int bound = 0;
-  grpc::ServerBuilder builder;
-  rpc::applyServerOptions(builder, static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)));
-  builder.AddListeningPort(host + ":" + std::to_string(port), grpc::InsecureServerCredentials(), &bound);
-  m.service = std::make_unique<MasterServiceImpl>(*m.fs, "", nowMs());
-  builder.RegisterService(m.service.get());
-  m.server = builder.BuildAndStart();
-  if (!m.server || bound == 0) {
-    return Status(StatusCode::kUnavailable,
-                  fmt::format("master cannot listen on {}:{} (port in use, or host not local? set {} / {})", host, port,
-                              keys::kMasterHostname, keys::kMasterRpcPort));
-  }
-  m.address = host + ":" + std::to_string(bound);
+  std::string advertised = port == 0 ? "" : m.conf.getString(keys::kMasterHostname) + ":" + std::to_string(port);
+  m.service = std::make_unique<MasterServiceImpl>(*m.fs, advertised, nowMs());
+  m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
+  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers);
+  auto started = rpc::startServer("master", m.conf.getString(keys::kMasterHostname),
+                                  port, static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
+                                  {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
+  if (!started) return started.error();
+  m.server = std::move(started->server);
+  m.address = started->address;
   log->info("master serving on {} (journal {}, {} inodes)", m.address, m.conf.getString(keys::kMasterJournalFolder),
             m.fs->inodeCount());
   return Status::ok();

@@ -1,5 +1,6 @@
 #include "rpc/server_options.h"
 
+#include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
 namespace shoal::rpc {
@@ -13,6 +14,24 @@ void applyServerOptions(grpc::ServerBuilder& builder, int threads) {
   // No thread quota: a sync server over its quota answers RESOURCE_EXHAUSTED instead of queueing.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, threads);
+}
+
+Result<StartedServer> startServer(const std::string& role, const std::string& host, int port, int threads,
+                                  const std::vector<grpc::Service*>& services, std::string_view port_key) {
+  grpc::ServerBuilder builder;
+  applyServerOptions(builder, threads);
+  int bound = 0;
+  builder.AddListeningPort(host + ":" + std::to_string(port), grpc::InsecureServerCredentials(), &bound);
+  for (auto* s : services) builder.RegisterService(s);
+  StartedServer out;
+  out.server = builder.BuildAndStart();
+  if (!out.server || bound == 0) {
+    return makeError(Status(StatusCode::kUnavailable, fmt::format("{} cannot listen on {}:{} (port in use, or host not "
+                                                                  "local? set {})",
+                                                                  role, host, port, port_key)));
+  }
+  out.address = host + ":" + std::to_string(bound);
+  return out;
 }
 
 }  // namespace shoal::rpc

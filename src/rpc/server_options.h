@@ -1,13 +1,32 @@
-// Shared gRPC server settings for every Shoal daemon.
+// Shared gRPC server settings and start-up for every Shoal daemon.
 #pragma once
 
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
 namespace grpc {
+class Server;
 class ServerBuilder;
-}
+class Service;
+}  // namespace grpc
 
 namespace shoal::rpc {
 
-// Message size limits and poller threads, so one daemon's settings match the others'.
+// Message size limits, poller threads, and no SO_REUSEPORT.
 void applyServerOptions(grpc::ServerBuilder& builder, int threads);
+
+struct StartedServer {
+  std::unique_ptr<grpc::Server> server;
+  std::string address;  // host:port actually bound (the real port when 0 was asked)
+};
+
+// Starts a server for `services` on host:port. The error names the role, the address and the
+// configuration key that sets the port.
+Result<StartedServer> startServer(const std::string& role, const std::string& host, int port, int threads,
+                                  const std::vector<grpc::Service*>& services, std::string_view port_key);
 
 }  // namespace shoal::rpc

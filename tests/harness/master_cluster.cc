@@ -1,10 +1,13 @@
 #include "harness/master_cluster.h"
 
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "client/worker_registry_client.h"
 
 namespace shoal::testing {
 
@@ -57,6 +60,51 @@ CommandResult MasterUnderTest::cli(const std::vector<std::string>& args, const s
   argv.push_back("-Dshoal.master.rpc.port=" + std::to_string(port_));
   for (const auto& e : extra_conf) argv.push_back("-D" + e);
   return runCommand(argv);
+}
+
+WorkerUnderTest::WorkerUnderTest(MasterUnderTest& master, std::vector<std::string> extra)
+    : master_(master), log_path_(dir_.sub("worker.log")), port_(freePort()), extra_(std::move(extra)) {
+  address_ = "127.0.0.1:" + std::to_string(port_);
+  char tmpl[] = "/dev/shm/shoal-worker-it-XXXXXX";
+  mem_dir_ = mkdtemp(tmpl);
+}
+
+WorkerUnderTest::~WorkerUnderTest() {
+  if (proc_.running()) proc_.stop(SIGTERM);
+  std::error_code ec;
+  std::filesystem::remove_all(mem_dir_, ec);
+}
+
+bool WorkerUnderTest::start() {
+  std::vector<std::string> argv{shoalBinary(), "worker", "-Dshoal.master.rpc.port=" + std::to_string(master_.port()),
+                                "-Dshoal.worker.rpc.port=" + std::to_string(port_),
+                                "-Dshoal.worker.tier.mem.dir=" + mem_dir_, "-Dshoal.worker.heartbeat.interval=200ms"};
+  for (const auto& e : extra_) argv.push_back("-D" + e);
+  if (!proc_.start(argv, log_path_)) return false;
+  client::WorkerRegistryClient registry(master_.address(), 5000);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!proc_.running()) return false;
+    auto ws = registry.workers(false);
+    if (ws) {
+      for (const auto& w : *ws) {
+        if (w.address() == address_) return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void WorkerUnderTest::kill9() {
+  if (proc_.running()) proc_.stop(SIGKILL);
+}
+
+std::string WorkerUnderTest::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace shoal::testing

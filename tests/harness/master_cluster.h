@@ -49,4 +49,27 @@ class MasterUnderTest {
   std::unique_ptr<client::MasterClient> client_;
 };
 
+// A real `shoal worker` process registered with `master`, its MEM tier under /dev/shm.
+class WorkerUnderTest {
+ public:
+  WorkerUnderTest(MasterUnderTest& master, std::vector<std::string> extra = {});
+  ~WorkerUnderTest();
+  // Starts the worker and waits (deadline 60 s) until the master lists it as live.
+  bool start();
+  void kill9();
+  const std::string& address() const { return address_; }
+  std::string log() const;
+  const std::string& memDir() const { return mem_dir_; }
+
+ private:
+  MasterUnderTest& master_;
+  TempDir dir_{"shoal-worker-it"};
+  std::string mem_dir_;
+  std::string log_path_;
+  int port_;
+  std::string address_;
+  std::vector<std::string> extra_;
+  ChildProcess proc_;
+};
+
 }  // namespace shoal::testing

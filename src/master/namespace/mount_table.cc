@@ -25,9 +25,7 @@ bool MountTable::hasMountBelow(const std::string& path) const {
 }
 
 std::string MountTable::ufsPath(const proto::MountInfo& mount, const std::string& path) {
-  if (mount.path() == "/") return path;
-  std::string rest = path.substr(mount.path().size());
-  return rest.empty() ? "/" : rest;
+  return relativeTo(path, mount.path());
 }
 
 std::string MountTable::ufsUri(const std::string& path) const {

@@ -1,0 +1,55 @@
+// `shoal fsadmin report`: the cluster as the master sees it.
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/format.h"
+#include "client/worker_registry_client.h"
+
+namespace shoal::cli {
+
+void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
+  auto* fsadmin = app.add_subcommand("fsadmin", "Administration commands");
+  fsadmin->require_subcommand(1);
+  auto* report = fsadmin->add_subcommand("report", "Master summary, and live and lost workers with tier capacity and use");
+  report->callback([&ctx] {
+    auto info = ctx.master().masterInfo();
+    if (!info) {
+      ctx.fail("fsadmin report", info.error());
+      return;
+    }
+    client::WorkerRegistryClient registry(ctx.master().address(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    auto workers = registry.workers(/*include_lost=*/true);
+    if (!workers) {
+      ctx.fail("fsadmin report", workers.error());
+      return;
+    }
+    size_t live = 0;
+    uint64_t capacity = 0, used = 0;
+    for (const auto& w : *workers) {
+      if (!w.live()) continue;
+      ++live;
+      for (const auto& t : w.tiers()) {
+        capacity += t.capacity();
+        used += t.used();
+      }
+    }
+    std::cout << fmt::format("Master:          {} (version {}, started {})\n", info->rpc_address().empty() ? ctx.master().address() : info->rpc_address(),
+                             info->version(), timeString(info->start_time_ms()))
+              << fmt::format("Inodes:          {}\n", info->inode_count())
+              << fmt::format("Journal:         sequence {}\n", info->journal_sequence())
+              << fmt::format("Live workers:    {}\n", live)
+              << fmt::format("Lost workers:    {}\n", workers->size() - live)
+              << fmt::format("Cache capacity:  {} ({} used)\n\n", sizeString(capacity, true), sizeString(used, true));
+    std::cout << fmt::format("{:<6} {:<24} {:<6} {:<6} {:>10} {:>10} {:>8}  {}\n", "ID", "ADDRESS", "STATE", "TIER",
+                             "CAPACITY", "USED", "PAGES", "LAST HEARTBEAT");
+    for (const auto& w : *workers) {
+      for (const auto& t : w.tiers()) {
+        std::cout << fmt::format("{:<6} {:<24} {:<6} {:<6} {:>10} {:>10} {:>8}  {}\n", w.id(), w.address(),
+                                 w.live() ? "LIVE" : "LOST", t.name(), sizeString(t.capacity(), true),
+                                 sizeString(t.used(), true), t.pages(), timeString(w.last_heartbeat_ms()));
+      }
+    }
+  });
+}
+
+}  // namespace shoal::cli

@@ -1,0 +1,49 @@
+// Reads Shoal files through the workers. Each page goes to its owner on the consistent-hash ring
+// (no master round trip); if that worker cannot be reached the next workers on the ring are
+// tried, and when none can serve, the client reads the store directly. An error is returned only
+// when the store itself fails, or the file changed in the store since its metadata was read
+// (FailedPrecondition: re-read the metadata, then read again). Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+
+#include "client/master_client.h"
+#include "client/ufs_direct_reader.h"
+#include "client/worker_registry_client.h"
+#include "client/worker_ring.h"
+#include "common/configuration.h"
+
+namespace shoal::client {
+
+struct ReaderCounters {
+  std::atomic<uint64_t> worker_reads{0};
+  std::atomic<uint64_t> worker_failovers{0};  // a worker could not be reached; the next was tried
+  std::atomic<uint64_t> store_fallbacks{0};   // no worker could serve; read from the store directly
+};
+
+class FileReader {
+ public:
+  FileReader(const Configuration& conf, MasterClient& master, const ufs::UfsRegistry& registry);
+  ~FileReader();
+
+  // Reads up to buf.size() bytes at `offset` (fewer at the end of the file).
+  Result<size_t> pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf);
+  const ReaderCounters& counters() const { return counters_; }
+
+ private:
+  struct Impl;
+  Result<std::shared_ptr<const WorkerRing>> ring();
+  // Reads [offset, offset+len) from one worker. `unreachable` tells a transport failure (try
+  // another worker) from an answer (the worker's error is final).
+  Status readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,
+                  bool* unreachable);
+
+  std::unique_ptr<Impl> impl_;
+  ReaderCounters counters_;
+};
+
+}  // namespace shoal::client

@@ -1,0 +1,65 @@
+#include "client/ufs_direct_reader.h"
+
+#include <fmt/format.h>
+
+#include "common/path.h"
+
+namespace shoal::client {
+
+Result<UfsDirectReader::Mounted> UfsDirectReader::mountFor(const std::string& path) {
+  auto pick = [&]() -> const Mounted* {
+    const Mounted* best = nullptr;
+    for (const auto& [mp, m] : mounts_) {
+      if (isSameOrUnder(path, mp) && (!best || mp.size() > best->info.path().size())) best = &m;
+    }
+    return best;
+  };
+  {
+    std::lock_guard lock(mu_);
+    if (const Mounted* m = pick()) return *m;
+  }
+  // Unknown mount: refresh the table from the master and connect to the stores we lack.
+  auto table = master_.mountTable();
+  if (!table) return makeError(table.error());
+  std::map<std::string, Mounted> fresh;
+  for (const auto& info : *table) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = mounts_.find(info.path());
+      if (it != mounts_.end() && it->second.info.mount_id() == info.mount_id()) {
+        fresh[info.path()] = it->second;
+        continue;
+      }
+    }
+    std::map<std::string, std::string> options(info.options().begin(), info.options().end());
+    auto ufs = registry_.create(info.uri(), options);
+    if (!ufs) {
+      if (isSameOrUnder(path, info.path())) return makeError(ufs.error().withContext("mount " + info.path()));
+      continue;
+    }
+    fresh[info.path()] = Mounted{info, *ufs};
+  }
+  std::lock_guard lock(mu_);
+  mounts_ = std::move(fresh);
+  if (const Mounted* m = pick()) return *m;
+  return makeError(Status(StatusCode::kNotFound, path + ": not inside any mount (a Shoal-only file has no store copy)"));
+}
+
+Result<size_t> UfsDirectReader::read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                               std::span<char> buf) {
+  auto m = mountFor(path);
+  if (!m) return makeError(m.error());
+  std::string rel = relativeTo(path, m->info.path());
+  auto st = m->ufs->getStatus(rel);
+  if (!st) return makeError(st.error());
+  if (st->is_dir) return makeError(Status(StatusCode::kIsADirectory, path + ": is a directory"));
+  if (st->size != size || st->mtime_ms != mtime_ms) {
+    return makeError(Status(StatusCode::kFailedPrecondition,
+                            fmt::format("{}: changed in the store (size {} mtime {}, expected size {} mtime {}); "
+                                        "reload its metadata",
+                                        path, st->size, st->mtime_ms, size, mtime_ms)));
+  }
+  return m->ufs->read(rel, offset, buf);
+}
+
+}  // namespace shoal::client

@@ -1,0 +1,40 @@
+// Reads ranges of a Shoal file straight from its under-store: the worker's miss path, and a
+// client's last resort when no worker can serve. It resolves the file's mount through the master's mount table (cached, refreshed when a path matches no known
+// mount), keeps one store connection per mount, and checks the file's fingerprint in the store
+// before returning data, so bytes of a file that changed since the client read its metadata are
+// never returned or cached as the old version. Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "client/master_client.h"
+#include "common.pb.h"
+#include "ufs/ufs_registry.h"
+
+namespace shoal::client {
+
+class UfsDirectReader {
+ public:
+  UfsDirectReader(MasterClient& master, const ufs::UfsRegistry& registry) : master_(master), registry_(registry) {}
+
+  // Reads [offset, offset + buf.size()) of the Shoal file `path`, which the caller knows with
+  // `size` and `mtime_ms`. FailedPrecondition when the store's file no longer matches them.
+  Result<size_t> read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset, std::span<char> buf);
+
+ private:
+  struct Mounted {
+    proto::MountInfo info;
+    std::shared_ptr<ufs::Ufs> ufs;
+  };
+  Result<Mounted> mountFor(const std::string& path);
+
+  MasterClient& master_;
+  const ufs::UfsRegistry& registry_;
+  std::mutex mu_;
+  std::map<std::string, Mounted> mounts_;  // by mount path; guarded by mu_
+};
+
+}  // namespace shoal::client

@@ -1,0 +1,29 @@
+// The master's worker registry as seen by workers (register, heartbeat) and clients (the live
+// worker list). Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "worker.pb.h"
+
+namespace shoal::client {
+
+class WorkerRegistryClient {
+ public:
+  WorkerRegistryClient(const std::string& master_address, int64_t timeout_ms);
+  ~WorkerRegistryClient();
+
+  Result<uint64_t> registerWorker(const proto::WorkerInfo& info);
+  // True when the master asks the worker to register again.
+  Result<bool> heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers);
+  Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shoal::client

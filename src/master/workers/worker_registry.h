@@ -1,0 +1,33 @@
+// The master's view of its workers: who registered, their tiers, and when each last heartbeated.
+// A worker is live while its last heartbeat is younger than shoal.master.worker.timeout; liveness
+// is computed when asked, so no timer thread is needed. Not journaled: workers re-register with
+// whichever master they reach (and a restarted master tells them to). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "worker.pb.h"
+
+namespace shoal::master {
+
+class WorkerRegistry {
+ public:
+  explicit WorkerRegistry(int64_t timeout_ms) : timeout_ms_(timeout_ms) {}
+
+  // Registers (or re-registers: same address, same id) a worker; returns its id.
+  uint64_t registerWorker(const proto::WorkerInfo& info, int64_t now_ms);
+  // False when the id is unknown: the worker must register again.
+  bool heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers, int64_t now_ms);
+  std::vector<proto::WorkerInfo> workers(bool include_lost, int64_t now_ms) const;
+
+ private:
+  const int64_t timeout_ms_;
+  mutable std::mutex mu_;
+  uint64_t next_id_ = 1;                           // guarded by mu_
+  std::map<uint64_t, proto::WorkerInfo> by_id_;    // guarded by mu_
+};
+
+}  // namespace shoal::master

@@ -1,0 +1,84 @@
+#include "worker/page_server.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <vector>
+
+namespace shoal::worker {
+
+Result<PageServer::Page> PageServer::fetchMiss(const proto::ReadRequest& req, const PageKey& key, uint64_t page_len) {
+  std::promise<Result<Page>> mine;
+  std::shared_future<Result<Page>> theirs;
+  {
+    std::lock_guard lock(mu_);
+    auto it = inflight_.find(key);
+    if (it != inflight_.end()) theirs = it->second;
+    else inflight_.emplace(key, mine.get_future().share());
+  }
+  if (theirs.valid()) return theirs.get();
+  auto finish = [&](Result<Page> r) {
+    {
+      std::lock_guard lock(mu_);
+      inflight_.erase(key);
+    }
+    mine.set_value(r);
+    return r;
+  };
+  auto data = std::make_shared<std::string>(page_len, '\0');
+  // Another caller may have cached it between our lookup and taking the flight.
+  if (auto h = store_.get(key); h && h->length() == page_len) {
+    if (::pread(h->fd(), data->data(), page_len, 0) == static_cast<ssize_t>(page_len)) return finish(Page(data));
+  }
+  auto n = ufs_.read(req.path(), req.file_size(), req.mtime_ms(), key.index * page_size_, {data->data(), page_len});
+  counters_.store_reads.fetch_add(1, std::memory_order_relaxed);
+  if (!n) return finish(makeError(n.error()));
+  counters_.store_read_bytes.fetch_add(*n, std::memory_order_relaxed);
+  if (*n != page_len) {
+    return finish(makeError(Status(StatusCode::kFailedPrecondition,
+                                   fmt::format("{}: the store returned {} bytes of page {}, expected {}; the file "
+                                               "changed, reload its metadata",
+                                               req.path(), *n, key.index, page_len))));
+  }
+  if (req.cache()) (void)store_.put(key, {data->data(), data->size()});  // a full cache only costs a re-read
+  return finish(Page(data));
+}
+
+Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(uint64_t, std::string_view)>& emit) {
+  if (req.offset() > req.file_size()) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("{}: read at offset {} is past the end of the file ({} bytes)", req.path(), req.offset(),
+                              req.file_size()));
+  }
+  uint64_t end = req.offset() + std::min(req.length(), req.file_size() - req.offset());
+  PageKey key{req.file_id(), fileVersion(req.file_size(), req.mtime_ms(), ""), 0};
+  thread_local std::vector<char> buf;
+  for (uint64_t pos = req.offset(); pos < end;) {
+    key.index = pos / page_size_;
+    uint64_t page_start = key.index * page_size_;
+    uint64_t page_len = std::min(page_size_, req.file_size() - page_start);
+    uint64_t in_page = pos - page_start;
+    uint64_t n = std::min(end - pos, page_len - in_page);
+    std::string_view chunk;
+    Page missed;
+    if (auto h = store_.get(key); h && h->length() == page_len) {
+      buf.resize(n);
+      ssize_t got = ::pread(h->fd(), buf.data(), n, static_cast<off_t>(in_page));
+      if (got == static_cast<ssize_t>(n)) {
+        counters_.cache_hits.fetch_add(1, std::memory_order_relaxed);
+        chunk = std::string_view(buf.data(), n);
+      }
+    }
+    if (chunk.empty()) {
+      counters_.cache_misses.fetch_add(1, std::memory_order_relaxed);
+      auto page = fetchMiss(req, key, page_len);
+      if (!page) return page.error();
+      missed = *page;
+      chunk = std::string_view(missed->data() + in_page, n);
+    }
+    if (!emit(pos, chunk)) return Status(StatusCode::kUnavailable, "the client went away");
+    pos += n;
+  }
+  return Status::ok();
+}
+
+}  // namespace shoal::worker

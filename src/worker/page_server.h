@@ -1,0 +1,49 @@
+// Serves reads of file ranges from the page store, filling misses from the under-store. Concurrent
+// misses of one page become one store read (single flight); a page is cached under the file's
+// version, and only after the store confirmed the file still has that version. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "client/ufs_direct_reader.h"
+#include "worker.pb.h"
+#include "worker/pagestore/page_store.h"
+
+namespace shoal::worker {
+
+struct ReadCounters {
+  std::atomic<uint64_t> store_reads{0};
+  std::atomic<uint64_t> store_read_bytes{0};
+  std::atomic<uint64_t> cache_hits{0};
+  std::atomic<uint64_t> cache_misses{0};
+};
+
+class PageServer {
+ public:
+  PageServer(PageStore& store, client::UfsDirectReader& ufs, uint64_t page_size)
+      : store_(store), ufs_(ufs), page_size_(page_size) {}
+
+  // Emits the range as consecutive chunks (at most one page each); stops when `emit` returns false.
+  Status read(const proto::ReadRequest& req, const std::function<bool(uint64_t offset, std::string_view data)>& emit);
+  const ReadCounters& counters() const { return counters_; }
+
+ private:
+  using Page = std::shared_ptr<const std::string>;
+  Result<Page> fetchMiss(const proto::ReadRequest& req, const PageKey& key, uint64_t page_len);
+
+  PageStore& store_;
+  client::UfsDirectReader& ufs_;
+  const uint64_t page_size_;
+  ReadCounters counters_;
+  std::mutex mu_;
+  std::unordered_map<PageKey, std::shared_future<Result<Page>>, PageKeyHash> inflight_;  // guarded by mu_
+};
+
+}  // namespace shoal::worker

@@ -1,0 +1,47 @@
+#include "worker/service/worker_service.h"
+
+#include "rpc/status_convert.h"
+
+namespace shoal::worker {
+
+std::vector<proto::TierUsage> tierUsage(const PageStore& store) {
+  std::vector<proto::TierUsage> out;
+  for (const auto& t : store.stats()) {
+    proto::TierUsage u;
+    u.set_name(t.name);
+    u.set_dir(t.dir);
+    u.set_capacity(t.capacity);
+    u.set_used(t.used);
+    u.set_pages(t.pages);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto::ReadRequest* req,
+                                          grpc::ServerWriter<proto::ReadChunk>* writer) {
+  if (req->path().empty() || req->file_id() == 0) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ReadPages: file_id and path are required");
+  }
+  proto::ReadChunk chunk;  // reused: its buffer keeps its capacity across chunks
+  Status st = pages_.read(*req, [&](uint64_t offset, std::string_view data) {
+    if (ctx->IsCancelled()) return false;
+    chunk.set_offset(offset);
+    chunk.mutable_data()->assign(data.data(), data.size());
+    return writer->Write(chunk);
+  });
+  return rpc::toGrpc(st);
+}
+
+grpc::Status WorkerServiceImpl::GetStats(grpc::ServerContext*, const proto::WorkerStatsRequest*,
+                                         proto::WorkerStatsResponse* resp) {
+  const auto& c = pages_.counters();
+  resp->set_store_reads(c.store_reads.load());
+  resp->set_store_read_bytes(c.store_read_bytes.load());
+  resp->set_cache_hits(c.cache_hits.load());
+  resp->set_cache_misses(c.cache_misses.load());
+  for (auto& t : tierUsage(store_)) *resp->add_tiers() = std::move(t);
+  return grpc::Status::OK;
+}
+
+}  // namespace shoal::worker

@@ -1,0 +1,137 @@
+#include "worker/worker_process.h"
+
+#include <condition_variable>
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <thread>
+
+#include "client/master_client.h"
+#include "client/worker_registry_client.h"
+#include "common/logging.h"
+#include "rpc/server_options.h"
+#include "worker/page_server.h"
+#include "worker/service/worker_service.h"
+
+namespace shoal::worker {
+
+struct WorkerProcess::Impl {
+  const Configuration& conf;
+  ufs::UfsRegistry registry;
+  std::unique_ptr<PageStore> store;
+  std::unique_ptr<client::MasterClient> master;
+  std::unique_ptr<client::UfsDirectReader> ufs;
+  std::unique_ptr<PageServer> pages;
+  std::unique_ptr<WorkerServiceImpl> service;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<client::WorkerRegistryClient> registry_client;
+  std::string address;
+  std::thread heartbeat;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  explicit Impl(const Configuration& c) : conf(c) {}
+  void heartbeatLoop();
+};
+
+WorkerProcess::WorkerProcess(const Configuration& conf) : impl_(std::make_unique<Impl>(conf)) {}
+WorkerProcess::~WorkerProcess() { stop(); }
+const std::string& WorkerProcess::address() const { return impl_->address; }
+
+namespace {
+
+std::vector<TierConfig> tiersFrom(const Configuration& conf) {
+  std::vector<TierConfig> tiers{{"MEM", conf.getString(keys::kWorkerTierMemDir), conf.getBytes(keys::kWorkerTierMemCapacity)}};
+  const std::string& ssd = conf.getString(keys::kWorkerTierSsdDirs);
+  size_t start = 0, n = 0;
+  while (start < ssd.size()) {
+    size_t comma = ssd.find(',', start);
+    if (comma == std::string::npos) comma = ssd.size();
+    std::string dir = ssd.substr(start, comma - start);
+    if (!dir.empty()) tiers.push_back({fmt::format("SSD{}", n++), dir, conf.getBytes(keys::kWorkerTierSsdCapacity)});
+    start = comma + 1;
+  }
+  return tiers;
+}
+
+}  // namespace
+
+Status WorkerProcess::start() {
+  auto& w = *impl_;
+  auto store = PageStore::open(tiersFrom(w.conf));
+  if (!store) return store.error();
+  w.store = std::move(*store);
+  ufs::registerBuiltinUfs(w.registry);
+  w.master = std::make_unique<client::MasterClient>(w.conf);
+  w.ufs = std::make_unique<client::UfsDirectReader>(*w.master, w.registry);
+  w.pages = std::make_unique<PageServer>(*w.store, *w.ufs, w.conf.getBytes(keys::kWorkerPageSize));
+  w.service = std::make_unique<WorkerServiceImpl>(*w.pages, *w.store);
+
+  auto started = rpc::startServer("worker", w.conf.getString(keys::kWorkerHostname),
+                                  static_cast<int>(w.conf.getInt(keys::kWorkerRpcPort)),
+                                  static_cast<int>(w.conf.getInt(keys::kWorkerRpcThreads)), {w.service.get()},
+                                  keys::kWorkerRpcPort);
+  if (!started) return started.error();
+  w.server = std::move(started->server);
+  w.address = started->address;
+  w.registry_client = std::make_unique<client::WorkerRegistryClient>(
+      w.master->address(), w.conf.getDurationMs(keys::kUserRpcTimeout));
+  w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
+  logger("worker")->info("worker serving on {} (master {})", w.address, w.master->address());
+  return Status::ok();
+}
+
+void WorkerProcess::Impl::heartbeatLoop() {
+  auto log = logger("worker");
+  uint64_t id = 0;
+  auto interval = std::chrono::milliseconds(conf.getDurationMs(keys::kWorkerHeartbeatInterval));
+  bool warned = false;
+  std::unique_lock lock(mu);
+  while (!stopping) {
+    lock.unlock();
+    if (id == 0) {
+      proto::WorkerInfo info;
+      info.set_address(address);
+      info.set_host(conf.getString(keys::kWorkerHostname));
+      for (auto& t : tierUsage(*store)) *info.add_tiers() = std::move(t);
+      auto r = registry_client->registerWorker(info);
+      if (r) {
+        id = *r;
+        warned = false;
+        log->info("registered with the master as worker {}", id);
+      } else if (!warned) {
+        log->warn("cannot register with the master (will keep trying): {}", r.error().message());
+        warned = true;
+      }
+    } else {
+      auto r = registry_client->heartbeat(id, tierUsage(*store));
+      if (r && *r) {
+        log->info("the master does not know worker {}; registering again", id);
+        id = 0;
+        lock.lock();
+        continue;  // at once, so the master knows its workers again within one heartbeat
+      }
+      if (!r && !warned) {
+        log->warn("heartbeat to the master failed (will keep trying): {}", r.error().message());
+        warned = true;
+      } else if (r) {
+        warned = false;
+      }
+    }
+    lock.lock();
+    cv.wait_for(lock, interval, [this] { return stopping; });
+  }
+}
+
+void WorkerProcess::stop() {
+  auto& w = *impl_;
+  {
+    std::lock_guard lock(w.mu);
+    if (w.stopping) return;
+    w.stopping = true;
+  }
+  w.cv.notify_all();
+  if (w.heartbeat.joinable()) w.heartbeat.join();
+  if (w.server) w.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+}
+
+}  // namespace shoal::worker

@@ -1,0 +1,27 @@
+// A whole worker: page store, miss path, data service, and the heartbeat loop that keeps it
+// registered with the master. Used by `shoal worker` and by tests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/configuration.h"
+#include "common/status.h"
+
+namespace shoal::worker {
+
+class WorkerProcess {
+ public:
+  explicit WorkerProcess(const Configuration& conf);
+  ~WorkerProcess();
+
+  Status start();
+  void stop();
+  const std::string& address() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shoal::worker

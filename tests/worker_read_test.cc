@@ -1,0 +1,291 @@
+// The data path with real processes: one master, three workers, a local store. Bytes read equal
+// bytes in the store; a second pass is served from the workers without reading the store; a storm
+// on one cold file reads each page from the store once; a worker killed mid-read costs nothing
+// but a retry; a file rewritten in the store is never read as a mix of versions.
+#include <atomic>
+#include <fmt/format.h>
+#include <filesystem>
+#include <fstream>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <random>
+#include <thread>
+
+#include "client/channel.h"
+#include "client/file_reader.h"
+#include "harness/master_cluster.h"
+#include "worker.grpc.pb.h"
+
+namespace shoal::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string randomBytes(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    uint64_t v = rng();
+    std::memcpy(&s[i], &v, 8);
+  }
+  for (size_t i = n - n % 8; i < n; ++i) s[i] = static_cast<char>(rng());
+  return s;
+}
+
+proto::WorkerStatsResponse stats(const std::string& address) {
+  auto stub = proto::WorkerService::NewStub(client::makeChannel(address));
+  grpc::ClientContext ctx;
+  proto::WorkerStatsResponse resp;
+  EXPECT_TRUE(stub->GetStats(&ctx, {}, &resp).ok()) << address;
+  return resp;
+}
+
+class WorkerReadTest : public ::testing::Test {
+ protected:
+  static constexpr int kSmallFiles = 2000;
+  static constexpr size_t kBigFile = 64 << 20;
+
+  static void SetUpTestSuite() {
+    store_ = new TempDir("shoal-read-store");
+    std::mt19937 rng(7);
+    for (int i = 0; i < kSmallFiles; ++i) {
+      size_t size = 1024 + rng() % (63 * 1024);  // 1-64 KiB
+      store_->write(fmt::format("small/d{}/f{}.bin", i % 20, i), randomBytes(size, i));
+    }
+    store_->write("big/a.bin", randomBytes(kBigFile, 1001));
+    store_->write("big/b.bin", randomBytes(kBigFile + 12345, 1002));
+  }
+  static void TearDownTestSuite() { delete store_; }
+
+  void SetUp() override {
+    ASSERT_TRUE(master_.start()) << master_.log();
+    ASSERT_EQ(master_.cli({"fs", "mount", "/data", "file://" + store_->path()}).exit_code, 0);
+    for (int i = 0; i < 3; ++i) {
+      workers_.push_back(std::make_unique<WorkerUnderTest>(master_));
+      ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
+    }
+    auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port())});
+    conf_ = std::make_unique<Configuration>(*conf);
+    ufs::registerBuiltinUfs(registry_);
+    master_client_ = std::make_unique<client::MasterClient>(*conf_);
+    reader_ = std::make_unique<client::FileReader>(*conf_, *master_client_, registry_);
+  }
+
+  std::string readAll(const proto::FileInfo& f) {
+    std::string out(f.size(), '\0');
+    auto n = reader_->pread(f, 0, {out.data(), out.size()});
+    if (!n) return "<error: " + n.error().toString() + ">";
+    out.resize(*n);
+    return out;
+  }
+
+  std::string local(const std::string& shoal_path) {
+    std::ifstream in(store_->path() + shoal_path.substr(5), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  uint64_t storeReads() {
+    uint64_t total = 0;
+    for (auto& w : workers_) total += stats(w->address()).store_reads();
+    return total;
+  }
+
+  std::vector<proto::FileInfo> allFiles() {
+    std::vector<proto::FileInfo> out;
+    std::vector<std::string> dirs{"/data"};
+    while (!dirs.empty()) {
+      std::string d = dirs.back();
+      dirs.pop_back();
+      auto entries = master_client_->listAll(d);
+      EXPECT_TRUE(entries) << d;
+      for (auto& e : *entries) {
+        if (e.is_dir()) dirs.push_back(e.path());
+        else out.push_back(e);
+      }
+    }
+    return out;
+  }
+
+  static TempDir* store_;
+  MasterUnderTest master_{{"shoal.master.worker.timeout=3s"}};
+  std::vector<std::unique_ptr<WorkerUnderTest>> workers_;
+  std::unique_ptr<Configuration> conf_;
+  ufs::UfsRegistry registry_;
+  std::unique_ptr<client::MasterClient> master_client_;
+  std::unique_ptr<client::FileReader> reader_;
+};
+
+TempDir* WorkerReadTest::store_ = nullptr;
+
+TEST_F(WorkerReadTest, EveryByteMatchesAndTheSecondPassNeverReadsTheStore) {
+  auto files = allFiles();
+  ASSERT_EQ(files.size(), static_cast<size_t>(kSmallFiles + 2));
+  for (const auto& f : files) ASSERT_EQ(readAll(f), local(f.path())) << f.path();
+  uint64_t after_first = storeReads();
+  EXPECT_GT(after_first, 0u);
+  for (const auto& f : files) ASSERT_EQ(readAll(f), local(f.path())) << f.path();
+  EXPECT_EQ(storeReads(), after_first) << "the second pass must be served from the workers";
+  EXPECT_EQ(reader_->counters().store_fallbacks.load(), 0u);
+  // Pages are spread over all three workers by the ring.
+  for (auto& w : workers_) EXPECT_GT(stats(w->address()).tiers(0).pages(), 0u) << w->address();
+}
+
+TEST_F(WorkerReadTest, ConcurrentColdReadersReadEachPageFromTheStoreOnce) {
+  auto f = master_client_->getStatus("/data/big/b.bin");
+  ASSERT_TRUE(f);
+  uint64_t before = storeReads();
+  std::string expected = local(f->path());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      if (readAll(*f) != expected) ++wrong;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  uint64_t pages = (f->size() + (1 << 20) - 1) >> 20;
+  EXPECT_EQ(storeReads() - before, pages) << "each page must be read from the store exactly once";
+}
+
+TEST_F(WorkerReadTest, KilledWorkerMidReadCostsOnlyARetry) {
+  auto a = master_client_->getStatus("/data/big/a.bin");
+  ASSERT_TRUE(a);
+  std::string expected = local(a->path());
+  std::atomic<int> wrong{0}, done{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      // Each thread reads the file in 1 MiB pieces from a different starting point.
+      for (int round = 0; round < 3; ++round) {
+        for (uint64_t i = 0; i < 64; ++i) {
+          uint64_t off = ((i + t * 8) % 64) << 20;
+          std::string buf(1 << 20, '\0');
+          auto n = reader_->pread(*a, off, {buf.data(), buf.size()});
+          if (!n || *n != buf.size() || buf != expected.substr(off, buf.size())) ++wrong;
+        }
+      }
+      ++done;
+    });
+  }
+  // Kill one worker while the readers are busy (a condition, not a sleep).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (reader_->counters().worker_reads.load() < 50 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_GE(reader_->counters().worker_reads.load(), 50u) << "readers made no progress";
+  workers_[1]->kill9();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(done.load(), 8);
+  EXPECT_EQ(wrong.load(), 0) << "every read must complete with correct bytes";
+}
+
+TEST_F(WorkerReadTest, RewrittenFileIsNeverReadAsAMix) {
+  store_->write("small/rewrite.bin", std::string(3 << 20, 'a'));
+  auto v1 = master_client_->getStatus("/data/small/rewrite.bin", 0);
+  ASSERT_TRUE(v1);
+  ASSERT_EQ(readAll(*v1), std::string(3 << 20, 'a'));
+  store_->write("small/rewrite.bin", std::string((3 << 20) + 7, 'b'));
+  // With the old metadata a reader gets the whole old version (cached under its version) or a
+  // clear error for pages no longer in the store, never old and new bytes mixed.
+  std::string old_read(3 << 20, '\0');
+  auto r = reader_->pread(*v1, 0, {old_read.data(), old_read.size()});
+  if (r) {
+    EXPECT_EQ(old_read, std::string(3 << 20, 'a'));
+  } else {
+    EXPECT_EQ(r.error().code(), StatusCode::kFailedPrecondition) << r.error().toString();
+  }
+  auto v2 = master_client_->getStatus("/data/small/rewrite.bin", 0);
+  ASSERT_TRUE(v2);
+  EXPECT_EQ(v2->size(), (3u << 20) + 7);
+  EXPECT_EQ(readAll(*v2), std::string((3 << 20) + 7, 'b'));
+  fs::remove(store_->sub("small/rewrite.bin"));
+}
+
+TEST_F(WorkerReadTest, BadReadRequestsGetClearErrors) {
+  auto f = master_client_->getStatus("/data/small/d0/f0.bin");
+  ASSERT_TRUE(f);
+  char buf[16];
+  auto past = reader_->pread(*f, f->size() + 100, {buf, sizeof(buf)});
+  ASSERT_TRUE(past);
+  EXPECT_EQ(*past, 0u) << "a read past the end returns no bytes";
+  auto stub = proto::WorkerService::NewStub(client::makeChannel(workers_[0]->address()));
+  auto call = [&](const proto::ReadRequest& req) {
+    grpc::ClientContext ctx;
+    auto r = stub->ReadPages(&ctx, req);
+    proto::ReadChunk c;
+    while (r->Read(&c)) {
+    }
+    return r->Finish();
+  };
+  proto::ReadRequest req;
+  req.set_path(f->path());
+  req.set_file_id(f->id());
+  req.set_file_size(f->size());
+  req.set_mtime_ms(f->mtime_ms());
+  req.set_offset(f->size() + 1);
+  req.set_length(10);
+  auto st = call(req);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("past the end"), std::string::npos) << st.error_message();
+  req.set_file_id(0);
+  EXPECT_EQ(call(req).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  req.set_file_id(999999);
+  req.set_offset(0);
+  req.set_path("/not/in/any/mount");
+  st = call(req);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  EXPECT_NE(st.error_message().find("not inside any mount"), std::string::npos) << st.error_message();
+  req.set_path(f->path());
+  req.set_file_size(f->size() + 1);  // wrong metadata: the store disagrees
+  st = call(req);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_NE(st.error_message().find("changed in the store"), std::string::npos) << st.error_message();
+  // The worker keeps serving.
+  EXPECT_EQ(readAll(*f), local(f->path()));
+}
+
+TEST_F(WorkerReadTest, CliReadsAndReports) {
+  auto cat = master_.cli({"fs", "cat", "/data/small/d3/f3.bin"});
+  ASSERT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_EQ(cat.out, local("/data/small/d3/f3.bin"));
+  auto head = master_.cli({"fs", "head", "-c", "100", "/data/small/d3/f3.bin"});
+  EXPECT_EQ(head.out, local("/data/small/d3/f3.bin").substr(0, 100));
+  auto tail = master_.cli({"fs", "tail", "-c", "100", "/data/small/d3/f3.bin"});
+  std::string whole = local("/data/small/d3/f3.bin");
+  EXPECT_EQ(tail.out, whole.substr(whole.size() - 100));
+  TempDir out("shoal-copy");
+  auto copy = master_.cli({"fs", "copyToLocal", "/data/big/a.bin", out.path()});
+  ASSERT_EQ(copy.exit_code, 0) << copy.err;
+  EXPECT_TRUE(local("/data/big/a.bin") == [&] {
+    std::ifstream in(out.sub("a.bin"), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }());
+  auto dir = master_.cli({"fs", "cat", "/data/small"});
+  EXPECT_EQ(dir.exit_code, 1);
+  EXPECT_NE(dir.err.find("/data/small: is a directory"), std::string::npos) << dir.err;
+  auto bad = master_.cli({"fs", "head", "-c", "lots", "/data/small/d3/f3.bin"});
+  EXPECT_EQ(bad.exit_code, 2);
+  auto report = master_.cli({"fsadmin", "report"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("Live workers:    3"), std::string::npos) << report.out;
+  for (auto& w : workers_) EXPECT_NE(report.out.find(w->address()), std::string::npos);
+}
+
+TEST_F(WorkerReadTest, LostWorkerIsReportedAndReadsGoOn) {
+  workers_[2]->kill9();
+  ASSERT_TRUE([&] {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = master_.cli({"fsadmin", "report"});
+      if (r.out.find("Lost workers:    1") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  }()) << "a killed worker must be reported lost after shoal.master.worker.timeout";
+  auto f = master_client_->getStatus("/data/big/b.bin");
+  EXPECT_EQ(readAll(*f), local(f->path()));
+}
+
+}  // namespace
+}  // namespace shoal::testing
