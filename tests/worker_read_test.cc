@@ -64,7 +64,9 @@ class WorkerReadTest : public ::testing::Test {
       workers_.push_back(std::make_unique<WorkerUnderTest>(master_));
       ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
     }
-    auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port())});
+    // This reader streams over gRPC; ShortCircuit* tests make their own same-host reader.
+    auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
+                                         "shoal.user.short.circuit.enabled=false"});
     conf_ = std::make_unique<Configuration>(*conf);
     ufs::registerBuiltinUfs(registry_);
     master_client_ = std::make_unique<client::MasterClient>(*conf_);
@@ -128,6 +130,38 @@ TEST_F(WorkerReadTest, EveryByteMatchesAndTheSecondPassNeverReadsTheStore) {
   EXPECT_EQ(reader_->counters().store_fallbacks.load(), 0u);
   // Pages are spread over all three workers by the ring.
   for (auto& w : workers_) EXPECT_GT(stats(w->address()).tiers(0).pages(), 0u) << w->address();
+}
+
+TEST_F(WorkerReadTest, ShortCircuitReadsMatchAndAreTaken) {
+  auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port())});
+  ASSERT_TRUE(conf);
+  client::FileReader local_reader(*conf, *master_client_, registry_);
+  auto files = allFiles();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& f : files) {
+      std::string out(f.size(), '\0');
+      auto n = local_reader.pread(f, 0, {out.data(), out.size()});
+      ASSERT_TRUE(n) << n.error().toString();
+      ASSERT_EQ(out, local(f.path())) << f.path();
+    }
+  }
+  EXPECT_GT(local_reader.counters().short_circuit_reads.load(), static_cast<uint64_t>(kSmallFiles));
+  EXPECT_EQ(local_reader.counters().worker_reads.load(), 0u) << "a same-host worker must be read by descriptor";
+  uint64_t opens = 0;
+  for (auto& w : workers_) opens += stats(w->address()).short_circuit_opens();
+  EXPECT_GT(opens, 0u);
+  // Random 4 KiB reads inside the big file, short-circuit and streamed, agree with the store.
+  auto big = master_client_->getStatus("/data/big/b.bin");
+  std::string expected = local(big->path());
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 500; ++i) {
+    uint64_t off = rng() % (big->size() - 4096);
+    std::string a(4096, '\0'), b(4096, '\0');
+    ASSERT_TRUE(local_reader.pread(*big, off, {a.data(), a.size()}));
+    ASSERT_TRUE(reader_->pread(*big, off, {b.data(), b.size()}));
+    ASSERT_EQ(a, expected.substr(off, 4096));
+    ASSERT_EQ(b, expected.substr(off, 4096));
+  }
 }
 
 TEST_F(WorkerReadTest, ConcurrentColdReadersReadEachPageFromTheStoreOnce) {

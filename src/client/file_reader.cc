@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "client/channel.h"
+#include "client/short_circuit_reader.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
 
@@ -24,6 +25,8 @@ struct FileReader::Impl {
   std::chrono::steady_clock::time_point ring_time;                                 // guarded by mu
   bool ring_stale = true;                                                          // guarded by mu
   std::map<std::string, std::unique_ptr<proto::WorkerService::Stub>> stubs;       // guarded by mu
+  ShortCircuitReader short_circuit;
+  bool short_circuit_enabled;
 
   Impl(const Configuration& c, MasterClient& m, const ufs::UfsRegistry& r)
       : conf(c),
@@ -32,7 +35,8 @@ struct FileReader::Impl {
         direct(m, r),
         page_size(c.getBytes(keys::kWorkerPageSize)),
         refresh_ms(c.getDurationMs(keys::kUserWorkerListRefreshInterval)),
-        timeout_ms(c.getDurationMs(keys::kUserRpcTimeout)) {}
+        timeout_ms(c.getDurationMs(keys::kUserRpcTimeout)),
+        short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)) {}
 
   proto::WorkerService::Stub& stub(const std::string& address) {
     std::lock_guard lock(mu);
@@ -62,7 +66,7 @@ Result<std::shared_ptr<const WorkerRing>> FileReader::ring() {
     return std::make_shared<const WorkerRing>(std::vector<WorkerEndpoint>{});
   }
   std::vector<WorkerEndpoint> eps;
-  for (const auto& w : *workers) eps.push_back({w.address(), w.host()});
+  for (const auto& w : *workers) eps.push_back({w.address(), w.host(), w.domain_socket()});
   impl_->ring = std::make_shared<const WorkerRing>(std::move(eps));
   impl_->ring_time = now;
   impl_->ring_stale = false;
@@ -123,6 +127,21 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
     while (owner && run_end < end && ring->owner(file.id(), run_end / ps) == owner) run_end = std::min(end, run_end + ps);
     char* out = buf.data() + (pos - offset);
     bool served = false;
+    // A worker on this host: read its page files directly, page by page.
+    if (owner && impl_->short_circuit_enabled && !owner->domain_socket.empty() && isLocalHost(owner->host)) {
+      uint64_t p = pos;
+      while (p < run_end) {
+        uint64_t pg = p / ps;
+        uint64_t n = std::min(run_end, (pg + 1) * ps) - p;
+        if (!impl_->short_circuit.read(owner->domain_socket, file, ps, pg, p - pg * ps, {buf.data() + (p - offset), n})) break;
+        counters_.short_circuit_reads.fetch_add(1, std::memory_order_relaxed);
+        p += n;
+      }
+      // Whatever short-circuit could not serve (worker gone, page not cacheable) is streamed.
+      pos = p;
+      out = buf.data() + (pos - offset);
+      if (pos == run_end) continue;
+    }
     for (const WorkerEndpoint* w : ring->candidates(file.id(), page, ring->size())) {
       bool unreachable = false;
       Status st = readFrom(*w, file, pos, run_end - pos, out, &unreachable);

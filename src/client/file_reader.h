@@ -23,6 +23,7 @@ struct ReaderCounters {
   std::atomic<uint64_t> worker_reads{0};
   std::atomic<uint64_t> worker_failovers{0};  // a worker could not be reached; the next was tried
   std::atomic<uint64_t> store_fallbacks{0};   // no worker could serve; read from the store directly
+  std::atomic<uint64_t> short_circuit_reads{0};  // pages read from a local worker's page files
 };
 
 class FileReader {

@@ -71,6 +71,12 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kWorkerHeartbeatInterval, .type = KeyType::kDuration, .default_value = "1s",
        .description = "How often a worker heartbeats to the master (and re-registers when the master asks).",
        .min = 10},
+      {.name = keys::kWorkerDomainSocketDir, .type = KeyType::kString, .default_value = "/tmp/shoal-domain",
+       .description = "Directory of the worker's Unix socket (worker-<rpc port>.sock) through which clients on the "
+                      "same host receive cached page files by descriptor (short-circuit). Empty disables it."},
+      {.name = keys::kUserShortCircuitEnabled, .type = KeyType::kBool, .default_value = "true",
+       .description = "Read cached pages of a worker on this host straight from its page files (passed over its "
+                      "Unix socket) instead of streaming them over gRPC.", .dynamic = true},
       {.name = keys::kWorkerRpcThreads, .type = KeyType::kInt, .default_value = "16",
        .description = "Threads serving worker RPCs.", .min = 1, .max = 1024},
       {.name = keys::kUserMetadataSyncInterval, .type = KeyType::kDuration, .default_value = "-1",

@@ -43,6 +43,31 @@ Result<PageServer::Page> PageServer::fetchMiss(const proto::ReadRequest& req, co
   return finish(Page(data));
 }
 
+Result<PageHandle> PageServer::openPage(const proto::ReadRequest& req) {
+  if (req.file_size() == 0 || req.offset() >= req.file_size() || req.offset() % page_size_ != 0) {
+    return makeError(invalidArgument(fmt::format("{}: short-circuit offset {} is not a page of a {}-byte file",
+                                                 req.path(), req.offset(), req.file_size())));
+  }
+  PageKey key{req.file_id(), fileVersion(req.file_size(), req.mtime_ms(), ""), req.offset() / page_size_};
+  uint64_t page_len = std::min(page_size_, req.file_size() - req.offset());
+  if (auto h = store_.get(key); h && h->length() == page_len) {
+    counters_.cache_hits.fetch_add(1, std::memory_order_relaxed);
+    counters_.short_circuit_opens.fetch_add(1, std::memory_order_relaxed);
+    return std::move(*h);
+  }
+  counters_.cache_misses.fetch_add(1, std::memory_order_relaxed);
+  proto::ReadRequest cached = req;
+  cached.set_cache(true);
+  auto page = fetchMiss(cached, key, page_len);
+  if (!page) return makeError(page.error());
+  auto h = store_.get(key);
+  if (!h || h->length() != page_len) {
+    return makeError(Status(StatusCode::kUnavailable, fmt::format("{}: page {} could not be cached", req.path(), key.index)));
+  }
+  counters_.short_circuit_opens.fetch_add(1, std::memory_order_relaxed);
+  return std::move(*h);
+}
+
 Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(uint64_t, std::string_view)>& emit) {
   if (req.offset() > req.file_size()) {
     return Status(StatusCode::kInvalidArgument,

@@ -23,6 +23,7 @@ struct ReadCounters {
   std::atomic<uint64_t> store_read_bytes{0};
   std::atomic<uint64_t> cache_hits{0};
   std::atomic<uint64_t> cache_misses{0};
+  std::atomic<uint64_t> short_circuit_opens{0};
 };
 
 class PageServer {
@@ -32,6 +33,9 @@ class PageServer {
 
   // Emits the range as consecutive chunks (at most one page each); stops when `emit` returns false.
   Status read(const proto::ReadRequest& req, const std::function<bool(uint64_t offset, std::string_view data)>& emit);
+  // The cached page file for a client on this host (short-circuit), caching it first on a miss.
+  // Unavailable when the page cannot be cached (cache full of pinned pages).
+  Result<PageHandle> openPage(const proto::ReadRequest& req);
   const ReadCounters& counters() const { return counters_; }
 
  private:

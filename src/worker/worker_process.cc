@@ -11,6 +11,7 @@
 #include "rpc/server_options.h"
 #include "worker/page_server.h"
 #include "worker/service/worker_service.h"
+#include "worker/short_circuit_server.h"
 
 namespace shoal::worker {
 
@@ -23,8 +24,10 @@ struct WorkerProcess::Impl {
   std::unique_ptr<PageServer> pages;
   std::unique_ptr<WorkerServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<ShortCircuitServer> short_circuit;
   std::unique_ptr<client::WorkerRegistryClient> registry_client;
   std::string address;
+  std::string domain_socket;
   std::thread heartbeat;
   std::mutex mu;
   std::condition_variable cv;
@@ -73,6 +76,13 @@ Status WorkerProcess::start() {
   if (!started) return started.error();
   w.server = std::move(started->server);
   w.address = started->address;
+  const std::string& sock_dir = w.conf.getString(keys::kWorkerDomainSocketDir);
+  if (!sock_dir.empty()) {
+    w.domain_socket = fmt::format("{}/worker-{}.sock", sock_dir, w.address.substr(w.address.rfind(':') + 1));
+    w.short_circuit = std::make_unique<ShortCircuitServer>(*w.pages);
+    Status st = w.short_circuit->start(w.domain_socket);
+    if (!st) return st.withContext(std::string(keys::kWorkerDomainSocketDir));
+  }
   w.registry_client = std::make_unique<client::WorkerRegistryClient>(
       w.master->address(), w.conf.getDurationMs(keys::kUserRpcTimeout));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
@@ -92,6 +102,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
       proto::WorkerInfo info;
       info.set_address(address);
       info.set_host(conf.getString(keys::kWorkerHostname));
+      info.set_domain_socket(domain_socket);
       for (auto& t : tierUsage(*store)) *info.add_tiers() = std::move(t);
       auto r = registry_client->registerWorker(info);
       if (r) {
@@ -131,6 +142,7 @@ void WorkerProcess::stop() {
   }
   w.cv.notify_all();
   if (w.heartbeat.joinable()) w.heartbeat.join();
+  if (w.short_circuit) w.short_circuit->stop();
   if (w.server) w.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }
 

@@ -40,6 +40,7 @@ grpc::Status WorkerServiceImpl::GetStats(grpc::ServerContext*, const proto::Work
   resp->set_store_read_bytes(c.store_read_bytes.load());
   resp->set_cache_hits(c.cache_hits.load());
   resp->set_cache_misses(c.cache_misses.load());
+  resp->set_short_circuit_opens(c.short_circuit_opens.load());
   for (auto& t : tierUsage(store_)) *resp->add_tiers() = std::move(t);
   return grpc::Status::OK;
 }

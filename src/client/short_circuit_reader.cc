@@ -1,0 +1,130 @@
+#include "client/short_circuit_reader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/errno_status.h"
+#include "common/fd_passing.h"
+#include "worker.pb.h"
+
+namespace shoal::client {
+
+bool isLocalHost(const std::string& host) {
+  if (host == "127.0.0.1" || host == "localhost" || host == "::1") return true;
+  char name[256] = {0};
+  return ::gethostname(name, sizeof(name) - 1) == 0 && host == name;
+}
+
+ShortCircuitReader::~ShortCircuitReader() {
+  for (auto& [s, conns] : idle_) {
+    for (int c : conns) ::close(c);
+  }
+}
+
+Result<int> ShortCircuitReader::connection(const std::string& socket_path) {
+  {
+    std::lock_guard lock(mu_);
+    auto& idle = idle_[socket_path];
+    if (!idle.empty()) {
+      int c = idle.back();
+      idle.pop_back();
+      return c;
+    }
+  }
+  int c = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (c < 0) return makeError(errnoStatus(errno, "socket"));
+  struct sockaddr_un addr {};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof(addr.sun_path) - 1);
+  if (::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    Status st = errnoStatus(errno, "connect to worker socket " + socket_path);
+    ::close(c);
+    return makeError(Status(StatusCode::kUnavailable, st.message()));
+  }
+  return c;
+}
+
+void ShortCircuitReader::release(const std::string& socket_path, int conn) {
+  std::lock_guard lock(mu_);
+  idle_[socket_path].push_back(conn);
+}
+
+Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string& socket_path, const proto::FileInfo& file,
+                                                              uint64_t page_size, uint64_t page) {
+  Key key{socket_path, file.id(), file.mtime_ms(), file.size(), page};
+  {
+    std::lock_guard lock(mu_);
+    auto it = open_.find(key);
+    if (it != open_.end()) return it->second;
+  }
+  auto conn = connection(socket_path);
+  if (!conn) return makeError(conn.error());
+  proto::ReadRequest req;
+  req.set_file_id(file.id());
+  req.set_path(file.path());
+  req.set_file_size(file.size());
+  req.set_mtime_ms(file.mtime_ms());
+  req.set_offset(page * page_size);
+  req.set_length(std::min(page_size, file.size() - page * page_size));
+  req.set_cache(true);
+  std::string bytes;
+  int fd = -1;
+  Status st = sendMessage(*conn, req.SerializeAsString());
+  if (st) st = recvMessage(*conn, &bytes, &fd);
+  if (!st) {
+    ::close(*conn);
+    return makeError(Status(StatusCode::kUnavailable, st.message()));
+  }
+  release(socket_path, *conn);
+  proto::ShortCircuitReply reply;
+  if (!reply.ParseFromString(bytes)) {
+    if (fd >= 0) ::close(fd);
+    return makeError(Status(StatusCode::kInternal, "unparsable short-circuit reply from " + socket_path));
+  }
+  if (reply.error_code() != 0) {
+    if (fd >= 0) ::close(fd);
+    return makeError(Status(static_cast<StatusCode>(reply.error_code()), reply.error_message()));
+  }
+  if (fd < 0) return makeError(Status(StatusCode::kInternal, "short-circuit reply from " + socket_path + " carried no descriptor"));
+  OpenPage p{std::shared_ptr<const int>(new int(fd),
+                                        [](const int* f) {
+                                          ::close(*f);
+                                          delete f;
+                                        }),
+             reply.length()};
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = open_.emplace(key, p);
+  if (!inserted) return it->second;  // another thread opened it meanwhile; ours closes with `p`
+  order_.push_back(key);
+  while (open_.size() > max_open_) {
+    auto old = open_.find(order_.front());
+    order_.pop_front();
+    if (old != open_.end()) open_.erase(old);
+  }
+  return p;
+}
+
+Status ShortCircuitReader::read(const std::string& socket_path, const proto::FileInfo& file, uint64_t page_size,
+                                uint64_t page, uint64_t in_page, std::span<char> out) {
+  auto p = open(socket_path, file, page_size, page);
+  if (!p) return p.error();
+  if (in_page + out.size() > p->length) {
+    return Status(StatusCode::kInternal, fmt::format("{}: page {} holds {} bytes, asked for {} at {}", file.path(), page,
+                                                    p->length, out.size(), in_page));
+  }
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::pread(*p->fd, out.data() + done, out.size() - done, static_cast<off_t>(in_page + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return errnoStatus(n < 0 ? errno : EIO, "pread of a short-circuit page of " + file.path());
+    done += static_cast<size_t>(n);
+  }
+  reads_.fetch_add(1, std::memory_order_relaxed);
+  return Status::ok();
+}
+
+}  // namespace shoal::client
