@@ -28,8 +28,12 @@ int main(int argc, char** argv) {
   auto* meta = app.add_subcommand("metastore", "Memory per inode of the heap metastore");
   uint64_t files = 1'000'000;
   meta->add_option("--files", files, "Files to create")->check(CLI::Range(1ULL, 1'000'000'000ULL));
+  auto* wk = app.add_subcommand("worker", "Cached-file reads through a worker, beside raw TCP and pread");
+  uint64_t file_bytes = 1ULL << 30;
+  wk->add_option("--file-size", file_bytes, "Bytes of the file read")->check(CLI::Range(1ULL << 20, 64ULL << 30));
   auto* suite = app.add_subcommand("suite", "Everything above, sized for a 2-core box (what `make bench` runs)");
   suite->add_option("--files", files, "Files for the metastore scenario");
+  suite->add_option("--file-size", file_bytes, "Bytes of the file the worker scenario reads");
   CLI11_PARSE(app, argc, argv);
 
   shoal::setLogLevel("warn");
@@ -44,6 +48,10 @@ int main(int argc, char** argv) {
       mspec.load = load;
       auto m = runMasterScenario(mspec);
       figures.insert(figures.end(), m.begin(), m.end());
+    }
+    if (*wk || *suite) {
+      auto w = runWorkerScenario(load, file_bytes);
+      figures.insert(figures.end(), w.begin(), w.end());
     }
     if (*meta || *suite) {
       auto m = runMetastoreScenario(files);

@@ -25,6 +25,9 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec);
 // RSS growth of the heap metastore per inode, for `files` files in directories of 1,000.
 std::vector<Figure> runMetastoreScenario(uint64_t files);
 
+// A cached file read through one worker: streamed vs raw TCP, short-circuit vs pread, random 4 KiB.
+std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes);
+
 int freeLoopbackPort();
 
 }  // namespace shoal::bench
