@@ -7,7 +7,10 @@
 #include <sstream>
 #include <thread>
 
+#include "client/channel.h"
 #include "client/worker_registry_client.h"
+#include "worker.grpc.pb.h"
+#include <grpcpp/grpcpp.h>
 
 namespace shoal::testing {
 
@@ -82,11 +85,18 @@ bool WorkerUnderTest::start() {
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
   client::WorkerRegistryClient registry(master_.address(), 5000);
+  auto stub = proto::WorkerService::NewStub(client::makeChannel(address_));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  // Ready when this process answers itself (an earlier process's registration may still look
+  // live at the master) and the master lists it.
   while (std::chrono::steady_clock::now() < deadline) {
     if (!proc_.running()) return false;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    proto::WorkerStatsResponse resp;
+    bool serving = stub->GetStats(&ctx, {}, &resp).ok();
     auto ws = registry.workers(false);
-    if (ws) {
+    if (serving && ws) {
       for (const auto& w : *ws) {
         if (w.address() == address_) return true;
       }

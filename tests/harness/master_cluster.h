@@ -57,6 +57,11 @@ class WorkerUnderTest {
   // Starts the worker and waits (deadline 60 s) until the master lists it as live.
   bool start();
   void kill9();
+  // kill -9, then start again on the same port and tier directories.
+  bool restart() {
+    kill9();
+    return start();
+  }
   const std::string& address() const { return address_; }
   std::string log() const;
   const std::string& memDir() const { return mem_dir_; }
