@@ -19,14 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-proto::WorkerStatsResponse stats(const std::string& address) {
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(address));
-  grpc::ClientContext ctx;
-  proto::WorkerStatsResponse resp;
-  EXPECT_TRUE(stub->GetStats(&ctx, {}, &resp).ok()) << address;
-  return resp;
-}
-
 std::string randomBytes(size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string s(n, '\0');
@@ -69,7 +61,7 @@ TEST_F(WorkerCacheTest, CacheSmallerThanTheDataStaysCorrectAndWithinCapacity) {
   WorkerUnderTest worker(master_, {"shoal.worker.tier.mem.capacity=6MB"});
   ASSERT_TRUE(worker.start()) << worker.log();
   for (int pass = 0; pass < 3; ++pass) ASSERT_TRUE(readThrough("/s/file.bin") == data_) << "pass " << pass;
-  auto s = stats(worker.address());
+  auto s = workerStats(worker.address());
   ASSERT_EQ(s.tiers_size(), 1);
   EXPECT_LE(s.tiers(0).used(), s.tiers(0).capacity());
   EXPECT_GT(s.tiers(0).pages(), 0u);
@@ -82,10 +74,10 @@ TEST_F(WorkerCacheTest, SsdPagesSurviveAWorkerCrashAndCorruptOnesAreNeverServed)
                                    "shoal.worker.tier.ssd.capacity=64MB"});
   ASSERT_TRUE(worker.start()) << worker.log();
   ASSERT_TRUE(readThrough("/s/file.bin") == data_);
-  EXPECT_EQ(stats(worker.address()).store_reads(), 24u);
+  EXPECT_EQ(workerStats(worker.address()).store_reads(), 24u);
   ASSERT_TRUE(worker.restart()) << worker.log();
   ASSERT_TRUE(readThrough("/s/file.bin") == data_);
-  EXPECT_EQ(stats(worker.address()).store_reads(), 0u) << "pages kept on disk must be served after a restart";
+  EXPECT_EQ(workerStats(worker.address()).store_reads(), 0u) << "pages kept on disk must be served after a restart";
 
   // Flip a byte in one page file on the SSD while the worker is down.
   std::string victim;
@@ -104,7 +96,7 @@ TEST_F(WorkerCacheTest, SsdPagesSurviveAWorkerCrashAndCorruptOnesAreNeverServed)
   }
   ASSERT_TRUE(worker.start()) << worker.log();
   ASSERT_TRUE(readThrough("/s/file.bin") == data_) << "a corrupt page was served";
-  EXPECT_EQ(stats(worker.address()).store_reads(), 1u) << "only the corrupt page is read from the store again";
+  EXPECT_EQ(workerStats(worker.address()).store_reads(), 1u) << "only the corrupt page is read from the store again";
   EXPECT_NE(worker.log().find("checksum mismatch"), std::string::npos);
 }
 

@@ -32,14 +32,6 @@ std::string randomBytes(size_t n, uint64_t seed) {
   return s;
 }
 
-proto::WorkerStatsResponse stats(const std::string& address) {
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(address));
-  grpc::ClientContext ctx;
-  proto::WorkerStatsResponse resp;
-  EXPECT_TRUE(stub->GetStats(&ctx, {}, &resp).ok()) << address;
-  return resp;
-}
-
 class WorkerReadTest : public ::testing::Test {
  protected:
   static constexpr int kSmallFiles = 2000;
@@ -88,7 +80,7 @@ class WorkerReadTest : public ::testing::Test {
 
   uint64_t storeReads() {
     uint64_t total = 0;
-    for (auto& w : workers_) total += stats(w->address()).store_reads();
+    for (auto& w : workers_) total += workerStats(w->address()).store_reads();
     return total;
   }
 
@@ -129,7 +121,7 @@ TEST_F(WorkerReadTest, EveryByteMatchesAndTheSecondPassNeverReadsTheStore) {
   EXPECT_EQ(storeReads(), after_first) << "the second pass must be served from the workers";
   EXPECT_EQ(reader_->counters().store_fallbacks.load(), 0u);
   // Pages are spread over all three workers by the ring.
-  for (auto& w : workers_) EXPECT_GT(stats(w->address()).tiers(0).pages(), 0u) << w->address();
+  for (auto& w : workers_) EXPECT_GT(workerStats(w->address()).tiers(0).pages(), 0u) << w->address();
 }
 
 TEST_F(WorkerReadTest, ShortCircuitReadsMatchAndAreTaken) {
@@ -148,7 +140,7 @@ TEST_F(WorkerReadTest, ShortCircuitReadsMatchAndAreTaken) {
   EXPECT_GT(local_reader.counters().short_circuit_reads.load(), static_cast<uint64_t>(kSmallFiles));
   EXPECT_EQ(local_reader.counters().worker_reads.load(), 0u) << "a same-host worker must be read by descriptor";
   uint64_t opens = 0;
-  for (auto& w : workers_) opens += stats(w->address()).short_circuit_opens();
+  for (auto& w : workers_) opens += workerStats(w->address()).short_circuit_opens();
   EXPECT_GT(opens, 0u);
   // Random 4 KiB reads inside the big file, short-circuit and streamed, agree with the store.
   auto big = master_client_->getStatus("/data/big/b.bin");

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <gtest/gtest.h>
 #include <thread>
 
 #include "client/channel.h"
@@ -63,6 +64,16 @@ CommandResult MasterUnderTest::cli(const std::vector<std::string>& args, const s
   argv.push_back("-Dshoal.master.rpc.port=" + std::to_string(port_));
   for (const auto& e : extra_conf) argv.push_back("-D" + e);
   return runCommand(argv);
+}
+
+proto::WorkerStatsResponse workerStats(const std::string& address) {
+  auto stub = proto::WorkerService::NewStub(client::makeChannel(address));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  proto::WorkerStatsResponse resp;
+  grpc::Status st = stub->GetStats(&ctx, {}, &resp);
+  EXPECT_TRUE(st.ok()) << address << ": " << st.error_message();
+  return resp;
 }
 
 WorkerUnderTest::WorkerUnderTest(MasterUnderTest& master, std::vector<std::string> extra)

@@ -8,6 +8,7 @@
 
 #include "client/master_client.h"
 #include "harness/process.h"
+#include "worker.pb.h"
 #include "testing/temp_dir.h"
 
 namespace shoal::testing {
@@ -48,6 +49,9 @@ class MasterUnderTest {
   ChildProcess proc_;
   std::unique_ptr<client::MasterClient> client_;
 };
+
+// The worker's counters and tier usage (GetStats); a failed call fails the test.
+proto::WorkerStatsResponse workerStats(const std::string& address);
 
 // A real `shoal worker` process registered with `master`, its MEM tier under /dev/shm.
 class WorkerUnderTest {
