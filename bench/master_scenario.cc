@@ -48,7 +48,6 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec) {
   if (!client.createDirectory(root, true)) throw std::runtime_error("cannot create " + root + " on " + address);
   // The tree GetStatus and ListStatus read: dirs x files_per_dir empty files.
   {
-    LoadSpec fill{spec.load.threads, 3600, static_cast<uint64_t>(spec.dirs) * (spec.files_per_dir + 1)};
     std::atomic<bool> ok{true};
     for (int d = 0; d < spec.dirs; ++d) {
       if (!client.createDirectory(fmt::format("{}/d{}", root, d), false)) ok = false;

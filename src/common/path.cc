@@ -47,7 +47,7 @@ Result<std::string> normalizePath(std::string_view path) {
     out.push_back('/');
     out.append(name);
   }
-  if (out.empty()) out = "/";
+  if (out.empty()) out.push_back('/');  // not `out = "/"`: GCC 12 raises a false -Wrestrict
   return out;
 }
 
