@@ -23,7 +23,7 @@ TEST(CliDocs, HelpListsEveryCommand) {
   auto fs = runCommand({shoalBinary(), "fs", "--help"});
   EXPECT_EQ(fs.exit_code, 0);
   for (const char* cmd : {"ls", "stat", "mkdir", "rm", "mv", "touch", "test", "count", "du", "mount", "unmount",
-                          "chmod", "chown", "cat", "head", "tail", "copyToLocal"}) {
+                          "chmod", "chown", "cat", "head", "tail", "copyToLocal", "location", "free", "checksum"}) {
     EXPECT_NE(fs.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from fs --help";
   }
   auto top = runCommand({shoalBinary(), "--help"});

@@ -70,7 +70,9 @@ TEST(MasterCrash, EveryAcknowledgedOperationSurvivesKill9) {
     std::string base = "/crash/c" + std::to_string(c) + "/";
     bool d = master.client().getStatus(base + "d" + std::to_string(n)).has_value();
     bool r = master.client().getStatus(base + "r" + std::to_string(n)).has_value();
-    if (state == 1) EXPECT_TRUE(d || r) << "acknowledged mkdir lost: " << base << "d" << n;
+    if (state == 1) {
+      EXPECT_TRUE(d || r) << "acknowledged mkdir lost: " << base << "d" << n;
+    }
     if (state == 2) {
       EXPECT_TRUE(r) << "acknowledged rename lost: " << base << "r" << n;
       EXPECT_FALSE(d) << "acknowledged rename half-applied: " << base << "d" << n;

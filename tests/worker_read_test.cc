@@ -9,6 +9,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <random>
+#include <set>
+#include <sstream>
+#include <xxhash.h>
 #include <thread>
 
 #include "client/channel.h"
@@ -296,6 +299,42 @@ TEST_F(WorkerReadTest, CliReadsAndReports) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_NE(report.out.find("Live workers:    3"), std::string::npos) << report.out;
   for (auto& w : workers_) EXPECT_NE(report.out.find(w->address()), std::string::npos);
+}
+
+TEST_F(WorkerReadTest, LocationFreeAndChecksum) {
+  std::string whole = local("/data/small/d3/f3.bin");
+  XXH128_hash_t h = XXH3_128bits(whole.data(), whole.size());
+  auto sum = master_.cli({"fs", "checksum", "/data/small/d3/f3.bin"});
+  ASSERT_EQ(sum.exit_code, 0) << sum.err;
+  EXPECT_EQ(sum.out, fmt::format("{:016x}{:016x}  /data/small/d3/f3.bin\n", h.high64, h.low64));
+
+  auto a = master_client_->getStatus("/data/big/a.bin");
+  ASSERT_EQ(readAll(*a), local(a->path()));
+  auto loc = master_.cli({"fs", "location", "/data/big/a.bin"});
+  ASSERT_EQ(loc.exit_code, 0) << loc.err;
+  std::set<uint64_t> pages;
+  for (auto& w : workers_) {
+    size_t at = loc.out.find(w->address());
+    ASSERT_NE(at, std::string::npos) << loc.out;
+    std::string list = loc.out.substr(at, loc.out.find('\n', at) - at);
+    list = list.substr(list.find("pages ") + 6);
+    if (list == "-") continue;
+    std::stringstream in(list);
+    for (std::string p; std::getline(in, p, ',');) pages.insert(std::stoull(p));
+  }
+  EXPECT_EQ(pages.size(), 64u) << loc.out;
+  EXPECT_EQ(*pages.rbegin(), 63u);
+
+  uint64_t before = storeReads();
+  auto freed = master_.cli({"fs", "free", "/data/big/a.bin"});
+  ASSERT_EQ(freed.exit_code, 0) << freed.err;
+  EXPECT_EQ(freed.out, "Freed 64 cached pages of /data/big/a.bin\n");
+  auto after = master_.cli({"fs", "location", "/data/big/a.bin"});
+  EXPECT_EQ(std::count(after.out.begin(), after.out.end(), '-'), 3) << after.out;
+  ASSERT_EQ(readAll(*a), local(a->path()));
+  EXPECT_EQ(storeReads() - before, 64u) << "freed pages are read from the store again";
+  EXPECT_EQ(master_.cli({"fs", "free", "/data/big"}).exit_code, 1);
+  EXPECT_EQ(master_.cli({"fs", "checksum", "/data/nope"}).exit_code, 1);
 }
 
 TEST_F(WorkerReadTest, LostWorkerIsReportedAndReadsGoOn) {

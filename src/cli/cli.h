@@ -40,6 +40,7 @@ void registerConfCommands(CLI::App& app, CliContext& ctx);
 void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
 void registerFsReadCommands(CLI::App& fs, CliContext& ctx);
+void registerFsCacheCommands(CLI::App& fs, CliContext& ctx);
 
 int run(int argc, char** argv);
 

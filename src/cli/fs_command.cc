@@ -226,6 +226,7 @@ void registerFsCommands(CLI::App& app, CliContext& ctx) {
   registerChmodChown(*fs, ctx);
   registerFsUsageCommands(*fs, ctx);
   registerFsReadCommands(*fs, ctx);
+  registerFsCacheCommands(*fs, ctx);
   registerFsMountCommands(*fs, ctx);
 }
 

@@ -1,5 +1,7 @@
 #include "worker/service/worker_service.h"
 
+#include <algorithm>
+
 #include "rpc/status_convert.h"
 
 namespace shoal::worker {
@@ -42,6 +44,25 @@ grpc::Status WorkerServiceImpl::GetStats(grpc::ServerContext*, const proto::Work
   resp->set_cache_misses(c.cache_misses.load());
   resp->set_short_circuit_opens(c.short_circuit_opens.load());
   for (auto& t : tierUsage(store_)) *resp->add_tiers() = std::move(t);
+  return grpc::Status::OK;
+}
+
+}  // namespace shoal::worker
+
+namespace shoal::worker {
+
+grpc::Status WorkerServiceImpl::ListFilePages(grpc::ServerContext*, const proto::FilePagesRequest* req,
+                                              proto::FilePagesResponse* resp) {
+  auto pages = store_.pagesOf(req->file_id());
+  std::sort(pages.begin(), pages.end(), [](const PageKey& a, const PageKey& b) { return a.index < b.index; });
+  for (const auto& p : pages) resp->add_pages(p.index);
+  return grpc::Status::OK;
+}
+
+grpc::Status WorkerServiceImpl::FreeFile(grpc::ServerContext*, const proto::FilePagesRequest* req,
+                                         proto::FilePagesResponse* resp) {
+  for (const auto& p : store_.pagesOf(req->file_id())) resp->add_pages(p.index);
+  store_.removeFile(req->file_id());
   return grpc::Status::OK;
 }
 

@@ -13,6 +13,8 @@ class WorkerServiceImpl final : public proto::WorkerService::Service {
   grpc::Status ReadPages(grpc::ServerContext* ctx, const proto::ReadRequest* req,
                          grpc::ServerWriter<proto::ReadChunk>* writer) override;
   grpc::Status GetStats(grpc::ServerContext*, const proto::WorkerStatsRequest*, proto::WorkerStatsResponse*) override;
+  grpc::Status ListFilePages(grpc::ServerContext*, const proto::FilePagesRequest*, proto::FilePagesResponse*) override;
+  grpc::Status FreeFile(grpc::ServerContext*, const proto::FilePagesRequest*, proto::FilePagesResponse*) override;
 
  private:
   PageServer& pages_;
