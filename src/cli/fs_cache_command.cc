@@ -35,6 +35,14 @@ Status forEachWorker(CliContext& ctx, uint64_t file_id,
   return Status::ok();
 }
 
+// The file's attributes; directories are refused with `why` appended.
+Result<proto::FileInfo> statFile(CliContext& ctx, const std::string& path, const std::string& why = "") {
+  auto f = ctx.master().getStatus(path);
+  if (!f) return makeError(f.error());
+  if (f->is_dir()) return makeError(Status(StatusCode::kIsADirectory, f->path() + ": is a directory" + why));
+  return f;
+}
+
 std::string pageList(const proto::FilePagesResponse& r) {
   std::string out;
   for (int i = 0; i < r.pages_size(); ++i) out += (i ? "," : "") + std::to_string(r.pages(i));
@@ -48,11 +56,8 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx) {
   auto lpath = std::make_shared<std::string>();
   location->add_option("path", *lpath, "File")->required();
   location->callback([&ctx, lpath] {
-    auto f = ctx.master().getStatus(*lpath);
-    if (!f || f->is_dir()) {
-      ctx.fail("fs location", f ? Status(StatusCode::kIsADirectory, f->path() + ": is a directory") : f.error());
-      return;
-    }
+    auto f = statFile(ctx, *lpath);
+    if (!f) return ctx.fail("fs location", f.error());
     std::cout << fmt::format("{} ({} bytes, id {})\n", f->path(), f->size(), f->id());
     Status st = forEachWorker(
         ctx, f->id(),
@@ -67,11 +72,8 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx) {
   auto fpath = std::make_shared<std::string>();
   free->add_option("path", *fpath, "File")->required();
   free->callback([&ctx, fpath] {
-    auto f = ctx.master().getStatus(*fpath);
-    if (!f || f->is_dir()) {
-      ctx.fail("fs free", f ? Status(StatusCode::kIsADirectory, f->path() + ": is a directory (free files one by one)") : f.error());
-      return;
-    }
+    auto f = statFile(ctx, *fpath, " (free files one by one)");
+    if (!f) return ctx.fail("fs free", f.error());
     size_t dropped = 0;
     Status st = forEachWorker(
         ctx, f->id(), [](auto& stub, auto& c, const auto& req, auto* resp) { return stub.FreeFile(&c, req, resp); },
@@ -84,11 +86,8 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx) {
   auto cpath = std::make_shared<std::string>();
   checksum->add_option("path", *cpath, "File")->required();
   checksum->callback([&ctx, cpath] {
-    auto f = ctx.master().getStatus(*cpath);
-    if (!f || f->is_dir()) {
-      ctx.fail("fs checksum", f ? Status(StatusCode::kIsADirectory, f->path() + ": is a directory") : f.error());
-      return;
-    }
+    auto f = statFile(ctx, *cpath);
+    if (!f) return ctx.fail("fs checksum", f.error());
     XXH3_state_t* state = XXH3_createState();
     XXH3_128bits_reset(state);
     std::vector<char> buf(4 << 20);
