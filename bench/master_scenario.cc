@@ -1,29 +1,18 @@
 #include <atomic>
 #include <filesystem>
 #include <fmt/format.h>
-#include <netinet/in.h>
 #include <stdexcept>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "client/master_client.h"
 #include "master/master_process.h"
 #include "scenarios.h"
+#include "testing/free_port.h"
 
 namespace shoal::bench {
 
-int freeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
+using testing::freeLoopbackPort;
+
 
 std::vector<Figure> runMasterScenario(const MasterSpec& spec) {
   std::unique_ptr<master::MasterProcess> embedded;
@@ -68,6 +57,15 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec) {
     f.params["files"] = std::to_string(nfiles);
     out.push_back(std::move(f));
   };
+  // rename and delete work on exactly the directories the op before them made.
+  auto after = [&](const std::string& previous, const std::string& op) {
+    LoadSpec l = spec.load;
+    for (const auto& f : out) {
+      if (f.scenario == previous) l.max_ops = f.ops;
+    }
+    if (l.max_ops == 0) throw std::runtime_error(op + " needs the " + previous.substr(7) + " op before it");
+    return l;
+  };
   for (const auto& op : spec.ops) {
     if (op == "getstatus") {
       add(runLoad("master.getstatus", spec.load, [&](int, uint64_t i) { return client.getStatus(filePath(i)).has_value(); }));
@@ -88,25 +86,12 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec) {
         return client.createFile(p, false, false).has_value() && client.completeFile(p, 0, false).has_value();
       }));
     } else if (op == "rename") {
-      uint64_t made = 0;
-      for (const auto& f : out) {
-        if (f.scenario == "master.mkdir") made = f.ops;
-      }
-      if (made == 0) throw std::runtime_error("rename needs the mkdir op before it");
-      LoadSpec l = spec.load;
-      l.max_ops = made;
-      add(runLoad("master.rename", l, [&](int, uint64_t i) {
+      add(runLoad("master.rename", after("master.mkdir", "rename"), [&](int, uint64_t i) {
         return client.rename(fmt::format("{}/m{}", root, i), fmt::format("{}/n{}", root, i)).isOk();
       }));
     } else if (op == "delete") {
-      uint64_t made = 0;
-      for (const auto& f : out) {
-        if (f.scenario == "master.rename") made = f.ops;
-      }
-      if (made == 0) throw std::runtime_error("delete needs the rename op before it");
-      LoadSpec l = spec.load;
-      l.max_ops = made;
-      add(runLoad("master.delete", l, [&](int, uint64_t i) { return client.remove(fmt::format("{}/n{}", root, i), false).isOk(); }));
+      add(runLoad("master.delete", after("master.rename", "delete"),
+                  [&](int, uint64_t i) { return client.remove(fmt::format("{}/n{}", root, i), false).isOk(); }));
     } else {
       throw std::runtime_error("unknown master op '" + op + "'");
     }

@@ -28,6 +28,5 @@ std::vector<Figure> runMetastoreScenario(uint64_t files);
 // A cached file read through one worker: streamed vs raw TCP, short-circuit vs pread, random 4 KiB.
 std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes);
 
-int freeLoopbackPort();
 
 }  // namespace shoal::bench

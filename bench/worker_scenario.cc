@@ -19,6 +19,7 @@
 #include "client/worker_registry_client.h"
 #include "master/master_process.h"
 #include "scenarios.h"
+#include "testing/free_port.h"
 #include "worker/worker_process.h"
 
 namespace shoal::bench {
@@ -132,7 +133,7 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
                 static_cast<std::streamsize>(std::min<uint64_t>(block.size() * 8, file_bytes - written)));
     }
   }
-  int mport = freeLoopbackPort(), wport = freeLoopbackPort();
+  int mport = testing::freeLoopbackPort(), wport = testing::freeLoopbackPort();
   auto conf = Configuration::load(
       "", {"shoal.master.rpc.port=" + std::to_string(mport), "shoal.master.journal.folder=" + dir + "/journal",
            "shoal.master.mount.table.root.ufs=file://" + dir + "/store", "shoal.worker.rpc.port=" + std::to_string(wport),

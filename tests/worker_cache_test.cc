@@ -12,19 +12,13 @@
 #include "client/channel.h"
 #include "client/file_reader.h"
 #include "harness/master_cluster.h"
+#include "testing/random_bytes.h"
 #include "worker.grpc.pb.h"
 
 namespace shoal::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string randomBytes(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
 
 class WorkerCacheTest : public ::testing::Test {
  protected:

@@ -17,23 +17,13 @@
 #include "client/channel.h"
 #include "client/file_reader.h"
 #include "harness/master_cluster.h"
+#include "testing/random_bytes.h"
 #include "worker.grpc.pb.h"
 
 namespace shoal::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string randomBytes(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (size_t i = 0; i + 8 <= n; i += 8) {
-    uint64_t v = rng();
-    std::memcpy(&s[i], &v, 8);
-  }
-  for (size_t i = n - n % 8; i < n; ++i) s[i] = static_cast<char>(rng());
-  return s;
-}
 
 class WorkerReadTest : public ::testing::Test {
  protected:

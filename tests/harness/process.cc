@@ -1,5 +1,7 @@
 #include "harness/process.h"
 
+#include "testing/free_port.h"
+
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -114,18 +116,6 @@ CommandResult runCommand(const std::vector<std::string>& argv, int timeout_s) {
   return r;
 }
 
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
+int freePort() { return freeLoopbackPort(); }
 
 }  // namespace shoal::testing
