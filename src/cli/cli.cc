@@ -21,6 +21,11 @@ client::FileReader& CliContext::reader() {
   return *reader_;
 }
 
+Result<std::unique_ptr<client::FileWriter>> CliContext::createFile(const std::string& path,
+                                                                   const client::WriteOptions& options) {
+  return client::FileWriter::create(conf, master(), reader().workers(), reader().direct(), path, options);
+}
+
 void CliContext::fail(const std::string& command, const Status& status) {
   const std::string& msg = status.message();
   if (!msg.empty() && msg.front() == '/') std::cerr << "shoal " << command << " " << msg << "\n";

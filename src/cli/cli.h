@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "client/file_reader.h"
+#include "client/file_writer.h"
 #include "client/master_client.h"
 #include "common/configuration.h"
 
@@ -24,6 +25,7 @@ struct CliContext {
   // The master connection, made on first use so that commands that need none never connect.
   client::MasterClient& master();
   client::FileReader& reader();
+  Result<std::unique_ptr<client::FileWriter>> createFile(const std::string& path, const client::WriteOptions& options);
   // Prints "shoal <command> <message>" (or "shoal <command>: <message>") to stderr; sets exit 1.
   void fail(const std::string& command, const Status& status);
 
@@ -41,6 +43,13 @@ void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
 void registerFsReadCommands(CLI::App& fs, CliContext& ctx);
 void registerFsCacheCommands(CLI::App& fs, CliContext& ctx);
+void registerFsWriteCommands(CLI::App& fs, CliContext& ctx);
+void registerFsLoadCommands(CLI::App& fs, CliContext& ctx);
+
+// fs_read_command.cc: shared with cp.
+Status copyToLocal(CliContext& ctx, const std::string& src, const std::string& dst);
+// The whole file through `sink`; re-reads once from the start if the store's copy changed.
+Status streamShoalFile(CliContext& ctx, const std::string& path, const std::function<Status(const char*, size_t)>& sink);
 
 int run(int argc, char** argv);
 

@@ -74,6 +74,10 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx) {
   free->callback([&ctx, fpath] {
     auto f = statFile(ctx, *fpath, " (free files one by one)");
     if (!f) return ctx.fail("fs free", f.error());
+    if (!f->persisted() && f->size() > 0) {
+      return ctx.fail("fs free", Status(StatusCode::kFailedPrecondition,
+                                        f->path() + ": has no store copy (written MUST_CACHE); freeing would lose it"));
+    }
     size_t dropped = 0;
     Status st = forEachWorker(
         ctx, f->id(), [](auto& stub, auto& c, const auto& req, auto* resp) { return stub.FreeFile(&c, req, resp); },

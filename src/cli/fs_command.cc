@@ -227,6 +227,8 @@ void registerFsCommands(CLI::App& app, CliContext& ctx) {
   registerFsUsageCommands(*fs, ctx);
   registerFsReadCommands(*fs, ctx);
   registerFsCacheCommands(*fs, ctx);
+  registerFsWriteCommands(*fs, ctx);
+  registerFsLoadCommands(*fs, ctx);
   registerFsMountCommands(*fs, ctx);
 }
 

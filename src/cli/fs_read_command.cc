@@ -69,6 +69,28 @@ Result<uint64_t> byteCount(const std::string& text) {
 
 }  // namespace
 
+Status copyToLocal(CliContext& ctx, const std::string& src, const std::string& dst) {
+  std::string target = dst;
+  if (std::filesystem::is_directory(target)) {
+    auto norm = normalizePath(src);
+    target = (std::filesystem::path(target) / std::string(norm ? baseName(*norm) : "file")).string();
+  }
+  std::string tmp = target + ".shoal-partial";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status(StatusCode::kIoError, tmp + ": " + std::strerror(errno));
+  Status st = streamFile(ctx, src, std::nullopt, std::nullopt, [&](const char* d, size_t n) { return writeFd(fd, d, n, tmp); });
+  ::close(fd);
+  if (st && ::rename(tmp.c_str(), target.c_str()) != 0) {
+    st = Status(StatusCode::kIoError, target + ": " + std::strerror(errno));
+  }
+  if (!st) ::unlink(tmp.c_str());  // never leave a half-copied file behind
+  return st;
+}
+
+Status streamShoalFile(CliContext& ctx, const std::string& path, const std::function<Status(const char*, size_t)>& sink) {
+  return streamFile(ctx, path, std::nullopt, std::nullopt, sink);
+}
+
 void registerFsReadCommands(CLI::App& fs, CliContext& ctx) {
   auto* cat = fs.add_subcommand("cat", "Print files to standard output");
   auto cpaths = std::make_shared<std::vector<std::string>>();
@@ -108,27 +130,7 @@ void registerFsReadCommands(CLI::App& fs, CliContext& ctx) {
   copy->add_option("src", *src, "Shoal file")->required();
   copy->add_option("dst", *dst, "Local path (an existing directory receives the file)")->required();
   copy->callback([&ctx, src, dst] {
-    std::string target = *dst;
-    if (std::filesystem::is_directory(target)) {
-      auto norm = normalizePath(*src);
-      target = (std::filesystem::path(target) / std::string(norm ? baseName(*norm) : "file")).string();
-    }
-    std::string tmp = target + ".shoal-partial";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      ctx.fail("fs copyToLocal", Status(StatusCode::kIoError, tmp + ": " + std::strerror(errno)));
-      return;
-    }
-    Status st = streamFile(ctx, *src, std::nullopt, std::nullopt,
-                           [&](const char* d, size_t n) { return writeFd(fd, d, n, tmp); });
-    ::close(fd);
-    if (st && ::rename(tmp.c_str(), target.c_str()) != 0) {
-      st = Status(StatusCode::kIoError, target + ": " + std::strerror(errno));
-    }
-    if (!st) {
-      ::unlink(tmp.c_str());  // never leave a half-copied file behind
-      ctx.fail("fs copyToLocal", st);
-    }
+    if (Status st = copyToLocal(ctx, *src, *dst); !st) ctx.fail("fs copyToLocal", st);
   });
 }
 

@@ -2,10 +2,11 @@
 
 #include <chrono>
 #include <cstring>
+#include <unordered_map>
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
-#include "client/channel.h"
+#include "client/prefetcher.h"
 #include "client/short_circuit_reader.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
@@ -13,71 +14,68 @@
 namespace shoal::client {
 
 struct FileReader::Impl {
-  const Configuration& conf;
-  MasterClient& master;
-  WorkerRegistryClient registry_client;
-  UfsDirectReader direct;
+  WorkerPool workers;
+  UfsDirect direct;
   uint64_t page_size;
-  int64_t refresh_ms;
-  int64_t timeout_ms;
-  std::mutex mu;
-  std::shared_ptr<const WorkerRing> ring;                                          // guarded by mu
-  std::chrono::steady_clock::time_point ring_time;                                 // guarded by mu
-  bool ring_stale = true;                                                          // guarded by mu
-  std::map<std::string, std::unique_ptr<proto::WorkerService::Stub>> stubs;       // guarded by mu
   ShortCircuitReader short_circuit;
   bool short_circuit_enabled;
+  uint64_t readahead_pages;
+  Prefetcher prefetcher;
+  std::mutex mu;
+  // Per file: where its last read ended, and how far read-ahead has been asked for.
+  struct Stream {
+    uint64_t next = 0;
+    uint64_t ahead = 0;
+  };
+  std::unordered_map<uint64_t, Stream> streams;  // guarded by mu
 
   Impl(const Configuration& c, MasterClient& m, const ufs::UfsRegistry& r)
-      : conf(c),
-        master(m),
-        registry_client(m.address(), c.getDurationMs(keys::kUserRpcTimeout)),
+      : workers(c, m.address()),
         direct(m, r),
         page_size(c.getBytes(keys::kWorkerPageSize)),
-        refresh_ms(c.getDurationMs(keys::kUserWorkerListRefreshInterval)),
-        timeout_ms(c.getDurationMs(keys::kUserRpcTimeout)),
-        short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)) {}
-
-  proto::WorkerService::Stub& stub(const std::string& address) {
-    std::lock_guard lock(mu);
-    auto& s = stubs[address];
-    if (!s) s = proto::WorkerService::NewStub(makeChannel(address));
-    return *s;
-  }
+        short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
+        readahead_pages(static_cast<uint64_t>(c.getInt(keys::kUserFileReadAheadPages))),
+        prefetcher(workers, page_size, readahead_pages > 0 ? 2 : 0) {}
 };
 
 FileReader::FileReader(const Configuration& conf, MasterClient& master, const ufs::UfsRegistry& registry)
     : impl_(std::make_unique<Impl>(conf, master, registry)) {}
 FileReader::~FileReader() = default;
 
-Result<std::shared_ptr<const WorkerRing>> FileReader::ring() {
-  auto now = std::chrono::steady_clock::now();
+WorkerPool& FileReader::workers() { return impl_->workers; }
+UfsDirect& FileReader::direct() { return impl_->direct; }
+
+Status FileReader::load(const proto::FileInfo& file, uint64_t offset, uint64_t length) {
+  return impl_->prefetcher.load(file, offset, length);
+}
+
+void FileReader::readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end) {
+  if (impl_->readahead_pages == 0) return;
+  const uint64_t ps = impl_->page_size;
+  uint64_t from = 0, to = 0;
   {
     std::lock_guard lock(impl_->mu);
-    bool fresh = !impl_->ring_stale &&
-                 now - impl_->ring_time < std::chrono::milliseconds(impl_->refresh_ms);
-    if (impl_->ring && fresh) return impl_->ring;
+    if (impl_->streams.size() > 4096) impl_->streams.clear();  // bounded; a lost entry costs one miss
+    Impl::Stream& s = impl_->streams[file.id()];
+    bool sequential = offset == s.next && offset != 0;
+    s.next = end;
+    if (!sequential) return;
+    // Ask for the window past this read that has not been asked for yet.
+    uint64_t window_end = std::min(file.size(), ((end + ps - 1) / ps + impl_->readahead_pages) * ps);
+    from = std::max(s.ahead, (end + ps - 1) / ps * ps);
+    if (from >= window_end) return;
+    to = window_end;
+    s.ahead = window_end;
   }
-  auto workers = impl_->registry_client.workers(/*include_lost=*/false);
-  std::lock_guard lock(impl_->mu);
-  if (!workers) {
-    // Keep reading with what we knew; the master being away must not stop cached reads.
-    if (impl_->ring) return impl_->ring;
-    return std::make_shared<const WorkerRing>(std::vector<WorkerEndpoint>{});
-  }
-  std::vector<WorkerEndpoint> eps;
-  for (const auto& w : *workers) eps.push_back({w.address(), w.host(), w.domain_socket()});
-  impl_->ring = std::make_shared<const WorkerRing>(std::move(eps));
-  impl_->ring_time = now;
-  impl_->ring_stale = false;
-  return impl_->ring;
+  counters_.readahead_requests.fetch_add(1, std::memory_order_relaxed);
+  impl_->prefetcher.submit(file, from, to - from);
 }
 
 Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len,
                             char* out, bool* unreachable) {
   *unreachable = false;
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->timeout_ms));
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->workers.timeoutMs()));
   proto::ReadRequest req;
   req.set_file_id(file.id());
   req.set_path(file.path());
@@ -86,7 +84,8 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
   req.set_offset(offset);
   req.set_length(len);
   req.set_cache(true);
-  auto reader = impl_->stub(w.address).ReadPages(&ctx, req);
+  req.set_cache_only(!file.persisted());
+  auto reader = impl_->workers.stub(w.address).ReadPages(&ctx, req);
   proto::ReadChunk chunk;
   uint64_t got = 0;
   while (reader->Read(&chunk)) {
@@ -115,10 +114,9 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   if (file.is_dir()) return makeError(Status(StatusCode::kIsADirectory, file.path() + ": is a directory"));
   if (offset >= file.size() || buf.empty()) return size_t{0};
   uint64_t end = offset + std::min<uint64_t>(buf.size(), file.size() - offset);
-  auto r = ring();
-  if (!r) return makeError(r.error());
-  std::shared_ptr<const WorkerRing> ring = *r;
+  std::shared_ptr<const WorkerRing> ring = impl_->workers.ring();
   const uint64_t ps = impl_->page_size;
+  readAhead(file, offset, end);
   // Runs of consecutive pages with the same owner go to that worker as one streamed request.
   for (uint64_t pos = offset; pos < end;) {
     uint64_t page = pos / ps;
@@ -151,8 +149,12 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
       }
       if (!unreachable) return makeError(st);
       counters_.worker_failovers.fetch_add(1, std::memory_order_relaxed);
-      std::lock_guard lock(impl_->mu);
-      impl_->ring_stale = true;
+      impl_->workers.markStale();
+    }
+    if (!served && !file.persisted()) {
+      return makeError(Status(StatusCode::kUnavailable,
+                              fmt::format("{}: no live worker holds bytes {}-{} and the file has no store copy "
+                                          "(written MUST_CACHE)", file.path(), pos, run_end)));
     }
     if (!served) {
       counters_.store_fallbacks.fetch_add(1, std::memory_order_relaxed);

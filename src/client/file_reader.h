@@ -12,9 +12,8 @@
 #include <span>
 
 #include "client/master_client.h"
-#include "client/ufs_direct_reader.h"
-#include "client/worker_registry_client.h"
-#include "client/worker_ring.h"
+#include "client/ufs_direct.h"
+#include "client/worker_pool.h"
 #include "common/configuration.h"
 
 namespace shoal::client {
@@ -24,6 +23,7 @@ struct ReaderCounters {
   std::atomic<uint64_t> worker_failovers{0};  // a worker could not be reached; the next was tried
   std::atomic<uint64_t> store_fallbacks{0};   // no worker could serve; read from the store directly
   std::atomic<uint64_t> short_circuit_reads{0};  // pages read from a local worker's page files
+  std::atomic<uint64_t> readahead_requests{0};   // ranges sent to workers ahead of a sequential reader
 };
 
 class FileReader {
@@ -31,13 +31,19 @@ class FileReader {
   FileReader(const Configuration& conf, MasterClient& master, const ufs::UfsRegistry& registry);
   ~FileReader();
 
-  // Reads up to buf.size() bytes at `offset` (fewer at the end of the file).
+  // Reads up to buf.size() bytes at `offset` (fewer at the end of the file). A read that starts
+  // where the previous read of the file ended is sequential: the next pages are cached ahead.
   Result<size_t> pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf);
+  // Caches [offset, offset+length) of the file in the workers without reading it here (load).
+  Status load(const proto::FileInfo& file, uint64_t offset, uint64_t length);
   const ReaderCounters& counters() const { return counters_; }
+  // What writers share with this reader: the same workers and store connections.
+  WorkerPool& workers();
+  UfsDirect& direct();
 
  private:
   struct Impl;
-  Result<std::shared_ptr<const WorkerRing>> ring();
+  void readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end);
   // Reads [offset, offset+len) from one worker. `unreachable` tells a transport failure (try
   // another worker) from an answer (the worker's error is final).
   Status readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "client/channel.h"
+#include "client/metadata_cache.h"
 #include "master.grpc.pb.h"
 #include "rpc/identity.h"
 #include "rpc/status_convert.h"
@@ -11,11 +12,14 @@
 namespace shoal::client {
 
 struct MasterClient::Impl {
+  Impl(size_t cache_entries, int64_t cache_ttl_ms) : cache(cache_entries, cache_ttl_ms) {}
+
   std::unique_ptr<proto::MasterService::Stub> stub;
   int64_t timeout_ms;
   uint32_t page_size;
   rpc::Identity identity = rpc::processIdentity();
   std::string target;
+  MetadataCache cache;
 
   // One unary call with identity and deadline; errors name the master.
   template <typename Req, typename Resp>
@@ -31,14 +35,17 @@ struct MasterClient::Impl {
 MasterClient::MasterClient(const Configuration& conf)
     : MasterClient(conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort)),
                    conf.getDurationMs(keys::kUserRpcTimeout),
-                   static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize))) {
+                   static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize)),
+                   static_cast<size_t>(conf.getInt(keys::kUserMetadataCacheMaxSize)),
+                   conf.getDurationMs(keys::kUserMetadataCacheExpiration)) {
   if (conf.sourceOf(keys::kUserMetadataSyncInterval) != ValueSource::kDefault) {
     default_sync_ = conf.getDurationMs(keys::kUserMetadataSyncInterval);
   }
 }
 
-MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size)
-    : impl_(std::make_unique<Impl>()), address_(address) {
+MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size,
+                           size_t cache_entries, int64_t cache_ttl_ms)
+    : impl_(std::make_unique<Impl>(cache_entries, cache_ttl_ms)), address_(address) {
   impl_->stub = proto::MasterService::NewStub(makeChannel(address));
   impl_->timeout_ms = timeout_ms;
   impl_->page_size = list_page_size;
@@ -55,12 +62,16 @@ void setSync(proto::SyncOptions* s, std::optional<int64_t> ms, std::optional<int
 }  // namespace
 
 Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::optional<int64_t> sync_ms) {
+  if (!sync_ms) {
+    if (auto hit = impl_->cache.get(path)) return std::move(*hit);
+  }
   proto::GetStatusRequest req;
   req.set_path(path);
   setSync(req.mutable_sync(), sync_ms, default_sync_);
   proto::GetStatusResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::GetStatus, req, &resp);
   if (!st) return makeError(st);
+  impl_->cache.put(path, resp.info());
   return std::move(*resp.mutable_info());
 }
 
@@ -105,6 +116,7 @@ Result<std::vector<proto::FileInfo>> MasterClient::listAll(const std::string& pa
 
 Result<proto::FileInfo> MasterClient::createDirectory(const std::string& path, bool recursive,
                                                       std::optional<uint32_t> mode) {
+  impl_->cache.invalidate(path);  // our own change: never serve the old status again
   proto::CreateDirectoryRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
@@ -117,6 +129,7 @@ Result<proto::FileInfo> MasterClient::createDirectory(const std::string& path, b
 
 Result<proto::FileInfo> MasterClient::createFile(const std::string& path, bool recursive, bool complete,
                                                  proto::WriteType write_type, std::optional<uint32_t> mode) {
+  impl_->cache.invalidate(path);  // our own change: never serve the old status again
   proto::CreateFileRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
@@ -129,11 +142,15 @@ Result<proto::FileInfo> MasterClient::createFile(const std::string& path, bool r
   return std::move(*resp.mutable_info());
 }
 
-Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint64_t length, bool persisted) {
+Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint64_t length, bool persisted,
+                                                   uint64_t file_id, int64_t mtime_ms) {
+  impl_->cache.invalidate(path);
   proto::CompleteFileRequest req;
   req.set_path(path);
   req.set_length(length);
   req.set_persisted(persisted);
+  req.set_file_id(file_id);
+  req.set_mtime_ms(mtime_ms);
   proto::CompleteFileResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::CompleteFile, req, &resp);
   if (!st) return makeError(st);
@@ -141,6 +158,7 @@ Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint
 }
 
 Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_only) {
+  impl_->cache.invalidate(path);  // our own change: never serve the old status again
   proto::DeleteRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
@@ -150,6 +168,8 @@ Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_
 }
 
 Status MasterClient::rename(const std::string& src, const std::string& dst) {
+  impl_->cache.invalidate(src);
+  impl_->cache.invalidate(dst);
   proto::RenameRequest req;
   req.set_src(src);
   req.set_dst(dst);
@@ -159,6 +179,7 @@ Status MasterClient::rename(const std::string& src, const std::string& dst) {
 
 Status MasterClient::setAttribute(const std::string& path, std::optional<uint32_t> mode,
                                   std::optional<std::string> owner, std::optional<std::string> group, bool recursive) {
+  impl_->cache.invalidate(path);  // our own change: never serve the old status again
   proto::SetAttributeRequest req;
   req.set_path(path);
   if (mode) req.set_mode(*mode);
@@ -169,8 +190,19 @@ Status MasterClient::setAttribute(const std::string& path, std::optional<uint32_
   return impl_->call(&proto::MasterService::Stub::SetAttribute, req, &resp);
 }
 
+Status MasterClient::setPinned(const std::string& path, bool pinned, bool recursive) {
+  impl_->cache.invalidate(path);
+  proto::SetAttributeRequest req;
+  req.set_path(path);
+  req.set_pinned(pinned);
+  req.set_recursive(recursive);
+  proto::SetAttributeResponse resp;
+  return impl_->call(&proto::MasterService::Stub::SetAttribute, req, &resp);
+}
+
 Status MasterClient::mount(const std::string& path, const std::string& uri, bool readonly,
                            const std::map<std::string, std::string>& options) {
+  impl_->cache.clear();
   proto::MountRequest req;
   req.set_path(path);
   req.set_uri(uri);
@@ -181,6 +213,7 @@ Status MasterClient::mount(const std::string& path, const std::string& uri, bool
 }
 
 Status MasterClient::unmount(const std::string& path) {
+  impl_->cache.clear();
   proto::UnmountRequest req;
   req.set_path(path);
   proto::UnmountResponse resp;
@@ -203,4 +236,8 @@ Result<proto::GetMasterInfoResponse> MasterClient::masterInfo() {
   return resp;
 }
 
+}  // namespace shoal::client
+
+namespace shoal::client {
+uint64_t MasterClient::metadataCacheHits() const { return impl_->cache.hits(); }
 }  // namespace shoal::client

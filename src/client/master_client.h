@@ -20,11 +20,14 @@ class MasterClient {
  public:
   // Connects to shoal.master.hostname:shoal.master.rpc.port.
   explicit MasterClient(const Configuration& conf);
-  MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size);
+  // No metadata cache unless `cache_entries` and `cache_ttl_ms` are both set.
+  MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size, size_t cache_entries = 0,
+               int64_t cache_ttl_ms = 0);
   ~MasterClient();
 
   const std::string& address() const { return address_; }
 
+  // Without an explicit `sync_interval_ms`, answered from the metadata cache when it holds the path.
   Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms = std::nullopt);
   Result<std::vector<proto::PathResult>> getStatusBatch(const std::vector<std::string>& paths);
   // Calls `page` for each page of the listing, in name order. Stop early by returning false.
@@ -36,16 +39,21 @@ class MasterClient {
   Result<proto::FileInfo> createFile(const std::string& path, bool recursive, bool complete,
                                      proto::WriteType write_type = proto::WRITE_TYPE_DEFAULT,
                                      std::optional<uint32_t> mode = {});
-  Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted);
+  // `file_id`: the id createFile returned (0: any); `mtime_ms`: the store's mtime (0: master's clock).
+  Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted,
+                                       uint64_t file_id = 0, int64_t mtime_ms = 0);
   Status remove(const std::string& path, bool recursive, bool shoal_only = false);
   Status rename(const std::string& src, const std::string& dst);
   Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
                       std::optional<std::string> group, bool recursive);
+  Status setPinned(const std::string& path, bool pinned, bool recursive);
   Status mount(const std::string& path, const std::string& uri, bool readonly,
                const std::map<std::string, std::string>& options);
   Status unmount(const std::string& path);
   Result<std::vector<proto::MountInfo>> mountTable();
   Result<proto::GetMasterInfoResponse> masterInfo();
+  // getStatus calls answered from the metadata cache.
+  uint64_t metadataCacheHits() const;
 
  private:
   struct Impl;

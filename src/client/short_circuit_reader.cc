@@ -71,6 +71,7 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
   req.set_offset(page * page_size);
   req.set_length(std::min(page_size, file.size() - page * page_size));
   req.set_cache(true);
+  req.set_cache_only(!file.persisted());
   std::string bytes;
   int fd = -1;
   Status st = sendMessage(*conn, req.SerializeAsString());

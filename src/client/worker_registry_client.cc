@@ -37,7 +37,7 @@ Result<uint64_t> WorkerRegistryClient::registerWorker(const proto::WorkerInfo& i
   return resp.worker_id();
 }
 
-Result<bool> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers) {
+Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers) {
   grpc::ClientContext ctx;
   impl_->prepare(ctx);
   proto::WorkerHeartbeatRequest req;
@@ -46,7 +46,7 @@ Result<bool> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::vect
   proto::WorkerHeartbeatResponse resp;
   Status st = rpc::fromGrpc(impl_->stub->WorkerHeartbeat(&ctx, req, &resp), impl_->target);
   if (!st) return makeError(st);
-  return resp.reregister();
+  return resp;
 }
 
 Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool include_lost) {

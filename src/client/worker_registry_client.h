@@ -17,8 +17,8 @@ class WorkerRegistryClient {
   ~WorkerRegistryClient();
 
   Result<uint64_t> registerWorker(const proto::WorkerInfo& info);
-  // True when the master asks the worker to register again.
-  Result<bool> heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers);
+  // The master's answer: whether to register again, and the pinned files.
+  Result<proto::WorkerHeartbeatResponse> heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers);
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
 
  private:

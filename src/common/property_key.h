@@ -63,6 +63,12 @@ inline constexpr std::string_view kUserMetadataSyncInterval = "shoal.user.file.m
 inline constexpr std::string_view kUserRpcTimeout = "shoal.user.rpc.timeout";
 inline constexpr std::string_view kUserWorkerListRefreshInterval = "shoal.user.worker.list.refresh.interval";
 inline constexpr std::string_view kUserListPageSize = "shoal.user.list.status.page.size";
+inline constexpr std::string_view kMasterWriteLease = "shoal.master.file.write.lease";
+inline constexpr std::string_view kUserFileWriteTypeDefault = "shoal.user.file.writetype.default";
+inline constexpr std::string_view kUserMetadataCacheMaxSize = "shoal.user.metadata.cache.max.size";
+inline constexpr std::string_view kUserMetadataCacheExpiration = "shoal.user.metadata.cache.expiration";
+inline constexpr std::string_view kUserFileReadAheadPages = "shoal.user.file.readahead.pages";
+inline constexpr std::string_view kUserFilePassiveCacheEnabled = "shoal.user.file.passive.cache.enabled";
 }  // namespace keys
 
 }  // namespace shoal

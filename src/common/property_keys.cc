@@ -91,6 +91,27 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kUserListPageSize, .type = KeyType::kInt, .default_value = "1000",
        .description = "Entries a client asks for per ListStatus page.", .dynamic = true,
        .min = 1, .max = 1'000'000},
+      {.name = keys::kMasterWriteLease, .type = KeyType::kDuration, .default_value = "1h",
+       .description = "A file still being written this long after its creation counts as abandoned (its writer "
+                      "died): creating the same path again replaces it. Until then the path is busy.", .min = 1},
+      {.name = keys::kUserFileWriteTypeDefault, .type = KeyType::kEnum, .default_value = "CACHE_THROUGH",
+       .description = "Where written data goes: MUST_CACHE (worker caches only; lost if evicted), CACHE_THROUGH "
+                      "(the under-store and the cache) or THROUGH (the under-store only). Files outside any mount "
+                      "can only be MUST_CACHE.", .dynamic = true, .choices = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH"}},
+      {.name = keys::kUserMetadataCacheMaxSize, .type = KeyType::kInt, .default_value = "100000",
+       .description = "Paths whose status a client keeps in memory (least recently used go first); 0 disables "
+                      "the metadata cache.", .dynamic = true, .min = 0, .max = 100'000'000},
+      {.name = keys::kUserMetadataCacheExpiration, .type = KeyType::kDuration, .default_value = "1s",
+       .description = "How long a client trusts a cached path status before asking the master again. A client's "
+                      "own changes drop the affected entries at once; 0 disables the cache.",
+       .dynamic = true, .min = 0},
+      {.name = keys::kUserFileReadAheadPages, .type = KeyType::kInt, .default_value = "8",
+       .description = "Pages a client asks the workers to cache ahead of a sequential reader (0: no read-ahead).",
+       .dynamic = true, .min = 0, .max = 4096},
+      {.name = keys::kUserFilePassiveCacheEnabled, .type = KeyType::kBool, .default_value = "false",
+       .description = "Also cache pages read from a worker on another host in the worker on this client's host, "
+                      "so later reads here are local (costs cache space on every host that reads).",
+       .dynamic = true},
   };
   std::sort(k.begin(), k.end(), [](const PropertyKey& a, const PropertyKey& b) { return a.name < b.name; });
   return k;

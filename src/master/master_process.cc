@@ -50,7 +50,7 @@ Status MasterProcess::start() {
   std::string advertised = port == 0 ? "" : m.conf.getString(keys::kMasterHostname) + ":" + std::to_string(port);
   m.service = std::make_unique<MasterServiceImpl>(*m.fs, advertised, nowMs());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
-  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers);
+  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs);
   auto started = rpc::startServer("master", m.conf.getString(keys::kMasterHostname),
                                   port, static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
                                   {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);

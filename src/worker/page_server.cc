@@ -29,6 +29,12 @@ Result<PageServer::Page> PageServer::fetchMiss(const proto::ReadRequest& req, co
   if (auto h = store_.get(key); h && h->length() == page_len) {
     if (::pread(h->fd(), data->data(), page_len, 0) == static_cast<ssize_t>(page_len)) return finish(Page(data));
   }
+  if (req.cache_only()) {
+    return finish(makeError(Status(StatusCode::kNotFound,
+                                   fmt::format("{}: page {} is not cached on this worker and the file has no store "
+                                               "copy (written MUST_CACHE; its pages were lost with a worker or evicted)",
+                                               req.path(), key.index))));
+  }
   auto n = ufs_.read(req.path(), req.file_size(), req.mtime_ms(), key.index * page_size_, {data->data(), page_len});
   counters_.store_reads.fetch_add(1, std::memory_order_relaxed);
   if (!n) return finish(makeError(n.error()));
@@ -76,6 +82,19 @@ Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(
   }
   uint64_t end = req.offset() + std::min(req.length(), req.file_size() - req.offset());
   PageKey key{req.file_id(), fileVersion(req.file_size(), req.mtime_ms(), ""), 0};
+  if (req.prefetch()) {
+    // Load and read-ahead: bring the pages in, send nothing back.
+    proto::ReadRequest cached = req;
+    cached.set_cache(true);
+    for (uint64_t pos = req.offset(); pos < end; pos = (key.index + 1) * page_size_) {
+      key.index = pos / page_size_;
+      if (store_.contains(key)) continue;
+      counters_.cache_misses.fetch_add(1, std::memory_order_relaxed);
+      auto page = fetchMiss(cached, key, std::min(page_size_, req.file_size() - key.index * page_size_));
+      if (!page) return page.error();
+    }
+    return Status::ok();
+  }
   thread_local std::vector<char> buf;
   for (uint64_t pos = req.offset(); pos < end;) {
     key.index = pos / page_size_;

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "client/ufs_direct_reader.h"
+#include "client/ufs_direct.h"
 #include "worker.pb.h"
 #include "worker/pagestore/page_store.h"
 
@@ -28,7 +28,7 @@ struct ReadCounters {
 
 class PageServer {
  public:
-  PageServer(PageStore& store, client::UfsDirectReader& ufs, uint64_t page_size)
+  PageServer(PageStore& store, client::UfsDirect& ufs, uint64_t page_size)
       : store_(store), ufs_(ufs), page_size_(page_size) {}
 
   // Emits the range as consecutive chunks (at most one page each); stops when `emit` returns false.
@@ -43,7 +43,7 @@ class PageServer {
   Result<Page> fetchMiss(const proto::ReadRequest& req, const PageKey& key, uint64_t page_len);
 
   PageStore& store_;
-  client::UfsDirectReader& ufs_;
+  client::UfsDirect& ufs_;
   const uint64_t page_size_;
   ReadCounters counters_;
   std::mutex mu_;

@@ -20,8 +20,9 @@ struct WorkerProcess::Impl {
   ufs::UfsRegistry registry;
   std::unique_ptr<PageStore> store;
   std::unique_ptr<client::MasterClient> master;
-  std::unique_ptr<client::UfsDirectReader> ufs;
+  std::unique_ptr<client::UfsDirect> ufs;
   std::unique_ptr<PageServer> pages;
+  std::unique_ptr<PageIngest> ingest;
   std::unique_ptr<WorkerServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<ShortCircuitServer> short_circuit;
@@ -65,9 +66,10 @@ Status WorkerProcess::start() {
   w.store = std::move(*store);
   ufs::registerBuiltinUfs(w.registry);
   w.master = std::make_unique<client::MasterClient>(w.conf);
-  w.ufs = std::make_unique<client::UfsDirectReader>(*w.master, w.registry);
+  w.ufs = std::make_unique<client::UfsDirect>(*w.master, w.registry);
   w.pages = std::make_unique<PageServer>(*w.store, *w.ufs, w.conf.getBytes(keys::kWorkerPageSize));
-  w.service = std::make_unique<WorkerServiceImpl>(*w.pages, *w.store);
+  w.ingest = std::make_unique<PageIngest>(*w.store, w.conf.getBytes(keys::kWorkerPageSize));
+  w.service = std::make_unique<WorkerServiceImpl>(*w.pages, *w.store, *w.ingest);
 
   auto started = rpc::startServer("worker", w.conf.getString(keys::kWorkerHostname),
                                   static_cast<int>(w.conf.getInt(keys::kWorkerRpcPort)),
@@ -115,7 +117,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
       }
     } else {
       auto r = registry_client->heartbeat(id, tierUsage(*store));
-      if (r && *r) {
+      if (r && r->reregister()) {
         log->info("the master does not know worker {}; registering again", id);
         id = 0;
         lock.lock();
@@ -126,6 +128,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
         warned = true;
       } else if (r) {
         warned = false;
+        store->setPinnedFiles({r->pinned_file_ids().begin(), r->pinned_file_ids().end()});
       }
     }
     lock.lock();

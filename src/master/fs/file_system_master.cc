@@ -55,6 +55,7 @@ proto::FileInfo FileSystemMaster::toFileInfo(const Inode& inode, const std::stri
   f.set_complete(inode.has(kInodeComplete));
   f.set_persisted(inode.has(kInodePersisted));
   f.set_mount_point(inode.has(kInodeMountPoint));
+  f.set_pinned(inode.has(kInodePinned));
   return f;
 }
 

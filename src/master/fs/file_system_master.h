@@ -23,6 +23,14 @@ struct CallerIdentity {
   std::string group;
 };
 
+// What a SetAttribute changes; unset fields stay as they are.
+struct AttrChange {
+  std::optional<uint32_t> mode;
+  std::optional<std::string> owner;
+  std::optional<std::string> group;
+  std::optional<bool> pinned;
+};
+
 struct ListResult {
   std::vector<proto::FileInfo> entries;
   bool has_more = false;
@@ -49,11 +57,14 @@ class FileSystemMaster {
                                           std::optional<uint32_t> mode);
   Result<proto::FileInfo> createFile(const CallerIdentity& who, const std::string& path, bool recursive,
                                      std::optional<uint32_t> mode, proto::WriteType write_type, bool complete);
-  Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted);
+  // `file_id` (0: any) must be the inode CreateFile made; `mtime_ms` 0 takes the master's clock.
+  Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted,
+                                       uint64_t file_id = 0, int64_t mtime_ms = 0);
   Status remove(const std::string& path, bool recursive, bool shoal_only);
   Status rename(const std::string& src, const std::string& dst);
-  Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
-                      std::optional<std::string> group, bool recursive);
+  Status setAttribute(const std::string& path, const AttrChange& change, bool recursive);
+  // Ids of every pinned file, for the workers' heartbeats.
+  std::vector<uint64_t> pinnedFiles() const;
   Status mount(const CallerIdentity& who, const std::string& path, const std::string& uri, bool readonly,
                const std::map<std::string, std::string>& options);
   Status unmount(const std::string& path);
@@ -77,6 +88,8 @@ class FileSystemMaster {
   bool alreadyFresh(const std::string& path, bool listing, int64_t decided_at_us) const;
   Status doSync(const std::string& path, bool listing);
 
+  // fs_write_ops.cc: drops an incomplete file at `path` whose writer's lease ran out.
+  Status replaceAbandonedWrite(const std::string& path);
   ApplyResult submit(proto::JournalEntry entry) { return journal_.submit(std::move(entry)); }
   proto::FileInfo toFileInfo(const Inode& inode, const std::string& path) const;
   int64_t intervalOr(std::optional<int64_t> override_ms) const;

@@ -12,6 +12,8 @@ Result<proto::FileInfo> FileSystemMaster::getStatus(const std::string& raw, std:
   return sm_.read([&](const Namespace& ns) -> Result<proto::FileInfo> {
     auto inode = ns.lookup(*path);
     if (!inode) return makeError(inode.error());
+    // Close-to-open: a file being written is invisible until its writer closes it.
+    if (!inode->isDir() && !inode->has(kInodeComplete)) return makeError(notFound(*path));
     proto::FileInfo info = toFileInfo(*inode, *path);
     info.set_ufs_uri(ns.mounts().ufsUri(*path));
     return info;
@@ -30,6 +32,7 @@ Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const st
     auto inode = ns.lookup(*path);
     if (!inode) return makeError(inode.error());
     ListResult out;
+    if (!inode->isDir() && !inode->has(kInodeComplete)) return makeError(notFound(*path));
     if (!inode->isDir()) {
       // Like ls: listing a file shows the file.
       out.entries.push_back(toFileInfo(*inode, *path));
@@ -38,7 +41,9 @@ Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const st
     std::vector<Inode> children;
     ns.store().listChildren(inode->id, start_after, page, &children, &out.has_more);
     out.entries.reserve(children.size());
-    for (const auto& c : children) out.entries.push_back(toFileInfo(c, joinPath(*path, c.name)));
+    for (const auto& c : children) {
+      if (c.isDir() || c.has(kInodeComplete)) out.entries.push_back(toFileInfo(c, joinPath(*path, c.name)));
+    }
     return out;
   });
 }

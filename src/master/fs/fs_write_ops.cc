@@ -68,8 +68,14 @@ Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, 
   if (mode && *mode > 07777) return makeError(invalidArgument(fmt::format("create {}: mode {:o} is not a permission mode", *path, *mode)));
   if (*path == "/") return makeError(Status(StatusCode::kIsADirectory, "/: is a directory"));
   SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
+  SHOAL_RETURN_IF_ERROR(replaceAbandonedWrite(*path));
   Status pre = sm_.read([&](const Namespace& ns) -> Status {
-    if (auto existing = ns.lookup(*path)) return alreadyExists(*path);
+    if (auto existing = ns.lookup(*path)) {
+      if (!existing->isDir() && !existing->has(kInodeComplete)) {
+        return alreadyExists(*path).withContext("being written by another client; retry when it closes");
+      }
+      return alreadyExists(*path);
+    }
     auto w = ns.walk(*path);
     if (!w) return w.error();
     if (!recursive && w->found + 1 < pathComponents(*path).size()) return notFound(parentPath(*path));
@@ -114,15 +120,33 @@ Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, 
   return toFileInfo(*r.inode, *path);
 }
 
-Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, uint64_t length, bool persisted) {
+Status FileSystemMaster::replaceAbandonedWrite(const std::string& path) {
+  // A writer that died leaves its file incomplete (and hidden); after the write lease, a new
+  // create of the same path takes the name over. The old writer's CompleteFile then fails.
+  const int64_t lease = conf_.getDurationMs(keys::kMasterWriteLease);
+  bool abandoned = sm_.read([&](const Namespace& ns) {
+    auto existing = ns.lookup(path);
+    return existing && !existing->isDir() && !existing->has(kInodeComplete) && nowMs() - existing->mtime_ms > lease;
+  });
+  if (!abandoned) return Status::ok();
+  proto::JournalEntry je;
+  je.mutable_delete_path()->set_path(path);
+  Status st = submit(std::move(je)).status;
+  return st.code() == StatusCode::kNotFound ? Status::ok() : st;
+}
+
+Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, uint64_t length, bool persisted,
+                                                       uint64_t file_id, int64_t mtime_ms) {
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
+  if (mtime_ms < 0) return makeError(invalidArgument(fmt::format("complete {}: negative mtime {}", *path, mtime_ms)));
   proto::JournalEntry je;
   auto* e = je.mutable_complete_file();
   e->set_path(*path);
   e->set_length(length);
-  e->set_mtime_ms(nowMs());
+  e->set_mtime_ms(mtime_ms != 0 ? mtime_ms : nowMs());
   e->set_persisted(persisted);
+  e->set_file_id(file_id);
   ApplyResult r = submit(std::move(je));
   if (!r.status) return makeError(r.status);
   return toFileInfo(*r.inode, *path);
@@ -173,14 +197,14 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   return submit(std::move(je)).status;
 }
 
-Status FileSystemMaster::setAttribute(const std::string& raw, std::optional<uint32_t> mode,
-                                      std::optional<std::string> owner, std::optional<std::string> group,
-                                      bool recursive) {
+Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& change, bool recursive) {
   auto path = normalizePath(raw);
   if (!path) return path.error();
-  if (mode && *mode > 07777) return invalidArgument(fmt::format("chmod {}: mode {:o} is not a permission mode", *path, *mode));
-  if (owner && owner->empty()) return invalidArgument(fmt::format("chown {}: empty owner", *path));
-  if (group && group->empty()) return invalidArgument(fmt::format("chgrp {}: empty group", *path));
+  if (change.mode && *change.mode > 07777) {
+    return invalidArgument(fmt::format("chmod {}: mode {:o} is not a permission mode", *path, *change.mode));
+  }
+  if (change.owner && change.owner->empty()) return invalidArgument(fmt::format("chown {}: empty owner", *path));
+  if (change.group && change.group->empty()) return invalidArgument(fmt::format("chgrp {}: empty group", *path));
   SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, recursive));
   std::vector<std::string> targets{*path};
   if (recursive) {
@@ -202,12 +226,17 @@ Status FileSystemMaster::setAttribute(const std::string& raw, std::optional<uint
     proto::JournalEntry je;
     auto* e = je.mutable_set_attribute();
     e->set_path(t);
-    if (mode) e->set_mode(*mode);
-    if (owner) e->set_owner(*owner);
-    if (group) e->set_group(*group);
+    if (change.mode) e->set_mode(*change.mode);
+    if (change.owner) e->set_owner(*change.owner);
+    if (change.group) e->set_group(*change.group);
+    if (change.pinned) e->set_pinned(*change.pinned);
     SHOAL_RETURN_IF_ERROR(submit(std::move(je)).status);
   }
   return Status::ok();
+}
+
+std::vector<uint64_t> FileSystemMaster::pinnedFiles() const {
+  return sm_.read([](const Namespace& ns) { return ns.pinnedFiles(); });
 }
 
 }  // namespace shoal::master

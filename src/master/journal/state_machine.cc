@@ -76,7 +76,9 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
     ns_.mounts().add(m);
   }
   if (!r.verifyFinish()) return Status(StatusCode::kCorruption, "state checkpoint checksum mismatch");
-  return ns_.store().loadCheckpoint(in);
+  SHOAL_RETURN_IF_ERROR(ns_.store().loadCheckpoint(in));
+  ns_.rebuildPinned();
+  return Status::ok();
 }
 
 }  // namespace shoal::master

@@ -41,7 +41,25 @@ void Namespace::removeSubtree(InodeId id) {
   std::vector<InodeId> children;
   store_->childIds(id, &children);
   for (InodeId c : children) removeSubtree(c);
+  pinned_.erase(id);
   store_->removeLeaf(id);
+}
+
+void Namespace::rebuildPinned() {
+  pinned_.clear();
+  std::vector<InodeId> todo{store_->rootId()};
+  std::vector<InodeId> kids;
+  while (!todo.empty()) {
+    InodeId id = todo.back();
+    todo.pop_back();
+    Inode inode;
+    if (!store_->get(id, &inode)) continue;
+    if (inode.has(kInodePinned) && !inode.isDir()) pinned_.insert(id);
+    if (!inode.isDir()) continue;
+    kids.clear();
+    store_->childIds(id, &kids);
+    todo.insert(todo.end(), kids.begin(), kids.end());
+  }
 }
 
 Status Namespace::checkNoMountAt(const std::string& path, const char* op) const {

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "journal.pb.h"
 #include "master/metastore/inode_store.h"
@@ -49,12 +51,17 @@ class Namespace {
   Result<Walk> walk(const std::string& path) const;
   // Removes `id` and everything below it.
   void removeSubtree(InodeId id);
+  // Ids of pinned files, kept beside the tree so heartbeats need not scan it.
+  std::vector<uint64_t> pinnedFiles() const { return {pinned_.begin(), pinned_.end()}; }
+  // After a checkpoint load: recomputes the pinned set from the inodes' flags.
+  void rebuildPinned();
   // Errors for mutations that would touch mount points.
   Status checkNoMountAt(const std::string& path, const char* op) const;
 
  private:
   std::unique_ptr<InodeStore> store_;
   MountTable mounts_;
+  std::set<uint64_t> pinned_;
 };
 
 }  // namespace shoal::master

@@ -74,7 +74,8 @@ grpc::Status MasterServiceImpl::CreateFile(grpc::ServerContext* ctx, const proto
 
 grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext*, const proto::CompleteFileRequest* req,
                                              proto::CompleteFileResponse* resp) {
-  return fill(fs_.completeFile(req->path(), req->length(), req->persisted()), resp->mutable_info());
+  return fill(fs_.completeFile(req->path(), req->length(), req->persisted(), req->file_id(), req->mtime_ms()),
+              resp->mutable_info());
 }
 
 grpc::Status MasterServiceImpl::Delete(grpc::ServerContext*, const proto::DeleteRequest* req, proto::DeleteResponse*) {
@@ -87,10 +88,12 @@ grpc::Status MasterServiceImpl::Rename(grpc::ServerContext*, const proto::Rename
 
 grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext*, const proto::SetAttributeRequest* req,
                                              proto::SetAttributeResponse*) {
-  std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
-  std::optional<std::string> owner = req->has_owner() ? std::optional<std::string>(req->owner()) : std::nullopt;
-  std::optional<std::string> group = req->has_group() ? std::optional<std::string>(req->group()) : std::nullopt;
-  return rpc::toGrpc(fs_.setAttribute(req->path(), mode, owner, group, req->recursive()));
+  master::AttrChange change;
+  if (req->has_mode()) change.mode = req->mode();
+  if (req->has_owner()) change.owner = req->owner();
+  if (req->has_group()) change.group = req->group();
+  if (req->has_pinned()) change.pinned = req->pinned();
+  return rpc::toGrpc(fs_.setAttribute(req->path(), change, req->recursive()));
 }
 
 grpc::Status MasterServiceImpl::Mount(grpc::ServerContext* ctx, const proto::MountRequest* req, proto::MountResponse*) {

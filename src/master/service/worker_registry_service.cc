@@ -1,6 +1,5 @@
 #include "master/service/worker_registry_service.h"
 
-#include "master/fs/file_system_master.h"
 
 namespace shoal::master {
 
@@ -20,6 +19,7 @@ grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext*, co
                                                         proto::WorkerHeartbeatResponse* resp) {
   std::vector<proto::TierUsage> tiers(req->tiers().begin(), req->tiers().end());
   resp->set_reregister(!registry_.heartbeat(req->worker_id(), tiers, nowMs()));
+  for (uint64_t id : fs_.pinnedFiles()) resp->add_pinned_file_ids(id);
   return grpc::Status::OK;
 }
 

@@ -1,6 +1,7 @@
 // WorkerRegistry over gRPC, hosted by the master: translation only. Thread-safe.
 #pragma once
 
+#include "master/fs/file_system_master.h"
 #include "master/workers/worker_registry.h"
 #include "worker.grpc.pb.h"
 
@@ -8,7 +9,7 @@ namespace shoal::master {
 
 class WorkerRegistryServiceImpl final : public proto::WorkerRegistry::Service {
  public:
-  explicit WorkerRegistryServiceImpl(WorkerRegistry& registry) : registry_(registry) {}
+  WorkerRegistryServiceImpl(WorkerRegistry& registry, const FileSystemMaster& fs) : registry_(registry), fs_(fs) {}
 
   grpc::Status RegisterWorker(grpc::ServerContext*, const proto::RegisterWorkerRequest*,
                               proto::RegisterWorkerResponse*) override;
@@ -18,6 +19,7 @@ class WorkerRegistryServiceImpl final : public proto::WorkerRegistry::Service {
 
  private:
   WorkerRegistry& registry_;
+  const FileSystemMaster& fs_;
 };
 
 }  // namespace shoal::master

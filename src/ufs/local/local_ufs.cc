@@ -43,10 +43,13 @@ UfsStatus fromStat(std::string name, const struct stat& st) {
   return s;
 }
 
+// The data goes to an unnamed file (O_TMPFILE) that gets its name only on close: a writer killed
+// midway leaves nothing in the store. File systems without O_TMPFILE get a hidden temp name.
 class LocalOutputStream final : public UfsOutputStream {
  public:
+  // `tmp` empty: `fd` is an unnamed O_TMPFILE file.
   LocalOutputStream(int fd, std::string tmp, std::string target, bool overwrite)
-      : fd_(fd), tmp_(std::move(tmp)), target_(std::move(target)), overwrite_(overwrite) {}
+      : fd_(fd), tmp_(std::move(tmp)), target_(std::move(target)), overwrite_(overwrite), anonymous_(tmp_.empty()) {}
   ~LocalOutputStream() override { cancel(); }
 
   Status write(std::span<const char> data) override {
@@ -70,8 +73,30 @@ class LocalOutputStream final : public UfsOutputStream {
       cancel();
       return st;
     }
-    ::close(fd_);
-    fd_ = -1;
+    if (anonymous_) {
+      // Name the unnamed file: directly when the target must not exist (linkat refuses an
+      // existing name atomically), or through a temp name that rename() then moves over it.
+      static std::atomic<uint64_t> seq{0};
+      tmp_ = overwrite_ ? fmt::format("{}/{}{}.n{}", std::filesystem::path(target_).parent_path().string(),
+                                      LocalUfs::kTempPrefix, ::getpid(), seq++)
+                        : target_;
+      std::string self = fmt::format("/proc/self/fd/{}", fd_);
+      int rc = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp_.c_str(), AT_SYMLINK_FOLLOW);
+      ::close(fd_);
+      fd_ = -1;
+      if (rc != 0) {
+        Status st = errnoStatus(errno, target_);
+        tmp_.clear();
+        return st;
+      }
+      if (!overwrite_) {
+        tmp_.clear();
+        return Status::ok();
+      }
+    } else {
+      ::close(fd_);
+      fd_ = -1;
+    }
     // link() refuses an existing target atomically; rename() replaces it.
     int rc = overwrite_ ? ::rename(tmp_.c_str(), target_.c_str()) : ::link(tmp_.c_str(), target_.c_str());
     if (rc != 0) {
@@ -100,6 +125,7 @@ class LocalOutputStream final : public UfsOutputStream {
   std::string tmp_;
   std::string target_;
   bool overwrite_;
+  bool anonymous_;
 };
 
 }  // namespace
@@ -158,8 +184,13 @@ Result<std::unique_ptr<UfsOutputStream>> LocalUfs::create(const std::string& pat
   if (!opts.overwrite && ::access(target.c_str(), F_OK) == 0) {
     return makeError(alreadyExists(where(path)));
   }
+  int fd = ::open(full(parentPath(path)).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, opts.mode);
+  if (fd >= 0) return std::unique_ptr<UfsOutputStream>(new LocalOutputStream(fd, "", target, opts.overwrite));
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+    return makeError(errnoStatus(errno, "create " + where(path)));
+  }
   std::string tmp = full(joinPath(parentPath(path), fmt::format("{}{}.{}", kTempPrefix, ::getpid(), seq++)));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, opts.mode);
+  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, opts.mode);
   if (fd < 0) return makeError(errnoStatus(errno, "create " + where(path)));
   return std::unique_ptr<UfsOutputStream>(new LocalOutputStream(fd, tmp, target, opts.overwrite));
 }

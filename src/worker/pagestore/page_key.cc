@@ -22,7 +22,7 @@ uint64_t fileVersion(uint64_t size, int64_t mtime_ms, const std::string& content
   XXH3_64bits_update(st, content_hash.data(), content_hash.size());
   uint64_t v = XXH3_64bits_digest(st);
   XXH3_freeState(st);
-  return v;
+  return v == kWritingVersion ? 1 : v;  // 0 marks pages still being written
 }
 
 }  // namespace shoal::worker

@@ -23,6 +23,9 @@ struct PageKeyHash {
   size_t operator()(const PageKey& k) const;
 };
 
+// Pages of a file being written wait under this version until the writer commits (never a real one).
+inline constexpr uint64_t kWritingVersion = 0;
+
 // The version of a file from its store fingerprint (size, mtime, content hash).
 uint64_t fileVersion(uint64_t size, int64_t mtime_ms, const std::string& content_hash);
 

@@ -101,7 +101,7 @@ Result<size_t> PageStore::reserveLocked(uint64_t bytes, std::vector<std::string>
     }
     auto v = policy_->victim([&](const PageKey& k) {
       const Entry& e = index_[k];
-      return e.ready && !pinned_.count(k.file_id);
+      return e.ready && !e.held && !pinned_.count(k.file_id);
     });
     if (!v) {
       return makeError(Status(StatusCode::kUnavailable,
@@ -113,7 +113,7 @@ Result<size_t> PageStore::reserveLocked(uint64_t bytes, std::vector<std::string>
   }
 }
 
-Status PageStore::put(const PageKey& key, std::span<const char> data) {
+Status PageStore::put(const PageKey& key, std::span<const char> data, bool held) {
   uint64_t bytes = data.size() + kPageTrailerBytes;
   std::vector<std::string> unlink;
   size_t tier = 0;
@@ -128,7 +128,7 @@ Status PageStore::put(const PageKey& key, std::span<const char> data) {
     tier = *r;
     tiers_[tier].used += bytes;
     ++tiers_[tier].pages;
-    index_[key] = Entry{tier, bytes, /*verified=*/true, /*ready=*/false};
+    index_[key] = Entry{tier, bytes, /*verified=*/true, /*ready=*/false, held};
   }
   for (const auto& p : unlink) ::unlink(p.c_str());
   Status st = writePageFile(pathOf(tier, key), data);
@@ -198,6 +198,54 @@ void PageStore::unpinFile(uint64_t file_id) {
   pinned_.erase(file_id);
 }
 
+void PageStore::setPinnedFiles(std::unordered_set<uint64_t> file_ids) {
+  std::lock_guard lock(mu_);
+  pinned_ = std::move(file_ids);
+}
+
+size_t PageStore::pinnedFiles() const {
+  std::lock_guard lock(mu_);
+  return pinned_.size();
+}
+
+size_t PageStore::publishVersion(uint64_t file_id, uint64_t from, uint64_t to) {
+  std::lock_guard lock(mu_);
+  std::vector<PageKey> moving;
+  for (const auto& [k, e] : index_) {
+    if (k.file_id == file_id && k.version == from && e.ready) moving.push_back(k);
+  }
+  size_t moved = 0;
+  for (const auto& k : moving) {
+    Entry e = index_[k];
+    PageKey nk{file_id, to, k.index};
+    std::string dst = pathOf(e.tier, nk);
+    std::error_code ec;
+    fs::create_directories(fs::path(dst).parent_path(), ec);
+    // A rename within one tier directory: the page file never exists half-written under its name.
+    if (index_.count(nk) || ::rename(pathOf(e.tier, k).c_str(), dst.c_str()) != 0) continue;
+    policy_->onRemove(k);
+    index_.erase(k);
+    e.held = false;
+    index_[nk] = e;
+    policy_->onInsert(nk);
+    ++moved;
+  }
+  return moved;
+}
+
+void PageStore::removeVersion(uint64_t file_id, uint64_t version) {
+  std::vector<std::string> unlink;
+  {
+    std::lock_guard lock(mu_);
+    std::vector<PageKey> doomed;
+    for (const auto& [k, e] : index_) {
+      if (k.file_id == file_id && k.version == version && e.ready) doomed.push_back(k);
+    }
+    for (const auto& k : doomed) eraseLocked(k, &unlink);
+  }
+  for (const auto& p : unlink) ::unlink(p.c_str());
+}
+
 void PageStore::removeFile(uint64_t file_id, std::optional<uint64_t> keep_version) {
   std::vector<std::string> unlink;
   {
@@ -215,7 +263,7 @@ std::vector<PageKey> PageStore::pagesOf(uint64_t file_id) const {
   std::lock_guard lock(mu_);
   std::vector<PageKey> out;
   for (const auto& [k, e] : index_) {
-    if (k.file_id == file_id && e.ready) out.push_back(k);
+    if (k.file_id == file_id && e.ready && k.version != kWritingVersion) out.push_back(k);
   }
   return out;
 }

@@ -54,16 +54,25 @@ class PageStore {
  public:
   static Result<std::unique_ptr<PageStore>> open(std::vector<TierConfig> tiers);
 
-  // Caches a page. Fails (Unavailable) when it cannot fit without evicting pinned pages.
-  Status put(const PageKey& key, std::span<const char> data);
+  // Caches a page. Fails (Unavailable) when it cannot fit without evicting pinned pages. A `held`
+  // page (being written, the only copy) is never evicted until publishVersion releases it.
+  Status put(const PageKey& key, std::span<const char> data, bool held = false);
   // nullopt on a miss (including a page dropped because its checksum failed).
   std::optional<PageHandle> get(const PageKey& key);
   bool contains(const PageKey& key) const;
 
   void pinFile(uint64_t file_id);
   void unpinFile(uint64_t file_id);
+  // Replaces the pinned set (the master sends it in full with every heartbeat).
+  void setPinnedFiles(std::unordered_set<uint64_t> file_ids);
+  size_t pinnedFiles() const;
+  // Renames every page of (file_id, from) to version `to`: a written file's pages become readable.
+  // Returns how many pages moved.
+  size_t publishVersion(uint64_t file_id, uint64_t from, uint64_t to);
   // Drops every page of the file; with `keep_version`, only pages of other versions.
   void removeFile(uint64_t file_id, std::optional<uint64_t> keep_version = std::nullopt);
+  // Drops the pages of one version of the file.
+  void removeVersion(uint64_t file_id, uint64_t version);
   std::vector<PageKey> pagesOf(uint64_t file_id) const;
   std::vector<TierStats> stats() const;
   // Pages dropped because they failed verification (for metrics and tests).
@@ -75,6 +84,7 @@ class PageStore {
     uint64_t bytes;  // on disk, trailer included
     bool verified;
     bool ready;      // false while its file is being written: a miss, and never evicted
+    bool held = false;  // a written file's page before its writer committed: never evicted
   };
   struct Tier {
     TierConfig config;

@@ -35,6 +35,24 @@ grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto:
   return rpc::toGrpc(st);
 }
 
+grpc::Status WorkerServiceImpl::WritePages(grpc::ServerContext*, grpc::ServerReader<proto::WritePagesRequest>* reader,
+                                           proto::WritePagesResponse* resp) {
+  PageIngest::Session session(ingest_);
+  proto::WritePagesRequest msg;
+  while (reader->Read(&msg)) {
+    if (msg.commit()) {
+      auto moved = session.commit(msg.file_size(), msg.mtime_ms());
+      if (!moved) return rpc::toGrpc(moved.error());
+      resp->set_pages(*moved);
+      return grpc::Status::OK;
+    }
+    Status st = session.addPage(msg.file_id(), msg.path(), msg.page_size(), msg.index(), msg.data());
+    if (!st) return rpc::toGrpc(st);
+  }
+  // The stream ended without a commit: the session's destructor drops the pages.
+  return grpc::Status(grpc::StatusCode::CANCELLED, "WritePages: the writer went away before committing");
+}
+
 grpc::Status WorkerServiceImpl::GetStats(grpc::ServerContext*, const proto::WorkerStatsRequest*,
                                          proto::WorkerStatsResponse* resp) {
   const auto& c = pages_.counters();
@@ -43,6 +61,7 @@ grpc::Status WorkerServiceImpl::GetStats(grpc::ServerContext*, const proto::Work
   resp->set_cache_hits(c.cache_hits.load());
   resp->set_cache_misses(c.cache_misses.load());
   resp->set_short_circuit_opens(c.short_circuit_opens.load());
+  resp->set_pinned_files(store_.pinnedFiles());
   for (auto& t : tierUsage(store_)) *resp->add_tiers() = std::move(t);
   return grpc::Status::OK;
 }

@@ -95,6 +95,10 @@ Result<Inode> Namespace::completeFile(const proto::CompleteFileEntry& e) {
   auto inode = lookup(e.path());
   if (!inode) return makeError(inode.error());
   if (inode->isDir()) return makeError(Status(StatusCode::kIsADirectory, e.path() + ": is a directory"));
+  if (e.file_id() != 0 && inode->id != e.file_id()) {
+    return makeError(Status(StatusCode::kFailedPrecondition,
+                            e.path() + ": the file was replaced while being written (its write lease expired)"));
+  }
   if (inode->has(kInodeComplete)) {
     return makeError(Status(StatusCode::kFailedPrecondition, e.path() + ": file is already complete"));
   }

@@ -12,7 +12,15 @@ Status Namespace::setAttribute(const proto::SetAttributeEntry& e) {
   if (e.has_owner()) inode->owner = e.owner();
   if (e.has_group()) inode->group = e.group();
   if (e.has_mtime_ms()) inode->mtime_ms = e.mtime_ms();
-  return store_->setAttrs(inode->id, *inode).withContext(e.path());
+  if (e.has_pinned()) {
+    inode->flags = e.pinned() ? (inode->flags | kInodePinned) : (inode->flags & ~kInodePinned);
+  }
+  SHOAL_RETURN_IF_ERROR(store_->setAttrs(inode->id, *inode).withContext(e.path()));
+  if (e.has_pinned() && !inode->isDir()) {
+    if (e.pinned()) pinned_.insert(inode->id);
+    else pinned_.erase(inode->id);
+  }
+  return Status::ok();
 }
 
 }  // namespace shoal::master

@@ -1,4 +1,4 @@
-#include "client/ufs_direct_reader.h"
+#include "client/ufs_direct.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 namespace shoal::client {
 
-Result<UfsDirectReader::Mounted> UfsDirectReader::mountFor(const std::string& path) {
+Result<UfsDirect::Mounted> UfsDirect::mountFor(const std::string& path) {
   auto pick = [&]() -> const Mounted* {
     const Mounted* best = nullptr;
     for (const auto& [mp, m] : mounts_) {
@@ -45,7 +45,7 @@ Result<UfsDirectReader::Mounted> UfsDirectReader::mountFor(const std::string& pa
   return makeError(Status(StatusCode::kNotFound, path + ": not inside any mount (a Shoal-only file has no store copy)"));
 }
 
-Result<size_t> UfsDirectReader::read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+Result<size_t> UfsDirect::read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                std::span<char> buf) {
   auto m = mountFor(path);
   if (!m) return makeError(m.error());
@@ -60,6 +60,27 @@ Result<size_t> UfsDirectReader::read(const std::string& path, uint64_t size, int
                                         path, st->size, st->mtime_ms, size, mtime_ms)));
   }
   return m->ufs->read(rel, offset, buf);
+}
+
+}  // namespace shoal::client
+
+namespace shoal::client {
+
+Result<std::unique_ptr<ufs::UfsOutputStream>> UfsDirect::create(const std::string& path, uint32_t mode) {
+  auto m = mountFor(path);
+  if (!m) return makeError(m.error());
+  if (m->info.readonly()) {
+    return makeError(Status(StatusCode::kReadOnly, fmt::format("{}: the mount at {} is read-only", path, m->info.path())));
+  }
+  std::string rel = relativeTo(path, m->info.path());
+  SHOAL_RETURN_IF_ERROR(m->ufs->mkdirs(parentPath(rel), 0755).withContext(path));
+  return m->ufs->create(rel, ufs::CreateOptions{mode, false});
+}
+
+Result<ufs::UfsStatus> UfsDirect::storeStatus(const std::string& path) {
+  auto m = mountFor(path);
+  if (!m) return makeError(m.error());
+  return m->ufs->getStatus(relativeTo(path, m->info.path()));
 }
 
 }  // namespace shoal::client

@@ -1,5 +1,6 @@
-// Reads ranges of a Shoal file straight from its under-store: the worker's miss path, and a
-// client's last resort when no worker can serve. It resolves the file's mount through the master's mount table (cached, refreshed when a path matches no known
+// A Shoal path's under-store, reached directly: reads are the worker's miss path and a client's
+// last resort when no worker can serve; writes are how THROUGH and CACHE_THROUGH data reaches the
+// store. It resolves the file's mount through the master's mount table (cached, refreshed when a path matches no known
 // mount), keeps one store connection per mount, and checks the file's fingerprint in the store
 // before returning data, so bytes of a file that changed since the client read its metadata are
 // never returned or cached as the old version. Thread-safe.
@@ -16,13 +17,19 @@
 
 namespace shoal::client {
 
-class UfsDirectReader {
+class UfsDirect {
  public:
-  UfsDirectReader(MasterClient& master, const ufs::UfsRegistry& registry) : master_(master), registry_(registry) {}
+  UfsDirect(MasterClient& master, const ufs::UfsRegistry& registry) : master_(master), registry_(registry) {}
 
   // Reads [offset, offset + buf.size()) of the Shoal file `path`, which the caller knows with
   // `size` and `mtime_ms`. FailedPrecondition when the store's file no longer matches them.
   Result<size_t> read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset, std::span<char> buf);
+
+  // A new file at the Shoal path `path` in its store (parents created), published on close().
+  // NotFound when the path is in no mount.
+  Result<std::unique_ptr<ufs::UfsOutputStream>> create(const std::string& path, uint32_t mode);
+  // The store's view of the Shoal path `path`.
+  Result<ufs::UfsStatus> storeStatus(const std::string& path);
 
  private:
   struct Mounted {

@@ -1,0 +1,64 @@
+#include "client/metadata_cache.h"
+
+namespace shoal::client {
+
+std::optional<proto::FileInfo> MetadataCache::get(const std::string& path) {
+  if (!enabled()) return std::nullopt;
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(path);
+  if (it == entries_.end()) return std::nullopt;
+  if (Clock::now() >= it->second.expires) {
+    lru_.erase(it->second.lru);
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  ++hits_;
+  return it->second.info;
+}
+
+void MetadataCache::put(const std::string& path, const proto::FileInfo& info) {
+  if (!enabled()) return;
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(path);
+  if (it != entries_.end()) {
+    it->second.info = info;
+    it->second.expires = Clock::now() + ttl_;
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return;
+  }
+  while (entries_.size() >= max_ && !lru_.empty()) {
+    entries_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  lru_.push_front(path);
+  entries_.emplace(path, Entry{info, Clock::now() + ttl_, lru_.begin()});
+}
+
+void MetadataCache::invalidate(const std::string& path) {
+  if (!enabled()) return;
+  std::lock_guard lock(mu_);
+  // The subtree of "/a" is "/a" then "/a/..." ("/a/" sorts before "/a0", after "/a-", "/a.").
+  std::string below = path == "/" ? "/" : path + "/";
+  auto drop = [&](std::map<std::string, Entry>::iterator it) {
+    lru_.erase(it->second.lru);
+    return entries_.erase(it);
+  };
+  if (auto it = entries_.find(path); it != entries_.end()) drop(it);
+  for (auto it = entries_.lower_bound(below); it != entries_.end() && it->first.compare(0, below.size(), below) == 0;) {
+    it = drop(it);
+  }
+}
+
+void MetadataCache::clear() {
+  std::lock_guard lock(mu_);
+  entries_.clear();
+  lru_.clear();
+}
+
+uint64_t MetadataCache::hits() const {
+  std::lock_guard lock(mu_);
+  return hits_;
+}
+
+}  // namespace shoal::client

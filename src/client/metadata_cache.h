@@ -1,0 +1,47 @@
+// A client's cache of path statuses (shoal.user.metadata.cache.*): repeated stats of the same
+// paths (a training job opening its files again each epoch) skip the master. Entries expire after
+// a fixed time, the least recently used go first when full, and the client's own changes drop the
+// entries they affect (a path and everything under it) at once. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common.pb.h"
+
+namespace shoal::client {
+
+class MetadataCache {
+ public:
+  // A cache with max_entries == 0 or ttl_ms == 0 holds nothing.
+  MetadataCache(size_t max_entries, int64_t ttl_ms) : max_(max_entries), ttl_(std::chrono::milliseconds(ttl_ms)) {}
+
+  bool enabled() const { return max_ > 0 && ttl_.count() > 0; }
+  std::optional<proto::FileInfo> get(const std::string& path);
+  void put(const std::string& path, const proto::FileInfo& info);
+  // Drops `path` and every path below it.
+  void invalidate(const std::string& path);
+  void clear();
+  uint64_t hits() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    proto::FileInfo info;
+    Clock::time_point expires;
+    std::list<std::string>::iterator lru;
+  };
+  const size_t max_;
+  const Clock::duration ttl_;
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;  // ordered, so a subtree is one range; guarded by mu_
+  std::list<std::string> lru_;            // most recent first; guarded by mu_
+  uint64_t hits_ = 0;                     // guarded by mu_
+};
+
+}  // namespace shoal::client

@@ -1,0 +1,47 @@
+#include "client/worker_pool.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include "client/channel.h"
+
+namespace shoal::client {
+
+WorkerPool::WorkerPool(const Configuration& conf, const std::string& master_address)
+    : registry_(master_address, conf.getDurationMs(keys::kUserRpcTimeout)),
+      refresh_ms_(conf.getDurationMs(keys::kUserWorkerListRefreshInterval)),
+      timeout_ms_(conf.getDurationMs(keys::kUserRpcTimeout)) {}
+
+std::shared_ptr<const WorkerRing> WorkerPool::ring() {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    bool fresh = !stale_ && now - ring_time_ < std::chrono::milliseconds(refresh_ms_);
+    if (ring_ && fresh) return ring_;
+  }
+  auto workers = registry_.workers(/*include_lost=*/false);
+  std::lock_guard lock(mu_);
+  if (!workers) {
+    if (!ring_) ring_ = std::make_shared<const WorkerRing>(std::vector<WorkerEndpoint>{});
+    return ring_;
+  }
+  std::vector<WorkerEndpoint> eps;
+  for (const auto& w : *workers) eps.push_back({w.address(), w.host(), w.domain_socket()});
+  ring_ = std::make_shared<const WorkerRing>(std::move(eps));
+  ring_time_ = now;
+  stale_ = false;
+  return ring_;
+}
+
+void WorkerPool::markStale() {
+  std::lock_guard lock(mu_);
+  stale_ = true;
+}
+
+proto::WorkerService::Stub& WorkerPool::stub(const std::string& address) {
+  std::lock_guard lock(mu_);
+  auto& s = stubs_[address];
+  if (!s) s = proto::WorkerService::NewStub(makeChannel(address));
+  return *s;
+}
+
+}  // namespace shoal::client

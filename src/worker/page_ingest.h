@@ -1,0 +1,44 @@
+// Takes in the pages of a file a client is writing. Pages wait, held (never evicted), under the
+// file's "being written" version until the writer commits the file's final size and mtime; then
+// they are renamed to that version in one step and readers can find them. A writer that fails or
+// dies never commits, and abort() removes what it sent. Thread-safe (one session per stream).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "worker/pagestore/page_store.h"
+
+namespace shoal::worker {
+
+class PageIngest {
+ public:
+  PageIngest(PageStore& store, uint64_t page_size) : store_(store), page_size_(page_size) {}
+
+  // One write session: the stream of one writer to this worker.
+  class Session {
+   public:
+    Session(PageIngest& owner) : owner_(owner) {}
+    ~Session();
+    Status addPage(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
+                   std::string_view data);
+    // Publishes the pages. Every page sent must fit the final size.
+    Result<uint64_t> commit(uint64_t file_size, int64_t mtime_ms);
+
+   private:
+    PageIngest& owner_;
+    uint64_t file_id_ = 0;
+    std::string path_;
+    uint64_t pages_ = 0;
+    uint64_t max_index_ = 0;
+    bool done_ = false;
+  };
+
+ private:
+  PageStore& store_;
+  const uint64_t page_size_;
+};
+
+}  // namespace shoal::worker
