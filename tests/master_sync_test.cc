@@ -13,16 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Polls `cond` until it holds or 30 s pass.
-bool eventually(const std::function<bool()>& cond) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
 uint64_t statSize(MasterUnderTest& m, const std::string& path) {
   auto r = m.client().getStatus(path);
   return r ? r->size() : UINT64_MAX;

@@ -27,8 +27,8 @@ namespace fs = std::filesystem;
 
 class WorkerReadTest : public ::testing::Test {
  protected:
-  static constexpr int kSmallFiles = 2000;
-  static constexpr size_t kBigFile = 64 << 20;
+  static constexpr int kSmallFiles = 10000;
+  static constexpr size_t kBigFile = 200 << 20;
 
   static void SetUpTestSuite() {
     store_ = new TempDir("shoal-read-store");

@@ -43,6 +43,7 @@ Status loadTree(CliContext& ctx, const std::string& path, int threads) {
   Progress progress;
   progress.total_files = files.size();
   for (const auto& f : files) progress.total_bytes += f.size();
+  client::FileReader& reader = ctx.reader();  // made here: it is created lazily, not thread-safely
   std::atomic<size_t> next{0};
   std::mutex mu;
   Status first;  // guarded by mu
@@ -51,7 +52,7 @@ Status loadTree(CliContext& ctx, const std::string& path, int threads) {
       const auto& f = files[i];
       for (uint64_t pos = 0; pos < f.size(); pos += kLoadStep) {
         uint64_t n = std::min(kLoadStep, f.size() - pos);
-        Status st = ctx.reader().load(f, pos, n);
+        Status st = reader.load(f, pos, n);
         if (!st) {
           std::lock_guard lock(mu);
           if (first) first = st.withContext("load " + f.path());

@@ -118,4 +118,13 @@ CommandResult runCommand(const std::vector<std::string>& argv, int timeout_s) {
 
 int freePort() { return freeLoopbackPort(); }
 
+bool eventually(const std::function<bool()>& cond, int seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return cond();
+}
+
 }  // namespace shoal::testing

@@ -2,6 +2,7 @@
 // signal, and reaped. Only processes this object started are ever signalled.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -25,6 +26,9 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
 };
+
+// Polls `cond` until it holds or `seconds` pass (a deadline, never a fixed sleep).
+bool eventually(const std::function<bool()>& cond, int seconds = 30);
 
 struct CommandResult {
   int exit_code = -1;
