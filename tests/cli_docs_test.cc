@@ -23,11 +23,12 @@ TEST(CliDocs, HelpListsEveryCommand) {
   auto fs = runCommand({shoalBinary(), "fs", "--help"});
   EXPECT_EQ(fs.exit_code, 0);
   for (const char* cmd : {"ls", "stat", "mkdir", "rm", "mv", "touch", "test", "count", "du", "mount", "unmount",
-                          "chmod", "chown", "cat", "head", "tail", "copyToLocal", "location", "free", "checksum"}) {
+                          "chmod", "chown", "cat", "head", "tail", "copyToLocal", "location", "free", "checksum",
+                          "copyFromLocal", "cp", "load", "pin", "unpin"}) {
     EXPECT_NE(fs.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from fs --help";
   }
   auto top = runCommand({shoalBinary(), "--help"});
-  for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "version"}) {
+  for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "version"}) {
     EXPECT_NE(top.out.find(std::string("  ") + cmd), std::string::npos) << cmd;
   }
   auto v = runCommand({shoalBinary(), "version"});

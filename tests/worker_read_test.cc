@@ -312,17 +312,18 @@ TEST_F(WorkerReadTest, LocationFreeAndChecksum) {
     std::stringstream in(list);
     for (std::string p; std::getline(in, p, ',');) pages.insert(std::stoull(p));
   }
-  EXPECT_EQ(pages.size(), 64u) << loc.out;
-  EXPECT_EQ(*pages.rbegin(), 63u);
+  const uint64_t n = kBigFile >> 20;
+  EXPECT_EQ(pages.size(), n) << loc.out;
+  EXPECT_EQ(*pages.rbegin(), n - 1);
 
   uint64_t before = storeReads();
   auto freed = master_.cli({"fs", "free", "/data/big/a.bin"});
   ASSERT_EQ(freed.exit_code, 0) << freed.err;
-  EXPECT_EQ(freed.out, "Freed 64 cached pages of /data/big/a.bin\n");
+  EXPECT_EQ(freed.out, fmt::format("Freed {} cached pages of /data/big/a.bin\n", n));
   auto after = master_.cli({"fs", "location", "/data/big/a.bin"});
   EXPECT_EQ(std::count(after.out.begin(), after.out.end(), '-'), 3) << after.out;
   ASSERT_EQ(readAll(*a), local(a->path()));
-  EXPECT_EQ(storeReads() - before, 64u) << "freed pages are read from the store again";
+  EXPECT_EQ(storeReads() - before, n) << "freed pages are read from the store again";
   EXPECT_EQ(master_.cli({"fs", "free", "/data/big"}).exit_code, 1);
   EXPECT_EQ(master_.cli({"fs", "checksum", "/data/nope"}).exit_code, 1);
 }

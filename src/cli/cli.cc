@@ -48,6 +48,7 @@ int run(int argc, char** argv) {
   }
   setLogLevel(conf->getString(keys::kLogLevel));
   CliContext ctx{*conf};
+  ctx.overrides = overrides;
 
   CLI::App app{"Shoal: a distributed data orchestration and caching layer.\n"
                "Any command also takes -Dkey=value to override a configuration key "
@@ -61,6 +62,7 @@ int run(int argc, char** argv) {
   registerConfCommands(app, ctx);
   registerMasterCommand(app, ctx);
   registerFsadminCommands(app, ctx);
+  registerLocalCommands(app, ctx);
 
   std::reverse(args.begin(), args.end());
   try {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -21,6 +22,7 @@ namespace shoal::cli {
 struct CliContext {
   explicit CliContext(Configuration c) : conf(std::move(c)) {}
   Configuration conf;
+  std::vector<std::string> overrides;  // the -Dkey=value given on the command line (without "-D")
   int exit_code = 0;
   // The master connection, made on first use so that commands that need none never connect.
   client::MasterClient& master();
@@ -45,6 +47,7 @@ void registerFsReadCommands(CLI::App& fs, CliContext& ctx);
 void registerFsCacheCommands(CLI::App& fs, CliContext& ctx);
 void registerFsWriteCommands(CLI::App& fs, CliContext& ctx);
 void registerFsLoadCommands(CLI::App& fs, CliContext& ctx);
+void registerLocalCommands(CLI::App& app, CliContext& ctx);
 
 // fs_read_command.cc: shared with cp.
 Status copyToLocal(CliContext& ctx, const std::string& src, const std::string& dst);
