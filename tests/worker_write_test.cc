@@ -291,6 +291,60 @@ TEST_F(WorkerWriteTest, SequentialReadersGetTheNextPagesCachedAhead) {
   EXPECT_EQ(reader.counters().readahead_requests.load(), 1u);
 }
 
+TEST_F(WorkerWriteTest, PassiveCachingCopiesRemotePagesToThisHostsWorker) {
+  // Three "hosts": workers on 127.0.0.1, .2 and .3; this client says it runs on 127.0.0.2.
+  for (auto& w : workers_) w->kill9();
+  workers_.clear();
+  ASSERT_TRUE(eventually([&] { return master_.cli({"fsadmin", "report"}).out.find("Live workers:    0\n") != std::string::npos; }));
+  for (int i = 1; i <= 3; ++i) {
+    workers_.push_back(std::make_unique<WorkerUnderTest>(
+        master_, std::vector<std::string>{fmt::format("shoal.worker.hostname=127.0.0.{}", i)}));
+    ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
+  }
+  WorkerUnderTest& local = *workers_[1];
+  const std::string data = randomBytes(12 * kPage + 77, 8);
+  store_.write("p.bin", data);
+  auto read = [&](const std::vector<std::string>& extra, client::ReaderCounters* out) {
+    // Short-circuit stays on: the passive path reads this host's copies through it.
+    std::vector<std::string> args{"shoal.master.rpc.port=" + std::to_string(master_.port()),
+                                  "shoal.user.hostname=127.0.0.2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto on = Configuration::load("", args);
+    client::FileReader reader(*on, *mc_, registry_);
+    auto f = mc_->getStatus("/data/p.bin");
+    std::string back(f->size(), '\0');
+    auto n = reader.pread(*f, 0, {back.data(), back.size()});
+    EXPECT_TRUE(n) << n.error().toString();
+    out->passive_copies = reader.counters().passive_copies.load();
+    out->passive_hits = reader.counters().passive_hits.load();
+    return back;
+  };
+  auto id = mc_->getStatus("/data/p.bin")->id();
+  auto localPages = [&] {
+    auto stub = proto::WorkerService::NewStub(client::makeChannel(local.address()));
+    grpc::ClientContext ctx;
+    proto::FilePagesRequest req;
+    req.set_file_id(id);
+    proto::FilePagesResponse resp;
+    EXPECT_TRUE(stub->ListFilePages(&ctx, req, &resp).ok());
+    return static_cast<uint64_t>(resp.pages_size());
+  };
+  client::ReaderCounters c;
+  ASSERT_TRUE(read({}, &c) == data);
+  uint64_t owned_here = localPages();
+  ASSERT_LT(owned_here, 13u);
+  EXPECT_EQ(c.passive_copies.load(), 0u) << "passive caching is off by default";
+
+  ASSERT_TRUE(read({"shoal.user.file.passive.cache.enabled=true"}, &c) == data);
+  EXPECT_EQ(c.passive_copies.load(), 13 - owned_here) << "every page served from another host is copied here";
+  EXPECT_EQ(localPages(), 13u);
+  uint64_t reads = storeReads();
+  ASSERT_TRUE(read({"shoal.user.file.passive.cache.enabled=true"}, &c) == data);
+  EXPECT_EQ(c.passive_hits.load(), 13 - owned_here) << "the copies are read on this host";
+  EXPECT_EQ(c.passive_copies.load(), 0u);
+  EXPECT_EQ(storeReads(), reads);
+}
+
 TEST_F(WorkerWriteTest, MetadataCacheServesRepeatsAndForgetsOwnChanges) {
   store_.write("meta.txt", "one");
   auto conf = Configuration::load("", confArgs({"shoal.user.metadata.cache.expiration=1h"}));

@@ -20,6 +20,8 @@ struct FileReader::Impl {
   ShortCircuitReader short_circuit;
   bool short_circuit_enabled;
   uint64_t readahead_pages;
+  bool passive;
+  std::string user_host;
   Prefetcher prefetcher;
   std::mutex mu;
   // Per file: where its last read ended, and how far read-ahead has been asked for.
@@ -35,6 +37,8 @@ struct FileReader::Impl {
         page_size(c.getBytes(keys::kWorkerPageSize)),
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
         readahead_pages(static_cast<uint64_t>(c.getInt(keys::kUserFileReadAheadPages))),
+        passive(c.getBool(keys::kUserFilePassiveCacheEnabled)),
+        user_host(c.getString(keys::kUserHostname)),
         prefetcher(workers, page_size, readahead_pages > 0 ? 2 : 0) {}
 };
 
@@ -69,6 +73,57 @@ void FileReader::readAhead(const proto::FileInfo& file, uint64_t offset, uint64_
   }
   counters_.readahead_requests.fetch_add(1, std::memory_order_relaxed);
   impl_->prefetcher.submit(file, from, to - from);
+}
+
+bool FileReader::isLocal(const WorkerEndpoint& w) const {
+  return impl_->user_host.empty() ? isLocalHost(w.host) : w.host == impl_->user_host;
+}
+
+uint64_t FileReader::readShortCircuit(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset,
+                                      uint64_t pos, uint64_t run_end, std::span<char> buf, bool hit_only) {
+  const uint64_t ps = impl_->page_size;
+  uint64_t p = pos;
+  while (p < run_end) {
+    uint64_t pg = p / ps;
+    uint64_t n = std::min(run_end, (pg + 1) * ps) - p;
+    if (!impl_->short_circuit.read(w.domain_socket, file, ps, pg, p - pg * ps, {buf.data() + (p - offset), n}, hit_only)) {
+      break;
+    }
+    counters_.short_circuit_reads.fetch_add(1, std::memory_order_relaxed);
+    if (hit_only) counters_.passive_hits.fetch_add(1, std::memory_order_relaxed);
+    p += n;
+  }
+  return p;
+}
+
+void FileReader::copyPages(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t pos, uint64_t end,
+                           const char* data) {
+  const uint64_t ps = impl_->page_size;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->workers.timeoutMs()));
+  proto::WritePagesResponse resp;
+  auto writer = impl_->workers.stub(w.address).WritePages(&ctx, &resp);
+  proto::WritePagesRequest msg;
+  msg.set_file_id(file.id());
+  msg.set_path(file.path());
+  msg.set_page_size(ps);
+  msg.set_file_size(file.size());
+  msg.set_mtime_ms(file.mtime_ms());
+  msg.set_cached_copy(true);
+  uint64_t copied = 0;
+  for (uint64_t pg = (pos + ps - 1) / ps; pg * ps < end; ++pg) {
+    uint64_t page_end = std::min(file.size(), (pg + 1) * ps);
+    if (page_end > end) break;  // only whole pages are copied
+    msg.set_index(pg);
+    msg.set_data(data + (pg * ps - pos), page_end - pg * ps);
+    if (!writer->Write(msg)) break;
+    ++copied;
+  }
+  msg.Clear();
+  msg.set_commit(true);  // ends the stream; copies need no publishing
+  (void)(writer->Write(msg) && writer->WritesDone());
+  // Best effort: a copy that failed only means the next read goes to the owner again.
+  if (writer->Finish().ok()) counters_.passive_copies.fetch_add(copied, std::memory_order_relaxed);
 }
 
 Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len,
@@ -117,6 +172,13 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   std::shared_ptr<const WorkerRing> ring = impl_->workers.ring();
   const uint64_t ps = impl_->page_size;
   readAhead(file, offset, end);
+  // With passive caching, the worker on this host (if any) keeps copies of what others serve us.
+  const WorkerEndpoint* local = nullptr;
+  if (impl_->passive && impl_->short_circuit_enabled && file.persisted()) {
+    for (const auto& w : ring->workers()) {
+      if (!w.domain_socket.empty() && isLocal(w)) local = &w;
+    }
+  }
   // Runs of consecutive pages with the same owner go to that worker as one streamed request.
   for (uint64_t pos = offset; pos < end;) {
     uint64_t page = pos / ps;
@@ -125,18 +187,16 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
     while (owner && run_end < end && ring->owner(file.id(), run_end / ps) == owner) run_end = std::min(end, run_end + ps);
     char* out = buf.data() + (pos - offset);
     bool served = false;
+    // Passive caching: pages this host's worker copied from their owner earlier.
+    if (local && local != owner) {
+      pos = readShortCircuit(*local, file, offset, pos, run_end, buf, /*hit_only=*/true);
+      out = buf.data() + (pos - offset);
+      if (pos == run_end) continue;
+    }
     // A worker on this host: read its page files directly, page by page.
-    if (owner && impl_->short_circuit_enabled && !owner->domain_socket.empty() && isLocalHost(owner->host)) {
-      uint64_t p = pos;
-      while (p < run_end) {
-        uint64_t pg = p / ps;
-        uint64_t n = std::min(run_end, (pg + 1) * ps) - p;
-        if (!impl_->short_circuit.read(owner->domain_socket, file, ps, pg, p - pg * ps, {buf.data() + (p - offset), n})) break;
-        counters_.short_circuit_reads.fetch_add(1, std::memory_order_relaxed);
-        p += n;
-      }
+    if (owner && impl_->short_circuit_enabled && !owner->domain_socket.empty() && isLocal(*owner)) {
       // Whatever short-circuit could not serve (worker gone, page not cacheable) is streamed.
-      pos = p;
+      pos = readShortCircuit(*owner, file, offset, pos, run_end, buf, /*hit_only=*/false);
       out = buf.data() + (pos - offset);
       if (pos == run_end) continue;
     }
@@ -145,6 +205,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
       Status st = readFrom(*w, file, pos, run_end - pos, out, &unreachable);
       if (st) {
         served = true;
+        if (local && w != local) copyPages(*local, file, pos, run_end, out);
         break;
       }
       if (!unreachable) return makeError(st);

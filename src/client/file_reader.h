@@ -24,6 +24,8 @@ struct ReaderCounters {
   std::atomic<uint64_t> store_fallbacks{0};   // no worker could serve; read from the store directly
   std::atomic<uint64_t> short_circuit_reads{0};  // pages read from a local worker's page files
   std::atomic<uint64_t> readahead_requests{0};   // ranges sent to workers ahead of a sequential reader
+  std::atomic<uint64_t> passive_copies{0};       // pages copied into this host's worker (passive caching)
+  std::atomic<uint64_t> passive_hits{0};         // pages read from this host's worker's copies
 };
 
 class FileReader {
@@ -44,6 +46,12 @@ class FileReader {
  private:
   struct Impl;
   void readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end);
+  bool isLocal(const WorkerEndpoint& w) const;
+  // Short-circuit reads of [pos, run_end) from `w`, page by page, until one fails; returns where it stopped.
+  uint64_t readShortCircuit(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t pos,
+                            uint64_t run_end, std::span<char> buf, bool hit_only);
+  // Passive caching: copies the whole pages of [pos, end) (bytes at `data`) into worker `w`.
+  void copyPages(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t pos, uint64_t end, const char* data);
   // Reads [offset, offset+len) from one worker. `unreachable` tells a transport failure (try
   // another worker) from an answer (the worker's error is final).
   Status readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,

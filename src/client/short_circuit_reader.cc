@@ -54,7 +54,7 @@ void ShortCircuitReader::release(const std::string& socket_path, int conn) {
 }
 
 Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string& socket_path, const proto::FileInfo& file,
-                                                              uint64_t page_size, uint64_t page) {
+                                                              uint64_t page_size, uint64_t page, bool hit_only) {
   Key key{socket_path, file.id(), file.mtime_ms(), file.size(), page};
   {
     std::lock_guard lock(mu_);
@@ -71,7 +71,7 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
   req.set_offset(page * page_size);
   req.set_length(std::min(page_size, file.size() - page * page_size));
   req.set_cache(true);
-  req.set_cache_only(!file.persisted());
+  req.set_cache_only(hit_only || !file.persisted());
   std::string bytes;
   int fd = -1;
   Status st = sendMessage(*conn, req.SerializeAsString());
@@ -110,8 +110,8 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
 }
 
 Status ShortCircuitReader::read(const std::string& socket_path, const proto::FileInfo& file, uint64_t page_size,
-                                uint64_t page, uint64_t in_page, std::span<char> out) {
-  auto p = open(socket_path, file, page_size, page);
+                                uint64_t page, uint64_t in_page, std::span<char> out, bool hit_only) {
+  auto p = open(socket_path, file, page_size, page, hit_only);
   if (!p) return p.error();
   if (in_page + out.size() > p->length) {
     return Status(StatusCode::kInternal, fmt::format("{}: page {} holds {} bytes, asked for {} at {}", file.path(), page,

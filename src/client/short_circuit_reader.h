@@ -23,9 +23,10 @@ class ShortCircuitReader {
   explicit ShortCircuitReader(size_t max_open_pages = 512) : max_open_(max_open_pages) {}
   ~ShortCircuitReader();
 
-  // Reads `out.size()` bytes at `in_page` of page `page` (page_size bytes each) of `file`.
+  // Reads `out.size()` bytes at `in_page` of page `page` (page_size bytes each) of `file`. With
+  // `hit_only`, a page the worker has not cached is an error, never a store read.
   Status read(const std::string& socket_path, const proto::FileInfo& file, uint64_t page_size, uint64_t page,
-              uint64_t in_page, std::span<char> out);
+              uint64_t in_page, std::span<char> out, bool hit_only = false);
   uint64_t reads() const { return reads_.load(); }
 
  private:
@@ -35,7 +36,8 @@ class ShortCircuitReader {
     uint64_t length;
   };
   using Key = std::tuple<std::string, uint64_t, int64_t, uint64_t, uint64_t>;  // socket, id, mtime, size, page
-  Result<OpenPage> open(const std::string& socket_path, const proto::FileInfo& file, uint64_t page_size, uint64_t page);
+  Result<OpenPage> open(const std::string& socket_path, const proto::FileInfo& file, uint64_t page_size, uint64_t page,
+                        bool hit_only);
   Result<int> connection(const std::string& socket_path);
   void release(const std::string& socket_path, int conn);
 

@@ -25,6 +25,7 @@ class WorkerRing {
   std::vector<const WorkerEndpoint*> candidates(uint64_t file_id, uint64_t page_index, size_t n) const;
   const WorkerEndpoint* owner(uint64_t file_id, uint64_t page_index) const;
   size_t size() const { return workers_.size(); }
+  const std::vector<WorkerEndpoint>& workers() const { return workers_; }
 
  private:
   std::vector<WorkerEndpoint> workers_;

@@ -69,6 +69,7 @@ inline constexpr std::string_view kUserMetadataCacheMaxSize = "shoal.user.metada
 inline constexpr std::string_view kUserMetadataCacheExpiration = "shoal.user.metadata.cache.expiration";
 inline constexpr std::string_view kUserFileReadAheadPages = "shoal.user.file.readahead.pages";
 inline constexpr std::string_view kUserFilePassiveCacheEnabled = "shoal.user.file.passive.cache.enabled";
+inline constexpr std::string_view kUserHostname = "shoal.user.hostname";
 }  // namespace keys
 
 }  // namespace shoal

@@ -112,6 +112,10 @@ std::vector<PropertyKey> declareKeys() {
        .description = "Also cache pages read from a worker on another host in the worker on this client's host, "
                       "so later reads here are local (costs cache space on every host that reads).",
        .dynamic = true},
+      {.name = keys::kUserHostname, .type = KeyType::kString, .default_value = "",
+       .description = "This client's host as workers advertise theirs (shoal.worker.hostname): a worker with this "
+                      "host is local (short-circuit reads, passive caching). Empty: 127.0.0.1, localhost and "
+                      "the machine's host name count as local."},
   };
   std::sort(k.begin(), k.end(), [](const PropertyKey& a, const PropertyKey& b) { return a.name < b.name; });
   return k;

@@ -9,22 +9,40 @@ PageIngest::Session::~Session() {
   if (!done_ && file_id_ != 0) owner_.store_.removeVersion(file_id_, kWritingVersion);
 }
 
-Status PageIngest::Session::addPage(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
-                                    std::string_view data) {
+Status PageIngest::Session::checkPage(uint64_t file_id, const std::string& path, uint64_t page_size,
+                                      uint64_t index, std::string_view data) const {
   if (file_id == 0) return invalidArgument("WritePages: file_id is required");
   if (page_size != owner_.page_size_) {
     return invalidArgument(fmt::format("WritePages {}: the writer's page size {} differs from this worker's {} "
                                        "(set shoal.worker.page.size alike everywhere)", path, page_size,
                                        owner_.page_size_));
   }
+  if (data.empty() || data.size() > owner_.page_size_) {
+    return invalidArgument(fmt::format("WritePages {}: page {} has {} bytes; a page holds 1 to {}", path, index,
+                                       data.size(), owner_.page_size_));
+  }
+  return Status::ok();
+}
+
+Status PageIngest::Session::addCopy(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
+                                    uint64_t file_size, int64_t mtime_ms, std::string_view data) {
+  SHOAL_RETURN_IF_ERROR(checkPage(file_id, path, page_size, index, data));
+  uint64_t start = index * page_size;
+  if (start >= file_size || data.size() != std::min(page_size, file_size - start)) {
+    return invalidArgument(fmt::format("WritePages {}: a copy of page {} must hold the page whole ({} bytes given, "
+                                       "file of {} bytes)", path, index, data.size(), file_size));
+  }
+  PageKey key{file_id, fileVersion(file_size, mtime_ms, ""), index};
+  return owner_.store_.put(key, {data.data(), data.size()});
+}
+
+Status PageIngest::Session::addPage(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
+                                    std::string_view data) {
+  SHOAL_RETURN_IF_ERROR(checkPage(file_id, path, page_size, index, data));
   if (done_) return invalidArgument(fmt::format("WritePages {}: page {} after commit", path, index));
   if (file_id_ != 0 && file_id != file_id_) {
     return invalidArgument(fmt::format("WritePages {}: one stream carries one file (got id {} after {})", path,
                                        file_id, file_id_));
-  }
-  if (data.empty() || data.size() > owner_.page_size_) {
-    return invalidArgument(fmt::format("WritePages {}: page {} has {} bytes; a page holds 1 to {}", path, index,
-                                       data.size(), owner_.page_size_));
   }
   file_id_ = file_id;
   path_ = path;

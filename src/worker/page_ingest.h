@@ -24,10 +24,15 @@ class PageIngest {
     ~Session();
     Status addPage(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
                    std::string_view data);
+    // Caches a copy of page `index` of a complete file of that size and mtime (passive caching).
+    Status addCopy(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index, uint64_t file_size,
+                   int64_t mtime_ms, std::string_view data);
     // Publishes the pages. Every page sent must fit the final size.
     Result<uint64_t> commit(uint64_t file_size, int64_t mtime_ms);
 
    private:
+    Status checkPage(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
+                     std::string_view data) const;
     PageIngest& owner_;
     uint64_t file_id_ = 0;
     std::string path_;

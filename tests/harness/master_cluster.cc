@@ -78,7 +78,11 @@ proto::WorkerStatsResponse workerStats(const std::string& address) {
 
 WorkerUnderTest::WorkerUnderTest(MasterUnderTest& master, std::vector<std::string> extra)
     : master_(master), log_path_(dir_.sub("worker.log")), port_(freePort()), extra_(std::move(extra)) {
-  address_ = "127.0.0.1:" + std::to_string(port_);
+  std::string host = "127.0.0.1";
+  for (const auto& e : extra_) {
+    if (e.rfind("shoal.worker.hostname=", 0) == 0) host = e.substr(e.find('=') + 1);
+  }
+  address_ = host + ":" + std::to_string(port_);
   char tmpl[] = "/dev/shm/shoal-worker-it-XXXXXX";
   mem_dir_ = mkdtemp(tmpl);
 }

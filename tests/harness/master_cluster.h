@@ -53,7 +53,8 @@ class MasterUnderTest {
 // The worker's counters and tier usage (GetStats); a failed call fails the test.
 proto::WorkerStatsResponse workerStats(const std::string& address);
 
-// A real `shoal worker` process registered with `master`, its MEM tier under /dev/shm.
+// A real `shoal worker` process registered with `master`, its MEM tier under /dev/shm. It listens
+// on 127.0.0.1 unless `extra` sets shoal.worker.hostname (another loopback address, say).
 class WorkerUnderTest {
  public:
   WorkerUnderTest(MasterUnderTest& master, std::vector<std::string> extra = {});

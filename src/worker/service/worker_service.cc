@@ -46,7 +46,10 @@ grpc::Status WorkerServiceImpl::WritePages(grpc::ServerContext*, grpc::ServerRea
       resp->set_pages(*moved);
       return grpc::Status::OK;
     }
-    Status st = session.addPage(msg.file_id(), msg.path(), msg.page_size(), msg.index(), msg.data());
+    Status st = msg.cached_copy()
+                    ? session.addCopy(msg.file_id(), msg.path(), msg.page_size(), msg.index(), msg.file_size(),
+                                      msg.mtime_ms(), msg.data())
+                    : session.addPage(msg.file_id(), msg.path(), msg.page_size(), msg.index(), msg.data());
     if (!st) return rpc::toGrpc(st);
   }
   // The stream ended without a commit: the session's destructor drops the pages.
