@@ -1,4 +1,5 @@
 // shoal-bench: runs scenarios, prints a table, and writes JSON (--json) and markdown (--markdown).
+#include "common/memory_tuning.h"
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 using namespace shoal::bench;
 
 int main(int argc, char** argv) {
+  shoal::tuneAllocatorForStreaming();
   CLI::App app{"shoal-bench: Shoal's stress benchmarks, each beside its baseline in the same run"};
   app.require_subcommand(1);
   std::string json_path, md_path;

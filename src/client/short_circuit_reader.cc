@@ -69,44 +69,52 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
   req.set_file_size(file.size());
   req.set_mtime_ms(file.mtime_ms());
   req.set_offset(page * page_size);
-  req.set_length(std::min(page_size, file.size() - page * page_size));
+  // Ask for a run of pages: the worker adds the ones it already holds, one round trip for many.
+  req.set_length(std::min(page_size * kRunPages, file.size() - page * page_size));
   req.set_cache(true);
   req.set_cache_only(hit_only || !file.persisted());
   std::string bytes;
-  int fd = -1;
+  std::vector<int> fds;
   Status st = sendMessage(*conn, req.SerializeAsString());
-  if (st) st = recvMessage(*conn, &bytes, &fd);
+  if (st) st = recvMessage(*conn, &bytes, &fds);
   if (!st) {
     ::close(*conn);
     return makeError(Status(StatusCode::kUnavailable, st.message()));
   }
   release(socket_path, *conn);
+  std::vector<OpenPage> got;
+  for (int fd : fds) {
+    got.push_back(OpenPage{std::shared_ptr<const int>(new int(fd),
+                                                      [](const int* f) {
+                                                        ::close(*f);
+                                                        delete f;
+                                                      }),
+                           0});
+  }
   proto::ShortCircuitReply reply;
   if (!reply.ParseFromString(bytes)) {
-    if (fd >= 0) ::close(fd);
     return makeError(Status(StatusCode::kInternal, "unparsable short-circuit reply from " + socket_path));
   }
-  if (reply.error_code() != 0) {
-    if (fd >= 0) ::close(fd);
-    return makeError(Status(static_cast<StatusCode>(reply.error_code()), reply.error_message()));
+  if (reply.error_code() != 0) return makeError(Status(static_cast<StatusCode>(reply.error_code()), reply.error_message()));
+  if (got.empty() || static_cast<size_t>(reply.lengths_size()) != got.size()) {
+    return makeError(Status(StatusCode::kInternal, fmt::format("short-circuit reply from {} carried {} descriptors for {} "
+                                                               "pages", socket_path, got.size(), reply.lengths_size())));
   }
-  if (fd < 0) return makeError(Status(StatusCode::kInternal, "short-circuit reply from " + socket_path + " carried no descriptor"));
-  OpenPage p{std::shared_ptr<const int>(new int(fd),
-                                        [](const int* f) {
-                                          ::close(*f);
-                                          delete f;
-                                        }),
-             reply.length()};
   std::lock_guard lock(mu_);
-  auto [it, inserted] = open_.emplace(key, p);
-  if (!inserted) return it->second;  // another thread opened it meanwhile; ours closes with `p`
-  order_.push_back(key);
+  OpenPage first;
+  for (size_t i = 0; i < got.size(); ++i) {
+    got[i].length = reply.lengths(static_cast<int>(i));
+    Key k{socket_path, file.id(), file.mtime_ms(), file.size(), page + i};
+    auto [it, inserted] = open_.emplace(k, got[i]);
+    if (i == 0) first = it->second;  // another thread may have opened it meanwhile; theirs wins
+    if (inserted) order_.push_back(k);
+  }
   while (open_.size() > max_open_) {
     auto old = open_.find(order_.front());
     order_.pop_front();
     if (old != open_.end()) open_.erase(old);
   }
-  return p;
+  return first;
 }
 
 Status ShortCircuitReader::read(const std::string& socket_path, const proto::FileInfo& file, uint64_t page_size,

@@ -41,6 +41,7 @@ class ShortCircuitReader {
   Result<int> connection(const std::string& socket_path);
   void release(const std::string& socket_path, int conn);
 
+  static constexpr uint64_t kRunPages = 32;  // pages asked for per round trip to the worker
   const size_t max_open_;
   std::mutex mu_;
   std::map<Key, OpenPage> open_;                    // guarded by mu_

@@ -74,7 +74,18 @@ Result<PageHandle> PageServer::openPage(const proto::ReadRequest& req) {
   return std::move(*h);
 }
 
-Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(uint64_t, std::string_view)>& emit) {
+std::optional<PageHandle> PageServer::cachedPage(const proto::ReadRequest& req, uint64_t index) {
+  if (index * page_size_ >= req.file_size()) return std::nullopt;
+  PageKey key{req.file_id(), fileVersion(req.file_size(), req.mtime_ms(), ""), index};
+  auto h = store_.get(key);
+  if (!h || h->length() != std::min(page_size_, req.file_size() - index * page_size_)) return std::nullopt;
+  counters_.cache_hits.fetch_add(1, std::memory_order_relaxed);
+  counters_.short_circuit_opens.fetch_add(1, std::memory_order_relaxed);
+  return h;
+}
+
+Status PageServer::read(const proto::ReadRequest& req, std::string* scratch,
+                        const std::function<bool(uint64_t, std::string_view)>& emit) {
   if (req.offset() > req.file_size()) {
     return Status(StatusCode::kInvalidArgument,
                   fmt::format("{}: read at offset {} is past the end of the file ({} bytes)", req.path(), req.offset(),
@@ -95,7 +106,6 @@ Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(
     }
     return Status::ok();
   }
-  thread_local std::vector<char> buf;
   for (uint64_t pos = req.offset(); pos < end;) {
     key.index = pos / page_size_;
     uint64_t page_start = key.index * page_size_;
@@ -105,11 +115,11 @@ Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(
     std::string_view chunk;
     Page missed;
     if (auto h = store_.get(key); h && h->length() == page_len) {
-      buf.resize(n);
-      ssize_t got = ::pread(h->fd(), buf.data(), n, static_cast<off_t>(in_page));
+      scratch->resize(n);
+      ssize_t got = ::pread(h->fd(), scratch->data(), n, static_cast<off_t>(in_page));
       if (got == static_cast<ssize_t>(n)) {
         counters_.cache_hits.fetch_add(1, std::memory_order_relaxed);
-        chunk = std::string_view(buf.data(), n);
+        chunk = std::string_view(scratch->data(), n);
       }
     }
     if (chunk.empty()) {

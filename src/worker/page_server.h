@@ -32,11 +32,17 @@ class PageServer {
       : store_(store), ufs_(ufs), page_size_(page_size) {}
 
   // Emits the range as consecutive chunks (at most one page each); stops when `emit` returns false.
-  Status read(const proto::ReadRequest& req, const std::function<bool(uint64_t offset, std::string_view data)>& emit);
+  // Cached bytes are read straight into `*scratch` (the caller's reusable reply buffer), and then
+  // the emitted view points into it, saving a copy per page.
+  Status read(const proto::ReadRequest& req, std::string* scratch,
+              const std::function<bool(uint64_t offset, std::string_view data)>& emit);
   // The cached page file for a client on this host (short-circuit), caching it first on a miss.
   // Unavailable when the page cannot be cached (cache full of pinned pages).
   Result<PageHandle> openPage(const proto::ReadRequest& req);
+  // The cached page file of page `index` of the file `req` describes, only if cached (no store read).
+  std::optional<PageHandle> cachedPage(const proto::ReadRequest& req, uint64_t index);
   const ReadCounters& counters() const { return counters_; }
+  uint64_t pageSize() const { return page_size_; }
 
  private:
   using Page = std::shared_ptr<const std::string>;

@@ -58,22 +58,37 @@ void ShortCircuitServer::acceptLoop() {
 
 void ShortCircuitServer::serve(int conn) {
   std::string bytes;
-  int unused_fd = -1;
+  std::vector<int> unused_fds;
+  const uint64_t ps = pages_.pageSize();
   while (!stopping_) {
-    if (!recvMessage(conn, &bytes, &unused_fd).isOk()) break;
-    if (unused_fd >= 0) ::close(unused_fd);
+    if (!recvMessage(conn, &bytes, &unused_fds).isOk()) break;
+    for (int f : unused_fds) ::close(f);
     proto::ReadRequest req;
     proto::ShortCircuitReply reply;
-    Result<PageHandle> page = req.ParseFromString(bytes) ? pages_.openPage(req)
-                                                          : makeError(invalidArgument("unparsable short-circuit request"));
-    if (page) {
-      reply.set_length(page->length());
+    Result<PageHandle> first = req.ParseFromString(bytes) ? pages_.openPage(req)
+                                                           : makeError(invalidArgument("unparsable short-circuit request"));
+    // The handles close our copies of the descriptors after they have been sent.
+    std::vector<PageHandle> handles;
+    std::vector<int> fds;
+    if (first) {
+      reply.set_length(first->length());
+      reply.add_lengths(first->length());
+      fds.push_back(first->fd());
+      handles.push_back(std::move(*first));
+      // Later pages of the run ride along while they are cached: fewer round trips per page.
+      uint64_t last = (req.offset() + std::max<uint64_t>(req.length(), 1) - 1) / ps;
+      for (uint64_t i = req.offset() / ps + 1; i <= last && fds.size() < kMaxPassedFds; ++i) {
+        auto h = pages_.cachedPage(req, i);
+        if (!h) break;
+        reply.add_lengths(h->length());
+        fds.push_back(h->fd());
+        handles.push_back(std::move(*h));
+      }
     } else {
-      reply.set_error_code(static_cast<int32_t>(page.error().code()));
-      reply.set_error_message(page.error().message());
+      reply.set_error_code(static_cast<int32_t>(first.error().code()));
+      reply.set_error_message(first.error().message());
     }
-    // The handle closes our copy of the descriptor after it has been sent.
-    if (!sendMessage(conn, reply.SerializeAsString(), page ? page->fd() : -1).isOk()) break;
+    if (!sendMessage(conn, reply.SerializeAsString(), fds).isOk()) break;
   }
   std::lock_guard lock(mu_);
   conns_.erase(conn);

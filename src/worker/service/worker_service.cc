@@ -26,10 +26,11 @@ grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto:
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ReadPages: file_id and path are required");
   }
   proto::ReadChunk chunk;  // reused: its buffer keeps its capacity across chunks
-  Status st = pages_.read(*req, [&](uint64_t offset, std::string_view data) {
+  Status st = pages_.read(*req, chunk.mutable_data(), [&](uint64_t offset, std::string_view data) {
     if (ctx->IsCancelled()) return false;
     chunk.set_offset(offset);
-    chunk.mutable_data()->assign(data.data(), data.size());
+    // Cache hits were read straight into the chunk; misses come from the fetched page.
+    if (data.data() != chunk.data().data()) chunk.mutable_data()->assign(data.data(), data.size());
     return writer->Write(chunk);
   });
   return rpc::toGrpc(st);
