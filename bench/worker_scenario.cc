@@ -138,7 +138,8 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
       "", {"shoal.master.rpc.port=" + std::to_string(mport), "shoal.master.journal.folder=" + dir + "/journal",
            "shoal.master.mount.table.root.ufs=file://" + dir + "/store", "shoal.worker.rpc.port=" + std::to_string(wport),
            "shoal.worker.tier.mem.dir=" + mem, "shoal.worker.tier.mem.capacity=" + std::to_string(file_bytes * 2),
-           "shoal.worker.domain.socket.dir=" + dir, "shoal.worker.heartbeat.interval=100ms", "shoal.log.level=warn"});
+           "shoal.worker.domain.socket.dir=" + dir, "shoal.worker.heartbeat.interval=100ms", "shoal.log.level=warn",
+           "shoal.worker.data.port=0"});
   if (!conf) throw std::runtime_error(conf.error().toString());
   master::MasterProcess master(*conf);
   if (Status st = master.start(); !st) throw std::runtime_error(st.toString());

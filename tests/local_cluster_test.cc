@@ -26,6 +26,7 @@ TEST(LocalClusterTest, UpServesReadsAndDownStopsIt) {
   std::vector<std::string> conf{
       "-Dshoal.master.rpc.port=" + std::to_string(freeLoopbackPort()),
       "-Dshoal.worker.rpc.port=" + std::to_string(freeLoopbackPort()),
+      "-Dshoal.worker.data.port=0",
       "-Dshoal.worker.tier.mem.dir=" + shm_parent.sub("mem"),
       "-Dshoal.worker.domain.socket.dir=" + dir.path(),
   };

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
+#include "client/data_client.h"
 #include "client/prefetcher.h"
 #include "client/short_circuit_reader.h"
 #include "rpc/status_convert.h"
@@ -19,6 +20,8 @@ struct FileReader::Impl {
   uint64_t page_size;
   ShortCircuitReader short_circuit;
   bool short_circuit_enabled;
+  DataClient data;
+  bool tcp_transport;
   uint64_t readahead_pages;
   bool passive;
   std::string user_host;
@@ -36,6 +39,8 @@ struct FileReader::Impl {
         direct(m, r),
         page_size(c.getBytes(keys::kWorkerPageSize)),
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
+        data(c.getDurationMs(keys::kUserRpcTimeout)),
+        tcp_transport(c.getString(keys::kUserDataTransport) == "tcp"),
         readahead_pages(static_cast<uint64_t>(c.getInt(keys::kUserFileReadAheadPages))),
         passive(c.getBool(keys::kUserFilePassiveCacheEnabled)),
         user_host(c.getString(keys::kUserHostname)),
@@ -140,6 +145,11 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
   req.set_length(len);
   req.set_cache(true);
   req.set_cache_only(!file.persisted());
+  if (impl_->tcp_transport && !w.data_address.empty()) {
+    Status st = impl_->data.read(w.data_address, req, out, unreachable);
+    if (st) counters_.worker_reads.fetch_add(1, std::memory_order_relaxed);
+    return st;
+  }
   auto reader = impl_->workers.stub(w.address).ReadPages(&ctx, req);
   proto::ReadChunk chunk;
   uint64_t got = 0;

@@ -125,13 +125,7 @@ Status ShortCircuitReader::read(const std::string& socket_path, const proto::Fil
     return Status(StatusCode::kInternal, fmt::format("{}: page {} holds {} bytes, asked for {} at {}", file.path(), page,
                                                     p->length, out.size(), in_page));
   }
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n = ::pread(*p->fd, out.data() + done, out.size() - done, static_cast<off_t>(in_page + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return errnoStatus(n < 0 ? errno : EIO, "pread of a short-circuit page of " + file.path());
-    done += static_cast<size_t>(n);
-  }
+  SHOAL_RETURN_IF_ERROR(preadFull(*p->fd, out.data(), out.size(), in_page, "a short-circuit page of " + file.path()));
   reads_.fetch_add(1, std::memory_order_relaxed);
   return Status::ok();
 }

@@ -14,6 +14,7 @@ struct WorkerEndpoint {
   std::string address;  // "host:port", the worker's identity on the ring
   std::string host;     // for "is this worker on my host" (short-circuit)
   std::string domain_socket;  // its Unix socket for short-circuit reads, "" when it offers none
+  std::string data_address;   // "host:port" of its TCP data port, "" when it offers none
 };
 
 class WorkerRing {

@@ -9,7 +9,7 @@ namespace {
 
 std::vector<WorkerEndpoint> workers(std::initializer_list<int> ports) {
   std::vector<WorkerEndpoint> out;
-  for (int p : ports) out.push_back({"127.0.0.1:" + std::to_string(p), "127.0.0.1", ""});
+  for (int p : ports) out.push_back({"127.0.0.1:" + std::to_string(p), "127.0.0.1", "", ""});
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace shoal {
 
@@ -22,6 +23,18 @@ Status errnoStatus(int err, const std::string& what) {
   }
   const char* reason = err == ENOENT ? "no such file or directory" : std::strerror(err);
   return Status(code, what + ": " + reason);
+}
+
+Status preadFull(int fd, char* buf, size_t n, uint64_t offset, const std::string& what) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = ::pread(fd, buf + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return errnoStatus(errno, "pread " + what);
+    if (r == 0) return Status(StatusCode::kIoError, "pread " + what + ": the file ended early");
+    done += static_cast<size_t>(r);
+  }
+  return Status::ok();
 }
 
 }  // namespace shoal

@@ -70,6 +70,8 @@ inline constexpr std::string_view kUserMetadataCacheExpiration = "shoal.user.met
 inline constexpr std::string_view kUserFileReadAheadPages = "shoal.user.file.readahead.pages";
 inline constexpr std::string_view kUserFilePassiveCacheEnabled = "shoal.user.file.passive.cache.enabled";
 inline constexpr std::string_view kUserHostname = "shoal.user.hostname";
+inline constexpr std::string_view kWorkerDataPort = "shoal.worker.data.port";
+inline constexpr std::string_view kUserDataTransport = "shoal.user.data.transport";
 }  // namespace keys
 
 }  // namespace shoal

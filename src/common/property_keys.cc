@@ -116,6 +116,13 @@ std::vector<PropertyKey> declareKeys() {
        .description = "This client's host as workers advertise theirs (shoal.worker.hostname): a worker with this "
                       "host is local (short-circuit reads, passive caching). Empty: 127.0.0.1, localhost and "
                       "the machine's host name count as local."},
+      {.name = keys::kWorkerDataPort, .type = KeyType::kInt, .default_value = "29998",
+       .description = "TCP port where the worker streams cached pages with sendfile() (see shoal.user.data.transport; "
+                      "0 picks a free port).", .min = 0, .max = 65535},
+      {.name = keys::kUserDataTransport, .type = KeyType::kEnum, .default_value = "tcp",
+       .description = "How a client streams pages from a worker on another host: tcp (the worker's data port, "
+                      "sendfile, the fastest) or grpc (a ReadPages stream on the RPC port).",
+       .dynamic = true, .choices = {"tcp", "grpc"}},
   };
   std::sort(k.begin(), k.end(), [](const PropertyKey& a, const PropertyKey& b) { return a.name < b.name; });
   return k;

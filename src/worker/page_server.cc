@@ -84,14 +84,19 @@ std::optional<PageHandle> PageServer::cachedPage(const proto::ReadRequest& req, 
   return h;
 }
 
-Status PageServer::read(const proto::ReadRequest& req, std::string* scratch,
-                        const std::function<bool(uint64_t, std::string_view)>& emit) {
+Result<std::pair<uint64_t, uint64_t>> PageServer::range(const proto::ReadRequest& req) const {
   if (req.offset() > req.file_size()) {
-    return Status(StatusCode::kInvalidArgument,
-                  fmt::format("{}: read at offset {} is past the end of the file ({} bytes)", req.path(), req.offset(),
-                              req.file_size()));
+    return makeError(Status(StatusCode::kInvalidArgument,
+                            fmt::format("{}: read at offset {} is past the end of the file ({} bytes)", req.path(),
+                                        req.offset(), req.file_size())));
   }
-  uint64_t end = req.offset() + std::min(req.length(), req.file_size() - req.offset());
+  return std::make_pair(req.offset(), req.offset() + std::min(req.length(), req.file_size() - req.offset()));
+}
+
+Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(const ReadSlice&)>& emit) {
+  auto r = range(req);
+  if (!r) return r.error();
+  const uint64_t end = r->second;
   PageKey key{req.file_id(), fileVersion(req.file_size(), req.mtime_ms(), ""), 0};
   if (req.prefetch()) {
     // Load and read-ahead: bring the pages in, send nothing back.
@@ -111,26 +116,21 @@ Status PageServer::read(const proto::ReadRequest& req, std::string* scratch,
     uint64_t page_start = key.index * page_size_;
     uint64_t page_len = std::min(page_size_, req.file_size() - page_start);
     uint64_t in_page = pos - page_start;
-    uint64_t n = std::min(end - pos, page_len - in_page);
-    std::string_view chunk;
+    ReadSlice slice{pos, std::min(end - pos, page_len - in_page), -1, in_page, nullptr};
     Page missed;
-    if (auto h = store_.get(key); h && h->length() == page_len) {
-      scratch->resize(n);
-      ssize_t got = ::pread(h->fd(), scratch->data(), n, static_cast<off_t>(in_page));
-      if (got == static_cast<ssize_t>(n)) {
-        counters_.cache_hits.fetch_add(1, std::memory_order_relaxed);
-        chunk = std::string_view(scratch->data(), n);
-      }
-    }
-    if (chunk.empty()) {
+    auto h = store_.get(key);
+    if (h && h->length() == page_len) {
+      counters_.cache_hits.fetch_add(1, std::memory_order_relaxed);
+      slice.fd = h->fd();
+    } else {
       counters_.cache_misses.fetch_add(1, std::memory_order_relaxed);
       auto page = fetchMiss(req, key, page_len);
       if (!page) return page.error();
       missed = *page;
-      chunk = std::string_view(missed->data() + in_page, n);
+      slice.data = missed->data() + in_page;
     }
-    if (!emit(pos, chunk)) return Status(StatusCode::kUnavailable, "the client went away");
-    pos += n;
+    if (!emit(slice)) return Status(StatusCode::kUnavailable, "the client went away");
+    pos += slice.length;
   }
   return Status::ok();
 }

@@ -26,16 +26,26 @@ struct ReadCounters {
   std::atomic<uint64_t> short_circuit_opens{0};
 };
 
+// One piece of a read: `length` bytes at `offset` of the file, found either in a cached page file
+// (`fd` at `fd_offset`, valid during the callback) or in memory (`data`: a page just fetched).
+struct ReadSlice {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  int fd = -1;
+  uint64_t fd_offset = 0;
+  const char* data = nullptr;
+};
+
 class PageServer {
  public:
   PageServer(PageStore& store, client::UfsDirect& ufs, uint64_t page_size)
       : store_(store), ufs_(ufs), page_size_(page_size) {}
 
-  // Emits the range as consecutive chunks (at most one page each); stops when `emit` returns false.
-  // Cached bytes are read straight into `*scratch` (the caller's reusable reply buffer), and then
-  // the emitted view points into it, saving a copy per page.
-  Status read(const proto::ReadRequest& req, std::string* scratch,
-              const std::function<bool(uint64_t offset, std::string_view data)>& emit);
+  // Checks a read request against the file it names (offset within the file); the range it covers.
+  Result<std::pair<uint64_t, uint64_t>> range(const proto::ReadRequest& req) const;
+  // Emits the range as consecutive slices (at most one page each), so each transport moves bytes
+  // its cheapest way (pread into a reply, sendfile); stops when `emit` returns false.
+  Status read(const proto::ReadRequest& req, const std::function<bool(const ReadSlice&)>& emit);
   // The cached page file for a client on this host (short-circuit), caching it first on a miss.
   // Unavailable when the page cannot be cached (cache full of pinned pages).
   Result<PageHandle> openPage(const proto::ReadRequest& req);

@@ -1,41 +1,22 @@
-// The worker's Unix domain socket for clients on the same host: each request names one page, and
-// the reply passes the cached page file's descriptor (SCM_RIGHTS), so the client preads the bytes
-// itself with no copy through the worker. One thread accepts; one thread serves each connection.
+// The worker's Unix domain socket for clients on the same host: each request names a run of
+// pages, and the reply passes the cached page files' descriptors (SCM_RIGHTS), so the client
+// preads the bytes itself with no copy through the worker.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <set>
-#include <mutex>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include "worker/page_server.h"
+#include "worker/socket_server.h"
 
 namespace shoal::worker {
 
-class ShortCircuitServer {
+class ShortCircuitServer final : public SocketServer {
  public:
   explicit ShortCircuitServer(PageServer& pages) : pages_(pages) {}
-  ~ShortCircuitServer();
-
-  // Listens on `path` (a stale socket file of a dead worker is replaced).
-  Status start(const std::string& path);
-  void stop();
+  ~ShortCircuitServer() override { stop(); }
 
  private:
-  void acceptLoop();
-  void serve(int conn);
+  void serve(int conn) override;
 
   PageServer& pages_;
-  std::string path_;
-  int listen_fd_ = -1;
-  std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
-  std::mutex mu_;
-  std::condition_variable idle_;
-  std::set<int> conns_;  // open connections, each served by a detached thread; guarded by mu_
 };
 
 }  // namespace shoal::worker

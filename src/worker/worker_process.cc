@@ -11,6 +11,7 @@
 #include "rpc/server_options.h"
 #include "worker/page_server.h"
 #include "worker/service/worker_service.h"
+#include "worker/data_server.h"
 #include "worker/short_circuit_server.h"
 
 namespace shoal::worker {
@@ -26,6 +27,7 @@ struct WorkerProcess::Impl {
   std::unique_ptr<WorkerServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<ShortCircuitServer> short_circuit;
+  std::unique_ptr<DataServer> data_server;
   std::unique_ptr<client::WorkerRegistryClient> registry_client;
   std::string address;
   std::string domain_socket;
@@ -82,9 +84,13 @@ Status WorkerProcess::start() {
   if (!sock_dir.empty()) {
     w.domain_socket = fmt::format("{}/worker-{}.sock", sock_dir, w.address.substr(w.address.rfind(':') + 1));
     w.short_circuit = std::make_unique<ShortCircuitServer>(*w.pages);
-    Status st = w.short_circuit->start(w.domain_socket);
+    Status st = w.short_circuit->listenUnix(w.domain_socket);
     if (!st) return st.withContext(std::string(keys::kWorkerDomainSocketDir));
   }
+  w.data_server = std::make_unique<DataServer>(*w.pages);
+  Status data = w.data_server->listenTcp(w.conf.getString(keys::kWorkerHostname),
+                                         static_cast<int>(w.conf.getInt(keys::kWorkerDataPort)));
+  if (!data) return data.withContext(std::string(keys::kWorkerDataPort));
   w.registry_client = std::make_unique<client::WorkerRegistryClient>(
       w.master->address(), w.conf.getDurationMs(keys::kUserRpcTimeout));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
@@ -105,6 +111,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
       info.set_address(address);
       info.set_host(conf.getString(keys::kWorkerHostname));
       info.set_domain_socket(domain_socket);
+      info.set_data_port(static_cast<uint32_t>(data_server->port()));
       for (auto& t : tierUsage(*store)) *info.add_tiers() = std::move(t);
       auto r = registry_client->registerWorker(info);
       if (r) {
@@ -146,6 +153,7 @@ void WorkerProcess::stop() {
   w.cv.notify_all();
   if (w.heartbeat.joinable()) w.heartbeat.join();
   if (w.short_circuit) w.short_circuit->stop();
+  if (w.data_server) w.data_server->stop();
   if (w.server) w.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }
 

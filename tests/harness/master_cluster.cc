@@ -96,7 +96,8 @@ WorkerUnderTest::~WorkerUnderTest() {
 bool WorkerUnderTest::start() {
   std::vector<std::string> argv{shoalBinary(), "worker", "-Dshoal.master.rpc.port=" + std::to_string(master_.port()),
                                 "-Dshoal.worker.rpc.port=" + std::to_string(port_),
-                                "-Dshoal.worker.tier.mem.dir=" + mem_dir_, "-Dshoal.worker.heartbeat.interval=200ms"};
+                                "-Dshoal.worker.tier.mem.dir=" + mem_dir_, "-Dshoal.worker.heartbeat.interval=200ms",
+                                "-Dshoal.worker.data.port=0"};
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
   client::WorkerRegistryClient registry(master_.address(), 5000);

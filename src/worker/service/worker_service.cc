@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/errno_status.h"
 #include "rpc/status_convert.h"
 
 namespace shoal::worker {
@@ -26,14 +27,22 @@ grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto:
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ReadPages: file_id and path are required");
   }
   proto::ReadChunk chunk;  // reused: its buffer keeps its capacity across chunks
-  Status st = pages_.read(*req, chunk.mutable_data(), [&](uint64_t offset, std::string_view data) {
+  Status failed;
+  Status st = pages_.read(*req, [&](const ReadSlice& s) {
     if (ctx->IsCancelled()) return false;
-    chunk.set_offset(offset);
-    // Cache hits were read straight into the chunk; misses come from the fetched page.
-    if (data.data() != chunk.data().data()) chunk.mutable_data()->assign(data.data(), data.size());
+    chunk.set_offset(s.offset);
+    std::string* data = chunk.mutable_data();
+    if (s.fd >= 0) {
+      // Straight from the page file into the reply: no copy in between.
+      data->resize(s.length);
+      failed = preadFull(s.fd, data->data(), s.length, s.fd_offset, req->path());
+      if (!failed) return false;
+    } else {
+      data->assign(s.data, s.length);
+    }
     return writer->Write(chunk);
   });
-  return rpc::toGrpc(st);
+  return rpc::toGrpc(failed ? st : failed);
 }
 
 grpc::Status WorkerServiceImpl::WritePages(grpc::ServerContext*, grpc::ServerReader<proto::WritePagesRequest>* reader,
