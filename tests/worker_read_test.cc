@@ -15,7 +15,9 @@
 #include <thread>
 
 #include "client/channel.h"
+#include "client/data_client.h"
 #include "client/file_reader.h"
+#include "client/worker_registry_client.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
 #include "worker.grpc.pb.h"
@@ -260,8 +262,56 @@ TEST_F(WorkerReadTest, BadReadRequestsGetClearErrors) {
   st = call(req);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_NE(st.error_message().find("changed in the store"), std::string::npos) << st.error_message();
+  // The same through the TCP data port.
+  client::WorkerRegistryClient registry(master_.address(), 5000);
+  auto ws = registry.workers(false);
+  ASSERT_TRUE(ws);
+  std::string data_address = fmt::format("127.0.0.1:{}", ws->front().data_port());
+  client::DataClient data(5000);
+  std::vector<char> out(64);
+  bool unreachable = true;
+  req.set_file_size(f->size());
+  req.set_offset(f->size() + 1);
+  Status dst = data.read(data_address, req, out.data(), &unreachable);
+  EXPECT_EQ(dst.code(), StatusCode::kInvalidArgument) << dst.toString();
+  EXPECT_NE(dst.message().find("past the end"), std::string::npos) << dst.toString();
+  EXPECT_FALSE(unreachable) << "an answer, not a connection failure";
+  req.set_offset(0);
+  req.set_file_size(f->size() + 1);
+  req.set_length(10);
+  dst = data.read(data_address, req, out.data(), &unreachable);
+  EXPECT_EQ(dst.code(), StatusCode::kFailedPrecondition) << dst.toString();
+  req.set_file_id(0);
+  dst = data.read(data_address, req, out.data(), &unreachable);
+  EXPECT_EQ(dst.code(), StatusCode::kInvalidArgument) << dst.toString();
   // The worker keeps serving.
   EXPECT_EQ(readAll(*f), local(f->path()));
+}
+
+TEST_F(WorkerReadTest, EveryTransportReturnsTheSameBytes) {
+  std::vector<std::string> paths{"/data/big/b.bin"};
+  for (int i = 0; i < 200; ++i) paths.push_back(fmt::format("/data/small/d{}/f{}.bin", i % 20, i));
+  for (const char* transport : {"tcp", "grpc"}) {
+    auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
+                                         "shoal.user.short.circuit.enabled=false",
+                                         std::string("shoal.user.data.transport=") + transport});
+    client::FileReader reader(*conf, *master_client_, registry_);
+    for (const auto& p : paths) {
+      auto f = master_client_->getStatus(p);
+      ASSERT_TRUE(f) << p;
+      std::string out(f->size(), '\0');
+      auto n = reader.pread(*f, 0, {out.data(), out.size()});
+      ASSERT_TRUE(n) << transport << " " << p << ": " << n.error().toString();
+      ASSERT_TRUE(out == local(p)) << transport << " " << p;
+    }
+    EXPECT_GT(reader.counters().worker_reads.load(), 0u) << transport;
+    if (std::string(transport) == "tcp") {
+      EXPECT_EQ(reader.counters().data_port_reads.load(), reader.counters().worker_reads.load());
+    } else {
+      EXPECT_EQ(reader.counters().data_port_reads.load(), 0u) << "grpc must stream over ReadPages";
+    }
+    EXPECT_EQ(reader.counters().store_fallbacks.load(), 0u) << transport;
+  }
 }
 
 TEST_F(WorkerReadTest, CliReadsAndReports) {

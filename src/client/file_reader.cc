@@ -147,7 +147,10 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
   req.set_cache_only(!file.persisted());
   if (impl_->tcp_transport && !w.data_address.empty()) {
     Status st = impl_->data.read(w.data_address, req, out, unreachable);
-    if (st) counters_.worker_reads.fetch_add(1, std::memory_order_relaxed);
+    if (st) {
+      counters_.worker_reads.fetch_add(1, std::memory_order_relaxed);
+      counters_.data_port_reads.fetch_add(1, std::memory_order_relaxed);
+    }
     return st;
   }
   auto reader = impl_->workers.stub(w.address).ReadPages(&ctx, req);

@@ -20,6 +20,7 @@ namespace shoal::client {
 
 struct ReaderCounters {
   std::atomic<uint64_t> worker_reads{0};
+  std::atomic<uint64_t> data_port_reads{0};  // of worker_reads, those over the TCP data port
   std::atomic<uint64_t> worker_failovers{0};  // a worker could not be reached; the next was tried
   std::atomic<uint64_t> store_fallbacks{0};   // no worker could serve; read from the store directly
   std::atomic<uint64_t> short_circuit_reads{0};  // pages read from a local worker's page files
