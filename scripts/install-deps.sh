@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # used by the integration tests' harness
   procps psmisc
+  # FUSE: the library for shoal-fuse, fusermount3 for unmounting
+  fuse3 libfuse3-dev
 )
 
 missing=()
