@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
   registerMasterCommand(app, ctx);
   registerFsadminCommands(app, ctx);
   registerLocalCommands(app, ctx);
+  registerFuseCommands(app, ctx);
 
   std::reverse(args.begin(), args.end());
   try {

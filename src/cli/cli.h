@@ -48,6 +48,7 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx);
 void registerFsWriteCommands(CLI::App& fs, CliContext& ctx);
 void registerFsLoadCommands(CLI::App& fs, CliContext& ctx);
 void registerLocalCommands(CLI::App& app, CliContext& ctx);
+void registerFuseCommands(CLI::App& app, CliContext& ctx);
 
 // fs_read_command.cc: shared with cp.
 Status copyToLocal(CliContext& ctx, const std::string& src, const std::string& dst);

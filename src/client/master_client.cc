@@ -240,4 +240,9 @@ Result<proto::GetMasterInfoResponse> MasterClient::masterInfo() {
 
 namespace shoal::client {
 uint64_t MasterClient::metadataCacheHits() const { return impl_->cache.hits(); }
+size_t MasterClient::metadataCacheSize() const { return impl_->cache.size(); }
+void MasterClient::dropMetadataCache(const std::string& path) {
+  if (path == "/") impl_->cache.clear();
+  else impl_->cache.invalidate(path);
+}
 }  // namespace shoal::client

@@ -54,6 +54,9 @@ class MasterClient {
   Result<proto::GetMasterInfoResponse> masterInfo();
   // getStatus calls answered from the metadata cache.
   uint64_t metadataCacheHits() const;
+  size_t metadataCacheSize() const;
+  // Forgets cached statuses of `path` and everything below it ("/" forgets all).
+  void dropMetadataCache(const std::string& path);
 
  private:
   struct Impl;

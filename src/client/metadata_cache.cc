@@ -56,6 +56,11 @@ void MetadataCache::clear() {
   lru_.clear();
 }
 
+size_t MetadataCache::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
 uint64_t MetadataCache::hits() const {
   std::lock_guard lock(mu_);
   return hits_;

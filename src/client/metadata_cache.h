@@ -28,6 +28,7 @@ class MetadataCache {
   void invalidate(const std::string& path);
   void clear();
   uint64_t hits() const;
+  size_t size() const;
 
  private:
   using Clock = std::chrono::steady_clock;

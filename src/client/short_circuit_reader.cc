@@ -56,10 +56,14 @@ void ShortCircuitReader::release(const std::string& socket_path, int conn) {
 Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string& socket_path, const proto::FileInfo& file,
                                                               uint64_t page_size, uint64_t page, bool hit_only) {
   Key key{socket_path, file.id(), file.mtime_ms(), file.size(), page};
+  bool sequential = false;
   {
     std::lock_guard lock(mu_);
     auto it = open_.find(key);
     if (it != open_.end()) return it->second;
+    // A reader that just had the page before is reading sequentially: ask for a run ahead. A
+    // random reader asks for its page only (a run would open page files it never reads).
+    sequential = page > 0 && open_.count(Key{socket_path, file.id(), file.mtime_ms(), file.size(), page - 1});
   }
   auto conn = connection(socket_path);
   if (!conn) return makeError(conn.error());
@@ -70,7 +74,7 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
   req.set_mtime_ms(file.mtime_ms());
   req.set_offset(page * page_size);
   // Ask for a run of pages: the worker adds the ones it already holds, one round trip for many.
-  req.set_length(std::min(page_size * kRunPages, file.size() - page * page_size));
+  req.set_length(std::min(page_size * (sequential ? kRunPages : 1), file.size() - page * page_size));
   req.set_cache(true);
   req.set_cache_only(hit_only || !file.persisted());
   std::string bytes;

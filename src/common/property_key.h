@@ -72,6 +72,12 @@ inline constexpr std::string_view kUserFilePassiveCacheEnabled = "shoal.user.fil
 inline constexpr std::string_view kUserHostname = "shoal.user.hostname";
 inline constexpr std::string_view kWorkerDataPort = "shoal.worker.data.port";
 inline constexpr std::string_view kUserDataTransport = "shoal.user.data.transport";
+inline constexpr std::string_view kFuseEntryTimeout = "shoal.fuse.entry.timeout";
+inline constexpr std::string_view kFuseAttrTimeout = "shoal.fuse.attr.timeout";
+inline constexpr std::string_view kFuseKeepCache = "shoal.fuse.keep.cache";
+inline constexpr std::string_view kFuseShellPrefix = "shoal.fuse.shell.prefix";
+inline constexpr std::string_view kFuseMaxReadahead = "shoal.fuse.max.readahead";
+inline constexpr std::string_view kFuseThreads = "shoal.fuse.threads";
 }  // namespace keys
 
 }  // namespace shoal

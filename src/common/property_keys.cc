@@ -123,6 +123,24 @@ std::vector<PropertyKey> declareKeys() {
        .description = "How a client streams pages from a worker on another host: tcp (the worker's data port, "
                       "sendfile, the fastest) or grpc (a ReadPages stream on the RPC port).",
        .dynamic = true, .choices = {"tcp", "grpc"}},
+      {.name = keys::kFuseEntryTimeout, .type = KeyType::kDuration, .default_value = "60s",
+       .description = "How long the kernel trusts a name it looked up through the FUSE mount. Read-mostly "
+                      "trees can use hours (the production case ran 7200s); `ls .shoal/metadatacache/drop` "
+                      "forgets them at once.", .min = 0},
+      {.name = keys::kFuseAttrTimeout, .type = KeyType::kDuration, .default_value = "60s",
+       .description = "How long the kernel trusts file attributes (size, mtime) it got through the FUSE mount.",
+       .min = 0},
+      {.name = keys::kFuseKeepCache, .type = KeyType::kBool, .default_value = "true",
+       .description = "Keep the kernel's cached pages of a file across opens while its size and mtime are "
+                      "unchanged (a changed file always drops them)."},
+      {.name = keys::kFuseShellPrefix, .type = KeyType::kString, .default_value = "/.shoal",
+       .description = "Reserved name in the mount root answered by the FUSE daemon itself (metadata cache "
+                      "control: metadatacache/drop, metadatacache/size). A store entry of that name is "
+                      "reported in the log, not silently hidden."},
+      {.name = keys::kFuseMaxReadahead, .type = KeyType::kBytes, .default_value = "1MB",
+       .description = "Kernel read-ahead for files read through the FUSE mount.", .max = 64 << 20},
+      {.name = keys::kFuseThreads, .type = KeyType::kInt, .default_value = "16",
+       .description = "Most threads serving FUSE requests at once.", .min = 1, .max = 1024},
   };
   std::sort(k.begin(), k.end(), [](const PropertyKey& a, const PropertyKey& b) { return a.name < b.name; });
   return k;

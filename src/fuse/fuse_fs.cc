@@ -1,0 +1,138 @@
+#include "fuse/fuse_fs.h"
+
+#include <cerrno>
+#include <cstring>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "common/logging.h"
+#include "common/path.h"
+#include "fuse/fuse_errno.h"
+#include "fuse/fuse_shell.h"
+
+namespace shoal::fuse {
+namespace {
+
+constexpr size_t kMaxName = 255;
+
+uid_t uidOf(const std::string& user) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, uid_t> cache;
+  std::lock_guard lock(mu);
+  auto it = cache.find(user);
+  if (it != cache.end()) return it->second;
+  struct passwd pw, *out = nullptr;
+  char buf[1024];
+  uid_t uid = ::getpwnam_r(user.c_str(), &pw, buf, sizeof(buf), &out) == 0 && out ? out->pw_uid : ::getuid();
+  return cache[user] = uid;
+}
+
+gid_t gidOf(const std::string& group) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, gid_t> cache;
+  std::lock_guard lock(mu);
+  auto it = cache.find(group);
+  if (it != cache.end()) return it->second;
+  struct group gr, *out = nullptr;
+  char buf[1024];
+  gid_t gid = ::getgrnam_r(group.c_str(), &gr, buf, sizeof(buf), &out) == 0 && out ? out->gr_gid : ::getgid();
+  return cache[group] = gid;
+}
+
+}  // namespace
+
+FuseFs::FuseFs(const Configuration& c, const std::string& root)
+    : conf(c),
+      nodes(root),
+      entry_timeout(static_cast<double>(c.getDurationMs(keys::kFuseEntryTimeout)) / 1000.0),
+      attr_timeout(static_cast<double>(c.getDurationMs(keys::kFuseAttrTimeout)) / 1000.0),
+      keep_cache(c.getBool(keys::kFuseKeepCache)) {}
+
+void FuseFs::connect() {
+  master = std::make_unique<client::MasterClient>(conf);
+  ufs::registerBuiltinUfs(registry);
+  reader = std::make_unique<client::FileReader>(conf, *master, registry);
+  shell = std::make_unique<FuseShell>(*this, conf.getString(keys::kFuseShellPrefix));
+}
+
+int nameErrno(const char* name) {
+  size_t len = std::strlen(name);
+  if (len > kMaxName) return ENAMETOOLONG;
+  for (size_t i = 0; i < len; ++i) {
+    if (static_cast<unsigned char>(name[i]) < 0x20 || name[i] == 0x7f) return EINVAL;
+  }
+  return 0;
+}
+
+FuseFs* fs(fuse_req_t req) { return static_cast<FuseFs*>(fuse_req_userdata(req)); }
+
+void replyError(fuse_req_t req, const Status& st, const char* op) {
+  int err = toErrno(st);
+  if (err == EIO) logger("fuse")->warn("{}: {}", op, st.toString());
+  fuse_reply_err(req, err);
+}
+
+Result<std::string> FuseFs::childPath(uint64_t parent, const char* name) const {
+  auto dir = nodes.path(parent);
+  if (!dir) return makeError(Status(StatusCode::kNotFound, "unknown directory inode " + std::to_string(parent)));
+  size_t len = std::strlen(name);
+  if (len == 0 || len > kMaxName) return makeError(invalidArgument(std::string("bad name length: ") + std::to_string(len)));
+  for (size_t i = 0; i < len; ++i) {
+    // Control characters are legal in POSIX names but invite trouble in every tool; refuse them.
+    if (static_cast<unsigned char>(name[i]) < 0x20 || name[i] == 0x7f) {
+      return makeError(invalidArgument(*dir + ": a name with control characters"));
+    }
+  }
+  return joinPath(*dir, name);
+}
+
+void FuseFs::fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) const {
+  *st = {};
+  st->st_ino = ino;
+  st->st_mode = (f.is_dir() ? S_IFDIR : S_IFREG) | (f.mode() & 07777);
+  st->st_nlink = f.is_dir() ? 2 : 1;
+  st->st_size = static_cast<off_t>(f.size());
+  st->st_blksize = 4096;
+  st->st_blocks = static_cast<blkcnt_t>((f.size() + 511) / 512);
+  st->st_uid = uidOf(f.owner());
+  st->st_gid = gidOf(f.group());
+  st->st_mtim.tv_sec = f.mtime_ms() / 1000;
+  st->st_mtim.tv_nsec = (f.mtime_ms() % 1000) * 1000000;
+  st->st_atim = st->st_mtim;
+  st->st_ctim = st->st_mtim;
+}
+
+fuse_entry_param FuseFs::entry(const proto::FileInfo& f, const std::string& path) {
+  fuse_entry_param e{};
+  e.ino = nodes.lookup(path);
+  e.generation = 1;
+  e.entry_timeout = entry_timeout;
+  e.attr_timeout = attr_timeout;
+  fillStat(f, e.ino, &e.attr);
+  return e;
+}
+
+void FuseFs::replyAttr(fuse_req_t req, uint64_t ino, const std::string& path, const char* op) {
+  auto info = attributes(ino, path);
+  if (!info) return replyError(req, info.error(), op);
+  struct stat st;
+  fillStat(*info, ino, &st);
+  fuse_reply_attr(req, &st, attr_timeout);
+}
+
+Result<proto::FileInfo> FuseFs::attributes(uint64_t ino, const std::string& path) {
+  {
+    std::lock_guard lock(mu);
+    auto it = writing.find(ino);
+    if (it != writing.end()) {
+      // Being written: invisible at the master until closed, so answer from the writer.
+      proto::FileInfo f = it->second->info;
+      f.set_size(it->second->writer ? it->second->writer->bytesWritten() : 0);
+      return f;
+    }
+  }
+  return master->getStatus(path);
+}
+
+}  // namespace shoal::fuse

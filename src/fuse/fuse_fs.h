@@ -1,0 +1,77 @@
+// The state shared by the FUSE operations (fuse_ops_*.cc): the client library's parts, the inode
+// table, open handles, and the kernel-cache settings. Everything on the data path goes through
+// the client library: this module only translates between FUSE requests and Shoal calls.
+#pragma once
+
+#define FUSE_USE_VERSION 34
+#include <fuse_lowlevel.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "client/file_reader.h"
+#include "client/file_writer.h"
+#include "client/master_client.h"
+#include "common/configuration.h"
+#include "fuse/node_table.h"
+#include "ufs/ufs_registry.h"
+
+namespace shoal::fuse {
+
+class FuseShell;
+
+// An open file: a snapshot of its metadata for reads (so one open never mixes two versions), or
+// the writer of a new file.
+struct FileHandle {
+  proto::FileInfo info;
+  std::unique_ptr<client::FileWriter> writer;
+  bool committed = false;
+  std::mutex mu;  // writes, flush and release of one handle may come from different threads
+};
+
+struct FuseFs {
+  FuseFs(const Configuration& conf, const std::string& root);
+  // Made after the daemon forks (gRPC must not be initialised before a fork).
+  void connect();
+
+  Configuration conf;
+  NodeTable nodes;
+  std::unique_ptr<client::MasterClient> master;
+  ufs::UfsRegistry registry;
+  std::unique_ptr<client::FileReader> reader;
+  std::unique_ptr<FuseShell> shell;
+  fuse_session* session = nullptr;
+  double entry_timeout = 0;
+  double attr_timeout = 0;
+  bool keep_cache = true;
+
+  std::mutex mu;
+  std::unordered_map<uint64_t, FileHandle*> writing;                   // ino -> open writer; guarded by mu
+  std::unordered_map<uint64_t, std::pair<uint64_t, int64_t>> seen;     // ino -> (size, mtime) last opened; guarded by mu
+
+  // Shoal path of child `name` of inode `parent`; an error for unknown parents or bad names.
+  Result<std::string> childPath(uint64_t parent, const char* name) const;
+  void fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) const;
+  // The kernel entry for `f` at `path` (counts one lookup).
+  fuse_entry_param entry(const proto::FileInfo& f, const std::string& path);
+  // Replies to getattr/setattr with the attributes of `path` (or of the file being written).
+  void replyAttr(fuse_req_t req, uint64_t ino, const std::string& path, const char* op);
+  // Attributes of `path`, or of the file being written at `ino`.
+  Result<proto::FileInfo> attributes(uint64_t ino, const std::string& path);
+};
+
+FuseFs* fs(fuse_req_t req);
+// fuse_reply_err as a void call, so handlers can `return replyErrno(req, ENOENT);`.
+inline void replyErrno(fuse_req_t req, int err) { fuse_reply_err(req, err); }
+// ENAMETOOLONG for names over 255 bytes, EINVAL for names with control characters, else 0.
+int nameErrno(const char* name);
+// Replies with the errno for `st` (logging causes that map to EIO).
+void replyError(fuse_req_t req, const Status& st, const char* op);
+
+// The operation table (fuse_ops_read.cc, fuse_ops_write.cc).
+void addReadOps(fuse_lowlevel_ops* ops);
+void addWriteOps(fuse_lowlevel_ops* ops);
+
+}  // namespace shoal::fuse
