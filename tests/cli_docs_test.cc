@@ -28,7 +28,7 @@ TEST(CliDocs, HelpListsEveryCommand) {
     EXPECT_NE(fs.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from fs --help";
   }
   auto top = runCommand({shoalBinary(), "--help"});
-  for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "version"}) {
+  for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "fuse", "version"}) {
     EXPECT_NE(top.out.find(std::string("  ") + cmd), std::string::npos) << cmd;
   }
   auto v = runCommand({shoalBinary(), "version"});

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <random>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness/master_cluster.h"
@@ -55,6 +56,8 @@ class FuseMount {
     }, 60);
   }
   void kill9() { proc_.stop(SIGKILL); }
+  // SIGTERM; the wait status.
+  int terminate() { return proc_.stop(SIGTERM); }
   std::string log() const { return slurp(log_.sub("fuse.log")); }
 
  private:
@@ -197,6 +200,17 @@ TEST_F(FuseTest, ShellDropsCachedMetadataAndAKilledDaemonIsRecovered) {
   FuseMount again(master_, mnt_.path());
   ASSERT_TRUE(again.start()) << again.log();
   EXPECT_EQ(slurp(file), "three\n");
+}
+
+TEST_F(FuseTest, SigtermUnmountsAndExitsCleanly) {
+  store_.write("f.txt", "data");
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  EXPECT_EQ(slurp(mnt_.sub("data/f.txt")), "data");
+  int status = m.terminate();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status << "\n" << m.log();
+  EXPECT_FALSE(mounted(mnt_.path())) << "SIGTERM must leave no mount behind";
+  EXPECT_NE(m.log().find("unmounted"), std::string::npos) << m.log();
 }
 
 TEST_F(FuseTest, BadInputGetsTheRightErrnoAndTheDaemonKeepsServing) {

@@ -110,12 +110,15 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   fuse_loop_config* loop = fuse_loop_cfg_create();
   fuse_loop_cfg_set_max_threads(loop, static_cast<unsigned>(conf.getInt(keys::kFuseThreads)));
   int rc = fuse_session_loop_mt(fs.session, loop);
+  // A signal or an unmount ends the loop through fuse_session_exit; libfuse then reports the
+  // signal as the loop's result, which is a clean stop for us.
+  bool clean = rc == 0 || rc == SIGTERM || rc == SIGINT || rc == SIGHUP || fuse_session_exited(fs.session);
   fuse_loop_cfg_destroy(loop);
   fuse_session_unmount(fs.session);
   fuse_remove_signal_handlers(fs.session);
   fuse_session_destroy(fs.session);
   logger("fuse")->info("unmounted {}", opts.mountpoint);
-  return rc == 0 ? Status::ok() : Status(StatusCode::kIoError, "the FUSE loop ended with an error");
+  return clean ? Status::ok() : Status(StatusCode::kIoError, "the FUSE loop ended with error " + std::to_string(rc));
 }
 
 }  // namespace
