@@ -33,9 +33,15 @@ int main(int argc, char** argv) {
   auto* wk = app.add_subcommand("worker", "Cached-file reads through a worker, beside raw TCP and pread");
   uint64_t file_bytes = 1ULL << 30;
   wk->add_option("--file-size", file_bytes, "Bytes of the file read")->check(CLI::Range(1ULL << 20, 64ULL << 30));
+  auto* fz = app.add_subcommand("fuse", "Small files and a big file through the FUSE mount, beside a bare FUSE "
+                                        "file system and tmpfs (root)");
+  uint64_t fuse_files = 10000;
+  fz->add_option("--files", fuse_files, "4 KiB files")->check(CLI::Range(1ULL, 10'000'000ULL));
+  fz->add_option("--file-size", file_bytes, "Bytes of the big file");
   auto* suite = app.add_subcommand("suite", "Everything above, sized for a 2-core box (what `make bench` runs)");
   suite->add_option("--files", files, "Files for the metastore scenario");
-  suite->add_option("--file-size", file_bytes, "Bytes of the file the worker scenario reads");
+  suite->add_option("--file-size", file_bytes, "Bytes of the file the worker and FUSE scenarios read");
+  suite->add_option("--fuse-files", fuse_files, "4 KiB files for the FUSE scenario");
   CLI11_PARSE(app, argc, argv);
 
   shoal::setLogLevel("warn");
@@ -54,6 +60,10 @@ int main(int argc, char** argv) {
     if (*wk || *suite) {
       auto w = runWorkerScenario(load, file_bytes);
       figures.insert(figures.end(), w.begin(), w.end());
+    }
+    if (*fz || *suite) {
+      auto f = runFuseScenario(load, fuse_files, file_bytes);
+      figures.insert(figures.end(), f.begin(), f.end());
     }
     if (*meta || *suite) {
       auto m = runMetastoreScenario(files);

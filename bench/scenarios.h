@@ -28,5 +28,9 @@ std::vector<Figure> runMetastoreScenario(uint64_t files);
 // A cached file read through one worker: streamed vs raw TCP, short-circuit vs pread, random 4 KiB.
 std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes);
 
+// `files` 4 KiB files and a `big_bytes` file through Shoal's FUSE mount, beside a bare in-memory
+// FUSE file system and tmpfs (needs root and /dev/fuse).
+std::vector<Figure> runFuseScenario(const LoadSpec& spec, uint64_t files, uint64_t big_bytes);
+
 
 }  // namespace shoal::bench

@@ -13,7 +13,7 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
   TempDir dir("shoal-bench-smoke");
   std::string json = dir.sub("out.json"), md = dir.sub("out.md");
   auto r = runCommand({SHOAL_BENCH_BINARY, "--threads", "2", "--duration", "0.2", "--json", json, "--markdown", md,
-                       "suite", "--files", "2000", "--file-size", "4194304"},
+                       "suite", "--files", "2000", "--file-size", "4194304", "--fuse-files", "300"},
                       300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::ifstream in(json);
@@ -34,7 +34,8 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
   for (const char* s : {"rpc-echo", "master.getstatus", "master.liststatus", "master.mkdir", "master.create+complete",
                         "master.rename", "master.delete", "metastore.heap.inodes", "tcp.bulk", "worker.remote-read",
                         "pread.pagefiles", "worker.short-circuit-read", "worker.random-4k.short-circuit",
-                        "worker.random-4k.remote"}) {
+                        "worker.random-4k.remote", "fuse.stat.cached", "fuse.read4k.cached", "fuse.dd",
+                        "barefuse.dd", "tmpfs.stat.first"}) {
     EXPECT_TRUE(seen.count(s)) << s << " missing from the report";
   }
   auto meta = std::find_if(j["figures"].begin(), j["figures"].end(),

@@ -103,9 +103,32 @@ void FuseFs::fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) c
   st->st_ctim = st->st_mtim;
 }
 
+void FuseFs::remember(uint64_t ino, const proto::FileInfo& f) {
+  if (attr_timeout <= 0 || f.is_dir()) return;
+  std::lock_guard lock(mu);
+  given[ino] = {f, std::chrono::steady_clock::now()};
+}
+
+std::optional<proto::FileInfo> FuseFs::recent(uint64_t ino) {
+  std::lock_guard lock(mu);
+  auto it = given.find(ino);
+  if (it == given.end()) return std::nullopt;
+  if (std::chrono::steady_clock::now() - it->second.second > std::chrono::duration<double>(attr_timeout)) {
+    given.erase(it);
+    return std::nullopt;
+  }
+  return it->second.first;
+}
+
+void FuseFs::forgetIno(uint64_t ino) {
+  std::lock_guard lock(mu);
+  given.erase(ino);
+}
+
 fuse_entry_param FuseFs::entry(const proto::FileInfo& f, const std::string& path) {
   fuse_entry_param e{};
   e.ino = nodes.lookup(path);
+  remember(e.ino, f);
   e.generation = 1;
   e.entry_timeout = entry_timeout;
   e.attr_timeout = attr_timeout;
@@ -116,6 +139,7 @@ fuse_entry_param FuseFs::entry(const proto::FileInfo& f, const std::string& path
 void FuseFs::replyAttr(fuse_req_t req, uint64_t ino, const std::string& path, const char* op) {
   auto info = attributes(ino, path);
   if (!info) return replyError(req, info.error(), op);
+  remember(ino, *info);
   struct stat st;
   fillStat(*info, ino, &st);
   fuse_reply_attr(req, &st, attr_timeout);

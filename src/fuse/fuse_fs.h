@@ -6,7 +6,9 @@
 #define FUSE_USE_VERSION 34
 #include <fuse_lowlevel.h>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -50,6 +52,14 @@ struct FuseFs {
   std::mutex mu;
   std::unordered_map<uint64_t, FileHandle*> writing;                   // ino -> open writer; guarded by mu
   std::unordered_map<uint64_t, std::pair<uint64_t, int64_t>> seen;     // ino -> (size, mtime) last opened; guarded by mu
+  // ino -> the attributes last given to the kernel, and when: open trusts them as long as the
+  // kernel trusts them (attr timeout), saving a master call per open. Guarded by mu.
+  std::unordered_map<uint64_t, std::pair<proto::FileInfo, std::chrono::steady_clock::time_point>> given;
+
+  void remember(uint64_t ino, const proto::FileInfo& f);
+  // What the kernel was last told about `ino`, if that is younger than the attr timeout.
+  std::optional<proto::FileInfo> recent(uint64_t ino);
+  void forgetIno(uint64_t ino);
 
   // Shoal path of child `name` of inode `parent`; an error for unknown parents or bad names.
   Result<std::string> childPath(uint64_t parent, const char* name) const;

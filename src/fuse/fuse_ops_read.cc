@@ -29,6 +29,7 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
 
 void opForget(fuse_req_t req, fuse_ino_t ino, uint64_t n) {
   fs(req)->nodes.forget(ino, n);
+  if (!fs(req)->nodes.path(ino)) fs(req)->forgetIno(ino);
   fuse_reply_none(req);
 }
 

@@ -24,12 +24,14 @@ Status commit(FuseFs& f, uint64_t ino, FileHandle& h) {
     std::lock_guard fl(f.mu);
     f.writing.erase(ino);
   }
+  f.forgetIno(ino);
   if (!done) return done.error();
   h.info = *done;
   return Status::ok();
 }
 
 Result<std::unique_ptr<FileHandle>> startWrite(FuseFs& f, const std::string& path, uint32_t mode, uint64_t ino) {
+  f.forgetIno(ino);
   client::WriteOptions opts;
   opts.mode = mode & 07777;
   opts.recursive = false;
@@ -53,7 +55,9 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   if (f.shell->open(req, ino, fi)) return;
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
-  auto info = f.master->getStatus(*path);
+  // Reads use the attributes the kernel holds (and trusts for the attr timeout) when fresh.
+  auto known = (fi->flags & O_ACCMODE) == O_RDONLY ? f.recent(ino) : std::nullopt;
+  auto info = known ? Result<proto::FileInfo>(*known) : f.master->getStatus(*path);
   if (!info) return replyError(req, info.error(), "open");
   if (info->is_dir()) return replyErrno(req, EISDIR);
   if ((fi->flags & O_ACCMODE) != O_RDONLY) {
@@ -69,6 +73,7 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   }
   auto* h = new FileHandle;
   h->info = std::move(*info);
+  fi->noflush = 1;  // nothing to publish on close of a read-only open: spare the FLUSH round trip
   {
     // Keep the kernel's cached pages only if the file is the version they came from.
     std::lock_guard lock(f.mu);
@@ -162,6 +167,7 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
   if (!dir && info->is_dir()) return replyErrno(req, EISDIR);
   Status st = f.master->remove(*path, false);
   if (!st) return replyError(req, st, dir ? "rmdir" : "unlink");
+  if (auto ino = f.nodes.find(*path)) f.forgetIno(*ino);
   fuse_reply_err(req, 0);
 }
 
@@ -189,6 +195,7 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
   }
   Status st = f.master->rename(*from, *to);
   if (!st) return replyError(req, st, "rename");
+  if (auto old = f.nodes.find(*to)) f.forgetIno(*old);
   f.nodes.rename(*from, *to);
   fuse_reply_err(req, 0);
 }
@@ -198,6 +205,7 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
   if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
+  f.forgetIno(ino);
   if (to_set & FUSE_SET_ATTR_SIZE) {
     auto cur = f.attributes(ino, *path);
     if (!cur) return replyError(req, cur.error(), "truncate");

@@ -104,6 +104,7 @@ void FuseShell::read(fuse_req_t req, uint64_t ino, size_t size, off_t off) {
 void FuseShell::dropPath(const std::string& path) {
   fs_.master->dropMetadataCache(path);
   if (auto ino = fs_.nodes.find(path)) {
+    fs_.forgetIno(*ino);
     fuse_lowlevel_notify_inval_inode(fs_.session, *ino, 0, 0);
     if (path != fs_.nodes.root()) {
       if (auto parent = fs_.nodes.find(parentPath(path))) {
@@ -116,6 +117,10 @@ void FuseShell::dropPath(const std::string& path) {
 
 void FuseShell::dropAll() {
   fs_.master->dropMetadataCache("/");
+  {
+    std::lock_guard lock(fs_.mu);
+    fs_.given.clear();
+  }
   int entries = 0;
   for (const auto& [ino, path] : fs_.nodes.all()) {
     fuse_lowlevel_notify_inval_inode(fs_.session, ino, 0, 0);
