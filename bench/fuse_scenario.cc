@@ -15,12 +15,9 @@
 
 #include "bare_fuse.h"
 #include "client/file_reader.h"
-#include "client/worker_registry_client.h"
+#include "bench_cluster.h"
 #include "fuse/fuse_mount.h"
-#include "master/master_process.h"
 #include "scenarios.h"
-#include "testing/free_port.h"
-#include "worker/worker_process.h"
 
 namespace shoal::bench {
 namespace {
@@ -106,7 +103,7 @@ void smallFiles(const std::string& prefix, const std::string& baseline_prefix, c
   }
 }
 
-bool waitMounted(const std::string& mp, pid_t) {
+bool waitMounted(const std::string& mp) {
   for (auto deadline = Clock::now() + std::chrono::seconds(60); Clock::now() < deadline;) {
     std::ifstream in("/proc/self/mountinfo");
     for (std::string line; std::getline(in, line);) {
@@ -116,6 +113,27 @@ bool waitMounted(const std::string& mp, pid_t) {
   }
   return false;
 }
+
+// Shoal's FUSE mount served from a thread of this process, unmounted (and joined) on the way out.
+class ShoalMount {
+ public:
+  ShoalMount(const Configuration& conf, const std::string& mp)
+      : mp_(mp), thread_([&conf, mp] { (void)fuse::runMount(conf, {mp, "/", {}, true}); }) {
+    if (!waitMounted(mp_)) {
+      (void)fuse::unmount(mp_);
+      thread_.join();
+      throw std::runtime_error("the Shoal FUSE mount did not come up");
+    }
+  }
+  ~ShoalMount() {
+    (void)fuse::unmount(mp_);
+    thread_.join();
+  }
+
+ private:
+  std::string mp_;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -136,52 +154,31 @@ std::vector<Figure> runFuseScenario(const LoadSpec& spec, uint64_t files, uint64
     std::vector<char> block(1 << 20, 'B');
     for (uint64_t w = 0; w < big_bytes; w += block.size()) big.write(block.data(), static_cast<std::streamsize>(block.size()));
   }
-  int mport = testing::freeLoopbackPort(), wport = testing::freeLoopbackPort();
-  auto conf = Configuration::load(
-      "", {"shoal.master.rpc.port=" + std::to_string(mport), "shoal.master.journal.folder=" + dir + "/journal",
-           "shoal.master.mount.table.root.ufs=file://" + store, "shoal.worker.rpc.port=" + std::to_string(wport),
-           "shoal.worker.data.port=0", "shoal.worker.tier.mem.dir=" + mem,
-           "shoal.worker.tier.mem.capacity=" + std::to_string(big_bytes * 2), "shoal.worker.domain.socket.dir=" + dir,
-           "shoal.worker.heartbeat.interval=100ms", "shoal.log.level=warn", "shoal.fuse.entry.timeout=7200s",
-           "shoal.fuse.attr.timeout=7200s"});
-  if (!conf) throw std::runtime_error(conf.error().toString());
-  master::MasterProcess master(*conf);
-  if (Status st = master.start(); !st) throw std::runtime_error(st.toString());
-  worker::WorkerProcess worker(*conf);
-  if (Status st = worker.start(); !st) throw std::runtime_error(st.toString());
-  client::MasterClient mc(*conf);
-  client::WorkerRegistryClient wr(mc.address(), 5000);
-  for (auto deadline = Clock::now() + std::chrono::seconds(30); Clock::now() < deadline;) {
-    auto ws = wr.workers(false);
-    if (ws && !ws->empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  {
-    // The big file is read "cached": the worker holds it before the mount reads it.
-    ufs::UfsRegistry registry;
-    ufs::registerBuiltinUfs(registry);
-    client::FileReader reader(*conf, mc, registry);
-    auto f = mc.getStatus("/big.bin");
-    if (!f) throw std::runtime_error(f.error().toString());
-    if (Status st = reader.load(*f, 0, f->size()); !st) throw std::runtime_error(st.toString());
-  }
-  std::string shoal_mp = dir + "/shoal", bare_mp = dir + "/bare";
-  std::thread shoal_fuse([&] { (void)fuse::runMount(*conf, {shoal_mp, "/", {}, true}); });
-  if (!waitMounted(shoal_mp, 0)) throw std::runtime_error("the Shoal FUSE mount did not come up");
   std::vector<Figure> out;
   {
+    BenchCluster cluster(dir, store, mem, big_bytes * 2,
+                         {"shoal.fuse.entry.timeout=7200s", "shoal.fuse.attr.timeout=7200s"});
+    const Configuration& conf = cluster.conf();
+    client::MasterClient& mc = cluster.masterClient();
+    {
+      // The big file is read "cached": the worker holds it before the mount reads it.
+      ufs::UfsRegistry registry;
+      ufs::registerBuiltinUfs(registry);
+      client::FileReader reader(conf, mc, registry);
+      auto f = mc.getStatus("/big.bin");
+      if (!f) throw std::runtime_error(f.error().toString());
+      if (Status st = reader.load(*f, 0, f->size()); !st) throw std::runtime_error(st.toString());
+    }
+    std::string shoal_mp = dir + "/shoal", bare_mp = dir + "/bare";
+    ShoalMount shoal(conf, shoal_mp);
     BareFuse bare(bare_mp, files, kSmall, big_bytes, kTimeout);
-    if (!waitMounted(bare_mp, 0)) throw std::runtime_error("the bare FUSE mount did not come up");
+    if (!waitMounted(bare_mp)) throw std::runtime_error("the bare FUSE mount did not come up");
     smallFiles("tmpfs", "", tmpfs_tree, files, spec.threads, &out);
     smallFiles("barefuse", "", bare_mp, files, spec.threads, &out);
     smallFiles("fuse", "barefuse", shoal_mp, files, spec.threads, &out);
     out.push_back(sequential("barefuse.dd", "", bare_mp + "/big.bin", big_bytes));
     out.push_back(sequential("fuse.dd", "barefuse.dd", shoal_mp + "/big.bin", big_bytes));
   }
-  (void)fuse::unmount(shoal_mp);
-  shoal_fuse.join();
-  worker.stop();
-  master.stop();
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(shm);
   return out;

@@ -16,11 +16,8 @@
 #include <unistd.h>
 
 #include "client/file_reader.h"
-#include "client/worker_registry_client.h"
-#include "master/master_process.h"
+#include "bench_cluster.h"
 #include "scenarios.h"
-#include "testing/free_port.h"
-#include "worker/worker_process.h"
 
 namespace shoal::bench {
 namespace {
@@ -133,35 +130,19 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
                 static_cast<std::streamsize>(std::min<uint64_t>(block.size() * 8, file_bytes - written)));
     }
   }
-  int mport = testing::freeLoopbackPort(), wport = testing::freeLoopbackPort();
-  auto conf = Configuration::load(
-      "", {"shoal.master.rpc.port=" + std::to_string(mport), "shoal.master.journal.folder=" + dir + "/journal",
-           "shoal.master.mount.table.root.ufs=file://" + dir + "/store", "shoal.worker.rpc.port=" + std::to_string(wport),
-           "shoal.worker.tier.mem.dir=" + mem, "shoal.worker.tier.mem.capacity=" + std::to_string(file_bytes * 2),
-           "shoal.worker.domain.socket.dir=" + dir, "shoal.worker.heartbeat.interval=100ms", "shoal.log.level=warn",
-           "shoal.worker.data.port=0"});
-  if (!conf) throw std::runtime_error(conf.error().toString());
-  master::MasterProcess master(*conf);
-  if (Status st = master.start(); !st) throw std::runtime_error(st.toString());
-  worker::WorkerProcess worker(*conf);
-  if (Status st = worker.start(); !st) throw std::runtime_error(st.toString());
-  client::MasterClient mc(*conf);
-  ufs::UfsRegistry registry;
-  ufs::registerBuiltinUfs(registry);
-  auto streamed_conf = *conf;
-  (void)streamed_conf.set("shoal.user.short.circuit.enabled", "false");
-  // Wait (deadline 30 s) until the master lists the worker.
-  client::WorkerRegistryClient wr(mc.address(), 5000);
-  for (auto deadline = Clock::now() + std::chrono::seconds(30); Clock::now() < deadline;) {
-    auto ws = wr.workers(false);
-    if (ws && !ws->empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  std::vector<Figure> out;
+  {
+    BenchCluster cluster(dir, dir + "/store", mem, file_bytes * 2);
+    const Configuration* conf = &cluster.conf();
+    client::MasterClient& mc = cluster.masterClient();
+    ufs::UfsRegistry registry;
+    ufs::registerBuiltinUfs(registry);
+    auto streamed_conf = *conf;
+    (void)streamed_conf.set("shoal.user.short.circuit.enabled", "false");
   client::FileReader streamed(streamed_conf, mc, registry);
   client::FileReader local(*conf, mc, registry);
   auto f = mc.getStatus("/big.bin");
   if (!f) throw std::runtime_error(f.error().toString());
-  std::vector<Figure> out;
   out.push_back(sequentialRead("worker.cold-read", "tcp.bulk", streamed, *f));  // fills the cache
   out.push_back(tcpBulk(file_bytes));
   out.push_back(sequentialRead("worker.remote-read", "tcp.bulk", streamed, *f));
@@ -179,8 +160,7 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
     rnd.mb_per_sec = rnd.ops_per_sec * 4096 / (1 << 20);
     out.push_back(rnd);
   }
-  worker.stop();
-  master.stop();
+  }
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(mem);
   return out;
