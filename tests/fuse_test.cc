@@ -153,6 +153,13 @@ TEST_F(FuseTest, WritesLandInTheStoreAndFsyncedDataSurvivesADaemonKill) {
   EXPECT_TRUE(slurp(mnt_.sub("data/appends.bin")) == appended);
   EXPECT_TRUE(master_.cli({"fs", "cat", "/data/appends.bin"}).out == appended);
 
+  // chmod through the mount changes Shoal's attributes.
+  ASSERT_EQ(::chmod(mnt_.sub("data/appends.bin").c_str(), 0600), 0);
+  auto mode = master_.cli({"fs", "stat", "/data/appends.bin"});
+  EXPECT_NE(mode.out.find("600"), std::string::npos) << mode.out;
+  struct stat st;
+  ASSERT_EQ(::stat(mnt_.sub("data/appends.bin").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
   ASSERT_EQ(::rename(mnt_.sub("data/appends.bin").c_str(), mnt_.sub("data/copied/moved.bin").c_str()), 0);
   EXPECT_TRUE(slurp(store_.sub("copied/moved.bin")) == appended);
   EXPECT_FALSE(fs::exists(store_.sub("appends.bin")));
