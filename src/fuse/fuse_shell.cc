@@ -11,7 +11,7 @@ namespace shoal::fuse {
 FuseShell::FuseShell(FuseFs& fs, const std::string& prefix) : fs_(fs), name_(baseName(prefix)) {
   auto clash = fs_.master->getStatus(joinPath(fs_.nodes.root(), name_));
   if (clash) {
-    logger("fuse")->warn("the store has {} under the mount root; the FUSE shell ({}) hides it here. Set "
+    logger("fuse")->warn("{} exists under the mount root; the FUSE shell ({}) hides it here. Set "
                          "shoal.fuse.shell.prefix to another name to see it.", clash->path(), prefix);
   }
 }
