@@ -63,7 +63,7 @@ Status cleanStale(const std::string& mp) {
 Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) {
   auto report = [&](const Status& st) {
     if (ready_fd < 0) return;
-    std::string msg = st ? "" : st.toString();
+    std::string msg = st ? "" : st.message();
     (void)!::write(ready_fd, msg.data(), msg.size());
     ::close(ready_fd);
     ready_fd = -1;
