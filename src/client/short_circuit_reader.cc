@@ -61,9 +61,12 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
     std::lock_guard lock(mu_);
     auto it = open_.find(key);
     if (it != open_.end()) return it->second;
-    // A reader that just had the page before is reading sequentially: ask for a run ahead. A
-    // random reader asks for its page only (a run would open page files it never reads).
-    sequential = page > 0 && open_.count(Key{socket_path, file.id(), file.mtime_ms(), file.size(), page - 1});
+    // A reader whose last page of this file was the one before is reading sequentially: ask for
+    // a run ahead. A random reader asks for its page only (a run would open page files it never
+    // reads, and push out the descriptors it will).
+    uint64_t& last = last_page_[file.id() % kStreams];
+    sequential = page > 0 && last == page - 1;
+    last = page;
   }
   auto conn = connection(socket_path);
   if (!conn) return makeError(conn.error());

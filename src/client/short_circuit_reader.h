@@ -4,6 +4,7 @@
 // the same version's bytes, so a kept descriptor can never serve stale data. Thread-safe.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <list>
 #include <map>
@@ -42,11 +43,13 @@ class ShortCircuitReader {
   void release(const std::string& socket_path, int conn);
 
   static constexpr uint64_t kRunPages = 32;  // pages asked for per round trip to the worker
+  static constexpr size_t kStreams = 256;     // files tracked for sequential access (by id, hashed)
   const size_t max_open_;
   std::mutex mu_;
   std::map<Key, OpenPage> open_;                    // guarded by mu_
   std::list<Key> order_;                            // oldest first; guarded by mu_
   std::map<std::string, std::vector<int>> idle_;    // idle connections per socket; guarded by mu_
+  std::array<uint64_t, kStreams> last_page_{};      // last page opened, per file slot; guarded by mu_
   std::atomic<uint64_t> reads_{0};
 };
 
