@@ -77,16 +77,7 @@ Figure sequential(const std::string& name, const std::string& baseline, const st
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   ::close(fd);
   if (got != bytes) throw std::runtime_error(fmt::format("{}: read {} of {} bytes", name, got, bytes));
-  Figure f;
-  f.scenario = name;
-  f.baseline = baseline;
-  f.ops = 1;
-  f.seconds = secs;
-  f.mb_per_sec = static_cast<double>(bytes) / (1 << 20) / secs;
-  f.ops_per_sec = f.mb_per_sec;  // the ratio column compares MB/s
-  f.params["bytes"] = std::to_string(bytes);
-  f.extra["MB_per_sec"] = f.mb_per_sec;
-  return f;
+  return throughput(name, baseline, bytes, secs);
 }
 
 // The four small-file passes over `dir` (stat then read, first and cached).

@@ -11,6 +11,19 @@
 
 namespace shoal::bench {
 
+Figure throughput(const std::string& name, const std::string& baseline, uint64_t bytes, double secs) {
+  Figure f;
+  f.scenario = name;
+  f.baseline = baseline;
+  f.ops = 1;
+  f.seconds = secs;
+  f.mb_per_sec = static_cast<double>(bytes) / (1 << 20) / secs;
+  f.ops_per_sec = f.mb_per_sec;
+  f.params["bytes"] = std::to_string(bytes);
+  f.extra["MB_per_sec"] = f.mb_per_sec;
+  return f;
+}
+
 void summarizeLatencies(std::vector<uint32_t>& s, Figure* f) {
   if (s.empty()) return;
   std::sort(s.begin(), s.end());

@@ -24,6 +24,9 @@ struct Figure {
   std::map<std::string, double> extra;
 };
 
+// A bulk-transfer figure: `bytes` moved in `secs`. Its ops/s column holds MB/s, so the ratio to
+// its baseline compares throughput.
+Figure throughput(const std::string& name, const std::string& baseline, uint64_t bytes, double secs);
 // Fills the latency fields from raw samples (microseconds).
 void summarizeLatencies(std::vector<uint32_t>& samples, Figure* f);
 nlohmann::json environmentJson();

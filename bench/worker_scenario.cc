@@ -25,19 +25,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr size_t kChunk = 4 << 20;
 
-Figure throughput(const std::string& name, const std::string& baseline, uint64_t bytes, double secs) {
-  Figure f;
-  f.scenario = name;
-  f.baseline = baseline;
-  f.ops = 1;
-  f.seconds = secs;
-  f.mb_per_sec = static_cast<double>(bytes) / (1 << 20) / secs;
-  f.ops_per_sec = f.mb_per_sec;  // the ratio column compares MB/s for these
-  f.params["bytes"] = std::to_string(bytes);
-  f.extra["MB_per_sec"] = f.mb_per_sec;
-  return f;
-}
-
 // Raw TCP on loopback: one connection, the sender writes `bytes` from a reused buffer.
 Figure tcpBulk(uint64_t bytes) {
   int ls = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -40,8 +40,10 @@ Result<std::unique_ptr<FileHandle>> startWrite(FuseFs& f, const std::string& pat
   auto h = std::make_unique<FileHandle>();
   h->info.set_path(path);
   h->info.set_mode(mode & 07777);
-  h->info.set_owner(::getpwuid(::getuid()) ? ::getpwuid(::getuid())->pw_name : "root");
-  h->info.set_group(::getgrgid(::getgid()) ? ::getgrgid(::getgid())->gr_name : "root");
+  const struct passwd* pw = ::getpwuid(::getuid());
+  const struct group* gr = ::getgrgid(::getgid());
+  h->info.set_owner(pw ? pw->pw_name : "root");
+  h->info.set_group(gr ? gr->gr_name : "root");
   h->info.set_mtime_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch()).count());
   h->writer = std::move(*w);
