@@ -16,6 +16,10 @@ PACKAGES=(
   procps psmisc
   # FUSE: the library for shoal-fuse, fusermount3 for unmounting
   fuse3 libfuse3-dev
+  # under-stores: libcephfs for cephfs://, libcurl and pugixml for s3://
+  libcephfs-dev libcurl4-openssl-dev libpugixml-dev
+  # the test Ceph (scripts/test-ceph.sh) and the clients tests check it with
+  ceph-mon ceph-osd ceph-mds radosgw ceph-fuse ceph-common awscli curl iproute2
 )
 
 missing=()
