@@ -30,3 +30,22 @@ function(shoal_add_test name)
   endif()
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
 endfunction()
+
+# The single-node Ceph of scripts/test-ceph.sh, as a CTest fixture: started before the first test
+# that needs it, destroyed after the last, also when tests fail. Each build directory has its own.
+function(shoal_define_test_ceph_fixture)
+  set(dir ${CMAKE_BINARY_DIR}/test-ceph)
+  add_test(NAME test_ceph_start COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-ceph.sh start)
+  add_test(NAME test_ceph_destroy COMMAND ${PROJECT_SOURCE_DIR}/scripts/test-ceph.sh destroy)
+  set_tests_properties(test_ceph_start PROPERTIES FIXTURES_SETUP ceph ENVIRONMENT "TEST_CEPH_DIR=${dir}"
+                       LABELS "ceph" TIMEOUT 180)
+  set_tests_properties(test_ceph_destroy PROPERTIES FIXTURES_CLEANUP ceph ENVIRONMENT "TEST_CEPH_DIR=${dir}"
+                       LABELS "ceph" TIMEOUT 180)
+endfunction()
+
+# shoal_require_test_ceph(test): `test` runs against that Ceph (see testing/test_ceph.h).
+function(shoal_require_test_ceph name)
+  get_test_property(${name} LABELS labels)
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED ceph LABELS "${labels};ceph"
+                       ENVIRONMENT "TEST_CEPH_DIR=${CMAKE_BINARY_DIR}/test-ceph;SHOAL_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

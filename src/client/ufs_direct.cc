@@ -50,16 +50,9 @@ Result<size_t> UfsDirect::read(const std::string& path, uint64_t size, int64_t m
   auto m = mountFor(path);
   if (!m) return makeError(m.error());
   std::string rel = relativeTo(path, m->info.path());
-  auto st = m->ufs->getStatus(rel);
-  if (!st) return makeError(st.error());
-  if (st->is_dir) return makeError(Status(StatusCode::kIsADirectory, path + ": is a directory"));
-  if (st->size != size || st->mtime_ms != mtime_ms) {
-    return makeError(Status(StatusCode::kFailedPrecondition,
-                            fmt::format("{}: changed in the store (size {} mtime {}, expected size {} mtime {}); "
-                                        "reload its metadata",
-                                        path, st->size, st->mtime_ms, size, mtime_ms)));
-  }
-  return m->ufs->read(rel, offset, buf);
+  auto n = m->ufs->readIfUnchanged(rel, size, mtime_ms, offset, buf);
+  if (!n) return makeError(n.error().withContext(path));
+  return n;
 }
 
 }  // namespace shoal::client

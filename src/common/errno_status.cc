@@ -19,6 +19,12 @@ Status errnoStatus(int err, const std::string& what) {
     case EROFS: code = StatusCode::kReadOnly; break;
     case EINVAL:
     case ENAMETOOLONG: code = StatusCode::kInvalidArgument; break;
+    // A store that cannot be reached now may be reachable later: callers may retry.
+    case ENOTCONN:
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case ESHUTDOWN:
+    case ETIMEDOUT: code = StatusCode::kUnavailable; break;
     default: break;
   }
   const char* reason = err == ENOENT ? "no such file or directory" : std::strerror(err);

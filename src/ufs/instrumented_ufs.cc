@@ -42,6 +42,18 @@ Result<std::unique_ptr<UfsOutputStream>> InstrumentedUfs::create(const std::stri
   return r;
 }
 
+Result<size_t> InstrumentedUfs::readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms,
+                                                uint64_t offset, std::span<char> buf) {
+  counters_.read.fetch_add(1, std::memory_order_relaxed);
+  auto r = inner_->readIfUnchanged(path, size, mtime_ms, offset, buf);
+  if (r) {
+    counters_.read_bytes.fetch_add(*r, std::memory_order_relaxed);
+  } else if (r.error().code() != StatusCode::kFailedPrecondition) {
+    noteError("read", path, r.error());
+  }
+  return r;
+}
+
 Status InstrumentedUfs::mkdirs(const std::string& path, uint32_t mode) {
   counters_.mkdirs.fetch_add(1, std::memory_order_relaxed);
   Status st = inner_->mkdirs(path, mode);

@@ -29,6 +29,8 @@ class InstrumentedUfs final : public Ufs {
   Result<UfsStatus> getStatus(const std::string& path) override;
   Result<std::vector<UfsStatus>> list(const std::string& path) override;
   Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf) override;
+  Result<size_t> readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                 std::span<char> buf) override;
   Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts) override;
   Status mkdirs(const std::string& path, uint32_t mode) override;
   Status remove(const std::string& path, bool recursive) override;

@@ -54,6 +54,12 @@ class Ufs {
   virtual Result<std::vector<UfsStatus>> list(const std::string& path) = 0;
   // Positional read; returns the bytes read (0 at or past EOF). No shared seek state.
   virtual Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf) = 0;
+  // A positional read of the file only while it still has `size` and `mtime_ms` (the version the
+  // caller caches): FailedPrecondition, and no bytes, when it changed. The default asks
+  // getStatus() and then read(), two store requests; a backend that learns the version from the
+  // read itself (the headers of an S3 GET, an open CephFS file) overrides it with one.
+  virtual Result<size_t> readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                         std::span<char> buf);
   virtual Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts) = 0;
   // Creates the directory and any missing parents; an existing directory is not an error.
   virtual Status mkdirs(const std::string& path, uint32_t mode) = 0;
@@ -73,5 +79,13 @@ struct UfsUri {
 Result<UfsUri> parseUfsUri(const std::string& uri);
 
 using UfsOptions = std::map<std::string, std::string>;
+
+// The FailedPrecondition of readIfUnchanged(), naming both versions.
+Status changedInStore(const std::string& where, uint64_t size, int64_t mtime_ms, uint64_t expected_size,
+                      int64_t expected_mtime_ms);
+
+// Files being written are staged under names with this prefix (where the store has no unnamed
+// files) and renamed into place on close; listings hide them.
+inline constexpr std::string_view kUfsTempPrefix = ".shoal_tmp.";
 
 }  // namespace shoal::ufs

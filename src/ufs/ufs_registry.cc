@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "ufs/cephfs/cephfs_ufs.h"
 #include "ufs/instrumented_ufs.h"
 #include "ufs/local/local_ufs.h"
 
@@ -38,6 +39,9 @@ Result<std::shared_ptr<Ufs>> UfsRegistry::create(const std::string& uri, const U
   return wrapped;
 }
 
-void registerBuiltinUfs(UfsRegistry& registry) { (void)registerLocalUfs(registry); }
+void registerBuiltinUfs(UfsRegistry& registry) {
+  (void)registerLocalUfs(registry);
+  (void)registerCephUfs(registry);
+}
 
 }  // namespace shoal::ufs

@@ -6,30 +6,15 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
-#include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/errno_status.h"
 #include "common/path.h"
+#include "common/user_names.h"
 
 namespace shoal::ufs {
 namespace {
-
-std::string userName(uid_t uid) {
-  struct passwd pw, *res = nullptr;
-  char buf[1024];
-  if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res) return pw.pw_name;
-  return std::to_string(uid);
-}
-
-std::string groupName(gid_t gid) {
-  struct group gr, *res = nullptr;
-  char buf[1024];
-  if (getgrgid_r(gid, &gr, buf, sizeof(buf), &res) == 0 && res) return gr.gr_name;
-  return std::to_string(gid);
-}
 
 UfsStatus fromStat(std::string name, const struct stat& st) {
   UfsStatus s;
@@ -78,7 +63,7 @@ class LocalOutputStream final : public UfsOutputStream {
       // existing name atomically), or through a temp name that rename() then moves over it.
       static std::atomic<uint64_t> seq{0};
       tmp_ = overwrite_ ? fmt::format("{}/{}{}.n{}", std::filesystem::path(target_).parent_path().string(),
-                                      LocalUfs::kTempPrefix, ::getpid(), seq++)
+                                      kUfsTempPrefix, ::getpid(), seq++)
                         : target_;
       std::string self = fmt::format("/proc/self/fd/{}", fd_);
       int rc = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp_.c_str(), AT_SYMLINK_FOLLOW);
@@ -149,7 +134,7 @@ Result<std::vector<UfsStatus>> LocalUfs::list(const std::string& path) {
   std::vector<UfsStatus> out;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
-    if (name == "." || name == ".." || name.starts_with(kTempPrefix)) continue;
+    if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix)) continue;
     struct stat st;
     // The entry may vanish between readdir and stat; a listing is a snapshot, so skip it.
     if (::fstatat(dfd, e->d_name, &st, 0) != 0) continue;
@@ -189,7 +174,7 @@ Result<std::unique_ptr<UfsOutputStream>> LocalUfs::create(const std::string& pat
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
     return makeError(errnoStatus(errno, "create " + where(path)));
   }
-  std::string tmp = full(joinPath(parentPath(path), fmt::format("{}{}.{}", kTempPrefix, ::getpid(), seq++)));
+  std::string tmp = full(joinPath(parentPath(path), fmt::format("{}{}.{}", kUfsTempPrefix, ::getpid(), seq++)));
   fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, opts.mode);
   if (fd < 0) return makeError(errnoStatus(errno, "create " + where(path)));
   return std::unique_ptr<UfsOutputStream>(new LocalOutputStream(fd, tmp, target, opts.overwrite));

@@ -20,10 +20,6 @@ class LocalUfs final : public Ufs {
   Status remove(const std::string& path, bool recursive) override;
   Status rename(const std::string& src, const std::string& dst) override;
 
-  // Files being written are staged under this prefix in the target directory and renamed into
-  // place on close; listings hide them.
-  static constexpr std::string_view kTempPrefix = ".shoal_tmp.";
-
  private:
   std::string full(const std::string& path) const {
     if (path == "/") return root_.empty() ? std::string("/") : root_;

@@ -1,0 +1,293 @@
+#include "ufs/cephfs/cephfs_ufs.h"
+
+#include <atomic>
+#include <cephfs/libcephfs.h>
+#include <cstdlib>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "common/errno_status.h"
+#include "common/path.h"
+#include "common/units.h"
+#include "common/user_names.h"
+
+namespace shoal::ufs {
+namespace {
+
+constexpr unsigned kStatxWant = CEPH_STATX_MODE | CEPH_STATX_UID | CEPH_STATX_GID | CEPH_STATX_SIZE | CEPH_STATX_MTIME;
+
+UfsStatus fromStatx(std::string name, const struct ceph_statx& stx) {
+  UfsStatus s;
+  s.name = std::move(name);
+  s.is_dir = S_ISDIR(stx.stx_mode);
+  s.size = s.is_dir ? 0 : stx.stx_size;
+  s.mtime_ms = static_cast<int64_t>(stx.stx_mtime.tv_sec) * 1000 + stx.stx_mtime.tv_nsec / 1'000'000;
+  s.mode = stx.stx_mode & 07777;
+  s.owner = userName(stx.stx_uid);
+  s.group = groupName(stx.stx_gid);
+  return s;
+}
+
+// A file being written: data goes to a hidden temp name in the target's directory, which becomes
+// the target on close (link() when the target must not exist, so that check is atomic; rename()
+// when it may be replaced).
+class CephOutputStream final : public UfsOutputStream {
+ public:
+  CephOutputStream(std::shared_ptr<CephConnection> conn, int fd, std::string tmp, std::string target, bool overwrite)
+      : conn_(std::move(conn)), fd_(fd), tmp_(std::move(tmp)), target_(std::move(target)), overwrite_(overwrite) {}
+  ~CephOutputStream() override { cancel(); }
+
+  Status write(std::span<const char> data) override {
+    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where() + ": stream is closed");
+    size_t done = 0;
+    while (done < data.size()) {
+      auto n = conn_->call("write " + target_, [&](ceph_mount_info* m) {
+        return ceph_write(m, fd_, data.data() + done, static_cast<int64_t>(data.size() - done),
+                          static_cast<int64_t>(offset_));
+      });
+      if (!n) return n.error();
+      if (*n < 0) return errnoStatus(static_cast<int>(-*n), "write " + where());
+      done += static_cast<size_t>(*n);
+      offset_ += static_cast<uint64_t>(*n);
+    }
+    return Status::ok();
+  }
+
+  Status close() override {
+    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where() + ": stream is closed");
+    auto rc = conn_->call("close " + target_, [&](ceph_mount_info* m) -> int64_t {
+      int r = ceph_fsync(m, fd_, 0);
+      int c = ceph_close(m, fd_);
+      fd_ = -1;
+      if (r < 0) return r;
+      if (c < 0) return c;
+      if (overwrite_) return ceph_rename(m, tmp_.c_str(), target_.c_str());
+      r = ceph_link(m, tmp_.c_str(), target_.c_str());
+      if (r == 0) ceph_unlink(m, tmp_.c_str());
+      return r;
+    });
+    fd_ = -1;
+    Status st = !rc ? rc.error() : *rc < 0 ? errnoStatus(static_cast<int>(-*rc), "publish " + where()) : Status::ok();
+    if (!st) {
+      removeTemp();
+      return st;
+    }
+    tmp_.clear();
+    return Status::ok();
+  }
+
+  void cancel() override {
+    if (fd_ >= 0) {
+      (void)conn_->call("close " + target_, [&](ceph_mount_info* m) { return ceph_close(m, fd_); });
+      fd_ = -1;
+    }
+    removeTemp();
+  }
+
+ private:
+  std::string where() const { return conn_->config().uri + target_; }
+  void removeTemp() {
+    if (tmp_.empty()) return;
+    (void)conn_->call("unlink " + tmp_, [&](ceph_mount_info* m) { return ceph_unlink(m, tmp_.c_str()); });
+    tmp_.clear();
+  }
+  std::shared_ptr<CephConnection> conn_;
+  int fd_;
+  std::string tmp_;
+  std::string target_;
+  bool overwrite_;
+  uint64_t offset_ = 0;
+};
+
+}  // namespace
+
+Result<int64_t> CephUfs::run(const std::string& op, const std::string& path,
+                             const std::function<int64_t(ceph_mount_info*)>& fn) {
+  auto rc = conn_->call(op + " " + path, fn);
+  if (!rc) return makeError(rc.error());
+  if (*rc < 0) return makeError(errnoStatus(static_cast<int>(-*rc), where(path)));
+  return *rc;
+}
+
+Result<UfsStatus> CephUfs::getStatus(const std::string& path) {
+  struct ceph_statx stx {};
+  auto rc = run("stat", path, [&](ceph_mount_info* m) {
+    return ceph_statx(m, path.c_str(), &stx, kStatxWant, AT_SYMLINK_NOFOLLOW);
+  });
+  if (!rc) return makeError(rc.error());
+  return fromStatx(path == "/" ? "" : std::string(baseName(path)), stx);
+}
+
+Result<std::vector<UfsStatus>> CephUfs::list(const std::string& path) {
+  std::vector<UfsStatus> out;
+  auto rc = run("list", path, [&](ceph_mount_info* m) -> int64_t {
+    out.clear();
+    struct ceph_dir_result* dir = nullptr;
+    int r = ceph_opendir(m, path.c_str(), &dir);
+    if (r < 0) return r;
+    struct dirent de;
+    struct ceph_statx stx;
+    // readdirplus: names and attributes in one MDS reply per chunk, not a stat per entry.
+    while ((r = ceph_readdirplus_r(m, dir, &de, &stx, kStatxWant, AT_SYMLINK_NOFOLLOW, nullptr)) > 0) {
+      std::string_view name = de.d_name;
+      if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix)) continue;
+      out.push_back(fromStatx(std::string(name), stx));
+    }
+    ceph_closedir(m, dir);
+    return r;
+  });
+  if (!rc) return makeError(rc.error());
+  return out;
+}
+
+Result<size_t> CephUfs::readVersioned(const std::string& path, const uint64_t* size, const int64_t* mtime_ms,
+                                      uint64_t offset, std::span<char> buf) {
+  size_t done = 0;
+  Status changed;
+  auto rc = run("read", path, [&](ceph_mount_info* m) -> int64_t {
+    int fd = ceph_open(m, path.c_str(), O_RDONLY, 0);
+    if (fd < 0) return fd;
+    int64_t r = 0;
+    if (size) {
+      // The open brought the file's caps: this stat is answered locally, not by the MDS.
+      struct ceph_statx stx {};
+      r = ceph_fstatx(m, fd, &stx, kStatxWant, 0);
+      if (r == 0 && S_ISDIR(stx.stx_mode)) r = -EISDIR;
+      if (r == 0) {
+        UfsStatus st = fromStatx("", stx);
+        if (st.size != *size || st.mtime_ms != *mtime_ms) {
+          changed = changedInStore(where(path), st.size, st.mtime_ms, *size, *mtime_ms);
+        }
+      }
+    }
+    while (r >= 0 && changed.isOk() && done < buf.size()) {
+      r = ceph_read(m, fd, buf.data() + done, static_cast<int64_t>(buf.size() - done),
+                    static_cast<int64_t>(offset + done));
+      if (r <= 0) break;
+      done += static_cast<size_t>(r);
+    }
+    ceph_close(m, fd);
+    return r < 0 ? r : 0;
+  });
+  if (!rc) return makeError(rc.error());
+  if (!changed) return makeError(changed);
+  return done;
+}
+
+Result<size_t> CephUfs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
+  return readVersioned(path, nullptr, nullptr, offset, buf);
+}
+
+Result<size_t> CephUfs::readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                        std::span<char> buf) {
+  return readVersioned(path, &size, &mtime_ms, offset, buf);
+}
+
+Result<std::unique_ptr<UfsOutputStream>> CephUfs::create(const std::string& path, const CreateOptions& opts) {
+  if (path == "/") return makeError(invalidArgument(uri() + ": cannot write the root as a file"));
+  if (!opts.overwrite) {
+    auto existing = getStatus(path);
+    if (existing) return makeError(alreadyExists(where(path)));
+    if (existing.error().code() != StatusCode::kNotFound) return makeError(existing.error());
+  }
+  static std::atomic<uint64_t> seq{0};
+  std::string tmp = joinPath(parentPath(path), fmt::format("{}{}.{}.{}", kUfsTempPrefix, ::getpid(), seq++,
+                                                           std::rand()));
+  auto fd = run("create", path, [&](ceph_mount_info* m) -> int64_t {
+    return ceph_open(m, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, opts.mode);
+  });
+  if (!fd) return makeError(fd.error());
+  return std::unique_ptr<UfsOutputStream>(
+      new CephOutputStream(conn_, static_cast<int>(*fd), std::move(tmp), path, opts.overwrite));
+}
+
+Status CephUfs::mkdirs(const std::string& path, uint32_t mode) {
+  if (path == "/") return Status::ok();
+  auto rc = run("mkdirs", path, [&](ceph_mount_info* m) -> int64_t {
+    int r = ceph_mkdirs(m, path.c_str(), mode);
+    return r == -EEXIST ? 0 : r;
+  });
+  if (!rc) return rc.error();
+  auto st = getStatus(path);
+  if (!st) return st.error();
+  if (!st->is_dir) return Status(StatusCode::kNotADirectory, where(path) + ": exists and is not a directory");
+  return Status::ok();
+}
+
+Status CephUfs::removeTree(const std::string& path) {
+  auto entries = list(path);
+  if (!entries) return entries.error();
+  for (const auto& e : *entries) {
+    std::string child = joinPath(path, e.name);
+    if (e.is_dir) {
+      SHOAL_RETURN_IF_ERROR(removeTree(child));
+    } else {
+      auto rc = run("unlink", child, [&](ceph_mount_info* m) { return ceph_unlink(m, child.c_str()); });
+      if (!rc) return rc.error();
+    }
+  }
+  auto rc = run("rmdir", path, [&](ceph_mount_info* m) { return ceph_rmdir(m, path.c_str()); });
+  return rc ? Status::ok() : rc.error();
+}
+
+Status CephUfs::remove(const std::string& path, bool recursive) {
+  if (path == "/") return invalidArgument(uri() + ": refusing to remove the root of an under-store");
+  auto st = getStatus(path);
+  if (!st) return st.error();
+  if (st->is_dir && recursive) return removeTree(path);
+  auto rc = run("remove", path, [&](ceph_mount_info* m) {
+    return st->is_dir ? ceph_rmdir(m, path.c_str()) : ceph_unlink(m, path.c_str());
+  });
+  return rc ? Status::ok() : rc.error();
+}
+
+Status CephUfs::rename(const std::string& src, const std::string& dst) {
+  // CephFS's rename replaces the destination; the interface promises it does not. Checked first:
+  // a name created at dst in between would be replaced (CephFS has no RENAME_NOREPLACE).
+  auto existing = getStatus(dst);
+  if (existing) return alreadyExists(where(dst)).withContext("rename " + where(src));
+  if (existing.error().code() != StatusCode::kNotFound) return existing.error();
+  auto rc = run("rename", src, [&](ceph_mount_info* m) { return ceph_rename(m, src.c_str(), dst.c_str()); });
+  return rc ? Status::ok() : rc.error().withContext(fmt::format("rename to {}", dst));
+}
+
+Status registerCephUfs(UfsRegistry& registry) {
+  return registry.add("cephfs", [](const UfsUri& uri, const UfsOptions& options) -> Result<std::unique_ptr<Ufs>> {
+    CephConfig config;
+    config.uri = uri.toString();
+    config.fs_name = uri.authority;
+    config.root = uri.path;
+    const char* env_conf = std::getenv("CEPH_CONF");
+    config.conf_path = env_conf && *env_conf ? env_conf : "/etc/ceph/ceph.conf";
+    for (const auto& [k, v] : options) {
+      if (k == "ceph.conf") {
+        config.conf_path = v;
+      } else if (k == "ceph.client.id") {
+        config.client_id = v;
+      } else if (k == "ceph.keyring") {
+        config.keyring = v;
+      } else if (k == "ceph.timeout") {
+        auto ms = parseDurationMs(v);
+        if (!ms || *ms <= 0) {
+          return makeError(invalidArgument(fmt::format("{}: ceph.timeout '{}' is not a positive duration (e.g. 10s)",
+                                                       config.uri, v)));
+        }
+        config.timeout = std::chrono::milliseconds(*ms);
+      } else {
+        return makeError(invalidArgument(fmt::format(
+            "{}: unknown mount option '{}' for cephfs:// (known: ceph.conf, ceph.client.id, ceph.keyring, ceph.timeout)",
+            config.uri, k)));
+      }
+    }
+    if (::access(config.conf_path.c_str(), R_OK) != 0) {
+      return makeError(errnoStatus(errno, fmt::format("{}: ceph.conf {}", config.uri, config.conf_path)));
+    }
+    auto conn = CephConnection::open(std::move(config));
+    if (!conn) return makeError(conn.error());
+    return std::unique_ptr<Ufs>(new CephUfs(std::move(*conn)));
+  });
+}
+
+}  // namespace shoal::ufs

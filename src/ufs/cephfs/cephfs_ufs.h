@@ -1,0 +1,42 @@
+// cephfs:// backend over libcephfs: cephfs://[fs_name]/dir, with the mount options ceph.conf,
+// ceph.client.id, ceph.keyring and ceph.timeout. One libcephfs mount per instance (so per Shoal
+// mount and process); reads are positional on their own descriptor. Thread-safe.
+#pragma once
+
+#include <memory>
+
+#include "ufs/cephfs/ceph_connection.h"
+#include "ufs/ufs.h"
+#include "ufs/ufs_registry.h"
+
+namespace shoal::ufs {
+
+class CephUfs final : public Ufs {
+ public:
+  explicit CephUfs(std::shared_ptr<CephConnection> conn) : conn_(std::move(conn)) {}
+
+  const std::string& uri() const override { return conn_->config().uri; }
+  Result<UfsStatus> getStatus(const std::string& path) override;
+  Result<std::vector<UfsStatus>> list(const std::string& path) override;
+  Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf) override;
+  Result<size_t> readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                 std::span<char> buf) override;
+  Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts) override;
+  Status mkdirs(const std::string& path, uint32_t mode) override;
+  Status remove(const std::string& path, bool recursive) override;
+  Status rename(const std::string& src, const std::string& dst) override;
+
+ private:
+  // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).
+  std::string where(const std::string& path) const { return path == "/" ? uri() : uri() + path; }
+  // A libcephfs call's result as a Status naming the path (errno mapped).
+  Result<int64_t> run(const std::string& op, const std::string& path, const std::function<int64_t(ceph_mount_info*)>& fn);
+  Result<size_t> readVersioned(const std::string& path, const uint64_t* size, const int64_t* mtime_ms,
+                               uint64_t offset, std::span<char> buf);
+  Status removeTree(const std::string& path);
+  std::shared_ptr<CephConnection> conn_;
+};
+
+Status registerCephUfs(UfsRegistry& registry);
+
+}  // namespace shoal::ufs
