@@ -5,6 +5,7 @@
 #include "ufs/cephfs/cephfs_ufs.h"
 #include "ufs/instrumented_ufs.h"
 #include "ufs/local/local_ufs.h"
+#include "ufs/s3/s3_ufs.h"
 
 namespace shoal::ufs {
 
@@ -42,6 +43,7 @@ Result<std::shared_ptr<Ufs>> UfsRegistry::create(const std::string& uri, const U
 void registerBuiltinUfs(UfsRegistry& registry) {
   (void)registerLocalUfs(registry);
   (void)registerCephUfs(registry);
+  (void)registerS3Ufs(registry);
 }
 
 }  // namespace shoal::ufs

@@ -1,0 +1,172 @@
+// The s3:// backend against the shared conformance suite on the test Ceph's radosgw, plus its
+// mount-time errors and its large-file (multipart) path.
+#include "ufs/s3/s3_ufs.h"
+
+#include <atomic>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "testing/random_bytes.h"
+#include "testing/test_ceph.h"
+#include "ufs/testing/ufs_conformance.h"
+
+namespace shoal::ufs::testing {
+namespace {
+
+constexpr const char* kBucket = "shoal-conformance";
+
+UfsOptions rgwOptions(const shoal::testing::TestCeph& ceph) {
+  return {{"s3.endpoint", ceph.s3Endpoint()},
+          {"s3.access.key", ceph.get("AWS_ACCESS_KEY_ID")},
+          {"s3.secret.key", ceph.get("AWS_SECRET_ACCESS_KEY")}};
+}
+
+// Creates the bucket once per process (an existing one of ours is fine).
+bool ensureBucket(const shoal::testing::TestCeph& ceph, const std::string& bucket) {
+  S3Client client(S3Config{.uri = "s3://" + bucket, .bucket = bucket, .endpoint = ceph.s3Endpoint(),
+                           .region = "us-east-1", .access_key = ceph.get("AWS_ACCESS_KEY_ID"),
+                           .secret_key = ceph.get("AWS_SECRET_ACCESS_KEY")});
+  auto r = client.send(S3Request{.method = "PUT", .key = ""});
+  if (!r) {
+    ADD_FAILURE() << r.error().toString();
+    return false;
+  }
+  if (r->status != 200 && r->status != 409) {
+    ADD_FAILURE() << "create bucket: HTTP " << r->status << " " << r->body;
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<Ufs> makeS3() {
+  auto ceph = shoal::testing::testCeph();
+  if (!ceph) return nullptr;  // not run by CTest: skipped
+  if (!ensureBucket(*ceph, kBucket)) return nullptr;
+  static std::atomic<int> seq{0};
+  UfsRegistry registry;
+  registerBuiltinUfs(registry);
+  auto ufs = registry.create(fmt::format("s3://{}/conformance-{}-{}", kBucket, ::getpid(), seq++), rgwOptions(*ceph));
+  if (!ufs) ADD_FAILURE() << ufs.error().toString();
+  return ufs ? *ufs : nullptr;
+}
+
+INSTANTIATE_TEST_SUITE_P(S3, UfsConformance, ::testing::Values(UfsTarget{"s3", makeS3}),
+                         [](const auto& info) { return info.param.name; });
+
+class S3UfsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ceph_ = shoal::testing::testCeph();
+    if (!ceph_) GTEST_SKIP() << "run by CTest with the test Ceph";
+    ASSERT_TRUE(ensureBucket(*ceph_, kBucket));
+    registerBuiltinUfs(registry_);
+  }
+  std::optional<shoal::testing::TestCeph> ceph_;
+  UfsRegistry registry_;
+};
+
+TEST_F(S3UfsTest, WrongKeysMissingBucketAndDeadEndpointAreMountTimeErrors) {
+  UfsOptions bad_secret = rgwOptions(*ceph_);
+  bad_secret["s3.secret.key"] = "not-the-secret-at-all";
+  auto r = registry_.create(std::string("s3://") + kBucket, bad_secret);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied) << r.error().toString();
+  EXPECT_NE(r.error().message().find("access denied"), std::string::npos) << r.error().message();
+  EXPECT_EQ(r.error().message().find("not-the-secret-at-all"), std::string::npos) << "the secret leaked into a message";
+
+  UfsOptions bad_key = rgwOptions(*ceph_);
+  bad_key["s3.access.key"] = "NOSUCHKEY";
+  r = registry_.create(std::string("s3://") + kBucket, bad_key);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied) << r.error().toString();
+
+  r = registry_.create("s3://no-such-bucket-here/x", rgwOptions(*ceph_));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kNotFound);
+  EXPECT_NE(r.error().message().find("bucket does not exist"), std::string::npos) << r.error().message();
+
+  UfsOptions dead = rgwOptions(*ceph_);
+  dead["s3.endpoint"] = "http://127.0.0.1:1";
+  r = registry_.create(std::string("s3://") + kBucket, dead);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.error().message().find("http://127.0.0.1:1"), std::string::npos) << r.error().message();
+}
+
+TEST_F(S3UfsTest, BadOptionsAreRefused) {
+  auto check = [&](const std::string& uri, UfsOptions opts, const std::string& expect) {
+    auto r = registry_.create(uri, opts);
+    ASSERT_FALSE(r) << uri;
+    EXPECT_NE(r.error().message().find(expect), std::string::npos) << r.error().message();
+  };
+  UfsOptions base = rgwOptions(*ceph_);
+  check("s3:///nobucket", base, "names a bucket");
+  auto with = [&](const std::string& k, const std::string& v) {
+    UfsOptions o = base;
+    o[k] = v;
+    return o;
+  };
+  check(std::string("s3://") + kBucket, with("s3.path.style", "maybe"), "s3.path.style");
+  check(std::string("s3://") + kBucket, with("s3.multipart.part.size", "1KiB"), "s3.multipart.part.size");
+  check(std::string("s3://") + kBucket, with("s3.endpoint", "ftp://x"), "must start with http");
+  check(std::string("s3://") + kBucket, with("s3.colour", "red"), "unknown mount option 's3.colour'");
+}
+
+TEST_F(S3UfsTest, LargeFilesGoUpInPartsAndReadBackByRanges) {
+  UfsOptions opts = rgwOptions(*ceph_);
+  opts["s3.multipart.part.size"] = "5MiB";
+  auto ufs = registry_.create(fmt::format("s3://{}/multipart-{}", kBucket, ::getpid()), opts);
+  ASSERT_TRUE(ufs) << ufs.error().toString();
+  std::string data = shoal::testing::randomBytes(13 << 20, 7);
+  auto out = (*ufs)->create("/big", CreateOptions{});
+  ASSERT_TRUE(out);
+  for (size_t off = 0; off < data.size(); off += 1 << 20) {
+    ASSERT_TRUE((*out)->write({data.data() + off, std::min<size_t>(1 << 20, data.size() - off)}).isOk());
+  }
+  EXPECT_FALSE((*ufs)->getStatus("/big")) << "visible before close";
+  ASSERT_TRUE((*out)->close().isOk());
+  auto st = (*ufs)->getStatus("/big");
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->size, data.size());
+  std::string back(data.size(), '\0');
+  for (size_t off = 0; off < data.size(); off += 3 << 20) {
+    size_t n = std::min<size_t>(3 << 20, data.size() - off);
+    auto r = (*ufs)->readIfUnchanged("/big", st->size, st->mtime_ms, off, {back.data() + off, n});
+    ASSERT_TRUE(r) << r.error().toString();
+    ASSERT_EQ(*r, n);
+  }
+  EXPECT_TRUE(back == data);
+  auto stale = (*ufs)->readIfUnchanged("/big", st->size + 1, st->mtime_ms, 0, {back.data(), 10});
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code(), StatusCode::kFailedPrecondition);
+
+  // A cancelled multipart upload leaves no object.
+  auto cancelled = (*ufs)->create("/cancelled", CreateOptions{});
+  ASSERT_TRUE(cancelled);
+  ASSERT_TRUE((*cancelled)->write({data.data(), 6 << 20}).isOk());
+  (*cancelled)->cancel();
+  EXPECT_EQ((*ufs)->getStatus("/cancelled").error().code(), StatusCode::kNotFound);
+  ASSERT_TRUE((*ufs)->remove("/big", false).isOk());
+}
+
+TEST_F(S3UfsTest, KeysWithSpacesAndUnicodeRoundTrip) {
+  auto ufs = registry_.create(fmt::format("s3://{}/names-{}", kBucket, ::getpid()), rgwOptions(*ceph_));
+  ASSERT_TRUE(ufs) << ufs.error().toString();
+  const std::string name = "/dir with space/f+ü=x&y.txt";
+  ASSERT_TRUE((*ufs)->mkdirs("/dir with space", 0755).isOk());
+  auto out = (*ufs)->create(name, CreateOptions{});
+  ASSERT_TRUE(out);
+  ASSERT_TRUE((*out)->write({"hello", 5}).isOk());
+  ASSERT_TRUE((*out)->close().isOk());
+  auto l = (*ufs)->list("/dir with space");
+  ASSERT_TRUE(l) << l.error().toString();
+  ASSERT_EQ(l->size(), 1u);
+  EXPECT_EQ((*l)[0].name, "f+ü=x&y.txt");
+  char buf[8];
+  auto n = (*ufs)->read(name, 0, {buf, 8});
+  ASSERT_TRUE(n) << n.error().toString();
+  EXPECT_EQ(std::string(buf, *n), "hello");
+}
+
+}  // namespace
+}  // namespace shoal::ufs::testing
