@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/fuse_mount.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
 
@@ -21,61 +22,6 @@ namespace shoal::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The mount id (first field of /proc/self/mountinfo) of the newest Shoal mount on `mp`, or "".
-std::string mountId(const std::string& mp) {
-  std::ifstream in("/proc/self/mountinfo");
-  std::string id;
-  for (std::string line; std::getline(in, line);) {
-    if (line.find(" " + mp + " ") != std::string::npos && line.find("fuse.shoal") != std::string::npos) {
-      id = line.substr(0, line.find(' '));
-    }
-  }
-  return id;
-}
-
-bool mounted(const std::string& mp) { return !mountId(mp).empty(); }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// `shoal fuse mount --foreground` as a child process, unmounted at the end.
-class FuseMount {
- public:
-  FuseMount(MasterUnderTest& master, std::string mp, std::vector<std::string> conf = {})
-      : master_(master), mp_(std::move(mp)), conf_(std::move(conf)) {}
-  ~FuseMount() {
-    runCommand({shoalBinary(), "fuse", "unmount", mp_});
-    if (proc_.running()) proc_.stop(SIGTERM);
-  }
-  bool start() {
-    std::vector<std::string> argv{shoalBinary(), "fuse", "mount", mp_, "--foreground",
-                                  "-Dshoal.master.rpc.port=" + std::to_string(master_.port())};
-    for (const auto& c : conf_) argv.push_back("-D" + c);
-    // A dead mount of a killed daemon stays listed (and may even answer stat from the kernel's
-    // cache): wait for a mount that is not that one.
-    std::string stale = mountId(mp_);
-    if (!proc_.start(argv, log_.sub("fuse.log"))) return false;
-    return eventually([&] {
-      struct stat st;
-      std::string id = mountId(mp_);
-      return !id.empty() && id != stale && ::stat(mp_.c_str(), &st) == 0;
-    }, 60);
-  }
-  void kill9() { proc_.stop(SIGKILL); }
-  // SIGTERM; the wait status.
-  int terminate() { return proc_.stop(SIGTERM); }
-  std::string log() const { return slurp(log_.sub("fuse.log")); }
-
- private:
-  MasterUnderTest& master_;
-  std::string mp_;
-  std::vector<std::string> conf_;
-  TempDir log_{"shoal-fuse-log"};
-  ChildProcess proc_;
-};
 
 class FuseTest : public ::testing::Test {
  protected:

@@ -1,6 +1,7 @@
 #include "ufs/cephfs/cephfs_ufs.h"
 
 #include <atomic>
+#include <cstring>
 #include <cephfs/libcephfs.h>
 #include <cstdlib>
 #include <dirent.h>
@@ -41,31 +42,35 @@ class CephOutputStream final : public UfsOutputStream {
 
   Status write(std::span<const char> data) override {
     if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where() + ": stream is closed");
-    size_t done = 0;
-    while (done < data.size()) {
-      auto n = conn_->call("write " + target_, [&](ceph_mount_info* m) {
-        return ceph_write(m, fd_, data.data() + done, static_cast<int64_t>(data.size() - done),
-                          static_cast<int64_t>(offset_));
-      });
-      if (!n) return n.error();
-      if (*n < 0) return errnoStatus(static_cast<int>(-*n), "write " + where());
-      done += static_cast<size_t>(*n);
-      offset_ += static_cast<uint64_t>(*n);
-    }
+    // The call may outlive us (see CephConnection), so it writes from its own copy.
+    auto copy = std::make_shared<std::string>(data.data(), data.size());
+    auto n = conn_->call("write " + target_, [copy, fd = fd_, offset = offset_](ceph_mount_info* m) -> int64_t {
+      size_t done = 0;
+      while (done < copy->size()) {
+        int r = ceph_write(m, fd, copy->data() + done, static_cast<int64_t>(copy->size() - done),
+                           static_cast<int64_t>(offset + done));
+        if (r < 0) return r;
+        done += static_cast<size_t>(r);
+      }
+      return static_cast<int64_t>(done);
+    });
+    if (!n) return n.error();
+    if (*n < 0) return errnoStatus(static_cast<int>(-*n), "write " + where());
+    offset_ += static_cast<uint64_t>(*n);
     return Status::ok();
   }
 
   Status close() override {
     if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where() + ": stream is closed");
-    auto rc = conn_->call("close " + target_, [&](ceph_mount_info* m) -> int64_t {
-      int r = ceph_fsync(m, fd_, 0);
-      int c = ceph_close(m, fd_);
-      fd_ = -1;
+    auto rc = conn_->call("close " + target_, [fd = fd_, tmp = tmp_, target = target_,
+                                               overwrite = overwrite_](ceph_mount_info* m) -> int64_t {
+      int r = ceph_fsync(m, fd, 0);
+      int c = ceph_close(m, fd);
       if (r < 0) return r;
       if (c < 0) return c;
-      if (overwrite_) return ceph_rename(m, tmp_.c_str(), target_.c_str());
-      r = ceph_link(m, tmp_.c_str(), target_.c_str());
-      if (r == 0) ceph_unlink(m, tmp_.c_str());
+      if (overwrite) return ceph_rename(m, tmp.c_str(), target.c_str());
+      r = ceph_link(m, tmp.c_str(), target.c_str());
+      if (r == 0) ceph_unlink(m, tmp.c_str());
       return r;
     });
     fd_ = -1;
@@ -80,7 +85,7 @@ class CephOutputStream final : public UfsOutputStream {
 
   void cancel() override {
     if (fd_ >= 0) {
-      (void)conn_->call("close " + target_, [&](ceph_mount_info* m) { return ceph_close(m, fd_); });
+      (void)conn_->call("close " + target_, [fd = fd_](ceph_mount_info* m) -> int64_t { return ceph_close(m, fd); });
       fd_ = -1;
     }
     removeTemp();
@@ -90,7 +95,7 @@ class CephOutputStream final : public UfsOutputStream {
   std::string where() const { return conn_->config().uri + target_; }
   void removeTemp() {
     if (tmp_.empty()) return;
-    (void)conn_->call("unlink " + tmp_, [&](ceph_mount_info* m) { return ceph_unlink(m, tmp_.c_str()); });
+    (void)conn_->call("unlink " + tmp_, [tmp = tmp_](ceph_mount_info* m) -> int64_t { return ceph_unlink(m, tmp.c_str()); });
     tmp_.clear();
   }
   std::shared_ptr<CephConnection> conn_;
@@ -104,26 +109,25 @@ class CephOutputStream final : public UfsOutputStream {
 }  // namespace
 
 Result<int64_t> CephUfs::run(const std::string& op, const std::string& path,
-                             const std::function<int64_t(ceph_mount_info*)>& fn) {
-  auto rc = conn_->call(op + " " + path, fn);
+                             std::function<int64_t(ceph_mount_info*)> fn) {
+  auto rc = conn_->call(op + " " + path, std::move(fn));
   if (!rc) return makeError(rc.error());
   if (*rc < 0) return makeError(errnoStatus(static_cast<int>(-*rc), where(path)));
   return *rc;
 }
 
 Result<UfsStatus> CephUfs::getStatus(const std::string& path) {
-  struct ceph_statx stx {};
-  auto rc = run("stat", path, [&](ceph_mount_info* m) {
-    return ceph_statx(m, path.c_str(), &stx, kStatxWant, AT_SYMLINK_NOFOLLOW);
+  auto stx = std::make_shared<struct ceph_statx>();
+  auto rc = run("stat", path, [stx, path](ceph_mount_info* m) -> int64_t {
+    return ceph_statx(m, path.c_str(), stx.get(), kStatxWant, AT_SYMLINK_NOFOLLOW);
   });
   if (!rc) return makeError(rc.error());
-  return fromStatx(path == "/" ? "" : std::string(baseName(path)), stx);
+  return fromStatx(path == "/" ? "" : std::string(baseName(path)), *stx);
 }
 
 Result<std::vector<UfsStatus>> CephUfs::list(const std::string& path) {
-  std::vector<UfsStatus> out;
-  auto rc = run("list", path, [&](ceph_mount_info* m) -> int64_t {
-    out.clear();
+  auto out = std::make_shared<std::vector<UfsStatus>>();
+  auto rc = run("list", path, [out, path](ceph_mount_info* m) -> int64_t {
     struct ceph_dir_result* dir = nullptr;
     int r = ceph_opendir(m, path.c_str(), &dir);
     if (r < 0) return r;
@@ -133,47 +137,61 @@ Result<std::vector<UfsStatus>> CephUfs::list(const std::string& path) {
     while ((r = ceph_readdirplus_r(m, dir, &de, &stx, kStatxWant, AT_SYMLINK_NOFOLLOW, nullptr)) > 0) {
       std::string_view name = de.d_name;
       if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix)) continue;
-      out.push_back(fromStatx(std::string(name), stx));
+      out->push_back(fromStatx(std::string(name), stx));
     }
     ceph_closedir(m, dir);
     return r;
   });
   if (!rc) return makeError(rc.error());
-  return out;
+  return std::move(*out);
 }
 
 Result<size_t> CephUfs::readVersioned(const std::string& path, const uint64_t* size, const int64_t* mtime_ms,
                                       uint64_t offset, std::span<char> buf) {
-  size_t done = 0;
-  Status changed;
-  auto rc = run("read", path, [&](ceph_mount_info* m) -> int64_t {
+  // Into a buffer of the call's own (it may outlive us), copied out when it answered in time.
+  struct Scratch {
+    std::vector<char> data;
+    size_t done = 0;
+    bool versioned = false;
+    uint64_t size = 0;
+    int64_t mtime_ms = 0;
+    UfsStatus found;
+  };
+  auto sc = std::make_shared<Scratch>();
+  sc->data.resize(buf.size());
+  sc->versioned = size != nullptr;
+  if (size) {
+    sc->size = *size;
+    sc->mtime_ms = *mtime_ms;
+  }
+  auto rc = run("read", path, [sc, path, offset](ceph_mount_info* m) -> int64_t {
     int fd = ceph_open(m, path.c_str(), O_RDONLY, 0);
     if (fd < 0) return fd;
     int64_t r = 0;
-    if (size) {
+    if (sc->versioned) {
       // The open brought the file's caps: this stat is answered locally, not by the MDS.
       struct ceph_statx stx {};
       r = ceph_fstatx(m, fd, &stx, kStatxWant, 0);
       if (r == 0 && S_ISDIR(stx.stx_mode)) r = -EISDIR;
-      if (r == 0) {
-        UfsStatus st = fromStatx("", stx);
-        if (st.size != *size || st.mtime_ms != *mtime_ms) {
-          changed = changedInStore(where(path), st.size, st.mtime_ms, *size, *mtime_ms);
-        }
+      if (r == 0) sc->found = fromStatx("", stx);
+      if (r == 0 && (sc->found.size != sc->size || sc->found.mtime_ms != sc->mtime_ms)) {
+        ceph_close(m, fd);
+        return 1;  // changed: no bytes
       }
     }
-    while (r >= 0 && changed.isOk() && done < buf.size()) {
-      r = ceph_read(m, fd, buf.data() + done, static_cast<int64_t>(buf.size() - done),
-                    static_cast<int64_t>(offset + done));
+    while (r >= 0 && sc->done < sc->data.size()) {
+      r = ceph_read(m, fd, sc->data.data() + sc->done, static_cast<int64_t>(sc->data.size() - sc->done),
+                    static_cast<int64_t>(offset + sc->done));
       if (r <= 0) break;
-      done += static_cast<size_t>(r);
+      sc->done += static_cast<size_t>(r);
     }
     ceph_close(m, fd);
     return r < 0 ? r : 0;
   });
   if (!rc) return makeError(rc.error());
-  if (!changed) return makeError(changed);
-  return done;
+  if (*rc == 1) return makeError(changedInStore(where(path), sc->found.size, sc->found.mtime_ms, sc->size, sc->mtime_ms));
+  std::memcpy(buf.data(), sc->data.data(), sc->done);
+  return sc->done;
 }
 
 Result<size_t> CephUfs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
@@ -195,8 +213,8 @@ Result<std::unique_ptr<UfsOutputStream>> CephUfs::create(const std::string& path
   static std::atomic<uint64_t> seq{0};
   std::string tmp = joinPath(parentPath(path), fmt::format("{}{}.{}.{}", kUfsTempPrefix, ::getpid(), seq++,
                                                            std::rand()));
-  auto fd = run("create", path, [&](ceph_mount_info* m) -> int64_t {
-    return ceph_open(m, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, opts.mode);
+  auto fd = run("create", path, [tmp, mode = opts.mode](ceph_mount_info* m) -> int64_t {
+    return ceph_open(m, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, mode);
   });
   if (!fd) return makeError(fd.error());
   return std::unique_ptr<UfsOutputStream>(
@@ -205,7 +223,7 @@ Result<std::unique_ptr<UfsOutputStream>> CephUfs::create(const std::string& path
 
 Status CephUfs::mkdirs(const std::string& path, uint32_t mode) {
   if (path == "/") return Status::ok();
-  auto rc = run("mkdirs", path, [&](ceph_mount_info* m) -> int64_t {
+  auto rc = run("mkdirs", path, [path, mode](ceph_mount_info* m) -> int64_t {
     int r = ceph_mkdirs(m, path.c_str(), mode);
     return r == -EEXIST ? 0 : r;
   });
@@ -224,11 +242,11 @@ Status CephUfs::removeTree(const std::string& path) {
     if (e.is_dir) {
       SHOAL_RETURN_IF_ERROR(removeTree(child));
     } else {
-      auto rc = run("unlink", child, [&](ceph_mount_info* m) { return ceph_unlink(m, child.c_str()); });
+      auto rc = run("unlink", child, [child](ceph_mount_info* m) -> int64_t { return ceph_unlink(m, child.c_str()); });
       if (!rc) return rc.error();
     }
   }
-  auto rc = run("rmdir", path, [&](ceph_mount_info* m) { return ceph_rmdir(m, path.c_str()); });
+  auto rc = run("rmdir", path, [path](ceph_mount_info* m) -> int64_t { return ceph_rmdir(m, path.c_str()); });
   return rc ? Status::ok() : rc.error();
 }
 
@@ -237,8 +255,8 @@ Status CephUfs::remove(const std::string& path, bool recursive) {
   auto st = getStatus(path);
   if (!st) return st.error();
   if (st->is_dir && recursive) return removeTree(path);
-  auto rc = run("remove", path, [&](ceph_mount_info* m) {
-    return st->is_dir ? ceph_rmdir(m, path.c_str()) : ceph_unlink(m, path.c_str());
+  auto rc = run("remove", path, [path, dir = st->is_dir](ceph_mount_info* m) -> int64_t {
+    return dir ? ceph_rmdir(m, path.c_str()) : ceph_unlink(m, path.c_str());
   });
   return rc ? Status::ok() : rc.error();
 }
@@ -249,7 +267,7 @@ Status CephUfs::rename(const std::string& src, const std::string& dst) {
   auto existing = getStatus(dst);
   if (existing) return alreadyExists(where(dst)).withContext("rename " + where(src));
   if (existing.error().code() != StatusCode::kNotFound) return existing.error();
-  auto rc = run("rename", src, [&](ceph_mount_info* m) { return ceph_rename(m, src.c_str(), dst.c_str()); });
+  auto rc = run("rename", src, [src, dst](ceph_mount_info* m) -> int64_t { return ceph_rename(m, src.c_str(), dst.c_str()); });
   return rc ? Status::ok() : rc.error().withContext(fmt::format("rename to {}", dst));
 }
 

@@ -30,7 +30,7 @@ class CephUfs final : public Ufs {
   // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).
   std::string where(const std::string& path) const { return path == "/" ? uri() : uri() + path; }
   // A libcephfs call's result as a Status naming the path (errno mapped).
-  Result<int64_t> run(const std::string& op, const std::string& path, const std::function<int64_t(ceph_mount_info*)>& fn);
+  Result<int64_t> run(const std::string& op, const std::string& path, std::function<int64_t(ceph_mount_info*)> fn);
   Result<size_t> readVersioned(const std::string& path, const uint64_t* size, const int64_t* mtime_ms,
                                uint64_t offset, std::span<char> buf);
   Status removeTree(const std::string& path);
