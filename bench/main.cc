@@ -38,6 +38,15 @@ int main(int argc, char** argv) {
   uint64_t fuse_files = 10000;
   fz->add_option("--files", fuse_files, "4 KiB files")->check(CLI::Range(1ULL, 10'000'000ULL));
   fz->add_option("--file-size", file_bytes, "Bytes of the big file");
+  auto* storm = app.add_subcommand("storm", "P processes at once read the same tree through each mount path, "
+                                            "cold then warm (the job-start storm)");
+  StormSpec sspec;
+  std::vector<std::string> storm_paths;
+  storm->add_option("--path", storm_paths, "label=DIR of a mounted tree (repeatable)")->required();
+  storm->add_option("--baseline", sspec.baseline, "The label the other paths are judged against");
+  storm->add_option("--processes", sspec.processes, "Reader processes")->check(CLI::Range(1, 4096));
+  storm->add_option("--mds-asok", sspec.mds_asok, "Admin socket of a Ceph MDS: its requests per pass");
+  storm->add_option("--rgw-asok", sspec.rgw_asok, "Admin socket of a radosgw: its requests per pass");
   auto* suite = app.add_subcommand("suite", "Everything above, sized for a 2-core box (what `make bench` runs)");
   suite->add_option("--files", files, "Files for the metastore scenario");
   suite->add_option("--file-size", file_bytes, "Bytes of the file the worker and FUSE scenarios read");
@@ -64,6 +73,15 @@ int main(int argc, char** argv) {
     if (*fz || *suite) {
       auto f = runFuseScenario(load, fuse_files, file_bytes);
       figures.insert(figures.end(), f.begin(), f.end());
+    }
+    if (*storm) {
+      for (const auto& p : storm_paths) {
+        size_t eq = p.find('=');
+        if (eq == std::string::npos || eq == 0) throw std::runtime_error("--path '" + p + "' is not label=DIR");
+        sspec.paths.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+      }
+      auto s = runStormScenario(sspec);
+      figures.insert(figures.end(), s.begin(), s.end());
     }
     if (*meta || *suite) {
       auto m = runMetastoreScenario(files);

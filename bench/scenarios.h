@@ -32,5 +32,14 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
 // FUSE file system and tmpfs (needs root and /dev/fuse).
 std::vector<Figure> runFuseScenario(const LoadSpec& spec, uint64_t files, uint64_t big_bytes);
 
+struct StormSpec {
+  std::vector<std::pair<std::string, std::string>> paths;  // label, directory (a mount's tree)
+  std::string baseline;                                    // the label the others are judged against
+  int processes = 16;
+  std::string mds_asok;  // Ceph admin sockets whose request counters are reported per pass
+  std::string rgw_asok;
+};
+// P processes read the same tree at once through each path, cold then warm.
+std::vector<Figure> runStormScenario(const StormSpec& spec);
 
 }  // namespace shoal::bench

@@ -1,6 +1,7 @@
 // shoal-bench runs every scenario at tiny sizes and reports sane fields. Asserts nothing about
 // speed (speed is measured by `make bench`, never asserted in tests).
 #include <fstream>
+#include <map>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,31 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
   std::ifstream mdin(md);
   std::string table((std::istreambuf_iterator<char>(mdin)), std::istreambuf_iterator<char>());
   EXPECT_NE(table.find("| master.getstatus |"), std::string::npos) << table;
+}
+
+TEST(BenchSmoke, StormReadsEveryFileOfEachPathInEveryProcess) {
+  TempDir a("shoal-storm-a"), b("shoal-storm-b"), dir("shoal-storm-out");
+  for (int i = 0; i < 30; ++i) {
+    a.write("d" + std::to_string(i % 4) + "/f" + std::to_string(i), std::string(100 + i, 'x'));
+    b.write("f" + std::to_string(i), std::string(10, 'y'));
+  }
+  std::string json = dir.sub("storm.json");
+  auto r = runCommand({SHOAL_BENCH_BINARY, "--json", json, "storm", "--processes", "3", "--baseline", "b",
+                       "--path", "a=" + a.path(), "--path", "b=" + b.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(json);
+  auto j = nlohmann::json::parse(in);
+  std::map<std::string, nlohmann::json> figures;
+  for (const auto& f : j["figures"]) figures[f["scenario"]] = f;
+  for (const char* pass : {"cold", "warm"}) {
+    auto fa = figures[std::string("storm.a.") + pass];
+    EXPECT_EQ(fa["ops"].get<uint64_t>(), 90u) << "3 processes x 30 files";
+    EXPECT_EQ(fa["baseline"], std::string("storm.b.") + pass);
+    EXPECT_EQ(figures[std::string("storm.b.") + pass]["ops"].get<uint64_t>(), 90u);
+  }
+  r = runCommand({SHOAL_BENCH_BINARY, "storm", "--path", "a=/no/such/dir"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("/no/such/dir"), std::string::npos) << r.err;
 }
 
 TEST(BenchSmoke, BadArgumentsAreClearErrors) {
