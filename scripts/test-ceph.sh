@@ -78,7 +78,6 @@ auth client required = none
 ms mon client mode = crc
 keyring = $DIR/keyring
 run dir = $DIR/run
-admin socket = $DIR/run/\$name.asok
 log file = $DIR/log/\$name.log
 osd pool default size = 1
 osd pool default min size = 1
@@ -93,17 +92,21 @@ mon warn on insecure global id reclaim = false
 mon warn on insecure global id reclaim allowed = false
 mon warn on pool no redundancy = false
 [mon]
+admin socket = $DIR/run/\$name.asok
 mon data = $DIR/mon
 [osd]
+admin socket = $DIR/run/\$name.asok
 osd data = $DIR/osd
 osd objectstore = memstore
 memstore device bytes = 17179869184
 osd fast shutdown = false
 [mds]
+admin socket = $DIR/run/\$name.asok
 mds data = $DIR/mds
 mds beacon interval = 1
 mds ping interval = 1
 [client.rgw]
+admin socket = $DIR/run/\$name.asok
 rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw data = $DIR/rgw
 rgw dns name = 127.0.0.1
