@@ -2,7 +2,12 @@
 // mount-time errors and its large-file (multipart) path.
 #include "ufs/s3/s3_ufs.h"
 
+#include <arpa/inet.h>
 #include <atomic>
+#include <mutex>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -48,6 +53,91 @@ std::shared_ptr<Ufs> makeS3() {
   auto ufs = registry.create(fmt::format("s3://{}/conformance-{}-{}", kBucket, ::getpid(), seq++), rgwOptions(*ceph));
   if (!ufs) ADD_FAILURE() << ufs.error().toString();
   return ufs ? *ufs : nullptr;
+}
+
+// An HTTP endpoint on 127.0.0.1 that answers each request with the next scripted status (the last
+// one repeats) and closes the connection: what a throttling or failing S3 service looks like on
+// the wire, to check which answers the client retries. Counts the requests it saw.
+class ScriptedEndpoint {
+ public:
+  explicit ScriptedEndpoint(std::vector<int> statuses) : statuses_(std::move(statuses)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    socklen_t len = sizeof(addr);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    ::listen(fd_, 16);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedEndpoint() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int requests() const { return requests_; }
+
+ private:
+  void serve() {
+    for (;;) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[4096];
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::recv(c, buf, sizeof(buf), 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<size_t>(n));
+      }
+      int status = statuses_[std::min<size_t>(requests_, statuses_.size() - 1)];
+      ++requests_;
+      std::string body = status == 200
+                             ? "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"
+                             : "<Error><Code>" + std::string(status == 403 ? "AccessDenied" : "SlowDown") +
+                                   "</Code><Message>scripted</Message></Error>";
+      std::string resp = fmt::format("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status,
+                                     body.size(), body);
+      (void)::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }
+  std::vector<int> statuses_;
+  int fd_;
+  int port_;
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+TEST(S3Retries, ThrottlingAndServerErrorsAreRetriedClientErrorsAreNot) {
+  UfsRegistry registry;
+  registerBuiltinUfs(registry);
+  auto mount = [&](const ScriptedEndpoint& e) {
+    return registry.create("s3://bucket", {{"s3.endpoint", e.url()}, {"s3.access.key", "k"}, {"s3.secret.key", "s"}});
+  };
+  {
+    ScriptedEndpoint e({503, 500, 429, 200});  // recovers on the fourth attempt
+    auto r = mount(e);
+    EXPECT_TRUE(r) << r.error().toString();
+    EXPECT_EQ(e.requests(), 4);
+  }
+  {
+    ScriptedEndpoint e({503});  // never recovers: 1 attempt + 4 retries, then the error
+    auto r = mount(e);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), StatusCode::kUnavailable);
+    EXPECT_NE(r.error().message().find("SlowDown"), std::string::npos) << r.error().message();
+    EXPECT_EQ(e.requests(), 5);
+  }
+  {
+    ScriptedEndpoint e({403, 200});  // a 4xx is final: no retry could fix it
+    auto r = mount(e);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(e.requests(), 1);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(S3, UfsConformance, ::testing::Values(UfsTarget{"s3", makeS3}),
