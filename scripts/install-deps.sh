@@ -18,6 +18,8 @@ PACKAGES=(
   fuse3 libfuse3-dev
   # under-stores: libcephfs for cephfs://, libcurl and pugixml for s3://
   libcephfs-dev libcurl4-openssl-dev libpugixml-dev
+  # the replicated journal of HA masters
+  libraft-dev libuv1-dev
   # the test Ceph (scripts/test-ceph.sh) and the clients tests check it with
   ceph-mon ceph-osd ceph-mds radosgw ceph-fuse ceph-common awscli curl iproute2
 )

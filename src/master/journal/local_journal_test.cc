@@ -7,48 +7,23 @@
 #include <thread>
 
 #include "common/path.h"
+#include "master/journal/journal_test_util.h"
 #include "master/metastore/heap/heap_inode_store.h"
 #include "testing/temp_dir.h"
 
 namespace shoal::master {
 namespace {
 
-std::unique_ptr<StateMachine> newSm() { return std::make_unique<StateMachine>(std::make_unique<HeapInodeStore>(1)); }
+using testing::dump;
+using testing::mkdirEntry;
 
-proto::JournalEntry mkdirEntry(const std::string& p) {
-  proto::JournalEntry je;
-  je.mutable_mkdir()->set_path(p);
-  je.mutable_mkdir()->set_recursive(true);
-  je.mutable_mkdir()->set_mode(0755);
-  je.mutable_mkdir()->set_owner("o");
-  return je;
-}
+std::unique_ptr<StateMachine> newSm() { return std::make_unique<StateMachine>(std::make_unique<HeapInodeStore>(1)); }
 
 proto::JournalEntry renameEntry(const std::string& a, const std::string& b) {
   proto::JournalEntry je;
   je.mutable_rename()->set_src(a);
   je.mutable_rename()->set_dst(b);
   return je;
-}
-
-// Every path with its inode id, in a stable order: two equal dumps mean equal namespaces.
-std::vector<std::string> dump(const StateMachine& sm) {
-  std::vector<std::string> out;
-  sm.read([&](const Namespace& ns) {
-    std::vector<std::pair<std::string, InodeId>> stack{{"/", ns.store().rootId()}};
-    while (!stack.empty()) {
-      auto [path, id] = stack.back();
-      stack.pop_back();
-      out.push_back(path + "#" + std::to_string(id));
-      std::vector<Inode> kids;
-      bool more = false;
-      ns.store().listChildren(id, "", SIZE_MAX, &kids, &more);
-      for (const auto& k : kids) stack.emplace_back(joinPath(path, k.name), k.id);
-    }
-    return 0;
-  });
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 std::vector<std::string> files(const std::string& dir, const std::string& prefix) {
