@@ -24,5 +24,23 @@ md_tmp=$(mktemp)
   cat "$md_tmp"
 } > bench/results/latest.md
 rm -f "$md_tmp"
+
+# The storm over CephFS (ceph-fuse vs Shoal FUSE) needs root for the mounts; it starts and stops its
+# own test Ceph and Shoal cluster.
+if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null && [ "${BENCH_STORM:-1}" != 0 ]; then
+  storm_json="bench/results/${stamp}-${rev}-storm.json"
+  storm_md=$(mktemp)
+  bench/storm.sh --json "$storm_json" --markdown "$storm_md"
+  {
+    echo
+    echo "## Storm over CephFS (bench/storm.sh)"
+    echo
+    echo "16 processes released together each read the same 5,000 files (1-16 KiB) of one CephFS directory,"
+    echo "through ceph-fuse (the baseline) and through Shoal's FUSE mount; cold, then warm."
+    echo
+    cat "$storm_md"
+  } >> bench/results/latest.md
+  rm -f "$storm_md"
+fi
 echo
 echo "Wrote $json and bench/results/latest.md"
