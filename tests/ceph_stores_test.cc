@@ -109,6 +109,8 @@ class CephStoresTest : public ::testing::Test {
     ASSERT_EQ(sh("mkdir -p " + world->cephfs_mnt.sub("games/fresh") + " && cp " + world->local.sub("fresh.bin") + " " +
                  world->cephfs_mnt.sub("games/fresh/f.bin")).exit_code, 0);
     ASSERT_EQ(sh(world->aws("s3 cp --quiet " + world->local.sub("fresh.bin") + " s3://" + kBucket + "/fresh/f.bin")).exit_code, 0);
+    // No other client of the MDS stays mounted while the tests count its requests.
+    world->cephFuseUnmount();
 
     world->master = std::make_unique<MasterUnderTest>();
     ASSERT_TRUE(world->master->start()) << world->master->log();
@@ -214,6 +216,7 @@ TEST_F(CephStoresTest, WritesThroughShoalLandInCephFsAndS3) {
     ASSERT_EQ(got.exit_code, 0) << got.err;
     EXPECT_TRUE(got.out == data) << type << " via awscli";
   }
+  world->cephFuseUnmount();
 }
 
 TEST_F(CephStoresTest, BadMountsAreRefusedWithTheCauseAndLeaveNothingMounted) {
