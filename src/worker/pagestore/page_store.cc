@@ -117,6 +117,7 @@ Status PageStore::put(const PageKey& key, std::span<const char> data, bool held)
   uint64_t bytes = data.size() + kPageTrailerBytes;
   std::vector<std::string> unlink;
   size_t tier = 0;
+  uint64_t gen = 0;
   {
     std::lock_guard lock(mu_);
     if (index_.count(key)) return Status::ok();  // cached, or being cached by another caller
@@ -128,18 +129,23 @@ Status PageStore::put(const PageKey& key, std::span<const char> data, bool held)
     tier = *r;
     tiers_[tier].used += bytes;
     ++tiers_[tier].pages;
-    index_[key] = Entry{tier, bytes, /*verified=*/true, /*ready=*/false, held};
+    gen = next_gen_++;
+    index_[key] = Entry{tier, bytes, /*verified=*/true, /*ready=*/false, held, gen};
   }
   for (const auto& p : unlink) ::unlink(p.c_str());
   Status st = writePageFile(pathOf(tier, key), data);
   std::lock_guard lock(mu_);
   auto it = index_.find(key);
+  if (it == index_.end() || it->second.gen != gen) {
+    // Dropped while we wrote (its file version removed, say); the tier's accounting went with it.
+    // The file we wrote goes too, unless a newer entry of the key now owns that name.
+    if (st && it == index_.end()) ::unlink(pathOf(tier, key).c_str());
+    return st ? Status(StatusCode::kUnavailable, key.toString() + ": dropped from the cache while being written") : st;
+  }
   if (!st) {
-    if (it != index_.end()) {
-      tiers_[tier].used -= bytes;
-      --tiers_[tier].pages;
-      index_.erase(it);
-    }
+    tiers_[tier].used -= bytes;
+    --tiers_[tier].pages;
+    index_.erase(it);
     return st;
   }
   it->second.ready = true;
@@ -151,6 +157,7 @@ std::optional<PageHandle> PageStore::get(const PageKey& key) {
   std::string path;
   bool verified = false;
   uint64_t bytes = 0;
+  uint64_t gen = 0;
   {
     std::lock_guard lock(mu_);
     auto it = index_.find(key);
@@ -159,6 +166,7 @@ std::optional<PageHandle> PageStore::get(const PageKey& key) {
     path = pathOf(it->second.tier, key);
     verified = it->second.verified;
     bytes = it->second.bytes;
+    gen = it->second.gen;
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   Result<uint64_t> len = bytes - kPageTrailerBytes;
@@ -168,8 +176,12 @@ std::optional<PageHandle> PageStore::get(const PageKey& key) {
     len = verifyPageFile(fd, path);
   }
   std::lock_guard lock(mu_);
+  auto it = index_.find(key);
+  bool same = it != index_.end() && it->second.gen == gen;
   if (!len) {
     if (fd >= 0) ::close(fd);
+    // Evicted (and perhaps cached again) since we looked: not a damaged page, just a miss.
+    if (!same) return std::nullopt;
     logger("worker")->warn("dropping cached {}: {}", key.toString(), len.error().message());
     std::vector<std::string> unlink;
     eraseLocked(key, &unlink);
@@ -177,8 +189,7 @@ std::optional<PageHandle> PageStore::get(const PageKey& key) {
     ++corrupt_dropped_;
     return std::nullopt;
   }
-  auto it = index_.find(key);
-  if (it != index_.end()) it->second.verified = true;
+  if (same) it->second.verified = true;
   return PageHandle(fd, *len);
 }
 

@@ -85,6 +85,10 @@ class PageStore {
     bool verified;
     bool ready;      // false while its file is being written: a miss, and never evicted
     bool held = false;  // a written file's page before its writer committed: never evicted
+    // Which incarnation of the key this is: a caller that looked the entry up, dropped the lock
+    // and comes back must not act on a newer entry of the same key (a reader dropping a page
+    // file that vanished had erased a writer's fresh entry mid-write).
+    uint64_t gen = 0;
   };
   struct Tier {
     TierConfig config;
@@ -102,6 +106,7 @@ class PageStore {
   mutable std::mutex mu_;
   std::vector<Tier> tiers_;                                       // guarded by mu_
   std::unordered_map<PageKey, Entry, PageKeyHash> index_;         // guarded by mu_
+  uint64_t next_gen_ = 1;  // guarded by mu_
   std::unordered_set<uint64_t> pinned_;                           // guarded by mu_
   std::unique_ptr<EvictionPolicy> policy_;                        // guarded by mu_
   uint64_t corrupt_dropped_ = 0;                                  // guarded by mu_
