@@ -47,6 +47,15 @@ int main(int argc, char** argv) {
   storm->add_option("--processes", sspec.processes, "Reader processes")->check(CLI::Range(1, 4096));
   storm->add_option("--mds-asok", sspec.mds_asok, "Admin socket of a Ceph MDS: its requests per pass");
   storm->add_option("--rgw-asok", sspec.rgw_asok, "Admin socket of a radosgw: its requests per pass");
+  auto* uf = app.add_subcommand("ufs", "An under-store's own rates through its backend: small-file create, stat, "
+                                      "read, list, and a big file's write and read");
+  UfsSpec uspec;
+  std::vector<std::string> ufs_options;
+  uf->add_option("--uri", uspec.uri, "Under-store URI (a directory of its own is used and removed)")->required();
+  uf->add_option("--option", ufs_options, "Mount option key=value (repeatable)");
+  uf->add_option("--files", uspec.files, "Small files")->check(CLI::Range(1ULL, 10'000'000ULL));
+  uf->add_option("--file-size", uspec.file_bytes, "Bytes per small file")->check(CLI::Range(1ULL, 64ULL << 20));
+  uf->add_option("--big-size", uspec.big_bytes, "Bytes of the big file")->check(CLI::Range(1ULL, 64ULL << 30));
   auto* suite = app.add_subcommand("suite", "Everything above, sized for a 2-core box (what `make bench` runs)");
   suite->add_option("--files", files, "Files for the metastore scenario");
   suite->add_option("--file-size", file_bytes, "Bytes of the file the worker and FUSE scenarios read");
@@ -73,6 +82,15 @@ int main(int argc, char** argv) {
     if (*fz || *suite) {
       auto f = runFuseScenario(load, fuse_files, file_bytes);
       figures.insert(figures.end(), f.begin(), f.end());
+    }
+    if (*uf) {
+      for (const auto& kv : ufs_options) {
+        size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) throw std::runtime_error("--option '" + kv + "' is not key=value");
+        uspec.options[kv.substr(0, eq)] = kv.substr(eq + 1);
+      }
+      auto u = runUfsScenario(load, uspec);
+      figures.insert(figures.end(), u.begin(), u.end());
     }
     if (*storm) {
       for (const auto& p : storm_paths) {

@@ -2,6 +2,7 @@
 // put every figure beside the ceiling it should be judged against.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,15 @@ struct StormSpec {
 };
 // P processes read the same tree at once through each path, cold then warm.
 std::vector<Figure> runStormScenario(const StormSpec& spec);
+
+struct UfsSpec {
+  std::string uri;                               // file:///dir, cephfs:///dir, s3://bucket/prefix
+  std::map<std::string, std::string> options;    // mount options (ceph.conf=..., s3.endpoint=...)
+  uint64_t files = 1000;
+  uint64_t file_bytes = 4096;
+  uint64_t big_bytes = 64ull << 20;
+};
+// The under-store's own rates through its backend: the ceiling for reads Shoal sends to it.
+std::vector<Figure> runUfsScenario(const LoadSpec& load, const UfsSpec& spec);
 
 }  // namespace shoal::bench

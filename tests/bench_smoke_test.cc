@@ -1,5 +1,6 @@
 // shoal-bench runs every scenario at tiny sizes and reports sane fields. Asserts nothing about
 // speed (speed is measured by `make bench`, never asserted in tests).
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <gtest/gtest.h>
@@ -71,6 +72,27 @@ TEST(BenchSmoke, StormReadsEveryFileOfEachPathInEveryProcess) {
   r = runCommand({SHOAL_BENCH_BINARY, "storm", "--path", "a=/no/such/dir"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("/no/such/dir"), std::string::npos) << r.err;
+}
+
+TEST(BenchSmoke, UfsScenarioReportsEveryOperationOfTheStore) {
+  TempDir store("shoal-ufs-bench"), dir("shoal-ufs-out");
+  std::string json = dir.sub("ufs.json");
+  auto r = runCommand({SHOAL_BENCH_BINARY, "--threads", "2", "--json", json, "ufs", "--uri", "file://" + store.path(),
+                       "--files", "20", "--big-size", "1048576"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(json);
+  auto j = nlohmann::json::parse(in);
+  std::map<std::string, nlohmann::json> figures;
+  for (const auto& f : j["figures"]) figures[f["scenario"]] = f;
+  for (const char* op : {"ufs.create", "ufs.stat", "ufs.read", "ufs.list.entries"}) {
+    ASSERT_TRUE(figures.count(op)) << op;
+    EXPECT_EQ(figures[op]["ops"].get<uint64_t>(), 20u) << op;
+  }
+  EXPECT_GT(figures["ufs.read.big"]["mb_per_sec"].get<double>(), 0.0);
+  EXPECT_TRUE(std::filesystem::is_empty(store.path())) << "the scenario left files in the store";
+  r = runCommand({SHOAL_BENCH_BINARY, "ufs", "--uri", "file:///no/such/dir"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("file:///no/such/dir"), std::string::npos) << r.err;
 }
 
 TEST(BenchSmoke, BadArgumentsAreClearErrors) {
