@@ -7,7 +7,8 @@
 
 namespace shoal::testing {
 
-inline int freeLoopbackPort() {
+// A TCP socket bound to 127.0.0.1 on a port the kernel chose; that port in *port.
+inline int boundLoopbackSocket(int* port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -15,8 +16,13 @@ inline int freeLoopbackPort() {
   ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   socklen_t len = sizeof(addr);
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+inline int freeLoopbackPort() {
+  int port = 0;
+  ::close(boundLoopbackSocket(&port));
   return port;
 }
 

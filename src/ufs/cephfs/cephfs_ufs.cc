@@ -19,12 +19,16 @@ namespace {
 
 constexpr unsigned kStatxWant = CEPH_STATX_MODE | CEPH_STATX_UID | CEPH_STATX_GID | CEPH_STATX_SIZE | CEPH_STATX_MTIME;
 
+int64_t mtimeMs(const struct ceph_statx& stx) {
+  return static_cast<int64_t>(stx.stx_mtime.tv_sec) * 1000 + stx.stx_mtime.tv_nsec / 1'000'000;
+}
+
 UfsStatus fromStatx(std::string name, const struct ceph_statx& stx) {
   UfsStatus s;
   s.name = std::move(name);
   s.is_dir = S_ISDIR(stx.stx_mode);
   s.size = s.is_dir ? 0 : stx.stx_size;
-  s.mtime_ms = static_cast<int64_t>(stx.stx_mtime.tv_sec) * 1000 + stx.stx_mtime.tv_nsec / 1'000'000;
+  s.mtime_ms = mtimeMs(stx);
   s.mode = stx.stx_mode & 07777;
   s.owner = userName(stx.stx_uid);
   s.group = groupName(stx.stx_gid);
@@ -155,7 +159,8 @@ Result<size_t> CephUfs::readVersioned(const std::string& path, const uint64_t* s
     bool versioned = false;
     uint64_t size = 0;
     int64_t mtime_ms = 0;
-    UfsStatus found;
+    uint64_t found_size = 0;
+    int64_t found_mtime_ms = 0;
   };
   auto sc = std::make_shared<Scratch>();
   sc->data.resize(buf.size());
@@ -173,8 +178,10 @@ Result<size_t> CephUfs::readVersioned(const std::string& path, const uint64_t* s
       struct ceph_statx stx {};
       r = ceph_fstatx(m, fd, &stx, kStatxWant, 0);
       if (r == 0 && S_ISDIR(stx.stx_mode)) r = -EISDIR;
-      if (r == 0) sc->found = fromStatx("", stx);
-      if (r == 0 && (sc->found.size != sc->size || sc->found.mtime_ms != sc->mtime_ms)) {
+      // Only the version: owner and group names (passwd lookups) are no business of a read.
+      sc->found_size = stx.stx_size;
+      sc->found_mtime_ms = mtimeMs(stx);
+      if (r == 0 && (sc->found_size != sc->size || sc->found_mtime_ms != sc->mtime_ms)) {
         ceph_close(m, fd);
         return 1;  // changed: no bytes
       }
@@ -189,7 +196,7 @@ Result<size_t> CephUfs::readVersioned(const std::string& path, const uint64_t* s
     return r < 0 ? r : 0;
   });
   if (!rc) return makeError(rc.error());
-  if (*rc == 1) return makeError(changedInStore(where(path), sc->found.size, sc->found.mtime_ms, sc->size, sc->mtime_ms));
+  if (*rc == 1) return makeError(changedInStore(where(path), sc->found_size, sc->found_mtime_ms, sc->size, sc->mtime_ms));
   std::memcpy(buf.data(), sc->data.data(), sc->done);
   return sc->done;
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "testing/free_port.h"
 #include "testing/random_bytes.h"
 #include "testing/test_ceph.h"
 #include "ufs/testing/ufs_conformance.h"
@@ -61,14 +62,7 @@ std::shared_ptr<Ufs> makeS3() {
 class ScriptedEndpoint {
  public:
   explicit ScriptedEndpoint(std::vector<int> statuses) : statuses_(std::move(statuses)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    fd_ = shoal::testing::boundLoopbackSocket(&port_);
     ::listen(fd_, 16);
     thread_ = std::thread([this] { serve(); });
   }
