@@ -24,8 +24,12 @@ TEST(CliDocs, HelpListsEveryCommand) {
   EXPECT_EQ(fs.exit_code, 0);
   for (const char* cmd : {"ls", "stat", "mkdir", "rm", "mv", "touch", "test", "count", "du", "mount", "unmount",
                           "chmod", "chown", "cat", "head", "tail", "copyToLocal", "location", "free", "checksum",
-                          "copyFromLocal", "cp", "load", "pin", "unpin"}) {
+                          "copyFromLocal", "cp", "load", "pin", "unpin", "leader"}) {
     EXPECT_NE(fs.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from fs --help";
+  }
+  auto quorum = runCommand({shoalBinary(), "fsadmin", "journal", "quorum", "--help"});
+  for (const char* cmd : {"info", "transferLeader", "add", "remove"}) {
+    EXPECT_NE(quorum.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from quorum --help";
   }
   auto top = runCommand({shoalBinary(), "--help"});
   for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "fuse", "version"}) {

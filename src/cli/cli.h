@@ -43,6 +43,8 @@ void registerFsUsageCommands(CLI::App& fs, CliContext& ctx);
 void registerConfCommands(CLI::App& app, CliContext& ctx);
 void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
+void registerQuorumCommands(CLI::App& fsadmin, CliContext& ctx);
+void registerFsLeaderCommand(CLI::App& fs, CliContext& ctx);
 void registerFsReadCommands(CLI::App& fs, CliContext& ctx);
 void registerFsCacheCommands(CLI::App& fs, CliContext& ctx);
 void registerFsWriteCommands(CLI::App& fs, CliContext& ctx);

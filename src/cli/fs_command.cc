@@ -230,6 +230,7 @@ void registerFsCommands(CLI::App& app, CliContext& ctx) {
   registerFsWriteCommands(*fs, ctx);
   registerFsLoadCommands(*fs, ctx);
   registerFsMountCommands(*fs, ctx);
+  registerFsLeaderCommand(*fs, ctx);
 }
 
 }  // namespace shoal::cli

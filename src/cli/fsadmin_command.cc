@@ -1,4 +1,4 @@
-// `shoal fsadmin report`: the cluster as the master sees it.
+// `shoal fsadmin report`: the cluster as the master sees it; `fsadmin journal` is quorum_command.cc.
 #include <iostream>
 
 #include "cli/cli.h"
@@ -10,6 +10,7 @@ namespace shoal::cli {
 void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
   auto* fsadmin = app.add_subcommand("fsadmin", "Administration commands");
   fsadmin->require_subcommand(1);
+  registerQuorumCommands(*fsadmin, ctx);
   auto* report = fsadmin->add_subcommand("report", "Master summary, and live and lost workers with tier capacity and use");
   report->callback([&ctx] {
     auto info = ctx.master().masterInfo();
@@ -17,7 +18,7 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
       ctx.fail("fsadmin report", info.error());
       return;
     }
-    client::WorkerRegistryClient registry(ctx.master().address(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto workers = registry.workers(/*include_lost=*/true);
     if (!workers) {
       ctx.fail("fsadmin report", workers.error());

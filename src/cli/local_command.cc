@@ -132,7 +132,7 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
   if (!wpid) return wpid.error();
   std::ofstream(dir + "/worker.pid") << *wpid << "\n";
   const std::string address = ctx.conf.getString(keys::kWorkerHostname) + ":" + std::to_string(ctx.conf.getInt(keys::kWorkerRpcPort));
-  client::WorkerRegistryClient registry(ctx.master().address(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+  client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
   SHOAL_RETURN_IF_ERROR(waitReady(*wpid, "worker", dir + "/worker.log", [&] {
     auto ws = registry.workers(false);
     if (!ws) return false;

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "client/channel.h"
+#include "client/master_connection.h"
 #include "client/metadata_cache.h"
 #include "master.grpc.pb.h"
 #include "rpc/identity.h"
@@ -14,27 +15,32 @@ namespace shoal::client {
 struct MasterClient::Impl {
   Impl(size_t cache_entries, int64_t cache_ttl_ms) : cache(cache_entries, cache_ttl_ms) {}
 
-  std::unique_ptr<proto::MasterService::Stub> stub;
-  int64_t timeout_ms;
+  std::unique_ptr<MasterConnection> conn;
   uint32_t page_size;
-  rpc::Identity identity = rpc::processIdentity();
-  std::string target;
   MetadataCache cache;
 
-  // One unary call with identity and deadline; errors name the master.
+  // One unary call on the leader, following redirects; errors name the master.
   template <typename Req, typename Resp>
   Status call(grpc::Status (proto::MasterService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-              const Req& req, Resp* resp) {
-    grpc::ClientContext ctx;
-    rpc::attachIdentity(ctx, identity);
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
-    return rpc::fromGrpc((stub.get()->*method)(&ctx, req, resp), target);
+              const Req& req, Resp* resp, const std::string& request_id = "") {
+    return conn->call(
+        [&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& ctx) {
+          proto::MasterService::Stub stub(channel);
+          resp->Clear();
+          return (stub.*method)(&ctx, req, resp);
+        },
+        request_id);
+  }
+  // A change: carries a request id, the same on every attempt, so it is applied once.
+  template <typename Req, typename Resp>
+  Status mutate(grpc::Status (proto::MasterService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                const Req& req, Resp* resp) {
+    return call(method, req, resp, conn->newRequestId());
   }
 };
 
 MasterClient::MasterClient(const Configuration& conf)
-    : MasterClient(conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort)),
-                   conf.getDurationMs(keys::kUserRpcTimeout),
+    : MasterClient(MasterConnection::addressesFrom(conf), conf.getDurationMs(keys::kUserRpcTimeout),
                    static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize)),
                    static_cast<size_t>(conf.getInt(keys::kUserMetadataCacheMaxSize)),
                    conf.getDurationMs(keys::kUserMetadataCacheExpiration)) {
@@ -45,12 +51,18 @@ MasterClient::MasterClient(const Configuration& conf)
 
 MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size,
                            size_t cache_entries, int64_t cache_ttl_ms)
-    : impl_(std::make_unique<Impl>(cache_entries, cache_ttl_ms)), address_(address) {
-  impl_->stub = proto::MasterService::NewStub(makeChannel(address));
-  impl_->timeout_ms = timeout_ms;
+    : MasterClient(std::vector<std::string>{address}, timeout_ms, list_page_size, cache_entries, cache_ttl_ms) {}
+
+MasterClient::MasterClient(const std::vector<std::string>& addresses, int64_t timeout_ms, uint32_t list_page_size,
+                           size_t cache_entries, int64_t cache_ttl_ms)
+    : impl_(std::make_unique<Impl>(cache_entries, cache_ttl_ms)) {
+  impl_->conn = std::make_unique<MasterConnection>(addresses, timeout_ms);
   impl_->page_size = list_page_size;
-  impl_->target = "master at " + address;
 }
+
+std::string MasterClient::address() const { return impl_->conn->current(); }
+std::vector<std::string> MasterClient::addresses() const { return impl_->conn->addresses(); }
+int64_t MasterClient::timeoutMs() const { return impl_->conn->timeoutMs(); }
 
 MasterClient::~MasterClient() = default;
 
@@ -122,7 +134,7 @@ Result<proto::FileInfo> MasterClient::createDirectory(const std::string& path, b
   req.set_recursive(recursive);
   if (mode) req.set_mode(*mode);
   proto::CreateDirectoryResponse resp;
-  Status st = impl_->call(&proto::MasterService::Stub::CreateDirectory, req, &resp);
+  Status st = impl_->mutate(&proto::MasterService::Stub::CreateDirectory, req, &resp);
   if (!st) return makeError(st);
   return std::move(*resp.mutable_info());
 }
@@ -137,7 +149,7 @@ Result<proto::FileInfo> MasterClient::createFile(const std::string& path, bool r
   req.set_write_type(write_type);
   if (mode) req.set_mode(*mode);
   proto::CreateFileResponse resp;
-  Status st = impl_->call(&proto::MasterService::Stub::CreateFile, req, &resp);
+  Status st = impl_->mutate(&proto::MasterService::Stub::CreateFile, req, &resp);
   if (!st) return makeError(st);
   return std::move(*resp.mutable_info());
 }
@@ -152,7 +164,7 @@ Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint
   req.set_file_id(file_id);
   req.set_mtime_ms(mtime_ms);
   proto::CompleteFileResponse resp;
-  Status st = impl_->call(&proto::MasterService::Stub::CompleteFile, req, &resp);
+  Status st = impl_->mutate(&proto::MasterService::Stub::CompleteFile, req, &resp);
   if (!st) return makeError(st);
   return std::move(*resp.mutable_info());
 }
@@ -164,7 +176,7 @@ Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_
   req.set_recursive(recursive);
   req.set_shoal_only(shoal_only);
   proto::DeleteResponse resp;
-  return impl_->call(&proto::MasterService::Stub::Delete, req, &resp);
+  return impl_->mutate(&proto::MasterService::Stub::Delete, req, &resp);
 }
 
 Status MasterClient::rename(const std::string& src, const std::string& dst) {
@@ -174,7 +186,7 @@ Status MasterClient::rename(const std::string& src, const std::string& dst) {
   req.set_src(src);
   req.set_dst(dst);
   proto::RenameResponse resp;
-  return impl_->call(&proto::MasterService::Stub::Rename, req, &resp);
+  return impl_->mutate(&proto::MasterService::Stub::Rename, req, &resp);
 }
 
 Status MasterClient::setAttribute(const std::string& path, std::optional<uint32_t> mode,
@@ -187,7 +199,7 @@ Status MasterClient::setAttribute(const std::string& path, std::optional<uint32_
   if (group) req.set_group(*group);
   req.set_recursive(recursive);
   proto::SetAttributeResponse resp;
-  return impl_->call(&proto::MasterService::Stub::SetAttribute, req, &resp);
+  return impl_->mutate(&proto::MasterService::Stub::SetAttribute, req, &resp);
 }
 
 Status MasterClient::setPinned(const std::string& path, bool pinned, bool recursive) {
@@ -197,7 +209,7 @@ Status MasterClient::setPinned(const std::string& path, bool pinned, bool recurs
   req.set_pinned(pinned);
   req.set_recursive(recursive);
   proto::SetAttributeResponse resp;
-  return impl_->call(&proto::MasterService::Stub::SetAttribute, req, &resp);
+  return impl_->mutate(&proto::MasterService::Stub::SetAttribute, req, &resp);
 }
 
 Status MasterClient::mount(const std::string& path, const std::string& uri, bool readonly,
@@ -209,7 +221,7 @@ Status MasterClient::mount(const std::string& path, const std::string& uri, bool
   req.set_readonly(readonly);
   for (const auto& [k, v] : options) (*req.mutable_options())[k] = v;
   proto::MountResponse resp;
-  return impl_->call(&proto::MasterService::Stub::Mount, req, &resp);
+  return impl_->mutate(&proto::MasterService::Stub::Mount, req, &resp);
 }
 
 Status MasterClient::unmount(const std::string& path) {
@@ -217,7 +229,7 @@ Status MasterClient::unmount(const std::string& path) {
   proto::UnmountRequest req;
   req.set_path(path);
   proto::UnmountResponse resp;
-  return impl_->call(&proto::MasterService::Stub::Unmount, req, &resp);
+  return impl_->mutate(&proto::MasterService::Stub::Unmount, req, &resp);
 }
 
 Result<std::vector<proto::MountInfo>> MasterClient::mountTable() {
@@ -234,6 +246,36 @@ Result<proto::GetMasterInfoResponse> MasterClient::masterInfo() {
   Status st = impl_->call(&proto::MasterService::Stub::GetMasterInfo, req, &resp);
   if (!st) return makeError(st);
   return resp;
+}
+
+Result<proto::GetMasterInfoResponse> MasterClient::masterInfoAt(const std::string& address, int64_t timeout_ms,
+                                                                bool digest) {
+  MasterConnection one({address}, timeout_ms);
+  proto::GetMasterInfoRequest req;
+  req.set_digest(digest);
+  proto::GetMasterInfoResponse resp;
+  Status st = one.call([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& ctx) {
+    return proto::MasterService::Stub(channel).GetMasterInfo(&ctx, req, &resp);
+  });
+  if (!st) return makeError(st);
+  return resp;
+}
+
+Result<std::string> MasterClient::transferLeader(const std::string& journal_address) {
+  proto::TransferLeaderRequest req;
+  req.set_address(journal_address);
+  proto::TransferLeaderResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::TransferLeader, req, &resp);
+  if (!st) return makeError(st);
+  return resp.leader_rpc_address();
+}
+
+Status MasterClient::changeQuorum(const std::string& journal_address, bool add) {
+  proto::ChangeQuorumRequest req;
+  req.set_address(journal_address);
+  req.set_add(add);
+  proto::ChangeQuorumResponse resp;
+  return impl_->call(&proto::MasterService::Stub::ChangeQuorum, req, &resp);
 }
 
 }  // namespace shoal::client

@@ -18,14 +18,20 @@ namespace shoal::client {
 
 class MasterClient {
  public:
-  // Connects to shoal.master.hostname:shoal.master.rpc.port.
+  // Connects to shoal.master.rpc.addresses, or shoal.master.hostname:shoal.master.rpc.port.
   explicit MasterClient(const Configuration& conf);
-  // No metadata cache unless `cache_entries` and `cache_ttl_ms` are both set.
+  // No metadata cache unless `cache_entries` and `cache_ttl_ms` are both set. With several
+  // addresses (a Raft group), calls go to the leader and follow it across changes.
   MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size, size_t cache_entries = 0,
                int64_t cache_ttl_ms = 0);
+  MasterClient(const std::vector<std::string>& addresses, int64_t timeout_ms, uint32_t list_page_size,
+               size_t cache_entries = 0, int64_t cache_ttl_ms = 0);
   ~MasterClient();
 
-  const std::string& address() const { return address_; }
+  // The master calls go to now (the leader once one answered), and every master known.
+  std::string address() const;
+  std::vector<std::string> addresses() const;
+  int64_t timeoutMs() const;
 
   // Without an explicit `sync_interval_ms`, answered from the metadata cache when it holds the path.
   Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms = std::nullopt);
@@ -52,6 +58,13 @@ class MasterClient {
   Status unmount(const std::string& path);
   Result<std::vector<proto::MountInfo>> mountTable();
   Result<proto::GetMasterInfoResponse> masterInfo();
+  // One particular master's own view (any master answers, leader or not), without redirects.
+  static Result<proto::GetMasterInfoResponse> masterInfoAt(const std::string& address, int64_t timeout_ms,
+                                                           bool digest = false);
+  // Quorum administration (on the leader). transferLeader returns the new leader's RPC address
+  // ("" if not yet known).
+  Result<std::string> transferLeader(const std::string& journal_address);
+  Status changeQuorum(const std::string& journal_address, bool add);
   // getStatus calls answered from the metadata cache.
   uint64_t metadataCacheHits() const;
   size_t metadataCacheSize() const;
@@ -61,7 +74,6 @@ class MasterClient {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::string address_;
   // shoal.user.file.metadata.sync.interval when this client's configuration sets it; otherwise
   // calls carry no interval and the master's own setting applies.
   std::optional<int64_t> default_sync_;

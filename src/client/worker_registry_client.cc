@@ -2,60 +2,58 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "client/channel.h"
-#include "rpc/status_convert.h"
+#include "client/master_connection.h"
 #include "worker.grpc.pb.h"
 
 namespace shoal::client {
 
 struct WorkerRegistryClient::Impl {
-  std::unique_ptr<proto::WorkerRegistry::Stub> stub;
-  int64_t timeout_ms;
-  std::string target;
-  void prepare(grpc::ClientContext& ctx) const {
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+  std::unique_ptr<MasterConnection> conn;
+
+  template <typename Req, typename Resp>
+  Status call(grpc::Status (proto::WorkerRegistry::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+              const Req& req, Resp* resp) {
+    return conn->call([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& ctx) {
+      proto::WorkerRegistry::Stub stub(channel);
+      resp->Clear();
+      return (stub.*method)(&ctx, req, resp);
+    });
   }
 };
 
-WorkerRegistryClient::WorkerRegistryClient(const std::string& master_address, int64_t timeout_ms)
+WorkerRegistryClient::WorkerRegistryClient(const std::vector<std::string>& master_addresses, int64_t timeout_ms)
     : impl_(std::make_unique<Impl>()) {
-  impl_->stub = proto::WorkerRegistry::NewStub(makeChannel(master_address));
-  impl_->timeout_ms = timeout_ms;
-  impl_->target = "master at " + master_address;
+  impl_->conn = std::make_unique<MasterConnection>(master_addresses, timeout_ms);
 }
 
 WorkerRegistryClient::~WorkerRegistryClient() = default;
 
 Result<uint64_t> WorkerRegistryClient::registerWorker(const proto::WorkerInfo& info) {
-  grpc::ClientContext ctx;
-  impl_->prepare(ctx);
   proto::RegisterWorkerRequest req;
   *req.mutable_info() = info;
   proto::RegisterWorkerResponse resp;
-  Status st = rpc::fromGrpc(impl_->stub->RegisterWorker(&ctx, req, &resp), impl_->target);
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::RegisterWorker, req, &resp);
   if (!st) return makeError(st);
   return resp.worker_id();
 }
 
-Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers) {
-  grpc::ClientContext ctx;
-  impl_->prepare(ctx);
+Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::string& address,
+                                                                      const std::vector<proto::TierUsage>& tiers) {
   proto::WorkerHeartbeatRequest req;
   req.set_worker_id(worker_id);
+  req.set_address(address);
   for (const auto& t : tiers) *req.add_tiers() = t;
   proto::WorkerHeartbeatResponse resp;
-  Status st = rpc::fromGrpc(impl_->stub->WorkerHeartbeat(&ctx, req, &resp), impl_->target);
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::WorkerHeartbeat, req, &resp);
   if (!st) return makeError(st);
   return resp;
 }
 
 Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool include_lost) {
-  grpc::ClientContext ctx;
-  impl_->prepare(ctx);
   proto::GetWorkersRequest req;
   req.set_include_lost(include_lost);
   proto::GetWorkersResponse resp;
-  Status st = rpc::fromGrpc(impl_->stub->GetWorkers(&ctx, req, &resp), impl_->target);
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::GetWorkers, req, &resp);
   if (!st) return makeError(st);
   return std::vector<proto::WorkerInfo>(resp.workers().begin(), resp.workers().end());
 }

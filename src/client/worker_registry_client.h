@@ -13,12 +13,17 @@ namespace shoal::client {
 
 class WorkerRegistryClient {
  public:
-  WorkerRegistryClient(const std::string& master_address, int64_t timeout_ms);
+  // With several masters (a Raft group), calls go to the leader and follow it across changes.
+  WorkerRegistryClient(const std::vector<std::string>& master_addresses, int64_t timeout_ms);
+  WorkerRegistryClient(const std::string& master_address, int64_t timeout_ms)
+      : WorkerRegistryClient(std::vector<std::string>{master_address}, timeout_ms) {}
   ~WorkerRegistryClient();
 
   Result<uint64_t> registerWorker(const proto::WorkerInfo& info);
   // The master's answer: whether to register again, and the pinned files.
-  Result<proto::WorkerHeartbeatResponse> heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers);
+  // `address` is the worker's own, so a master that gave `worker_id` to another worker can tell.
+  Result<proto::WorkerHeartbeatResponse> heartbeat(uint64_t worker_id, const std::string& address,
+                                                   const std::vector<proto::TierUsage>& tiers);
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
 
  private:

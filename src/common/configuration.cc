@@ -109,6 +109,19 @@ const std::string& Configuration::getString(std::string_view key) const { return
 int64_t Configuration::getInt(std::string_view key) const { return *parseInt(entry(key).value); }
 bool Configuration::getBool(std::string_view key) const { return entry(key).value == "true"; }
 uint64_t Configuration::getBytes(std::string_view key) const { return *parseBytes(entry(key).value); }
+std::vector<std::string> Configuration::getList(std::string_view key) const {
+  const std::string& v = getString(key);
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    if (comma > start) out.push_back(v.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 int64_t Configuration::getDurationMs(std::string_view key) const { return *parseDurationMs(entry(key).value); }
 ValueSource Configuration::sourceOf(std::string_view key) const { return entry(key).source; }
 

@@ -35,6 +35,8 @@ class Configuration {
   bool getBool(std::string_view key) const;
   uint64_t getBytes(std::string_view key) const;
   int64_t getDurationMs(std::string_view key) const;
+  // A comma-separated list (host:port lists); empty entries are dropped.
+  std::vector<std::string> getList(std::string_view key) const;
   ValueSource sourceOf(std::string_view key) const;
 
  private:

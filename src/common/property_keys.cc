@@ -47,6 +47,28 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kMasterWorkerTimeout, .type = KeyType::kDuration, .default_value = "10s",
        .description = "A worker whose last heartbeat is older than this is lost: clients stop sending it reads.",
        .min = 100},
+      {.name = keys::kMasterRpcAddresses, .type = KeyType::kHostPortList, .default_value = "",
+       .description = "RPC addresses (host:port) of every master of a Raft group, for clients, workers and the "
+                      "CLI. Calls go to the leader: a follower answers with the leader's address and the caller "
+                      "follows it, retrying across a leader change. Empty: the one master at "
+                      "shoal.master.hostname:shoal.master.rpc.port."},
+      {.name = keys::kMasterJournalAddresses, .type = KeyType::kHostPortList, .default_value = "",
+       .description = "Raft addresses (host:port) of every master of the group, the same list on each. When set, "
+                      "the masters replicate the journal with Raft (libraft) and one of them leads; each master's "
+                      "own address is shoal.master.hostname:shoal.master.embedded.journal.port and must be in "
+                      "the list. Empty: one master with a local journal."},
+      {.name = keys::kMasterJournalPort, .type = KeyType::kInt, .default_value = "19200",
+       .description = "TCP port of this master's Raft journal (see shoal.master.embedded.journal.addresses).",
+       .min = 1, .max = 65535},
+      {.name = keys::kMasterJournalElectionTimeout, .type = KeyType::kDuration, .default_value = "800ms",
+       .description = "A follower that hears nothing from the leader for this long (randomized up to twice it) "
+                      "starts an election, with pre-vote. It bounds failover time; shorter values flap on a "
+                      "loaded machine.",
+       .min = 100, .max = 60000},
+      {.name = keys::kMasterJournalHeartbeatInterval, .type = KeyType::kDuration, .default_value = "80ms",
+       .description = "How often the Raft leader heartbeats its followers; keep it well under the election "
+                      "timeout.",
+       .min = 10, .max = 10000},
       {.name = keys::kWorkerHostname, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Host name or IP address the worker binds and advertises to clients (IP or host name, "
                       "as long as clients can reach it)."},

@@ -19,6 +19,7 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kDeadlineExceeded: return "DeadlineExceeded";
     case StatusCode::kCorruption: return "Corruption";
     case StatusCode::kInternal: return "Internal";
+    case StatusCode::kNotLeader: return "NotLeader";
   }
   return "Unknown";
 }

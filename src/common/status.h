@@ -25,6 +25,9 @@ enum class StatusCode {
   kDeadlineExceeded,
   kCorruption,
   kInternal,
+  // This master does not lead the Raft group (or lost leadership before the change was
+  // confirmed): the client retries on the leader, with the same request id.
+  kNotLeader,
 };
 
 const char* statusCodeName(StatusCode code);

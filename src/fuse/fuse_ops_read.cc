@@ -122,7 +122,7 @@ void opStatfs(fuse_req_t req, fuse_ino_t) {
   sv.f_bsize = 4096;
   sv.f_frsize = 4096;
   sv.f_namemax = 255;
-  client::WorkerRegistryClient registry(f.master->address(), f.conf.getDurationMs(keys::kUserRpcTimeout));
+  client::WorkerRegistryClient registry(f.master->addresses(), f.conf.getDurationMs(keys::kUserRpcTimeout));
   uint64_t cap = 0, used = 0;
   if (auto ws = registry.workers(false)) {
     for (const auto& w : *ws) {

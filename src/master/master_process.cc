@@ -1,10 +1,15 @@
 #include "master/master_process.h"
 
+#include <algorithm>
+#include <condition_variable>
+#include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
+#include <thread>
 
 #include "common/logging.h"
 #include "master/fs/file_system_master.h"
 #include "master/journal/local_journal.h"
+#include "master/journal/raft_journal.h"
 #include "master/metastore/heap/heap_inode_store.h"
 #include "master/service/master_service.h"
 #include "master/service/worker_registry_service.h"
@@ -17,15 +22,85 @@ struct MasterProcess::Impl {
   const Configuration& conf;
   ufs::UfsRegistry registry;
   std::unique_ptr<StateMachine> sm;
-  std::unique_ptr<LocalJournal> journal;
+  std::unique_ptr<Journal> journal;
+  RaftJournal* raft = nullptr;  // the journal, when the masters form a Raft group
   std::unique_ptr<FileSystemMaster> fs;
   std::unique_ptr<MasterServiceImpl> service;
   std::unique_ptr<WorkerRegistry> workers;
   std::unique_ptr<WorkerRegistryServiceImpl> worker_service;
   std::unique_ptr<grpc::Server> server;
   std::string address;
+  // Raft: a master that becomes leader takes up the leader's duties (mounting the root store on a
+  // fresh namespace); this thread watches for that.
+  std::thread duties;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;  // guarded by mu
   explicit Impl(const Configuration& c) : conf(c) {}
+
+  Result<std::unique_ptr<Journal>> makeJournal();
+  void leaderDuties(CallerIdentity self);
 };
+
+Result<std::unique_ptr<Journal>> MasterProcess::Impl::makeJournal() {
+  auto members = conf.getList(keys::kMasterJournalAddresses);
+  if (members.empty()) {
+    return std::unique_ptr<Journal>(std::make_unique<LocalJournal>(
+        conf.getString(keys::kMasterJournalFolder), *sm,
+        static_cast<uint64_t>(conf.getInt(keys::kMasterJournalCheckpointPeriodEntries))));
+  }
+  // Followers redirect clients to the leader's RPC address, so it must be fixed and reachable.
+  if (conf.getInt(keys::kMasterRpcPort) == 0) {
+    return makeError(invalidArgument(fmt::format("{} must name a port (not 0) when {} is set: followers send clients to it",
+                                                 keys::kMasterRpcPort, keys::kMasterJournalAddresses)));
+  }
+  RaftJournalConfig rc;
+  rc.folder = conf.getString(keys::kMasterJournalFolder);
+  rc.addresses = members;
+  rc.self = conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterJournalPort));
+  rc.rpc_address = conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort));
+  rc.election_timeout = std::chrono::milliseconds(conf.getDurationMs(keys::kMasterJournalElectionTimeout));
+  rc.heartbeat_timeout = std::chrono::milliseconds(conf.getDurationMs(keys::kMasterJournalHeartbeatInterval));
+  if (rc.heartbeat_timeout * 2 > rc.election_timeout) {
+    return makeError(invalidArgument(fmt::format("{} ({} ms) must be at most half of {} ({} ms)",
+                                                 keys::kMasterJournalHeartbeatInterval, rc.heartbeat_timeout.count(),
+                                                 keys::kMasterJournalElectionTimeout, rc.election_timeout.count())));
+  }
+  // Raft entries hold up to 64 mutations each; a snapshot every this many entries bounds the log
+  // a restarted member replays and the memory libraft keeps.
+  rc.snapshot_threshold = static_cast<unsigned>(
+      std::clamp<int64_t>(conf.getInt(keys::kMasterJournalCheckpointPeriodEntries), 16, 16384));
+  auto raft = std::make_unique<RaftJournal>(rc, *sm);
+  this->raft = raft.get();
+  return std::unique_ptr<Journal>(std::move(raft));
+}
+
+void MasterProcess::Impl::leaderDuties(CallerIdentity self) {
+  bool leading = false;
+  std::string last_error;
+  std::unique_lock lock(mu);
+  while (!stopping) {
+    lock.unlock();
+    bool now = journal->servingStatus().isOk();
+    auto wait = std::chrono::milliseconds(20);
+    if (now && !leading) {
+      Status st = fs->start(self);
+      if (st) {
+        leading = true;
+        last_error.clear();
+      } else {
+        // The store may be back in a moment; say so once, not every retry.
+        if (st.toString() != last_error) logger("master")->error("taking up the leadership (will retry): {}", st.toString());
+        last_error = st.toString();
+        wait = std::chrono::milliseconds(1000);
+      }
+    } else if (!now) {
+      leading = false;
+    }
+    lock.lock();
+    cv.wait_for(lock, wait);
+  }
+}
 
 MasterProcess::MasterProcess(const Configuration& conf) : impl_(std::make_unique<Impl>(conf)) {}
 MasterProcess::~MasterProcess() { stop(); }
@@ -38,32 +113,58 @@ Status MasterProcess::start() {
   ufs::registerBuiltinUfs(m.registry);
   auto cluster = static_cast<uint16_t>(m.conf.getInt(keys::kMasterClusterId));
   m.sm = std::make_unique<StateMachine>(std::make_unique<HeapInodeStore>(cluster));
-  m.journal = std::make_unique<LocalJournal>(m.conf.getString(keys::kMasterJournalFolder), *m.sm,
-                                             static_cast<uint64_t>(m.conf.getInt(keys::kMasterJournalCheckpointPeriodEntries)));
+  auto journal = m.makeJournal();
+  if (!journal) return journal.error();
+  m.journal = std::move(*journal);
   SHOAL_RETURN_IF_ERROR(m.journal->start());
   m.fs = std::make_unique<FileSystemMaster>(m.conf, *m.sm, *m.journal, m.registry);
   rpc::Identity self = rpc::processIdentity();
-  SHOAL_RETURN_IF_ERROR(m.fs->start(CallerIdentity{self.user, self.group}));
+  if (m.raft) {
+    // Refuse a root store that can never be mounted now, as a single master does, rather than
+    // have whichever master leads fail at it later.
+    const std::string& root = m.conf.getString(keys::kMasterRootUfs);
+    if (!root.empty()) {
+      auto store = m.registry.create(root, {});
+      if (!store) {
+        m.journal->stop();
+        return store.error().withContext(std::string(keys::kMasterRootUfs));
+      }
+    }
+    m.duties = std::thread([&m, self] { m.leaderDuties(CallerIdentity{self.user, self.group}); });
+  } else {
+    SHOAL_RETURN_IF_ERROR(m.fs->start(CallerIdentity{self.user, self.group}));
+  }
 
   // The advertised address; unknown before binding only when port 0 asks for any free port.
   int port = static_cast<int>(m.conf.getInt(keys::kMasterRpcPort));
   std::string advertised = port == 0 ? "" : m.conf.getString(keys::kMasterHostname) + ":" + std::to_string(port);
-  m.service = std::make_unique<MasterServiceImpl>(*m.fs, advertised, nowMs());
+  m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
-  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs);
+  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs, *m.journal);
   auto started = rpc::startServer("master", m.conf.getString(keys::kMasterHostname),
                                   port, static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
                                   {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
   if (!started) return started.error();
   m.server = std::move(started->server);
   m.address = started->address;
-  log->info("master serving on {} (journal {}, {} inodes)", m.address, m.conf.getString(keys::kMasterJournalFolder),
-            m.fs->inodeCount());
+  if (m.raft) {
+    log->info("master listening on {}, journal {} in the Raft group {} (the leader serves)", m.address,
+              m.conf.getString(keys::kMasterJournalFolder), m.conf.getString(keys::kMasterJournalAddresses));
+  } else {
+    log->info("master serving on {} (journal {}, {} inodes)", m.address, m.conf.getString(keys::kMasterJournalFolder),
+              m.fs->inodeCount());
+  }
   return Status::ok();
 }
 
 void MasterProcess::stop() {
   auto& m = *impl_;
+  {
+    std::lock_guard lock(m.mu);
+    m.stopping = true;
+  }
+  m.cv.notify_all();
+  if (m.duties.joinable()) m.duties.join();
   if (m.server) {
     m.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     m.server.reset();

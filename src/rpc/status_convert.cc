@@ -20,7 +20,8 @@ grpc::Status toGrpc(const Status& st) {
     case StatusCode::kFailedPrecondition:
     case StatusCode::kReadOnly: code = grpc::StatusCode::FAILED_PRECONDITION; break;
     case StatusCode::kPermissionDenied: code = grpc::StatusCode::PERMISSION_DENIED; break;
-    case StatusCode::kUnavailable: code = grpc::StatusCode::UNAVAILABLE; break;
+    case StatusCode::kUnavailable:
+    case StatusCode::kNotLeader: code = grpc::StatusCode::UNAVAILABLE; break;
     case StatusCode::kDeadlineExceeded: code = grpc::StatusCode::DEADLINE_EXCEEDED; break;
     case StatusCode::kIoError:
     case StatusCode::kCorruption:
@@ -32,7 +33,7 @@ grpc::Status toGrpc(const Status& st) {
 Status fromGrpc(const grpc::Status& st, const std::string& target) {
   if (st.ok()) return Status::ok();
   auto shoal_code = parseInt(st.error_details());
-  if (shoal_code && *shoal_code > 0 && *shoal_code <= static_cast<int>(StatusCode::kInternal)) {
+  if (shoal_code && *shoal_code > 0 && *shoal_code <= static_cast<int>(StatusCode::kNotLeader)) {
     return Status(static_cast<StatusCode>(*shoal_code), st.error_message());
   }
   // Errors made by gRPC itself (connection refused, deadline) carry no Shoal code.

@@ -92,7 +92,7 @@ Status WorkerProcess::start() {
                                          static_cast<int>(w.conf.getInt(keys::kWorkerDataPort)));
   if (!data) return data.withContext(std::string(keys::kWorkerDataPort));
   w.registry_client = std::make_unique<client::WorkerRegistryClient>(
-      w.master->address(), w.conf.getDurationMs(keys::kUserRpcTimeout));
+      w.master->addresses(), w.conf.getDurationMs(keys::kUserRpcTimeout));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
   logger("worker")->info("worker serving on {} (master {})", w.address, w.master->address());
   return Status::ok();
@@ -123,7 +123,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
         warned = true;
       }
     } else {
-      auto r = registry_client->heartbeat(id, tierUsage(*store));
+      auto r = registry_client->heartbeat(id, address, tierUsage(*store));
       if (r && r->reregister()) {
         log->info("the master does not know worker {}; registering again", id);
         id = 0;

@@ -20,8 +20,9 @@ const std::string& shoalBinary() {
   return bin;
 }
 
-MasterUnderTest::MasterUnderTest(std::vector<std::string> extra)
-    : journal_(dir_.sub("journal")), log_path_(dir_.sub("master.log")), port_(freePort()), extra_(std::move(extra)) {}
+MasterUnderTest::MasterUnderTest(std::vector<std::string> extra, int port)
+    : journal_(dir_.sub("journal")), log_path_(dir_.sub("master.log")), port_(port != 0 ? port : freePort()),
+      extra_(std::move(extra)) {}
 
 MasterUnderTest::~MasterUnderTest() {
   client_.reset();

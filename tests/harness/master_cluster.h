@@ -18,8 +18,8 @@ const std::string& shoalBinary();
 
 class MasterUnderTest {
  public:
-  // `extra` are -D overrides (without the "-D") for the master.
-  explicit MasterUnderTest(std::vector<std::string> extra = {});
+  // `extra` are -D overrides (without the "-D") for the master. `port` 0 picks a free one.
+  explicit MasterUnderTest(std::vector<std::string> extra = {}, int port = 0);
   ~MasterUnderTest();
 
   // Starts the master and waits (deadline 60 s) until it answers. Returns false and logs on failure.

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/logging.h"
+#include "master/fs/request_scope.h"
 
 namespace shoal::master {
 
@@ -35,6 +36,19 @@ Status FileSystemMaster::start(const CallerIdentity& self) {
   }
   Status st = mount(self, "/", root_ufs, false, {});
   return st.withContext(std::string(keys::kMasterRootUfs));
+}
+
+ApplyResult FileSystemMaster::submitCall(proto::JournalEntry entry) {
+  entry.set_request_id(RequestScope::current());
+  return journal_.submit(std::move(entry));
+}
+
+std::optional<ApplyResult> FileSystemMaster::earlierAttempt() const { return sm_.recall(RequestScope::current()); }
+
+Result<proto::FileInfo> FileSystemMaster::earlierInfo(const ApplyResult& r, const std::string& path) const {
+  if (!r.status) return makeError(r.status);
+  if (!r.inode) return makeError(notFound(path).withContext("applied, then changed by another call"));
+  return toFileInfo(*r.inode, path);
 }
 
 int64_t FileSystemMaster::intervalOr(std::optional<int64_t> override_ms) const {

@@ -51,6 +51,7 @@ class FileSystemMaster {
   std::vector<proto::MountInfo> mountTable() const;
   uint64_t inodeCount() const;
   uint64_t journalSequence() const { return journal_.lastSequence(); }
+  uint64_t namespaceDigest() const { return sm_.digest(); }
 
   // Mutations (fs_write_ops.cc, fs_mount_ops.cc).
   Result<proto::FileInfo> createDirectory(const CallerIdentity& who, const std::string& path, bool recursive,
@@ -91,6 +92,11 @@ class FileSystemMaster {
   // fs_write_ops.cc: drops an incomplete file at `path` whose writer's lease ran out.
   Status replaceAbandonedWrite(const std::string& path);
   ApplyResult submit(proto::JournalEntry entry) { return journal_.submit(std::move(entry)); }
+  // Submits the entry that carries out the client's call, tagged with the call's request id.
+  ApplyResult submitCall(proto::JournalEntry entry);
+  // The result of this call's earlier attempt, when a retry finds it already applied.
+  std::optional<ApplyResult> earlierAttempt() const;
+  Result<proto::FileInfo> earlierInfo(const ApplyResult& r, const std::string& path) const;
   proto::FileInfo toFileInfo(const Inode& inode, const std::string& path) const;
   int64_t intervalOr(std::optional<int64_t> override_ms) const;
 

@@ -28,6 +28,7 @@ Status FileSystemMaster::mount(const CallerIdentity& who, const std::string& raw
   auto path = normalizePath(raw);
   if (!path) return path.error();
   if (uri.empty()) return invalidArgument(fmt::format("mount {}: empty under-store URI", *path));
+  if (auto earlier = earlierAttempt()) return earlier->status;
   // Load the parent so that a path present in the enclosing store counts as existing.
   if (*path != "/") SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
   SHOAL_RETURN_IF_ERROR(checkOverlap(*path, uri, mountTable()));
@@ -42,7 +43,7 @@ Status FileSystemMaster::mount(const CallerIdentity& who, const std::string& raw
   e->set_mtime_ms(nowMs());
   e->set_owner(who.user);
   e->set_group(who.group);
-  ApplyResult r = submit(std::move(je));
+  ApplyResult r = submitCall(std::move(je));
   if (!r.status) return r.status;
   auto info = sm_.read([&](const Namespace& ns) { return *ns.mounts().find(*path); });
   ufs_.put(info, *store);
@@ -52,9 +53,10 @@ Status FileSystemMaster::mount(const CallerIdentity& who, const std::string& raw
 Status FileSystemMaster::unmount(const std::string& raw) {
   auto path = normalizePath(raw);
   if (!path) return path.error();
+  if (auto earlier = earlierAttempt()) return earlier->status;
   proto::JournalEntry je;
   je.mutable_unmount()->set_path(*path);
-  ApplyResult r = submit(std::move(je));
+  ApplyResult r = submitCall(std::move(je));
   if (!r.status) return r.status;
   ufs_.remove(*path);
   return Status::ok();

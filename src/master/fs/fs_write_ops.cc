@@ -20,6 +20,7 @@ Result<proto::FileInfo> FileSystemMaster::createDirectory(const CallerIdentity& 
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
   if (mode && *mode > 07777) return makeError(invalidArgument(fmt::format("mkdir {}: mode {:o} is not a permission mode", *path, *mode)));
+  if (auto earlier = earlierAttempt()) return earlierInfo(*earlier, *path);
   SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
   // Check before the store is touched.
   auto pre = sm_.read([&](const Namespace& ns) -> Result<std::optional<proto::FileInfo>> {
@@ -55,7 +56,7 @@ Result<proto::FileInfo> FileSystemMaster::createDirectory(const CallerIdentity& 
   e->set_group(who.group);
   e->set_mtime_ms(nowMs());
   e->set_persisted(mount->has_value());
-  ApplyResult r = submit(std::move(je));
+  ApplyResult r = submitCall(std::move(je));
   if (!r.status) return makeError(r.status);
   return toFileInfo(*r.inode, *path);
 }
@@ -67,6 +68,7 @@ Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, 
   if (!path) return makeError(path.error());
   if (mode && *mode > 07777) return makeError(invalidArgument(fmt::format("create {}: mode {:o} is not a permission mode", *path, *mode)));
   if (*path == "/") return makeError(Status(StatusCode::kIsADirectory, "/: is a directory"));
+  if (auto earlier = earlierAttempt()) return earlierInfo(*earlier, *path);
   SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
   SHOAL_RETURN_IF_ERROR(replaceAbandonedWrite(*path));
   Status pre = sm_.read([&](const Namespace& ns) -> Status {
@@ -115,7 +117,7 @@ Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, 
   e->set_mtime_ms(nowMs());
   e->set_persisted(persist);
   e->set_complete(complete);
-  ApplyResult r = submit(std::move(je));
+  ApplyResult r = submitCall(std::move(je));
   if (!r.status) return makeError(r.status);
   return toFileInfo(*r.inode, *path);
 }
@@ -140,6 +142,7 @@ Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, u
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
   if (mtime_ms < 0) return makeError(invalidArgument(fmt::format("complete {}: negative mtime {}", *path, mtime_ms)));
+  if (auto earlier = earlierAttempt()) return earlierInfo(*earlier, *path);
   proto::JournalEntry je;
   auto* e = je.mutable_complete_file();
   e->set_path(*path);
@@ -147,7 +150,7 @@ Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, u
   e->set_mtime_ms(mtime_ms != 0 ? mtime_ms : nowMs());
   e->set_persisted(persisted);
   e->set_file_id(file_id);
-  ApplyResult r = submit(std::move(je));
+  ApplyResult r = submitCall(std::move(je));
   if (!r.status) return makeError(r.status);
   return toFileInfo(*r.inode, *path);
 }
@@ -155,6 +158,7 @@ Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, u
 Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool shoal_only) {
   auto path = normalizePath(raw);
   if (!path) return path.error();
+  if (auto earlier = earlierAttempt()) return earlier->status;
   SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
   // A directory Shoal never listed may hold files in the store: load it before judging emptiness.
   SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, /*list=*/true));
@@ -170,7 +174,7 @@ Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool sho
     Status st = (*mount)->ufs->remove((*mount)->ufs_path, recursive);
     if (!st && st.code() != StatusCode::kNotFound) return st.withContext("delete " + *path);
   }
-  return submit(std::move(je)).status;
+  return submitCall(std::move(je)).status;
 }
 
 Status FileSystemMaster::rename(const std::string& raw_src, const std::string& raw_dst) {
@@ -178,6 +182,7 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   if (!src) return src.error();
   auto dst = normalizePath(raw_dst);
   if (!dst) return dst.error();
+  if (auto earlier = earlierAttempt()) return earlier->status;
   SHOAL_RETURN_IF_ERROR(loadAncestors(*src));
   SHOAL_RETURN_IF_ERROR(loadAncestors(*dst));
   proto::JournalEntry je;
@@ -194,7 +199,7 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
     Status st = (*mount)->ufs->rename((*mount)->ufs_path, MountTable::ufsPath((*mount)->info, *dst));
     if (!st) return st.withContext(fmt::format("rename {} to {}", *src, *dst));
   }
-  return submit(std::move(je)).status;
+  return submitCall(std::move(je)).status;
 }
 
 Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& change, bool recursive) {

@@ -1,5 +1,5 @@
 // The journal seam: the master hands every mutation to submit(), which returns once the entry is
-// durable and applied. The single-master LocalJournal and the Raft journal (later) implement it;
+// durable and applied. The single-master LocalJournal and the RaftJournal implement it;
 // neither the state machine nor the master's operations know which one runs. Thread-safe.
 #pragma once
 
@@ -18,6 +18,12 @@ class Journal {
   virtual ApplyResult submit(proto::JournalEntry entry) = 0;
   virtual uint64_t lastSequence() const = 0;
   virtual void stop() = 0;
+  // Whether this master may serve clients now: OK on a single master and on a Raft leader that
+  // has applied everything committed before its term; NotLeader (naming the leader's RPC address
+  // when known) on the others; FailedPrecondition when the group is misconfigured.
+  virtual Status servingStatus() const { return Status::ok(); }
+  // The leader's RPC address for redirects; "" when unknown or on a single master.
+  virtual std::string leaderRpcAddress() const { return ""; }
 };
 
 }  // namespace shoal::master

@@ -1,12 +1,18 @@
 #include "master/journal/raft_journal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fmt/format.h>
 #include <functional>
+#include <future>
+#include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <uv.h>
 
 extern "C" {
@@ -15,45 +21,51 @@ extern "C" {
 }
 
 #include "common/logging.h"
+#include "master/journal/raft_codec.h"
 
 namespace shoal::master {
 namespace {
 
-// A batch of entries as one raft entry: the count, then each entry length-prefixed (4 bytes each,
-// little-endian), then zeros up to a multiple of 8 bytes (libraft's segment reader expects
-// entry data so padded, measured: unpadded batches read back as corrupt after a restart).
-void appendFramed(std::string& out, const proto::JournalEntry& e) {
-  std::string bytes = e.SerializeAsString();
-  uint32_t n = static_cast<uint32_t>(bytes.size());
-  char len[4];
-  std::memcpy(len, &n, 4);
-  out.append(len, 4);
-  out += bytes;
+// A member's raft id: a hash of its journal address (FNV-1a), so every master derives the same id
+// whatever order its address list is in.
+raft_id memberId(const std::string& address) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : address) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  h &= 0x7fffffffffffffffULL;
+  return h == 0 ? 1 : h;
 }
 
-Result<std::vector<proto::JournalEntry>> decodeBatch(const char* data, size_t size) {
-  std::vector<proto::JournalEntry> out;
-  if (size < 4) return makeError(Status(StatusCode::kCorruption, "raft entry: no entry count"));
-  uint32_t count;
-  std::memcpy(&count, data, 4);
-  size_t off = 4;
-  for (uint32_t i = 0; i < count; ++i) {
-    if (size - off < 4) return makeError(Status(StatusCode::kCorruption, "raft entry: truncated length"));
-    uint32_t n;
-    std::memcpy(&n, data + off, 4);
-    off += 4;
-    if (size - off < n) return makeError(Status(StatusCode::kCorruption, "raft entry: truncated journal entry"));
-    proto::JournalEntry e;
-    if (!e.ParseFromArray(data + off, static_cast<int>(n))) {
-      return makeError(Status(StatusCode::kCorruption, "raft entry: undecodable journal entry"));
-    }
-    out.push_back(std::move(e));
-    off += n;
+// A membership change commits one configuration entry (two for an add); past this the caller hears
+// that it did not finish rather than waiting on a group that lost its quorum.
+constexpr auto kChangeWait = std::chrono::seconds(30);
+
+const char* roleName(unsigned short state) {
+  switch (state) {
+    case RAFT_LEADER: return "leader";
+    case RAFT_FOLLOWER: return "follower";
+    case RAFT_CANDIDATE: return "candidate";
+    default: return "unavailable";
   }
-  return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
 }
 
 }  // namespace
+
+// A membership change in flight; freed by its last raft callback.
+struct RaftMembershipChange {
+  struct raft_change req;
+  struct raft* raft = nullptr;
+  raft_id id = 0;
+  bool assign_next = false;  // add: after raft_add, make the member a voter
+  std::promise<int> done;
+};
 
 struct RaftJournal::Impl {
   struct Pending {
@@ -63,7 +75,14 @@ struct RaftJournal::Impl {
   struct Proposal {
     struct raft_apply req;
     std::vector<std::shared_ptr<Pending>> items;
+    Impl* self = nullptr;
+    uint64_t announce_term = 0;  // non-zero: this proposal is the leader's announcement
   };
+  struct Transfer {
+    struct raft_transfer req;
+    std::promise<void> done;
+  };
+  using Change = RaftMembershipChange;
 
   RaftJournalConfig config;
   StateMachine& sm;
@@ -71,23 +90,58 @@ struct RaftJournal::Impl {
 
   uv_loop_t loop{};
   uv_async_t wake{};
+  uv_timer_t tick{};
   struct raft_uv_transport transport {};
   struct raft_io io {};
   struct raft_fsm fsm {};
   struct raft raft {};
   std::thread thread;
   bool closed = false;
+  uint64_t announced_term = 0;  // loop thread only
 
-  std::mutex mu;
+  mutable std::mutex mu;
   std::deque<std::shared_ptr<Pending>> queue;       // guarded by mu
   std::deque<std::function<void()>> tasks;          // guarded by mu; run on the loop
   bool stopping = false;                            // guarded by mu
   bool running = false;                             // guarded by mu
+  std::string leader_journal;                       // guarded by mu; refreshed every tick
+  std::map<std::string, std::string> directory;     // guarded by mu; journal -> RPC address
+  std::string config_error;                         // guarded by mu
+  std::atomic<bool> serving{false};
 
   // Results of the batch the FSM applied last, handed to the apply callback that follows it.
   std::vector<ApplyResult> last_results;
 
   Impl(RaftJournalConfig c, StateMachine& s) : config(std::move(c)), sm(s) {}
+
+  std::string self() const { return config.rpc_address.empty() ? config.self : config.rpc_address; }
+
+  // Why this member does not serve. Callers hold mu.
+  Status notServingLocked() const {
+    if (!config_error.empty()) return Status(StatusCode::kFailedPrecondition, config_error);
+    if (!running || stopping) return Status(StatusCode::kUnavailable, fmt::format("master {} is stopping", self()));
+    if (leader_journal.empty()) {
+      return Status(StatusCode::kNotLeader,
+                    fmt::format("master {} is not the leader and no leader is known: no quorum of masters is "
+                                "reachable, or an election is under way",
+                                self()));
+    }
+    if (leader_journal == config.self) {
+      return Status(StatusCode::kNotLeader, fmt::format("master {} was just elected and is catching up", self()));
+    }
+    auto it = directory.find(leader_journal);
+    if (it == directory.end()) {
+      return Status(StatusCode::kNotLeader,
+                    fmt::format("master {} is not the leader; the leader is the master with journal address {}",
+                                self(), leader_journal));
+    }
+    return Status(StatusCode::kNotLeader, fmt::format("master {} is not the leader; the leader is {}", self(), it->second));
+  }
+
+  Status notServing() const {
+    std::lock_guard lock(mu);
+    return notServingLocked();
+  }
 
   std::string leaderAddress() {
     raft_id lid = 0;
@@ -96,35 +150,73 @@ struct RaftJournal::Impl {
     return addr ? addr : "";
   }
 
-  Status notLeader() {
-    std::string leader = leaderAddress();
-    return Status(StatusCode::kUnavailable,
-                  leader.empty() ? fmt::format("master {} is not the leader and no leader is known (no quorum?)", config.self)
-                                 : fmt::format("master {} is not the leader; the leader is {}", config.self, leader));
+  // Runs `f` on the loop thread and returns its result; Unavailable when the loop is not running.
+  template <typename T>
+  Result<T> onLoop(std::function<T()> f) {
+    auto p = std::make_shared<std::promise<T>>();
+    auto fut = p->get_future();
+    {
+      std::lock_guard lock(mu);
+      if (!running || stopping) return makeError(Status(StatusCode::kUnavailable, "the journal is not running"));
+      tasks.push_back([p, f] { p->set_value(f()); });
+    }
+    uv_async_send(&wake);
+    return fut.get();
   }
 
   // --- loop thread ---
 
+  void applyAnnounce(const raftcodec::Announce& a) {
+    std::lock_guard lock(mu);
+    directory[a.journal_address] = a.rpc_address;
+    if (a.journal_address == config.self) {
+      if (raft_state(&raft) == RAFT_LEADER && a.term == raft.current_term) {
+        serving = true;
+        logger("raft")->info("leading the journal in term {}", a.term);
+      }
+      return;
+    }
+    auto mine = sorted(config.addresses);
+    if (a.members != mine) {
+      std::string err = fmt::format(
+          "this master was started with journal addresses {} but the leader {} with {}: give every master the same "
+          "shoal.master.embedded.journal.addresses",
+          fmt::join(mine, ","), a.journal_address, fmt::join(a.members, ","));
+      if (err != config_error) logger("raft")->error("{}", err);
+      config_error = err;
+    } else {
+      config_error.clear();
+    }
+  }
+
   static int fsmApply(struct raft_fsm* fsm, const struct raft_buffer* buf, void** result) {
     auto* self = static_cast<Impl*>(fsm->data);
-    auto entries = decodeBatch(static_cast<const char*>(buf->base), buf->len);
-    if (!entries) {
-      logger("raft")->error("{}", entries.error().toString());
+    auto decoded = raftcodec::decodeEntry(static_cast<const char*>(buf->base), buf->len);
+    if (!decoded) {
+      logger("raft")->error("{}", decoded.error().toString());
       return RAFT_MALFORMED;
     }
     self->last_results.clear();
-    for (auto& e : *entries) {
+    *result = &self->last_results;
+    if (auto* a = std::get_if<raftcodec::Announce>(&*decoded)) {
+      self->applyAnnounce(*a);
+      return 0;
+    }
+    for (auto& e : std::get<std::vector<proto::JournalEntry>>(*decoded)) {
       // Sequences follow the log: every member numbers the same entries the same way.
       e.set_sequence(self->sm.lastApplied() + 1);
       self->last_results.push_back(self->sm.apply(e));
     }
-    *result = &self->last_results;
     return 0;
   }
 
   static int fsmSnapshot(struct raft_fsm* fsm, struct raft_buffer* bufs[], unsigned* n) {
     auto* self = static_cast<Impl*>(fsm->data);
     std::ostringstream out;
+    {
+      std::lock_guard lock(self->mu);
+      out << raftcodec::encodeSnapshotHeader(self->directory);
+    }
     Status st = self->sm.saveCheckpoint(out);
     if (!st) {
       logger("raft")->error("snapshot: {}", st.toString());
@@ -143,26 +235,36 @@ struct RaftJournal::Impl {
 
   static int fsmRestore(struct raft_fsm* fsm, struct raft_buffer* buf) {
     auto* self = static_cast<Impl*>(fsm->data);
-    std::istringstream in(std::string(static_cast<const char*>(buf->base), buf->len));
-    Status st = self->sm.loadCheckpoint(in);
+    std::map<std::string, std::string> dir;
+    auto off = raftcodec::decodeSnapshotHeader(static_cast<const char*>(buf->base), buf->len, &dir);
+    Status st = off ? Status::ok() : off.error();
+    if (off) {
+      std::istringstream in(std::string(static_cast<const char*>(buf->base) + *off, buf->len - *off));
+      st = self->sm.loadCheckpoint(in);
+    }
     raft_free(buf->base);
     if (!st) {
       logger("raft")->error("snapshot restore: {}", st.toString());
       return RAFT_CORRUPT;
     }
+    std::lock_guard lock(self->mu);
+    for (auto& [j, r] : dir) self->directory[j] = r;
     return 0;
   }
 
   static void applied(struct raft_apply* req, int status, void* result) {
     std::unique_ptr<Proposal> p(static_cast<Proposal*>(req->data));
+    if (p->announce_term != 0 && status != 0) p->self->announced_term = 0;  // try again next tick
     auto* results = static_cast<std::vector<ApplyResult>*>(result);
     for (size_t i = 0; i < p->items.size(); ++i) {
       if (status != 0 || !results || i >= results->size()) {
-        // Leadership lost mid-way: the entry may still commit under the next leader, so the
-        // caller must treat the outcome as unknown.
+        // Leadership lost mid-way: the entry may still commit under the next leader. The client
+        // retries on the new leader with the same request id, which applies it at most once.
         p->items[i]->done.set_value(ApplyResult{
-            Status(StatusCode::kUnavailable,
-                   fmt::format("the change was not confirmed: {} (it may or may not be applied)", raft_strerror(status))),
+            Status(StatusCode::kNotLeader,
+                   fmt::format("master {} lost the leadership before the change was confirmed ({}); it may or may "
+                               "not be applied",
+                               p->self->self(), raft_strerror(status))),
             std::nullopt});
       } else {
         p->items[i]->done.set_value(std::move((*results)[i]));
@@ -170,25 +272,55 @@ struct RaftJournal::Impl {
     }
   }
 
-  void propose(std::vector<std::shared_ptr<Pending>> items) {
-    uint32_t count = static_cast<uint32_t>(items.size());
-    std::string batch(reinterpret_cast<const char*>(&count), 4);
-    for (const auto& it : items) appendFramed(batch, it->entry);
-    batch.resize((batch.size() + 7) / 8 * 8, '\0');
+  // Hands `data` to raft as one entry; false (with the proposal's waiters told) if raft refused.
+  bool propose(std::unique_ptr<Proposal> p, const std::string& data) {
     struct raft_buffer buf;
-    buf.len = batch.size();
-    buf.base = raft_malloc(batch.size());
-    std::memcpy(buf.base, batch.data(), batch.size());
-    auto* p = new Proposal{};
-    p->items = std::move(items);
-    p->req.data = p;
+    buf.len = data.size();
+    buf.base = raft_malloc(data.size());
+    std::memcpy(buf.base, data.data(), data.size());
+    p->self = this;
+    p->req.data = p.get();
     int rv = raft_apply(&raft, &p->req, &buf, 1, &Impl::applied);
-    if (rv != 0) {
-      raft_free(buf.base);
-      Status st = rv == RAFT_NOTLEADER ? notLeader() : Status(StatusCode::kUnavailable, raft_errmsg(&raft));
-      for (auto& it : p->items) it->done.set_value(ApplyResult{st, std::nullopt});
-      delete p;
+    if (rv == 0) {
+      p.release();  // the apply callback owns it now
+      return true;
     }
+    raft_free(buf.base);
+    Status st = rv == RAFT_NOTLEADER ? notServing() : Status(StatusCode::kUnavailable, raft_errmsg(&raft));
+    for (auto& it : p->items) it->done.set_value(ApplyResult{st, std::nullopt});
+    return false;
+  }
+
+  void proposeBatch(std::vector<std::shared_ptr<Pending>> items) {
+    std::vector<const proto::JournalEntry*> entries;
+    for (const auto& it : items) entries.push_back(&it->entry);
+    std::string data = raftcodec::encodeBatch(entries);
+    auto p = std::make_unique<Proposal>();
+    p->items = std::move(items);
+    propose(std::move(p), data);
+  }
+
+  static void onTick(uv_timer_t* handle) {
+    auto* self = static_cast<Impl*>(handle->data);
+    std::string lj = self->leaderAddress();
+    bool leads = raft_state(&self->raft) == RAFT_LEADER;
+    {
+      std::lock_guard lock(self->mu);
+      self->leader_journal = lj;
+    }
+    if (!leads) {
+      self->serving = false;
+      self->announced_term = 0;
+      return;
+    }
+    if (self->announced_term == self->raft.current_term) return;
+    self->serving = false;
+    self->announced_term = self->raft.current_term;
+    raftcodec::Announce a{.term = self->raft.current_term, .journal_address = self->config.self,
+                          .rpc_address = self->config.rpc_address, .members = sorted(self->config.addresses)};
+    auto p = std::make_unique<Proposal>();
+    p->announce_term = a.term;
+    if (!self->propose(std::move(p), raftcodec::encodeAnnounce(a))) self->announced_term = 0;
   }
 
   static void onWake(uv_async_t* handle) {
@@ -209,8 +341,8 @@ struct RaftJournal::Impl {
       return;
     }
     if (q.empty()) return;
-    if (raft_state(&self->raft) != RAFT_LEADER) {
-      Status st = self->notLeader();
+    if (!self->serving) {
+      Status st = self->notServing();
       for (auto& p : q) p->done.set_value(ApplyResult{st, std::nullopt});
       return;
     }
@@ -220,19 +352,70 @@ struct RaftJournal::Impl {
         items.push_back(std::move(q.front()));
         q.pop_front();
       }
-      self->propose(std::move(items));
+      self->proposeBatch(std::move(items));
     }
   }
 
   void shutdown() {
     if (closed) return;
     closed = true;
+    serving = false;
+    uv_timer_stop(&tick);
+    uv_close(reinterpret_cast<uv_handle_t*>(&tick), nullptr);
     raft_close(&raft, [](struct raft* r) {
       auto* self = static_cast<Impl*>(r->data);
       raft_uv_close(&self->io);
       raft_uv_tcp_close(&self->transport);
       uv_close(reinterpret_cast<uv_handle_t*>(&self->wake), nullptr);
     });
+  }
+
+  RaftState snapshotState() {
+    RaftState s;
+    unsigned short st = raft_state(&raft);
+    s.role = roleName(st);
+    s.leader = st == RAFT_LEADER && serving;
+    s.leader_address = leaderAddress();
+    s.term = raft.current_term;
+    s.last_index = raft_last_index(&raft);
+    s.commit_index = raft.commit_index;
+    s.applied_index = raft_last_applied(&raft);
+    for (unsigned i = 0; i < raft.configuration.n; ++i) {
+      const auto& srv = raft.configuration.servers[i];
+      RaftMember m{.address = srv.address, .voter = srv.role == RAFT_VOTER, .match_index = 0};
+      if (st == RAFT_LEADER) m.match_index = srv.id == id ? s.last_index : raft.leader_state.progress[i].match_index;
+      s.members.push_back(std::move(m));
+    }
+    std::lock_guard lock(mu);
+    auto it = directory.find(s.leader_address);
+    if (it != directory.end()) s.leader_rpc_address = it->second;
+    s.config_error = config_error;
+    return s;
+  }
+
+  const struct raft_server* member(const std::string& address) {
+    for (unsigned i = 0; i < raft.configuration.n; ++i) {
+      if (address == raft.configuration.servers[i].address) return &raft.configuration.servers[i];
+    }
+    return nullptr;
+  }
+
+  std::string memberList() {
+    std::vector<std::string> v;
+    for (unsigned i = 0; i < raft.configuration.n; ++i) v.push_back(raft.configuration.servers[i].address);
+    return fmt::format("{}", fmt::join(v, ","));
+  }
+
+  static void changed(struct raft_change* req, int status) {
+    auto* c = static_cast<Change*>(req->data);
+    if (status == 0 && c->assign_next) {
+      c->assign_next = false;
+      int rv = raft_assign(c->raft, &c->req, c->id, RAFT_VOTER, &Impl::changed);
+      if (rv == 0) return;
+      status = rv;
+    }
+    c->done.set_value(status);
+    delete c;
   }
 
   // Runs on the loop thread until shutdown; reports start-up through `started`.
@@ -244,6 +427,8 @@ struct RaftJournal::Impl {
     uv_loop_init(&loop);
     uv_async_init(&loop, &wake, &Impl::onWake);
     wake.data = this;
+    uv_timer_init(&loop, &tick);
+    tick.data = this;
     int rv = raft_uv_tcp_init(&transport, &loop);
     if (rv != 0) return fail("transport", rv);
     rv = raft_uv_init(&io, &loop, config.folder.c_str(), &transport);
@@ -264,14 +449,16 @@ struct RaftJournal::Impl {
     raft_set_snapshot_trailing(&raft, config.snapshot_threshold / 2);
     struct raft_configuration conf;
     raft_configuration_init(&conf);
-    for (size_t i = 0; i < config.addresses.size(); ++i) {
-      raft_configuration_add(&conf, i + 1, config.addresses[i].c_str(), RAFT_VOTER);
-    }
+    for (const auto& a : config.addresses) raft_configuration_add(&conf, memberId(a), a.c_str(), RAFT_VOTER);
     rv = raft_bootstrap(&raft, &conf);
     raft_configuration_close(&conf);
     if (rv != 0 && rv != RAFT_CANTBOOTSTRAP) return fail("bootstrap", rv);  // CANTBOOTSTRAP: state exists
     rv = raft_start(&raft);
     if (rv != 0) return fail(raft_errmsg(&raft), rv);
+    // The tick notices leadership changes; a fraction of the heartbeat keeps a new leader's wait
+    // for its announcement short without busying the loop.
+    auto period = std::max<uint64_t>(5, static_cast<uint64_t>(config.heartbeat_timeout.count()) / 4);
+    uv_timer_start(&tick, &Impl::onTick, period, period);
     {
       std::lock_guard lock(mu);
       running = true;
@@ -294,12 +481,11 @@ Status RaftJournal::start() {
     return invalidArgument(fmt::format("this master's journal address {} is not in the journal addresses ({})", c.self,
                                        fmt::join(c.addresses, ",")));
   }
-  std::vector<std::string> sorted = c.addresses;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+  auto all = sorted(c.addresses);
+  if (std::adjacent_find(all.begin(), all.end()) != all.end()) {
     return invalidArgument(fmt::format("the journal addresses list a member twice ({})", fmt::join(c.addresses, ",")));
   }
-  impl_->id = static_cast<raft_id>(self - c.addresses.begin() + 1);
+  impl_->id = memberId(c.self);
   std::error_code ec;
   std::filesystem::create_directories(c.folder, ec);
   if (ec) return Status(StatusCode::kIoError, fmt::format("raft journal {}: {}", c.folder, ec.message()));
@@ -333,24 +519,120 @@ ApplyResult RaftJournal::submit(proto::JournalEntry entry) {
 
 uint64_t RaftJournal::lastSequence() const { return impl_->sm.lastApplied(); }
 
+Status RaftJournal::servingStatus() const {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->serving && impl_->config_error.empty() && impl_->running && !impl_->stopping) return Status::ok();
+  return impl_->notServingLocked();
+}
+
+std::string RaftJournal::leaderRpcAddress() const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->directory.find(impl_->leader_journal);
+  return it == impl_->directory.end() ? "" : it->second;
+}
+
+const std::string& RaftJournal::journalAddress() const { return impl_->config.self; }
+
 RaftState RaftJournal::state() {
-  std::promise<RaftState> out;
-  auto fut = out.get_future();
-  {
-    std::lock_guard lock(impl_->mu);
-    if (!impl_->running || impl_->stopping) return RaftState{};
-    impl_->tasks.push_back([&] {
-      RaftState s;
-      s.leader = raft_state(&impl_->raft) == RAFT_LEADER;
-      s.leader_address = impl_->leaderAddress();
-      s.term = impl_->raft.current_term;
-      s.last_index = raft_last_index(&impl_->raft);
-      s.applied_index = raft_last_applied(&impl_->raft);
-      out.set_value(s);
-    });
+  auto s = impl_->onLoop<RaftState>([this] { return impl_->snapshotState(); });
+  if (!s) return RaftState{.role = "unavailable"};
+  return *s;
+}
+
+Status RaftJournal::transferLeader(const std::string& address) {
+  auto* t = new Impl::Transfer{};
+  auto done = t->done.get_future();
+  auto started = impl_->onLoop<Status>([&, t]() -> Status {
+    auto& r = impl_->raft;
+    const struct raft_server* m = impl_->member(address);
+    Status refused;
+    if (raft_state(&r) != RAFT_LEADER) refused = impl_->notServing();
+    else if (!m) refused = invalidArgument(fmt::format("{} is not a member of the quorum (members: {})", address, impl_->memberList()));
+    else if (m->id == impl_->id) refused = Status(StatusCode::kFailedPrecondition, fmt::format("{} already leads", address));
+    else if (m->role != RAFT_VOTER) refused = Status(StatusCode::kFailedPrecondition, fmt::format("{} is not a voter", address));
+    if (refused.isOk()) {
+      t->req.data = t;
+      int rv = raft_transfer(&r, &t->req, m->id, [](struct raft_transfer* req) {
+        auto* tr = static_cast<Impl::Transfer*>(req->data);
+        tr->done.set_value();
+        delete tr;
+      });
+      if (rv == 0) return Status::ok();
+      refused = Status(StatusCode::kFailedPrecondition, fmt::format("transfer to {}: {}", address, raft_errmsg(&r)));
+    }
+    delete t;
+    return refused;
+  });
+  if (!started) return started.error();
+  if (!*started) return *started;
+  // libraft calls back once the target leads, or after an election timeout without it.
+  if (done.wait_for(impl_->config.election_timeout * 4) != std::future_status::ready) {
+    return Status(StatusCode::kDeadlineExceeded, fmt::format("the transfer to {} did not finish in time", address));
   }
-  uv_async_send(&impl_->wake);
-  return fut.get();
+  auto after = state();
+  if (after.leader_address != address) {
+    return Status(StatusCode::kUnavailable,
+                  fmt::format("{} did not take over (is it running and caught up?); the leader is {}", address,
+                              after.leader_address.empty() ? "unknown" : after.leader_address));
+  }
+  // Done once the new leader serves and this member can send clients to it: its announcement
+  // has been applied here too.
+  auto deadline = std::chrono::steady_clock::now() + impl_->config.election_timeout * 2;
+  while (std::chrono::steady_clock::now() < deadline) {
+    after = state();
+    if (after.leader_address == address && !after.leader_rpc_address.empty()) return Status::ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return Status(StatusCode::kDeadlineExceeded,
+                fmt::format("{} took over but has not announced itself in time (leader now: {})", address,
+                            after.leader_address.empty() ? "unknown" : after.leader_address));
+}
+
+// Runs a membership change: `begin` (on the loop) checks it and starts it with raft, returning why
+// not; then waits for raft to commit it.
+Status RaftJournal::changeMembership(const std::string& what,
+                                     const std::function<Status(RaftMembershipChange*)>& begin, bool assign_voter) {
+  auto* c = new RaftMembershipChange{};
+  c->raft = &impl_->raft;
+  c->assign_next = assign_voter;
+  c->req.data = c;
+  auto done = c->done.get_future();
+  auto started = impl_->onLoop<Status>([&, c]() -> Status {
+    Status st = raft_state(&impl_->raft) != RAFT_LEADER ? impl_->notServing() : begin(c);
+    if (!st) delete c;  // raft never saw it
+    return st;
+  });
+  if (!started) return started.error();
+  if (!*started) return *started;
+  if (done.wait_for(kChangeWait) != std::future_status::ready) {
+    return Status(StatusCode::kDeadlineExceeded, fmt::format("{} did not finish in time", what));
+  }
+  int rv = done.get();
+  if (rv != 0) return Status(StatusCode::kUnavailable, fmt::format("{}: {}", what, raft_strerror(rv)));
+  return Status::ok();
+}
+
+Status RaftJournal::addMember(const std::string& address) {
+  return changeMembership("add " + address, [&](RaftMembershipChange* c) -> Status {
+    if (impl_->member(address)) return Status(StatusCode::kAlreadyExists, fmt::format("{} is already a member", address));
+    c->id = memberId(address);
+    if (raft_add(&impl_->raft, &c->req, c->id, address.c_str(), &Impl::changed) == 0) return Status::ok();
+    return Status(StatusCode::kFailedPrecondition, fmt::format("add {}: {}", address, raft_errmsg(&impl_->raft)));
+  }, /*assign_voter=*/true);
+}
+
+Status RaftJournal::removeMember(const std::string& address) {
+  return changeMembership("remove " + address, [&](RaftMembershipChange* c) -> Status {
+    const struct raft_server* m = impl_->member(address);
+    if (!m) return invalidArgument(fmt::format("{} is not a member of the quorum (members: {})", address, impl_->memberList()));
+    if (m->id == impl_->id) {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("{} leads; transfer the leadership to another member before removing it", address));
+    }
+    c->id = m->id;
+    if (raft_remove(&impl_->raft, &c->req, m->id, &Impl::changed) == 0) return Status::ok();
+    return Status(StatusCode::kFailedPrecondition, fmt::format("remove {}: {}", address, raft_errmsg(&impl_->raft)));
+  }, /*assign_voter=*/false);
 }
 
 void RaftJournal::stop() {
@@ -359,6 +641,7 @@ void RaftJournal::stop() {
     if (!impl_->running || impl_->stopping) return;
     impl_->stopping = true;
   }
+  impl_->serving = false;
   uv_async_send(&impl_->wake);
   if (impl_->thread.joinable()) impl_->thread.join();
 }

@@ -49,6 +49,7 @@ class RaftJournalTest : public ::testing::Test {
     c.folder = dir_.sub("m" + std::to_string(i));
     c.addresses = addresses_;
     c.self = addresses_[i];
+    c.rpc_address = "rpc" + std::to_string(i);
     c.election_timeout = std::chrono::milliseconds(300);
     c.heartbeat_timeout = std::chrono::milliseconds(50);
     c.snapshot_threshold = 16;  // small: the restart below goes through snapshots
@@ -95,7 +96,53 @@ TEST_F(RaftJournalTest, MembersApplyTheSameEntriesAndFollowersNameTheLeader) {
   int f = (l + 1) % 3;
   auto r = members_[f].journal->submit(mkdirEntry("/refused"));
   ASSERT_FALSE(r.status.isOk());
-  EXPECT_NE(r.status.message().find("the leader is " + addresses_[l]), std::string::npos) << r.status.toString();
+  EXPECT_EQ(r.status.code(), StatusCode::kNotLeader);
+  EXPECT_NE(r.status.message().find("the leader is rpc" + std::to_string(l)), std::string::npos) << r.status.toString();
+  EXPECT_EQ(members_[f].journal->leaderRpcAddress(), "rpc" + std::to_string(l));
+  EXPECT_FALSE(members_[f].journal->servingStatus().isOk());
+  EXPECT_TRUE(members_[l].journal->servingStatus().isOk());
+}
+
+TEST_F(RaftJournalTest, LeadershipMovesToEachMemberOnRequestAndNonMembersAreRefused) {
+  int l = waitLeader();
+  ASSERT_GE(l, 0);
+  for (int step = 1; step <= 3; ++step) {
+    int target = (l + 1) % 3;
+    Status st = members_[l].journal->transferLeader(addresses_[target]);
+    ASSERT_TRUE(st.isOk()) << st.toString();
+    ASSERT_TRUE(eventually([&] { return members_[target].journal->state().leader; })) << "member " << target;
+    auto r = members_[target].journal->submit(mkdirEntry("/after" + std::to_string(step)));
+    EXPECT_TRUE(r.status.isOk()) << r.status.toString();
+    l = target;
+  }
+  Status st = members_[l].journal->transferLeader("127.0.0.1:1");
+  ASSERT_FALSE(st.isOk());
+  EXPECT_NE(st.message().find("127.0.0.1:1 is not a member of the quorum"), std::string::npos) << st.toString();
+  st = members_[l].journal->transferLeader(addresses_[l]);
+  EXPECT_NE(st.message().find("already leads"), std::string::npos) << st.toString();
+  st = members_[(l + 1) % 3].journal->transferLeader(addresses_[l]);
+  EXPECT_EQ(st.code(), StatusCode::kNotLeader) << st.toString();
+}
+
+TEST_F(RaftJournalTest, AMemberRemovedAndAddedBackCatchesUp) {
+  int l = waitLeader();
+  ASSERT_GE(l, 0);
+  int f = (l + 1) % 3;
+  Status st = members_[l].journal->removeMember(addresses_[f]);
+  ASSERT_TRUE(st.isOk()) << st.toString();
+  EXPECT_EQ(members_[l].journal->state().members.size(), 2u);
+  st = members_[l].journal->removeMember(addresses_[l]);
+  EXPECT_NE(st.message().find("transfer the leadership"), std::string::npos) << st.toString();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(members_[l].journal->submit(mkdirEntry("/two/" + std::to_string(i))).status.isOk());
+  st = members_[l].journal->addMember(addresses_[f]);
+  ASSERT_TRUE(st.isOk()) << st.toString();
+  st = members_[l].journal->addMember(addresses_[f]);
+  EXPECT_EQ(st.code(), StatusCode::kAlreadyExists) << st.toString();
+  auto s = members_[l].journal->state();
+  ASSERT_EQ(s.members.size(), 3u);
+  for (const auto& m : s.members) EXPECT_TRUE(m.voter) << m.address;
+  auto want = dump(*members_[l].sm);
+  EXPECT_TRUE(eventually([&] { return dump(*members_[f].sm) == want; })) << "the re-added member did not catch up";
 }
 
 TEST_F(RaftJournalTest, LeaderStopsAnotherLeadsAndTheRestartedMemberCatchesUp) {

@@ -8,14 +8,89 @@
 namespace shoal::master {
 
 namespace {
-constexpr uint64_t kStateMagic = 0x3154535f4c414f48ULL;
+constexpr uint64_t kStateMagic = 0x3154535f4c414f48ULL;    // "HOAL_ST1": no request ids
+constexpr uint64_t kStateMagicV2 = 0x3254535f4c414f48ULL;  // "HOAL_ST2": with request ids
+
+uint64_t mix(uint64_t h, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
 }
+
+uint64_t mixInt(uint64_t h, uint64_t v) { return mix(h, std::string_view(reinterpret_cast<const char*>(&v), 8)); }
+}  // namespace
 
 StateMachine::StateMachine(std::unique_ptr<InodeStore> store) : ns_(std::move(store)) {}
 
 ApplyResult StateMachine::apply(const proto::JournalEntry& entry) {
   std::unique_lock lock(mu_);
   last_applied_ = entry.sequence();
+  const std::string& rid = entry.request_id();
+  if (!rid.empty()) {
+    if (auto it = requests_.find(rid); it != requests_.end()) {
+      ApplyResult again{it->second.status, std::nullopt};
+      Inode inode;
+      if (it->second.inode != kInvalidInode && ns_.store().get(it->second.inode, &inode)) again.inode = inode;
+      return again;
+    }
+  }
+  ApplyResult r = applyLocked(entry);
+  if (!rid.empty()) {
+    requests_[rid] = Outcome{r.status, r.inode ? r.inode->id : kInvalidInode};
+    request_order_.push_back(rid);
+    if (request_order_.size() > kRememberedRequests) {
+      requests_.erase(request_order_.front());
+      request_order_.pop_front();
+    }
+  }
+  return r;
+}
+
+std::optional<ApplyResult> StateMachine::recall(const std::string& request_id) const {
+  if (request_id.empty()) return std::nullopt;
+  std::shared_lock lock(mu_);
+  auto it = requests_.find(request_id);
+  if (it == requests_.end()) return std::nullopt;
+  ApplyResult r{it->second.status, std::nullopt};
+  Inode inode;
+  if (it->second.inode != kInvalidInode && ns_.store().get(it->second.inode, &inode)) r.inode = inode;
+  return r;
+}
+
+uint64_t StateMachine::digest() const {
+  std::shared_lock lock(mu_);
+  uint64_t h = 1469598103934665603ULL;
+  for (const auto& m : ns_.mounts().all()) h = mix(h, m.SerializeAsString());
+  // Depth-first in name order, so the walk is the same on every replica.
+  std::vector<std::pair<InodeId, std::string>> stack{{ns_.store().rootId(), "/"}};
+  std::vector<Inode> kids;
+  while (!stack.empty()) {
+    auto [id, path] = stack.back();
+    stack.pop_back();
+    Inode n;
+    if (!ns_.store().get(id, &n)) continue;
+    h = mix(h, path);
+    h = mixInt(h, n.id);
+    h = mixInt(h, n.size);
+    h = mixInt(h, n.mode);
+    h = mixInt(h, static_cast<uint64_t>(n.mtime_ms));
+    h = mixInt(h, n.flags);
+    h = mix(h, n.owner);
+    h = mix(h, n.group);
+    if (!n.isDir()) continue;
+    kids.clear();
+    bool more = false;
+    ns_.store().listChildren(id, "", SIZE_MAX, &kids, &more);
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) {
+      stack.emplace_back(it->id, path == "/" ? "/" + it->name : path + "/" + it->name);
+    }
+  }
+  return h;
+}
+
+ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
   ApplyResult r;
   auto take = [&r](Result<Inode> res) {
     if (res) r.inode = std::move(*res);
@@ -45,12 +120,20 @@ Status StateMachine::saveCheckpoint(std::ostream& out) const {
   std::shared_lock lock(mu_);
   {
     BinaryWriter w(out);
-    w.u64(kStateMagic);
+    w.u64(kStateMagicV2);
     w.u64(last_applied_);
     w.u64(next_mount_id_);
     auto mounts = ns_.mounts().all();
     w.u32(static_cast<uint32_t>(mounts.size()));
     for (const auto& m : mounts) w.str(m.SerializeAsString());
+    w.u32(static_cast<uint32_t>(request_order_.size()));
+    for (const auto& rid : request_order_) {
+      const Outcome& o = requests_.at(rid);
+      w.str(rid);
+      w.u32(static_cast<uint32_t>(o.status.code()));
+      w.str(o.status.message());
+      w.u64(o.inode);
+    }
     w.finish();
     if (!w.ok()) return Status(StatusCode::kIoError, "writing the state checkpoint failed");
   }
@@ -62,7 +145,8 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
   BinaryReader r(in);
   uint64_t magic = 0;
   uint32_t nmounts = 0;
-  if (!r.u64(&magic) || magic != kStateMagic || !r.u64(&last_applied_) || !r.u64(&next_mount_id_) ||
+  if (!r.u64(&magic) || (magic != kStateMagic && magic != kStateMagicV2) || !r.u64(&last_applied_) ||
+      !r.u64(&next_mount_id_) ||
       !r.u32(&nmounts)) {
     return Status(StatusCode::kCorruption, "state checkpoint header is corrupt");
   }
@@ -74,6 +158,23 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
       return Status(StatusCode::kCorruption, "state checkpoint mount table is corrupt");
     }
     ns_.mounts().add(m);
+  }
+  requests_.clear();
+  request_order_.clear();
+  uint32_t nrequests = 0;
+  if (magic == kStateMagicV2) {
+    if (!r.u32(&nrequests)) return Status(StatusCode::kCorruption, "state checkpoint request table is corrupt");
+    for (uint32_t i = 0; i < nrequests; ++i) {
+      std::string rid, message;
+      uint32_t code = 0;
+      uint64_t inode = 0;
+      if (!r.str(&rid, 1024) || !r.u32(&code) || !r.str(&message, 1 << 20) || !r.u64(&inode) ||
+          code > static_cast<uint32_t>(StatusCode::kNotLeader)) {
+        return Status(StatusCode::kCorruption, "state checkpoint request table is corrupt");
+      }
+      requests_[rid] = Outcome{code == 0 ? Status::ok() : Status(static_cast<StatusCode>(code), message), inode};
+      request_order_.push_back(std::move(rid));
+    }
   }
   if (!r.verifyFinish()) return Status(StatusCode::kCorruption, "state checkpoint checksum mismatch");
   SHOAL_RETURN_IF_ERROR(ns_.store().loadCheckpoint(in));

@@ -4,10 +4,12 @@
 // any number of RPC threads read while one journal thread applies.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <optional>
 #include <shared_mutex>
+#include <unordered_map>
 
 #include "journal.pb.h"
 #include "master/namespace/namespace.h"
@@ -23,7 +25,13 @@ class StateMachine {
  public:
   explicit StateMachine(std::unique_ptr<InodeStore> store);
 
+  // An entry with a request id already applied is not applied again: its first result is returned.
   ApplyResult apply(const proto::JournalEntry& entry);
+  // The result of the call with this request id if it was applied (with its inode as it is now).
+  std::optional<ApplyResult> recall(const std::string& request_id) const;
+  // A hash of the namespace's content (paths, kinds, sizes, modes, owners, flags, mount table),
+  // equal on replicas with equal state whatever order they built it in.
+  uint64_t digest() const;
 
   template <typename F>
   auto read(F&& f) const {
@@ -36,16 +44,28 @@ class StateMachine {
     return last_applied_;
   }
 
+  // Request ids remembered for retries; the oldest are forgotten first. A client retries within
+  // seconds, while this many other calls complete in well under a minute at full load.
+  static constexpr size_t kRememberedRequests = 200000;
+
   // Writes the whole state (namespace, mount table, last applied sequence). Callers ensure no
   // apply runs concurrently (the journal thread writes checkpoints itself).
   Status saveCheckpoint(std::ostream& out) const;
   Status loadCheckpoint(std::istream& in);
 
  private:
+  ApplyResult applyLocked(const proto::JournalEntry& entry);
+
   mutable std::shared_mutex mu_;
   Namespace ns_;                 // guarded by mu_
   uint64_t last_applied_ = 0;    // guarded by mu_
   uint64_t next_mount_id_ = 1;   // guarded by mu_
+  struct Outcome {
+    Status status;
+    InodeId inode = kInvalidInode;
+  };
+  std::unordered_map<std::string, Outcome> requests_;  // guarded by mu_
+  std::deque<std::string> request_order_;              // guarded by mu_; oldest first
 };
 
 }  // namespace shoal::master

@@ -1,6 +1,8 @@
 #include "master/service/master_service.h"
 
+#include "master/fs/request_scope.h"
 #include "rpc/identity.h"
+#include "rpc/leader_metadata.h"
 #include "rpc/status_convert.h"
 #include "shoal_version.h"
 
@@ -25,13 +27,15 @@ grpc::Status fill(Result<T> r, T* out) {
 
 }  // namespace
 
-grpc::Status MasterServiceImpl::GetStatus(grpc::ServerContext*, const proto::GetStatusRequest* req,
+grpc::Status MasterServiceImpl::GetStatus(grpc::ServerContext* ctx, const proto::GetStatusRequest* req,
                                           proto::GetStatusResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   return fill(fs_.getStatus(req->path(), syncOverride(req->sync())), resp->mutable_info());
 }
 
-grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext*, const proto::GetStatusBatchRequest* req,
+grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext* ctx, const proto::GetStatusBatchRequest* req,
                                                proto::GetStatusBatchResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   if (req->paths_size() > 100000) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "GetStatusBatch: more than 100000 paths in one call");
   }
@@ -50,8 +54,9 @@ grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext*, const proto
   return grpc::Status::OK;
 }
 
-grpc::Status MasterServiceImpl::ListStatus(grpc::ServerContext*, const proto::ListStatusRequest* req,
+grpc::Status MasterServiceImpl::ListStatus(grpc::ServerContext* ctx, const proto::ListStatusRequest* req,
                                            proto::ListStatusResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   auto r = fs_.listStatus(req->path(), req->start_after(), req->limit(), syncOverride(req->sync()));
   if (!r) return rpc::toGrpc(r.error());
   for (auto& e : r->entries) *resp->add_entries() = std::move(e);
@@ -61,33 +66,45 @@ grpc::Status MasterServiceImpl::ListStatus(grpc::ServerContext*, const proto::Li
 
 grpc::Status MasterServiceImpl::CreateDirectory(grpc::ServerContext* ctx, const proto::CreateDirectoryRequest* req,
                                                 proto::CreateDirectoryResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
   return fill(fs_.createDirectory(caller(ctx), req->path(), req->recursive(), mode), resp->mutable_info());
 }
 
 grpc::Status MasterServiceImpl::CreateFile(grpc::ServerContext* ctx, const proto::CreateFileRequest* req,
                                            proto::CreateFileResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
   return fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
               resp->mutable_info());
 }
 
-grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext*, const proto::CompleteFileRequest* req,
+grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext* ctx, const proto::CompleteFileRequest* req,
                                              proto::CompleteFileResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   return fill(fs_.completeFile(req->path(), req->length(), req->persisted(), req->file_id(), req->mtime_ms()),
               resp->mutable_info());
 }
 
-grpc::Status MasterServiceImpl::Delete(grpc::ServerContext*, const proto::DeleteRequest* req, proto::DeleteResponse*) {
+grpc::Status MasterServiceImpl::Delete(grpc::ServerContext* ctx, const proto::DeleteRequest* req, proto::DeleteResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   return rpc::toGrpc(fs_.remove(req->path(), req->recursive(), req->shoal_only()));
 }
 
-grpc::Status MasterServiceImpl::Rename(grpc::ServerContext*, const proto::RenameRequest* req, proto::RenameResponse*) {
+grpc::Status MasterServiceImpl::Rename(grpc::ServerContext* ctx, const proto::RenameRequest* req, proto::RenameResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   return rpc::toGrpc(fs_.rename(req->src(), req->dst()));
 }
 
-grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext*, const proto::SetAttributeRequest* req,
+grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const proto::SetAttributeRequest* req,
                                              proto::SetAttributeResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   master::AttrChange change;
   if (req->has_mode()) change.mode = req->mode();
   if (req->has_owner()) change.owner = req->owner();
@@ -97,29 +114,82 @@ grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext*, const proto::
 }
 
 grpc::Status MasterServiceImpl::Mount(grpc::ServerContext* ctx, const proto::MountRequest* req, proto::MountResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   std::map<std::string, std::string> options(req->options().begin(), req->options().end());
   return rpc::toGrpc(fs_.mount(caller(ctx), req->path(), req->uri(), req->readonly(), options));
 }
 
-grpc::Status MasterServiceImpl::Unmount(grpc::ServerContext*, const proto::UnmountRequest* req,
+grpc::Status MasterServiceImpl::Unmount(grpc::ServerContext* ctx, const proto::UnmountRequest* req,
                                         proto::UnmountResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
   return rpc::toGrpc(fs_.unmount(req->path()));
 }
 
-grpc::Status MasterServiceImpl::GetMountTable(grpc::ServerContext*, const proto::GetMountTableRequest*,
+grpc::Status MasterServiceImpl::GetMountTable(grpc::ServerContext* ctx, const proto::GetMountTableRequest*,
                                               proto::GetMountTableResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   for (auto& m : fs_.mountTable()) *resp->add_mounts() = std::move(m);
   return grpc::Status::OK;
 }
 
-grpc::Status MasterServiceImpl::GetMasterInfo(grpc::ServerContext*, const proto::GetMasterInfoRequest*,
+grpc::Status MasterServiceImpl::GetMasterInfo(grpc::ServerContext*, const proto::GetMasterInfoRequest* req,
                                               proto::GetMasterInfoResponse* resp) {
   resp->set_version(kShoalVersion);
   resp->set_rpc_address(rpc_address_);
   resp->set_inode_count(fs_.inodeCount());
   resp->set_journal_sequence(fs_.journalSequence());
   resp->set_start_time_ms(start_time_ms_);
+  if (req->digest()) resp->set_namespace_digest(fs_.namespaceDigest());
+  if (!raft_) {
+    resp->set_role("local");
+    resp->set_leader_rpc_address(rpc_address_);
+    return grpc::Status::OK;
+  }
+  RaftState s = raft_->state();
+  resp->set_journal_address(raft_->journalAddress());
+  resp->set_role(s.role);
+  resp->set_leader_rpc_address(s.leader_rpc_address);
+  resp->set_leader_journal_address(s.leader_address);
+  resp->set_term(s.term);
+  resp->set_last_index(s.last_index);
+  resp->set_commit_index(s.commit_index);
+  resp->set_applied_index(s.applied_index);
+  resp->set_config_error(s.config_error);
+  for (const auto& m : s.members) {
+    auto* out = resp->add_members();
+    out->set_address(m.address);
+    out->set_voter(m.voter);
+    out->set_match_index(m.match_index);
+  }
   return grpc::Status::OK;
+}
+
+namespace {
+grpc::Status noQuorum() {
+  return rpc::toGrpc(Status(StatusCode::kFailedPrecondition,
+                            "this master runs the single-master local journal: there is no quorum to administer "
+                            "(set shoal.master.embedded.journal.addresses to run a Raft group)"));
+}
+}  // namespace
+
+grpc::Status MasterServiceImpl::TransferLeader(grpc::ServerContext* ctx, const proto::TransferLeaderRequest* req,
+                                               proto::TransferLeaderResponse* resp) {
+  if (!raft_) return noQuorum();
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  Status st = raft_->transferLeader(req->address());
+  if (!st) return rpc::toGrpc(st.withContext("transferLeader"));
+  resp->set_leader_rpc_address(raft_->leaderRpcAddress());
+  return grpc::Status::OK;
+}
+
+grpc::Status MasterServiceImpl::ChangeQuorum(grpc::ServerContext* ctx, const proto::ChangeQuorumRequest* req,
+                                             proto::ChangeQuorumResponse*) {
+  if (!raft_) return noQuorum();
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  Status st = req->add() ? raft_->addMember(req->address()) : raft_->removeMember(req->address());
+  return rpc::toGrpc(st.withContext(req->add() ? "quorum add" : "quorum remove"));
 }
 
 }  // namespace shoal::master

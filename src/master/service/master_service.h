@@ -1,16 +1,21 @@
-// MasterService over gRPC: translation only. Each handler reads the caller's identity from the
-// call metadata, forwards to FileSystemMaster, and converts the result. Thread-safe.
+// MasterService over gRPC: translation only. Each handler serves only on the leader (LeaderGate),
+// reads the caller's identity and request id from the call metadata, forwards to FileSystemMaster
+// (or, for quorum administration, to the Raft journal), and converts the result. Thread-safe.
 #pragma once
 
 #include "master.grpc.pb.h"
 #include "master/fs/file_system_master.h"
+#include "master/journal/raft_journal.h"
+#include "master/service/leader_gate.h"
 
 namespace shoal::master {
 
 class MasterServiceImpl final : public proto::MasterService::Service {
  public:
-  MasterServiceImpl(FileSystemMaster& fs, std::string rpc_address, int64_t start_time_ms)
-      : fs_(fs), rpc_address_(std::move(rpc_address)), start_time_ms_(start_time_ms) {}
+  // `raft` is null on a single master.
+  MasterServiceImpl(FileSystemMaster& fs, const Journal& journal, RaftJournal* raft, std::string rpc_address,
+                    int64_t start_time_ms)
+      : fs_(fs), gate_(journal), raft_(raft), rpc_address_(std::move(rpc_address)), start_time_ms_(start_time_ms) {}
 
   grpc::Status GetStatus(grpc::ServerContext*, const proto::GetStatusRequest*, proto::GetStatusResponse*) override;
   grpc::Status GetStatusBatch(grpc::ServerContext*, const proto::GetStatusBatchRequest*,
@@ -31,9 +36,15 @@ class MasterServiceImpl final : public proto::MasterService::Service {
                              proto::GetMountTableResponse*) override;
   grpc::Status GetMasterInfo(grpc::ServerContext*, const proto::GetMasterInfoRequest*,
                              proto::GetMasterInfoResponse*) override;
+  grpc::Status TransferLeader(grpc::ServerContext*, const proto::TransferLeaderRequest*,
+                              proto::TransferLeaderResponse*) override;
+  grpc::Status ChangeQuorum(grpc::ServerContext*, const proto::ChangeQuorumRequest*,
+                            proto::ChangeQuorumResponse*) override;
 
  private:
   FileSystemMaster& fs_;
+  LeaderGate gate_;
+  RaftJournal* raft_;
   std::string rpc_address_;
   int64_t start_time_ms_;
 };

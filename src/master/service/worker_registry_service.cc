@@ -3,8 +3,9 @@
 
 namespace shoal::master {
 
-grpc::Status WorkerRegistryServiceImpl::RegisterWorker(grpc::ServerContext*, const proto::RegisterWorkerRequest* req,
+grpc::Status WorkerRegistryServiceImpl::RegisterWorker(grpc::ServerContext* ctx, const proto::RegisterWorkerRequest* req,
                                                        proto::RegisterWorkerResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   const std::string& addr = req->info().address();
   size_t colon = addr.rfind(':');
   if (addr.empty() || colon == std::string::npos || colon == 0 || colon + 1 == addr.size()) {
@@ -15,16 +16,18 @@ grpc::Status WorkerRegistryServiceImpl::RegisterWorker(grpc::ServerContext*, con
   return grpc::Status::OK;
 }
 
-grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext*, const proto::WorkerHeartbeatRequest* req,
+grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext* ctx, const proto::WorkerHeartbeatRequest* req,
                                                         proto::WorkerHeartbeatResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   std::vector<proto::TierUsage> tiers(req->tiers().begin(), req->tiers().end());
-  resp->set_reregister(!registry_.heartbeat(req->worker_id(), tiers, nowMs()));
+  resp->set_reregister(!registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs()));
   for (uint64_t id : fs_.pinnedFiles()) resp->add_pinned_file_ids(id);
   return grpc::Status::OK;
 }
 
-grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext*, const proto::GetWorkersRequest* req,
+grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext* ctx, const proto::GetWorkersRequest* req,
                                                    proto::GetWorkersResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
   for (auto& w : registry_.workers(req->include_lost(), nowMs())) *resp->add_workers() = std::move(w);
   return grpc::Status::OK;
 }

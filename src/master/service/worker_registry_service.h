@@ -1,7 +1,9 @@
-// WorkerRegistry over gRPC, hosted by the master: translation only. Thread-safe.
+// WorkerRegistry over gRPC, hosted by the master: translation only, on the leader (LeaderGate).
+// Thread-safe.
 #pragma once
 
 #include "master/fs/file_system_master.h"
+#include "master/service/leader_gate.h"
 #include "master/workers/worker_registry.h"
 #include "worker.grpc.pb.h"
 
@@ -9,7 +11,8 @@ namespace shoal::master {
 
 class WorkerRegistryServiceImpl final : public proto::WorkerRegistry::Service {
  public:
-  WorkerRegistryServiceImpl(WorkerRegistry& registry, const FileSystemMaster& fs) : registry_(registry), fs_(fs) {}
+  WorkerRegistryServiceImpl(WorkerRegistry& registry, const FileSystemMaster& fs, const Journal& journal)
+      : registry_(registry), fs_(fs), gate_(journal) {}
 
   grpc::Status RegisterWorker(grpc::ServerContext*, const proto::RegisterWorkerRequest*,
                               proto::RegisterWorkerResponse*) override;
@@ -20,6 +23,7 @@ class WorkerRegistryServiceImpl final : public proto::WorkerRegistry::Service {
  private:
   WorkerRegistry& registry_;
   const FileSystemMaster& fs_;
+  LeaderGate gate_;
 };
 
 }  // namespace shoal::master

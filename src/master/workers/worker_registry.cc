@@ -17,10 +17,13 @@ uint64_t WorkerRegistry::registerWorker(const proto::WorkerInfo& info, int64_t n
   return id;
 }
 
-bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers, int64_t now_ms) {
+bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
+                               const std::vector<proto::TierUsage>& tiers, int64_t now_ms) {
   std::lock_guard lock(mu_);
   auto it = by_id_.find(worker_id);
   if (it == by_id_.end()) return false;
+  // The id was given to another worker (this master numbered its workers afresh after taking over).
+  if (!address.empty() && it->second.address() != address) return false;
   it->second.set_last_heartbeat_ms(now_ms);
   it->second.clear_tiers();
   for (const auto& t : tiers) *it->second.add_tiers() = t;

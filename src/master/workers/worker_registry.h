@@ -20,7 +20,9 @@ class WorkerRegistry {
   // Registers (or re-registers: same address, same id) a worker; returns its id.
   uint64_t registerWorker(const proto::WorkerInfo& info, int64_t now_ms);
   // False when the id is unknown: the worker must register again.
-  bool heartbeat(uint64_t worker_id, const std::vector<proto::TierUsage>& tiers, int64_t now_ms);
+  // False when `worker_id` is unknown or belongs to another address: the worker must register again.
+  bool heartbeat(uint64_t worker_id, const std::string& address, const std::vector<proto::TierUsage>& tiers,
+                 int64_t now_ms);
   std::vector<proto::WorkerInfo> workers(bool include_lost, int64_t now_ms) const;
 
  private:

@@ -1,0 +1,261 @@
+// Highly available masters: three real `shoal master` processes in a Raft group on 127.0.0.1.
+// Clients know every master and follow the leader; these tests kill, wipe, stop and restart
+// masters under load and check what a user would: every acknowledged change is there exactly
+// once, the masters hold identical namespaces, and misconfiguration is refused with the cause.
+#include <atomic>
+#include <filesystem>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "client/worker_registry_client.h"
+#include "harness/master_group.h"
+
+namespace shoal::testing {
+namespace {
+
+std::map<std::string, proto::FileInfo> listing(client::MasterClient& c, const std::string& dir) {
+  std::map<std::string, proto::FileInfo> out;
+  auto all = c.listAll(dir, /*sync_interval_ms=*/-1);
+  EXPECT_TRUE(all.has_value()) << dir << ": " << all.error().toString();
+  if (all) for (auto& f : *all) out[f.name()] = f;
+  return out;
+}
+
+// Four clients stream 2,000 mixed mutations; the leader is killed with SIGKILL half-way.
+TEST(HaMasters, KillingTheLeaderMidStreamLosesNothingAndAppliesNothingTwice) {
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  WorkerUnderTest worker(g.master((leader + 1) % 3), {g.rpcAddressesConf()});
+  ASSERT_TRUE(worker.start()) << worker.log();
+
+  constexpr int kClients = 4, kOps = 500;
+  std::atomic<int> acked{0};
+  std::mutex mu;
+  std::vector<std::string> failures;
+  std::vector<std::thread> threads;
+  for (int k = 0; k < kClients; ++k) {
+    threads.emplace_back([&, k] {
+      auto c = g.newClient();
+      std::string dir = fmt::format("/c{}", k);
+      auto note = [&](int i, const Status& st) {
+        if (st) {
+          ++acked;
+          return;
+        }
+        std::lock_guard lock(mu);
+        failures.push_back(fmt::format("client {} op {}: {}", k, i, st.toString()));
+      };
+      note(-1, c->createDirectory(dir, false).has_value() ? Status::ok() : Status(StatusCode::kInternal, "mkdir " + dir));
+      for (int i = 0; i < kOps; ++i) {
+        switch (i % 4) {
+          case 0: {
+            auto r = c->createDirectory(fmt::format("{}/d{}", dir, i), false);
+            note(i, r ? Status::ok() : r.error());
+            break;
+          }
+          case 1: {
+            std::string f = fmt::format("{}/f{}", dir, i);
+            auto created = c->createFile(f, false, /*complete=*/false);
+            if (!created) {
+              note(i, created.error());
+              break;
+            }
+            auto done = c->completeFile(f, static_cast<uint64_t>(i), false, created->id());
+            note(i, done ? Status::ok() : done.error());
+            break;
+          }
+          case 2: note(i, c->rename(fmt::format("{}/f{}", dir, i - 1), fmt::format("{}/r{}", dir, i - 1))); break;
+          case 3: note(i, c->remove(fmt::format("{}/d{}", dir, i - 3), false)); break;
+        }
+      }
+    });
+  }
+  ASSERT_TRUE(eventually([&] { return acked.load() >= kClients * kOps / 2; }, 120)) << "the clients stalled";
+  g.master(leader).kill9();
+  for (auto& t : threads) t.join();
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
+  }
+  EXPECT_EQ(acked.load(), kClients * (kOps + 1));
+
+  // Each client's directory holds exactly the renamed, completed files: no directory survived its
+  // delete, no file was created twice or left under its old name.
+  auto c = g.newClient();
+  for (int k = 0; k < kClients; ++k) {
+    auto got = listing(*c, fmt::format("/c{}", k));
+    std::map<std::string, uint64_t> want;
+    for (int i = 1; i < kOps; i += 4) want[fmt::format("r{}", i)] = static_cast<uint64_t>(i);
+    EXPECT_EQ(got.size(), want.size()) << "client " << k;
+    for (const auto& [name, size] : want) {
+      auto it = got.find(name);
+      ASSERT_NE(it, got.end()) << "/c" << k << "/" << name << " is missing";
+      EXPECT_EQ(it->second.size(), size) << name;
+      EXPECT_TRUE(it->second.complete()) << name;
+    }
+  }
+
+  // The worker registered with the new leader on its own.
+  int now = g.waitLeader();
+  ASSERT_GE(now, 0);
+  ASSERT_NE(now, leader);
+  client::WorkerRegistryClient registry(std::vector<std::string>{g.rpcAddress(now)}, 5000);
+  EXPECT_TRUE(eventually([&] {
+    auto live = registry.workers(false);
+    return live && live->size() == 1 && (*live)[0].address() == worker.address();
+  })) << "the worker did not register with the new leader";
+
+  // The killed master comes back as a follower and holds the same namespace.
+  ASSERT_TRUE(g.master(leader).start()) << g.master(leader).log();
+  EXPECT_TRUE(eventually([&] { return g.converged({0, 1, 2}); }, 60)) << "the masters' namespaces differ";
+}
+
+TEST(HaMasters, LeadershipMovesToEachMemberOnRequestAndWritesContinue) {
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  auto c = g.newClient();
+  for (int step = 0; step < 3; ++step) {
+    int target = (leader + 1) % 3;
+    auto r = g.cli({"fsadmin", "journal", "quorum", "transferLeader", "--address", g.journalAddress(target)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(g.journalAddress(target) + " leads now"), std::string::npos) << r.out;
+    auto who = g.cli({"fs", "leader"});
+    EXPECT_EQ(who.out, g.rpcAddress(target) + "\n") << who.err;
+    auto made = c->createDirectory(fmt::format("/step{}", step), false);
+    EXPECT_TRUE(made.has_value()) << made.error().toString();
+    leader = target;
+  }
+  auto info = g.cli({"fsadmin", "journal", "quorum", "info"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  for (int i = 0; i < 3; ++i) EXPECT_NE(info.out.find(g.journalAddress(i)), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("Leader:  " + g.rpcAddress(leader)), std::string::npos) << info.out;
+
+  auto bad = g.cli({"fsadmin", "journal", "quorum", "transferLeader", "--address", "127.0.0.1:1"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("127.0.0.1:1 is not a member of the quorum"), std::string::npos) << bad.err;
+  EXPECT_TRUE(eventually([&] { return g.converged({0, 1, 2}); }));
+}
+
+TEST(HaMasters, AWipedFollowerCatchesUpBySnapshotAndServesTheSameState) {
+  // Snapshots every 16 raft entries, so the wiped member cannot catch up from the log alone.
+  MasterGroupUnderTest g(3, {"shoal.master.journal.checkpoint.period.entries=16"});
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  auto c = g.newClient();
+  for (int i = 0; i < 150; ++i) ASSERT_TRUE(c->createDirectory(fmt::format("/w/a{}", i), true).has_value());
+  int f = (leader + 1) % 3;
+  g.master(f).kill9();
+  std::filesystem::remove_all(g.master(f).journalDir());
+  for (int i = 0; i < 150; ++i) ASSERT_TRUE(c->createDirectory(fmt::format("/w/b{}", i), true).has_value());
+  ASSERT_TRUE(g.master(f).start()) << g.master(f).log();
+  EXPECT_TRUE(eventually([&] { return g.converged({0, 1, 2}); }, 60)) << "the wiped member did not catch up";
+  // It serves what the others hold once it leads.
+  auto r = g.cli({"fsadmin", "journal", "quorum", "transferLeader", "--address", g.journalAddress(f)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  client::MasterClient direct(g.rpcAddress(f), 5000, 1000);
+  EXPECT_EQ(listing(direct, "/w").size(), 300u);
+}
+
+TEST(HaMasters, WithoutAQuorumWritesAreRefusedAndServiceResumesWhenOneReturns) {
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  auto c = g.newClient();
+  ASSERT_TRUE(c->createDirectory("/before", false).has_value());
+  int other = (leader + 1) % 3;
+  g.master(leader).kill9();
+  g.master(other).kill9();
+  auto quick = g.newClient(3000);
+  auto refused = quick->createDirectory("/minority", false);
+  ASSERT_FALSE(refused.has_value()) << "a minority accepted a write";
+  EXPECT_NE(refused.error().message().find("no quorum"), std::string::npos) << refused.error().toString();
+  ASSERT_TRUE(g.master(other).start()) << g.master(other).log();
+  auto resumed = c->createDirectory("/after", false);
+  EXPECT_TRUE(resumed.has_value()) << resumed.error().toString();
+  auto root = listing(*c, "/");
+  EXPECT_EQ(root.count("before"), 1u);
+  EXPECT_EQ(root.count("after"), 1u);
+  EXPECT_EQ(root.count("minority"), 0u);
+}
+
+TEST(HaMasters, RestartingEveryMasterKeepsTheState) {
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  ASSERT_GE(g.waitLeader(), 0);
+  auto c = g.newClient();
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(c->createFile(fmt::format("/keep/f{}", i), true, true).has_value());
+  ASSERT_TRUE(eventually([&] { return g.converged({0, 1, 2}); }));
+  uint64_t digest = g.info(0, true)->namespace_digest();
+  for (int i = 0; i < 3; ++i) g.master(i).kill9();
+  ASSERT_TRUE(g.startAll());
+  ASSERT_GE(g.waitLeader(), 0);
+  EXPECT_EQ(listing(*c, "/keep").size(), 100u);
+  EXPECT_TRUE(eventually([&] { return g.converged({0, 1, 2}) && g.info(0, true)->namespace_digest() == digest; }));
+}
+
+TEST(HaMastersConfig, BadGroupConfigurationsAreRefusedWithTheCause) {
+  TempDir dir("shoal-ha-bad");
+  auto master = [&](std::vector<std::string> conf) {
+    std::vector<std::string> argv{shoalBinary(), "master", "-Dshoal.master.journal.folder=" + dir.sub("j"),
+                                  "-Dshoal.master.rpc.port=" + std::to_string(freePort())};
+    for (auto& c : conf) argv.push_back("-D" + c);
+    return runCommand(argv, 60);
+  };
+  auto r = master({"shoal.master.embedded.journal.addresses=127.0.0.1:1,127.0.0.1:2",
+                   "shoal.master.embedded.journal.port=3"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("127.0.0.1:3 is not in the journal addresses"), std::string::npos) << r.err;
+  r = master({"shoal.master.embedded.journal.addresses=127.0.0.1:3", "shoal.master.embedded.journal.port=3",
+              "shoal.master.embedded.journal.election.timeout=200ms",
+              "shoal.master.embedded.journal.heartbeat.interval=150ms"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("must be at most half"), std::string::npos) << r.err;
+  r = master({"shoal.master.embedded.journal.addresses=127.0.0.1:3,nonsense"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("shoal.master.embedded.journal.addresses"), std::string::npos) << r.err;
+}
+
+TEST(HaMastersConfig, AMasterStartedWithAnotherAddressListSaysSo) {
+  // Two masters agree on three members; the third was given a fourth member as well.
+  std::vector<std::string> journal, rpc;
+  for (int i = 0; i < 4; ++i) journal.push_back("127.0.0.1:" + std::to_string(freePort()));
+  for (int i = 0; i < 3; ++i) rpc.push_back("127.0.0.1:" + std::to_string(freePort()));
+  std::vector<std::unique_ptr<MasterUnderTest>> masters;
+  for (int i = 0; i < 3; ++i) {
+    int members = i == 2 ? 4 : 3;
+    std::vector<std::string> list(journal.begin(), journal.begin() + members);
+    masters.push_back(std::make_unique<MasterUnderTest>(
+        std::vector<std::string>{"shoal.master.embedded.journal.addresses=" + fmt::format("{}", fmt::join(list, ",")),
+                                 "shoal.master.embedded.journal.port=" + journal[i].substr(journal[i].rfind(':') + 1)},
+        std::stoi(rpc[i].substr(rpc[i].rfind(':') + 1))));
+    ASSERT_TRUE(masters.back()->start()) << masters.back()->log();
+  }
+  int flagged = -1;
+  ASSERT_TRUE(eventually([&] {
+    for (int i = 0; i < 3; ++i) {
+      auto in = client::MasterClient::masterInfoAt(rpc[i], 5000);
+      if (in && !in->config_error().empty()) flagged = i;
+    }
+    return flagged >= 0;
+  })) << "no master noticed the mismatched lists";
+  client::MasterClient direct(rpc[flagged], 5000, 1000);
+  auto st = direct.getStatus("/");
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.error().message().find("give every master the same shoal.master.embedded.journal.addresses"),
+            std::string::npos)
+      << st.error().toString();
+  EXPECT_NE(st.error().message().find(journal[3]), std::string::npos) << st.error().toString();
+}
+
+}  // namespace
+}  // namespace shoal::testing
