@@ -6,6 +6,9 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <functional>
 #include <future>
@@ -98,6 +101,8 @@ struct RaftJournal::Impl {
   std::thread thread;
   bool closed = false;
   uint64_t announced_term = 0;  // loop thread only
+  pid_t snapshot_child = -1;    // the process writing the snapshot in progress
+  std::string snapshot_file;
 
   mutable std::mutex mu;
   std::deque<std::shared_ptr<Pending>> queue;       // guarded by mu
@@ -210,26 +215,72 @@ struct RaftJournal::Impl {
     return 0;
   }
 
+  // Snapshots are taken off the loop thread (libraft's FSM version 3), because serializing a
+  // large namespace on it stalls heartbeats (measured: 400 ms for 64 MiB, enough to lose the
+  // leadership). The snapshot must hold exactly the state at the index raft records for it while
+  // the loop goes on applying, so `snapshot` forks: the child holds a copy-on-write image of the
+  // state as of now and writes it to a file, which `snapshot_async` (in libuv's thread pool) waits
+  // for and loads. Forking costs the page-table copy, milliseconds for gigabytes. The child only
+  // writes the file and _exits: it takes no lock another thread could hold (the loop thread,
+  // which forks, is the only writer of the state machine) and never logs.
   static int fsmSnapshot(struct raft_fsm* fsm, struct raft_buffer* bufs[], unsigned* n) {
     auto* self = static_cast<Impl*>(fsm->data);
-    std::ostringstream out;
+    *bufs = nullptr;
+    *n = 0;
+    std::string header;
     {
       std::lock_guard lock(self->mu);
-      out << raftcodec::encodeSnapshotHeader(self->directory);
+      header = raftcodec::encodeSnapshotHeader(self->directory);
     }
-    Status st = self->sm.saveCheckpoint(out);
-    if (!st) {
-      logger("raft")->error("snapshot: {}", st.toString());
+    std::string file = self->config.folder + "/shoal-snapshot.tmp";
+    pid_t pid = fork();
+    if (pid == 0) {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out << header;
+      bool ok = self->sm.saveCheckpoint(out).isOk();
+      out.flush();
+      _exit(ok && out.good() ? 0 : 1);
+    }
+    if (pid < 0) {
+      logger("raft")->error("snapshot: fork: {}", std::strerror(errno));
+      return RAFT_BUSY;  // libraft tries again at the next threshold
+    }
+    self->snapshot_child = pid;
+    self->snapshot_file = file;
+    return 0;
+  }
+
+  static int fsmSnapshotAsync(struct raft_fsm* fsm, struct raft_buffer* bufs[], unsigned* n) {
+    auto* self = static_cast<Impl*>(fsm->data);
+    int wstatus = 0;
+    pid_t child = self->snapshot_child;
+    self->snapshot_child = -1;
+    while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
+    }
+    std::ifstream in(self->snapshot_file, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::remove(self->snapshot_file.c_str());
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || data.empty()) {
+      logger("raft")->error("snapshot: writing {} failed", self->snapshot_file);
       return RAFT_IOERR;
     }
-    std::string data = out.str();
     *bufs = static_cast<struct raft_buffer*>(raft_malloc(sizeof(struct raft_buffer)));
     if (!*bufs) return RAFT_NOMEM;
     (*bufs)[0].len = data.size();
-    (*bufs)[0].base = raft_malloc(std::max<size_t>(1, data.size()));
+    (*bufs)[0].base = raft_malloc(data.size());
     if (!(*bufs)[0].base) return RAFT_NOMEM;
     std::memcpy((*bufs)[0].base, data.data(), data.size());
     *n = 1;
+    return 0;
+  }
+
+  static int fsmSnapshotFinalize(struct raft_fsm*, struct raft_buffer* bufs[], unsigned* n) {
+    if (*bufs) {
+      for (unsigned i = 0; i < *n; ++i) raft_free((*bufs)[i].base);
+      raft_free(*bufs);
+    }
+    *bufs = nullptr;
+    *n = 0;
     return 0;
   }
 
@@ -433,11 +484,16 @@ struct RaftJournal::Impl {
     if (rv != 0) return fail("transport", rv);
     rv = raft_uv_init(&io, &loop, config.folder.c_str(), &transport);
     if (rv != 0) return fail(io.errmsg, rv);
-    fsm.version = 1;
+    // libraft 0.15's uv backend implements async_work but still reports interface version 1, which
+    // raft_init then refuses for an FSM with asynchronous snapshots.
+    if (io.async_work != nullptr && io.version < 2) io.version = 2;
+    fsm.version = 3;
     fsm.data = this;
     fsm.apply = &Impl::fsmApply;
     fsm.snapshot = &Impl::fsmSnapshot;
     fsm.restore = &Impl::fsmRestore;
+    fsm.snapshot_finalize = &Impl::fsmSnapshotFinalize;
+    fsm.snapshot_async = &Impl::fsmSnapshotAsync;
     rv = raft_init(&raft, &io, &fsm, id, config.self.c_str());
     if (rv != 0) return fail(raft_errmsg(&raft), rv);
     raft.data = this;

@@ -37,7 +37,10 @@ class RaftJournalTest : public ::testing::Test {
   void SetUp() override {
     for (int i = 0; i < 3; ++i) addresses_.push_back("127.0.0.1:" + std::to_string(shoal::testing::freeLoopbackPort()));
     for (int i = 0; i < 3; ++i) members_.emplace_back();
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(startMember(i).isOk());
+    for (int i = 0; i < 3; ++i) {
+      Status st = startMember(i);
+      ASSERT_TRUE(st.isOk()) << st.toString();
+    }
   }
   void TearDown() override {
     for (auto& m : members_) if (m.journal) m.journal->stop();
