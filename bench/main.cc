@@ -56,10 +56,15 @@ int main(int argc, char** argv) {
   uf->add_option("--files", uspec.files, "Small files")->check(CLI::Range(1ULL, 10'000'000ULL));
   uf->add_option("--file-size", uspec.file_bytes, "Bytes per small file")->check(CLI::Range(1ULL, 64ULL << 20));
   uf->add_option("--big-size", uspec.big_bytes, "Bytes of the big file")->check(CLI::Range(1ULL, 64ULL << 30));
+  auto* ha = app.add_subcommand("ha", "Three masters in a Raft group: mkdir throughput beside one local-journal "
+                                      "master, and failover time from kill -9 of the leader");
+  HaSpec hspec;
+  ha->add_option("--rounds", hspec.rounds, "Failovers to time")->check(CLI::Range(1, 1000));
   auto* suite = app.add_subcommand("suite", "Everything above, sized for a 2-core box (what `make bench` runs)");
   suite->add_option("--files", files, "Files for the metastore scenario");
   suite->add_option("--file-size", file_bytes, "Bytes of the file the worker and FUSE scenarios read");
   suite->add_option("--fuse-files", fuse_files, "4 KiB files for the FUSE scenario");
+  suite->add_option("--ha-rounds", hspec.rounds, "Failovers the ha scenario times")->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
 
   shoal::setLogLevel("warn");
@@ -100,6 +105,11 @@ int main(int argc, char** argv) {
       }
       auto s = runStormScenario(sspec);
       figures.insert(figures.end(), s.begin(), s.end());
+    }
+    if (*ha || *suite) {
+      hspec.load = load;
+      auto h = runHaScenario(hspec);
+      figures.insert(figures.end(), h.begin(), h.end());
     }
     if (*meta || *suite) {
       auto m = runMetastoreScenario(files);

@@ -53,4 +53,12 @@ struct UfsSpec {
 // The under-store's own rates through its backend: the ceiling for reads Shoal sends to it.
 std::vector<Figure> runUfsScenario(const LoadSpec& load, const UfsSpec& spec);
 
+struct HaSpec {
+  LoadSpec load;
+  int rounds = 10;  // failovers timed
+};
+// Three master processes in a Raft group: mkdir throughput beside one local-journal master, and
+// the time from kill -9 of the leader to the first acknowledged mutation, per round.
+std::vector<Figure> runHaScenario(const HaSpec& spec);
+
 }  // namespace shoal::bench

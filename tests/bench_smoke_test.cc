@@ -15,7 +15,7 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
   TempDir dir("shoal-bench-smoke");
   std::string json = dir.sub("out.json"), md = dir.sub("out.md");
   auto r = runCommand({SHOAL_BENCH_BINARY, "--threads", "2", "--duration", "0.2", "--json", json, "--markdown", md,
-                       "suite", "--files", "2000", "--file-size", "4194304", "--fuse-files", "300"},
+                       "suite", "--files", "2000", "--file-size", "4194304", "--fuse-files", "300", "--ha-rounds", "1"},
                       300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::ifstream in(json);
@@ -37,13 +37,18 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
                         "master.rename", "master.delete", "metastore.heap.inodes", "tcp.bulk", "worker.remote-read",
                         "pread.pagefiles", "worker.short-circuit-read", "worker.random-4k.short-circuit",
                         "worker.random-4k.remote", "fuse.stat.cached", "fuse.read4k.cached", "fuse.dd",
-                        "barefuse.dd", "tmpfs.stat.first"}) {
+                        "barefuse.dd", "tmpfs.stat.first", "ha.local.mkdir", "ha.raft.mkdir", "ha.failover"}) {
     EXPECT_TRUE(seen.count(s)) << s << " missing from the report";
   }
   auto meta = std::find_if(j["figures"].begin(), j["figures"].end(),
                            [](const auto& f) { return f["scenario"] == "metastore.heap.inodes"; });
   ASSERT_NE(meta, j["figures"].end());
   EXPECT_GT((*meta)["extra"]["bytes_per_inode"].get<double>(), 0.0);
+  auto failover = std::find_if(j["figures"].begin(), j["figures"].end(),
+                               [](const auto& f) { return f["scenario"] == "ha.failover"; });
+  ASSERT_NE(failover, j["figures"].end());
+  EXPECT_GT((*failover)["extra"]["median_ms"].get<double>(), 0.0);
+  EXPECT_LE((*failover)["extra"]["min_ms"].get<double>(), (*failover)["extra"]["max_ms"].get<double>());
   std::ifstream mdin(md);
   std::string table((std::istreambuf_iterator<char>(mdin)), std::istreambuf_iterator<char>());
   EXPECT_NE(table.find("| master.getstatus |"), std::string::npos) << table;

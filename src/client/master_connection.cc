@@ -128,7 +128,8 @@ Status MasterConnection::call(
     }
     if (!hinted) {
       std::this_thread::sleep_for(backoff);
-      backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::milliseconds(500));
+      // Capped low: during a failover the wait past the election is at most this long.
+      backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::milliseconds(100));
     }
   }
 }

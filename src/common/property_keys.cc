@@ -60,12 +60,12 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kMasterJournalPort, .type = KeyType::kInt, .default_value = "19200",
        .description = "TCP port of this master's Raft journal (see shoal.master.embedded.journal.addresses).",
        .min = 1, .max = 65535},
-      {.name = keys::kMasterJournalElectionTimeout, .type = KeyType::kDuration, .default_value = "800ms",
+      {.name = keys::kMasterJournalElectionTimeout, .type = KeyType::kDuration, .default_value = "500ms",
        .description = "A follower that hears nothing from the leader for this long (randomized up to twice it) "
                       "starts an election, with pre-vote. It bounds failover time; shorter values flap on a "
                       "loaded machine.",
        .min = 100, .max = 60000},
-      {.name = keys::kMasterJournalHeartbeatInterval, .type = KeyType::kDuration, .default_value = "80ms",
+      {.name = keys::kMasterJournalHeartbeatInterval, .type = KeyType::kDuration, .default_value = "50ms",
        .description = "How often the Raft leader heartbeats its followers; keep it well under the election "
                       "timeout.",
        .min = 10, .max = 10000},
