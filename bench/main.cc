@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
   auto* wk = app.add_subcommand("worker", "Cached-file reads through a worker, beside raw TCP and pread");
   uint64_t file_bytes = 1ULL << 30;
   wk->add_option("--file-size", file_bytes, "Bytes of the file read")->check(CLI::Range(1ULL << 20, 64ULL << 30));
+  auto* cl = app.add_subcommand("client", "The C++ client API: sequential, 4 KiB random and small-file reads, and "
+                                          "writes per write type, beside the local file system");
+  uint64_t client_files = 2000;
+  cl->add_option("--file-size", file_bytes, "Bytes of the file read")->check(CLI::Range(1ULL << 20, 64ULL << 30));
+  cl->add_option("--files", client_files, "4 KiB files read")->check(CLI::Range(1ULL, 10'000'000ULL));
   auto* fz = app.add_subcommand("fuse", "Small files and a big file through the FUSE mount, beside a bare FUSE "
                                         "file system and tmpfs (root)");
   uint64_t fuse_files = 10000;
@@ -83,6 +88,11 @@ int main(int argc, char** argv) {
     if (*wk || *suite) {
       auto w = runWorkerScenario(load, file_bytes);
       figures.insert(figures.end(), w.begin(), w.end());
+    }
+    if (*cl || *suite) {
+      // In the suite the worker scenario reads the big file; a quarter GiB is enough here.
+      auto c = runClientScenario(load, *suite ? std::min<uint64_t>(file_bytes, 256ULL << 20) : file_bytes, client_files);
+      figures.insert(figures.end(), c.begin(), c.end());
     }
     if (*fz || *suite) {
       auto f = runFuseScenario(load, fuse_files, file_bytes);

@@ -29,6 +29,10 @@ std::vector<Figure> runMetastoreScenario(uint64_t files);
 // A cached file read through one worker: streamed vs raw TCP, short-circuit vs pread, random 4 KiB.
 std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes);
 
+// The C++ client API over one worker: sequential and 4 KiB random reads of a `file_bytes` file,
+// `small_files` 4 KiB file reads, 1 MiB writes per write type; each beside the local file system.
+std::vector<Figure> runClientScenario(const LoadSpec& spec, uint64_t file_bytes, uint64_t small_files);
+
 // `files` 4 KiB files and a `big_bytes` file through Shoal's FUSE mount, beside a bare in-memory
 // FUSE file system and tmpfs (needs root and /dev/fuse).
 std::vector<Figure> runFuseScenario(const LoadSpec& spec, uint64_t files, uint64_t big_bytes);

@@ -37,7 +37,10 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
                         "master.rename", "master.delete", "metastore.heap.inodes", "tcp.bulk", "worker.remote-read",
                         "pread.pagefiles", "worker.short-circuit-read", "worker.random-4k.short-circuit",
                         "worker.random-4k.remote", "fuse.stat.cached", "fuse.read4k.cached", "fuse.dd",
-                        "barefuse.dd", "tmpfs.stat.first", "ha.local.mkdir", "ha.raft.mkdir", "ha.failover"}) {
+                        "barefuse.dd", "tmpfs.stat.first", "ha.local.mkdir", "ha.raft.mkdir", "ha.failover", "client.seq-read", "local.seq-read",
+                        "client.random-4k", "local.random-4k", "client.small-file-read", "local.small-file-read",
+                        "client.write.must-cache", "client.write.cache-through", "client.write.through",
+                        "local.write"}) {
     EXPECT_TRUE(seen.count(s)) << s << " missing from the report";
   }
   auto meta = std::find_if(j["figures"].begin(), j["figures"].end(),

@@ -32,9 +32,12 @@ TEST(CliDocs, HelpListsEveryCommand) {
     EXPECT_NE(quorum.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from quorum --help";
   }
   auto top = runCommand({shoalBinary(), "--help"});
-  for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "fuse", "version"}) {
+  for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "fuse", "bench", "version"}) {
     EXPECT_NE(top.out.find(std::string("  ") + cmd), std::string::npos) << cmd;
   }
+  auto bench = runCommand({shoalBinary(), "bench", "--help"});
+  EXPECT_EQ(bench.exit_code, 0) << bench.err;
+  EXPECT_NE(bench.out.find("shoal-bench"), std::string::npos) << bench.out;
   auto v = runCommand({shoalBinary(), "version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("Shoal ", 0), 0u) << v.out;

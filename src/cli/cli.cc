@@ -34,6 +34,7 @@ void CliContext::fail(const std::string& command, const Status& status) {
 }
 
 int run(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "bench") return execBench(argc, argv);
   std::vector<std::string> overrides;
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
@@ -64,6 +65,7 @@ int run(int argc, char** argv) {
   registerFsadminCommands(app, ctx);
   registerLocalCommands(app, ctx);
   registerFuseCommands(app, ctx);
+  registerBenchCommand(app);
 
   std::reverse(args.begin(), args.end());
   try {

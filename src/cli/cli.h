@@ -44,6 +44,9 @@ void registerConfCommands(CLI::App& app, CliContext& ctx);
 void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
 void registerQuorumCommands(CLI::App& fsadmin, CliContext& ctx);
+void registerBenchCommand(CLI::App& app);
+// `shoal bench ARGS...` runs shoal-bench ARGS...; returns only if it cannot.
+int execBench(int argc, char** argv);
 void registerFsLeaderCommand(CLI::App& fs, CliContext& ctx);
 void registerFsReadCommands(CLI::App& fs, CliContext& ctx);
 void registerFsCacheCommands(CLI::App& fs, CliContext& ctx);
