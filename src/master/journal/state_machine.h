@@ -46,7 +46,7 @@ class StateMachine {
 
   // Request ids remembered for retries; the oldest are forgotten first. A client retries within
   // seconds, while this many other calls complete in well under a minute at full load.
-  static constexpr size_t kRememberedRequests = 200000;
+  static constexpr size_t kRememberedRequests = 100000;
 
   // Writes the whole state (namespace, mount table, last applied sequence). Callers ensure no
   // apply runs concurrently (the journal thread writes checkpoints itself).
