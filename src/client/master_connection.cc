@@ -72,15 +72,16 @@ size_t MasterConnection::indexOf(const std::string& address) {
 
 Status MasterConnection::call(
     const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, grpc::ClientContext&)>& attempt,
-                              const std::string& request_id) {
+    const std::string& request_id) {
   static const rpc::Identity identity = rpc::processIdentity();
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
   auto backoff = std::chrono::milliseconds(10);
   size_t unreachable_in_a_row = 0;
+  // Redirects followed without waiting; two masters naming each other still back off.
   size_t free_hops = 2;
   // At the deadline a master's own account (say, "no quorum") explains more than a refused
   // connection to the master that just died.
-  std::optional<Status> leadership_error;  // redirects followed without waiting; two masters naming each other still back off
+  std::optional<Status> leadership_error;
   while (true) {
     Target target;
     size_t index;
