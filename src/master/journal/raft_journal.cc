@@ -101,6 +101,7 @@ struct RaftJournal::Impl {
   std::thread thread;
   bool closed = false;
   uint64_t announced_term = 0;  // loop thread only
+  unsigned short last_role = RAFT_UNAVAILABLE;  // loop thread only
   pid_t snapshot_child = -1;    // the process writing the snapshot in progress
   std::string snapshot_file;
 
@@ -354,7 +355,14 @@ struct RaftJournal::Impl {
   static void onTick(uv_timer_t* handle) {
     auto* self = static_cast<Impl*>(handle->data);
     std::string lj = self->leaderAddress();
-    bool leads = raft_state(&self->raft) == RAFT_LEADER;
+    unsigned short role = raft_state(&self->raft);
+    bool leads = role == RAFT_LEADER;
+    if (role != self->last_role) {
+      // Role changes are rare and explain every failover: always in the log.
+      logger("raft")->info("{} is {} in term {} (leader: {})", self->config.self, roleName(role), self->raft.current_term,
+                           lj.empty() ? "unknown" : lj);
+      self->last_role = role;
+    }
     {
       std::lock_guard lock(self->mu);
       self->leader_journal = lj;
@@ -664,6 +672,12 @@ Status RaftJournal::changeMembership(const std::string& what,
     return Status(StatusCode::kDeadlineExceeded, fmt::format("{} did not finish in time", what));
   }
   int rv = done.get();
+  if (rv == RAFT_LEADERSHIPLOST) {
+    return Status(StatusCode::kUnavailable,
+                  fmt::format("{}: this master lost the leadership before the change committed; it may or may not be "
+                              "applied (see `shoal fsadmin journal quorum info`, then retry)",
+                              what));
+  }
   if (rv != 0) return Status(StatusCode::kUnavailable, fmt::format("{}: {}", what, raft_strerror(rv)));
   return Status::ok();
 }
