@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench_cluster.h"
+#include "random_file.h"
 #include "scenarios.h"
 #include "shoal/file_system.h"
 
@@ -23,17 +24,6 @@ constexpr size_t kChunk = 4 << 20;
 constexpr size_t kSmall = 4096;
 constexpr size_t kWriteBytes = 1 << 20;
 constexpr uint64_t kWritesPerType = 32;
-
-void writeRandom(const std::string& path, uint64_t bytes, uint64_t seed) {
-  std::ofstream out(path, std::ios::binary);
-  std::mt19937_64 rng(seed);
-  std::vector<uint64_t> block(1 << 17);
-  for (uint64_t written = 0; written < bytes; written += block.size() * 8) {
-    for (auto& v : block) v = rng();
-    out.write(reinterpret_cast<const char*>(block.data()),
-              static_cast<std::streamsize>(std::min<uint64_t>(block.size() * 8, bytes - written)));
-  }
-}
 
 Figure perMb(Figure f, size_t bytes_per_op) {
   f.mb_per_sec = f.ops_per_sec * static_cast<double>(bytes_per_op) / (1 << 20);
@@ -50,8 +40,8 @@ std::vector<Figure> runClientScenario(const LoadSpec& spec, uint64_t file_bytes,
   std::string store = dir + "/store";
   std::filesystem::create_directories(store + "/small");
   std::filesystem::create_directories(store + "/local-writes");
-  writeRandom(store + "/big.bin", file_bytes, 1);
-  for (uint64_t i = 0; i < small_files; ++i) writeRandom(fmt::format("{}/small/f{}", store, i), kSmall, i + 2);
+  writeRandomFile(store + "/big.bin", file_bytes, 1);
+  for (uint64_t i = 0; i < small_files; ++i) writeRandomFile(fmt::format("{}/small/f{}", store, i), kSmall, i + 2);
   std::vector<Figure> out;
   {
     uint64_t capacity = file_bytes * 2 + small_files * kSmall * 2 + 3 * kWritesPerType * kWriteBytes + (64 << 20);

@@ -31,16 +31,6 @@ std::string shoalBinary() {
   return bin.string();
 }
 
-// Polls `cond` until it holds or `seconds` pass.
-bool within(double seconds, const std::function<bool()>& cond) {
-  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  while (Clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return cond();
-}
-
 struct Group {
   std::string dir, bin;
   std::vector<std::string> rpc, journal;
@@ -56,7 +46,7 @@ struct Group {
   void start(size_t i) {
     procs[i] = std::make_unique<testing::ChildProcess>();
     if (!procs[i]->start(argv(i), dir + "/m" + std::to_string(i) + ".log")) throw std::runtime_error("ha: cannot start a master");
-    if (!within(30, [&] { return client::MasterClient::masterInfoAt(rpc[i], 1000).has_value(); })) {
+    if (!testing::eventually([&] { return client::MasterClient::masterInfoAt(rpc[i], 1000).has_value(); }, 30)) {
       throw std::runtime_error("ha: master " + rpc[i] + " did not answer (see " + dir + ")");
     }
   }
@@ -92,7 +82,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
   }
   g.procs.resize(3);
   for (size_t i = 0; i < 3; ++i) g.start(i);
-  if (!within(30, [&] { return g.leader() >= 0; })) throw std::runtime_error("ha: no leader elected (see " + g.dir + ")");
+  if (!testing::eventually([&] { return g.leader() >= 0; }, 30)) throw std::runtime_error("ha: no leader elected (see " + g.dir + ")");
   client::MasterClient client(g.rpc, 30000, 1000);
   std::vector<Figure> out;
 
@@ -110,7 +100,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
       throw std::runtime_error("ha: cannot start the single master");
     }
     client::MasterClient single("127.0.0.1:" + port, 30000, 1000);
-    if (!within(30, [&] { return single.masterInfo().has_value(); })) throw std::runtime_error("ha: the single master did not answer");
+    if (!testing::eventually([&] { return single.masterInfo().has_value(); }, 30)) throw std::runtime_error("ha: the single master did not answer");
     Figure one = runLoad("ha.local.mkdir", spec.load, [&](int, uint64_t i) {
       return single.createDirectory(fmt::format("/local{}", i), false).has_value();
     });
@@ -123,7 +113,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
   std::vector<double> ms;
   for (int r = 0; r < spec.rounds; ++r) {
     int l = -1;
-    if (!within(30, [&] { return (l = g.leader()) >= 0; })) throw std::runtime_error("ha: no leader before round " + std::to_string(r));
+    if (!testing::eventually([&] { return (l = g.leader()) >= 0; }, 30)) throw std::runtime_error("ha: no leader before round " + std::to_string(r));
     g.procs[l]->stop(SIGKILL);
     auto t0 = Clock::now();
     auto made = client.createDirectory(fmt::format("/failover{}", r), false);
@@ -131,7 +121,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
     if (!made) throw std::runtime_error("ha: no mutation succeeded after killing the leader: " + made.error().toString());
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     g.start(static_cast<size_t>(l));
-    if (!within(60, [&] { return g.caughtUp(); })) throw std::runtime_error("ha: the restarted master did not catch up");
+    if (!testing::eventually([&] { return g.caughtUp(); }, 60)) throw std::runtime_error("ha: the restarted master did not catch up");
   }
   for (auto& p : g.procs) p->stop(SIGTERM);
   std::filesystem::remove_all(g.dir);

@@ -17,6 +17,7 @@
 
 #include "client/file_reader.h"
 #include "bench_cluster.h"
+#include "random_file.h"
 #include "scenarios.h"
 
 namespace shoal::bench {
@@ -107,16 +108,7 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
   char shm_tmpl[] = "/dev/shm/shoal-bench-mem-XXXXXX";
   std::string mem = mkdtemp(shm_tmpl);
   std::filesystem::create_directories(dir + "/store");
-  {
-    std::ofstream out(dir + "/store/big.bin", std::ios::binary);
-    std::mt19937_64 rng(1);
-    std::vector<uint64_t> block(1 << 17);
-    for (uint64_t written = 0; written < file_bytes; written += block.size() * 8) {
-      for (auto& v : block) v = rng();
-      out.write(reinterpret_cast<const char*>(block.data()),
-                static_cast<std::streamsize>(std::min<uint64_t>(block.size() * 8, file_bytes - written)));
-    }
-  }
+  writeRandomFile(dir + "/store/big.bin", file_bytes, 1);
   std::vector<Figure> out;
   {
     BenchCluster cluster(dir, dir + "/store", mem, file_bytes * 2);
