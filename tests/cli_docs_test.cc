@@ -31,6 +31,10 @@ TEST(CliDocs, HelpListsEveryCommand) {
   for (const char* cmd : {"info", "transferLeader", "add", "remove"}) {
     EXPECT_NE(quorum.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from quorum --help";
   }
+  auto journal = runCommand({shoalBinary(), "fsadmin", "journal", "--help"});
+  for (const char* cmd : {"quorum", "repair"}) {
+    EXPECT_NE(journal.out.find(std::string("  ") + cmd), std::string::npos) << cmd << " missing from journal --help";
+  }
   auto top = runCommand({shoalBinary(), "--help"});
   for (const char* cmd : {"fs", "conf", "master", "worker", "fsadmin", "local", "fuse", "bench", "version"}) {
     EXPECT_NE(top.out.find(std::string("  ") + cmd), std::string::npos) << cmd;

@@ -57,6 +57,42 @@ TEST_F(MasterBadInputTest, MountErrorsLeaveNamespaceUnchanged) {
   EXPECT_EQ(snapshot(), before_);
 }
 
+// The reported defect: `fs mount --option k=v PATH URI` let the greedy --option swallow PATH and
+// URI, printed the (empty) mount table and exited 0. Options and positionals now parse in any
+// order, --option is repeatable, and a command given a path never falls back to listing.
+TEST_F(MasterBadInputTest, MountParsesOptionsAndPositionalsInAnyOrder) {
+  const std::string uri = "file://" + other_.path();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"fs", "mount", "--option", "color=blue", "/x", uri},
+           {"fs", "mount", "/x", "--option", "color=blue", uri},
+           {"fs", "mount", "--option", "shade=dark", "--option", "color=blue", "/x", uri},
+           {"fs", "mount", "--readonly", "--option", "color=blue", "/x", uri}}) {
+    expectError(args, "unknown mount option", 1);  // file:// takes none: proof the options reached it
+  }
+  EXPECT_EQ(snapshot(), before_);
+  auto ok = master_.cli({"fs", "mount", "--readonly", "/ro", uri});
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("Mounted " + uri + " at /ro"), std::string::npos) << ok.out;
+  auto table = master_.cli({"fs", "mount"});
+  EXPECT_NE(table.out.find("/ro"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("readonly"), std::string::npos) << table.out;
+  EXPECT_EQ(master_.cli({"fs", "cat", "/ro/o.txt"}).out, "o");
+  TempDir third("shoal-bad-third");
+  third.write("t.txt", "t");
+  auto flag_last = master_.cli({"fs", "mount", "/y", "file://" + third.path(), "--readonly"});
+  ASSERT_EQ(flag_last.exit_code, 0) << flag_last.out << flag_last.err;
+  EXPECT_NE(master_.cli({"fs", "mount"}).out.find("/y"), std::string::npos);
+  EXPECT_EQ(master_.cli({"fs", "cat", "/y/t.txt"}).out, "t");
+}
+
+TEST(MasterMountTable, AnEmptyMountTableSaysSo) {
+  MasterUnderTest master;
+  ASSERT_TRUE(master.start()) << master.log();
+  auto r = master.cli({"fs", "mount"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("No mounts"), std::string::npos) << r.out;
+}
+
 TEST_F(MasterBadInputTest, NamespaceErrorsLeaveNamespaceUnchanged) {
   expectError({"fs", "mv", "/a", "/a/b/c/d"}, "cannot move a directory into its own subtree");
   expectError({"fs", "mv", "/a", "/m/a"}, "different mounts");

@@ -164,6 +164,34 @@ TEST_F(WorkerWriteTest, FileIsInvisibleUntilClosedAndPathsWithoutAStoreNeedMustC
   EXPECT_NE(freed.err.find("no store copy"), std::string::npos) << freed.err;
 }
 
+// The defect: a writer whose lease expired and whose file another writer then replaced removed the
+// path when it gave up, deleting the other writer's finished file. It now removes only its own inode.
+TEST_F(WorkerWriteTest, AnAbandonedWriterNeverRemovesTheFileThatReplacedIt) {
+  std::string stale_data = randomBytes(kPage + 3, 21), fresh_data = randomBytes(kPage + 99, 22);
+  for (auto type : {proto::MUST_CACHE, proto::CACHE_THROUGH}) {
+    SCOPED_TRACE(proto::WriteType_Name(type));
+    std::string path = "/data/lease-" + proto::WriteType_Name(type) + ".bin";
+    auto stale = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+    ASSERT_TRUE(stale) << stale.error().toString();
+    ASSERT_TRUE((*stale)->write({stale_data.data(), stale_data.size()}));
+    // Until the lease (2 s here) runs out the path is busy; then a new writer takes it over.
+    std::unique_ptr<client::FileWriter> fresh;
+    ASSERT_TRUE(eventually([&] {
+      auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+      if (w) fresh = std::move(*w);
+      return fresh != nullptr;
+    }));
+    ASSERT_TRUE(fresh->write({fresh_data.data(), fresh_data.size()}));
+    ASSERT_TRUE(fresh->close());
+    auto late = (*stale)->close();  // the stale writer finds its file replaced and gives up
+    ASSERT_FALSE(late);
+    EXPECT_TRUE(readAll(path) == fresh_data) << "the replacing writer's file must survive";
+    if (type == proto::CACHE_THROUGH) {
+      EXPECT_TRUE(inStore(path.substr(6)) == fresh_data);
+    }
+  }
+}
+
 TEST_F(WorkerWriteTest, WriterKilledMidWriteLeavesNothingBehind) {
   TempDir local("shoal-write-fifo");
   std::string fifo = local.sub("in.fifo");

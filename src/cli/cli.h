@@ -37,6 +37,12 @@ struct CliContext {
   std::unique_ptr<client::FileReader> reader_;
 };
 
+// A list option that takes one value per occurrence (`--option a=1 --option b=2`), so it can
+// never swallow the positionals after it; CLI11's default for a vector is greedy.
+inline CLI::Option* repeatable(CLI::Option* opt) {
+  return opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 void registerFsCommands(CLI::App& app, CliContext& ctx);
 void registerFsMountCommands(CLI::App& fs, CliContext& ctx);
 void registerFsUsageCommands(CLI::App& fs, CliContext& ctx);
@@ -44,6 +50,7 @@ void registerConfCommands(CLI::App& app, CliContext& ctx);
 void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
 void registerQuorumCommands(CLI::App& fsadmin, CliContext& ctx);
+void registerJournalRepairCommand(CLI::App& journal, CliContext& ctx);
 void registerBenchCommand(CLI::App& app);
 // `shoal bench ARGS...` runs shoal-bench ARGS...; returns only if it cannot.
 int execBench(int argc, char** argv);

@@ -25,7 +25,9 @@ void registerFsMountCommands(CLI::App& fs, CliContext& ctx) {
   mount->add_option("path", o->path, "Shoal path to mount at (must not exist; its parent must)");
   mount->add_option("uri", o->uri, "Under-store URI, e.g. file:///data");
   mount->add_flag("--readonly", o->readonly, "Refuse every write below the mount point");
-  mount->add_option("--option", o->options, "Backend option key=value (repeatable)");
+  // One value per --option (repeat it): a greedy list option swallowed PATH and URI, and the
+  // command then printed the mount table and exited 0 having mounted nothing.
+  repeatable(mount->add_option("--option", o->options, "Backend option key=value (repeat for more)"));
   mount->callback([&ctx, o] {
     if (o->path.empty()) {
       auto table = ctx.master().mountTable();
@@ -33,6 +35,7 @@ void registerFsMountCommands(CLI::App& fs, CliContext& ctx) {
         ctx.fail("fs mount", table.error());
         return;
       }
+      if (table->empty()) std::cout << "No mounts (mount a store with: shoal fs mount PATH URI)\n";
       for (const auto& m : *table) {
         std::string opts;
         for (const auto& [k, v] : m.options()) opts += fmt::format(" {}={}", k, isSecretOption(k) ? "******" : v);

@@ -14,7 +14,7 @@ void registerFuseCommands(CLI::App& app, CliContext& ctx) {
                                               "background unless --foreground");
   mount->add_option("mountpoint", opts->mountpoint, "An existing local directory")->required();
   mount->add_option("--path", opts->root, "The Shoal directory to mount (default /)");
-  mount->add_option("-o", opts->fuse_options, "FUSE mount options (allow_other, ro, ...)");
+  repeatable(mount->add_option("-o", opts->fuse_options, "FUSE mount options (allow_other, ro, ...; repeat for more)"));
   mount->add_flag("-f,--foreground", opts->foreground, "Stay in the foreground (logs to standard error)");
   mount->callback([&ctx, opts] {
     Status st = fuse::runMount(ctx.conf, *opts);

@@ -67,6 +67,7 @@ void printQuorum(CliContext& ctx) {
 void registerQuorumCommands(CLI::App& fsadmin, CliContext& ctx) {
   auto* journal = fsadmin.add_subcommand("journal", "The masters' replicated journal");
   journal->require_subcommand(1);
+  registerJournalRepairCommand(*journal, ctx);
   auto* quorum = journal->add_subcommand("quorum", "The Raft group of masters: members, leader, membership");
   quorum->require_subcommand(1);
   quorum->add_subcommand("info", "Members, leader, term, and each member's log, applied index and lag")

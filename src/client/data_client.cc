@@ -39,13 +39,23 @@ Result<int> DataClient::connection(const std::string& address) {
   if (rc != 0) {
     return makeError(Status(StatusCode::kUnavailable, fmt::format("data port {}: {}", address, ::gai_strerror(rc))));
   }
+  auto timeval_of = [](int64_t ms) {
+    return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+  };
   int c = -1;
   Status last(StatusCode::kUnavailable, "data port " + address + ": no address");
   for (addrinfo* ai = res; ai && c < 0; ai = ai->ai_next) {
     c = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (c < 0) continue;
+    // On Linux SO_SNDTIMEO bounds connect() too: a host that is down fails over in about the
+    // connect timeout instead of the kernel's SYN retries (two minutes).
+    timeval ctv = timeval_of(connect_timeout_ms_);
+    ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &ctv, sizeof(ctv));
     if (::connect(c, ai->ai_addr, ai->ai_addrlen) != 0) {
-      last = Status(StatusCode::kUnavailable, errnoStatus(errno, "connect to data port " + address).message());
+      int err = errno == EINPROGRESS ? ETIMEDOUT : errno;
+      last = Status(StatusCode::kUnavailable,
+                    errnoStatus(err, fmt::format("connect to data port {} (timeout {} ms)", address,
+                                                 connect_timeout_ms_)).message());
       ::close(c);
       c = -1;
     }
@@ -54,7 +64,7 @@ Result<int> DataClient::connection(const std::string& address) {
   if (c < 0) return makeError(last);
   int one = 1;
   ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  timeval tv{static_cast<time_t>(timeout_ms_ / 1000), static_cast<suseconds_t>((timeout_ms_ % 1000) * 1000)};
+  timeval tv = timeval_of(timeout_ms_);
   ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   return c;
@@ -84,7 +94,7 @@ Status DataClient::read(const std::string& address, const proto::ReadRequest& re
   if (h.error_code() != 0) {
     release(address, *conn);
     *unreachable = false;
-    return Status(static_cast<StatusCode>(h.error_code()), h.error_message());
+    return statusFromWire(h.error_code(), h.error_message());
   }
   if (h.length() != req.length()) {
     return broken(Status(StatusCode::kInternal, fmt::format("the worker sent {} bytes for a read of {}", h.length(), req.length())));

@@ -15,8 +15,10 @@ namespace shoal::client {
 
 class DataClient {
  public:
-  // A worker silent for `timeout_ms` during a read counts as unreachable.
-  explicit DataClient(int64_t timeout_ms) : timeout_ms_(timeout_ms) {}
+  // A worker silent for `timeout_ms` during a read, or not accepting a connection within
+  // `connect_timeout_ms`, counts as unreachable.
+  explicit DataClient(int64_t timeout_ms, int64_t connect_timeout_ms = 1000)
+      : timeout_ms_(timeout_ms), connect_timeout_ms_(connect_timeout_ms) {}
   ~DataClient();
   DataClient(const DataClient&) = delete;
   DataClient& operator=(const DataClient&) = delete;
@@ -30,6 +32,7 @@ class DataClient {
   void release(const std::string& address, int conn);
 
   const int64_t timeout_ms_;
+  const int64_t connect_timeout_ms_;
   std::mutex mu_;
   std::map<std::string, std::vector<int>> idle_;  // guarded by mu_
 };

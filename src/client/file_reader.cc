@@ -11,6 +11,7 @@
 #include "client/short_circuit_reader.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
+#include "client/read_request.h"
 
 namespace shoal::client {
 
@@ -39,7 +40,7 @@ struct FileReader::Impl {
         direct(m, r),
         page_size(c.getBytes(keys::kWorkerPageSize)),
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
-        data(c.getDurationMs(keys::kUserRpcTimeout)),
+        data(c.getDurationMs(keys::kUserRpcTimeout), c.getDurationMs(keys::kUserDataConnectTimeout)),
         tcp_transport(c.getString(keys::kUserDataTransport) == "tcp"),
         readahead_pages(static_cast<uint64_t>(c.getInt(keys::kUserFileReadAheadPages))),
         passive(c.getBool(keys::kUserFilePassiveCacheEnabled)),
@@ -136,13 +137,7 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
   *unreachable = false;
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->workers.timeoutMs()));
-  proto::ReadRequest req;
-  req.set_file_id(file.id());
-  req.set_path(file.path());
-  req.set_file_size(file.size());
-  req.set_mtime_ms(file.mtime_ms());
-  req.set_offset(offset);
-  req.set_length(len);
+  proto::ReadRequest req = readRequestFor(file, offset, len);
   req.set_cache(true);
   req.set_cache_only(!file.persisted());
   if (impl_->tcp_transport && !w.data_address.empty()) {
@@ -232,7 +227,8 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
     }
     if (!served) {
       counters_.store_fallbacks.fetch_add(1, std::memory_order_relaxed);
-      auto n = impl_->direct.read(file.path(), file.size(), file.mtime_ms(), pos, {out, run_end - pos});
+      auto n = impl_->direct.read(file.path(), file.size(), file.mtime_ms(), pos, {out, run_end - pos},
+                                    file.mount_table_version());
       if (!n) return makeError(n.error());
       if (*n != run_end - pos) {
         return makeError(Status(StatusCode::kFailedPrecondition,

@@ -110,7 +110,9 @@ struct FileWriter::Impl {
       s->ctx.TryCancel();  // the worker drops the uncommitted pages
       (void)s->writer->Finish();
     }
-    (void)master.remove(info.path(), false);  // the hidden, incomplete inode
+    // The hidden, incomplete inode, and with it any store copy this writer published, but only if
+    // the path is still ours: after a lease takeover it is another writer's file.
+    (void)master.remove(info.path(), false, false, info.id());
   }
 };
 
@@ -141,7 +143,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::create(const Configuration& conf
   impl->info = *info;
   std::unique_ptr<FileWriter> w(new FileWriter(std::move(impl)));
   if (w->impl_->type != proto::MUST_CACHE) {
-    auto out = direct.create(info->path(), options.mode.value_or(0644));
+    auto out = direct.create(info->path(), options.mode.value_or(0644), info->mount_table_version());
     if (!out) {
       Status st = out.error();
       if (st.code() == StatusCode::kNotFound) {
@@ -203,7 +205,7 @@ Result<proto::FileInfo> FileWriter::close() {
     if (!st) return fail(st.withContext("write " + m.info.path()));
     persisted = true;
     // The store's own size and mtime are the file's fingerprint: readers and syncs compare them.
-    auto s = m.direct.storeStatus(m.info.path());
+    auto s = m.direct.storeStatus(m.info.path(), m.info.mount_table_version());
     if (!s) return fail(s.error().withContext("write " + m.info.path()));
     if (s->size != m.written) {
       return fail(Status(StatusCode::kIoError, fmt::format("write {}: the store holds {} bytes, {} were written",

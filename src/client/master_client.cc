@@ -8,6 +8,7 @@
 #include "client/metadata_cache.h"
 #include "master.grpc.pb.h"
 #include "rpc/identity.h"
+#include "rpc/limits.h"
 #include "rpc/status_convert.h"
 
 namespace shoal::client {
@@ -88,13 +89,20 @@ Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::op
 }
 
 Result<std::vector<proto::PathResult>> MasterClient::getStatusBatch(const std::vector<std::string>& paths) {
-  proto::GetStatusBatchRequest req;
-  for (const auto& p : paths) req.add_paths(p);
-  setSync(req.mutable_sync(), std::nullopt, default_sync_);
-  proto::GetStatusBatchResponse resp;
-  Status st = impl_->call(&proto::MasterService::Stub::GetStatusBatch, req, &resp);
-  if (!st) return makeError(st);
-  return std::vector<proto::PathResult>(resp.results().begin(), resp.results().end());
+  std::vector<proto::PathResult> out;
+  out.reserve(paths.size());
+  // The master takes at most rpc::kMaxBatchPaths per call (bounded work per RPC).
+  const size_t per_call = rpc::kMaxBatchPaths;
+  for (size_t i = 0; i < paths.size(); i += per_call) {
+    proto::GetStatusBatchRequest req;
+    for (size_t j = i; j < std::min(paths.size(), i + per_call); ++j) req.add_paths(paths[j]);
+    setSync(req.mutable_sync(), std::nullopt, default_sync_);
+    proto::GetStatusBatchResponse resp;
+    Status st = impl_->call(&proto::MasterService::Stub::GetStatusBatch, req, &resp);
+    if (!st) return makeError(st);
+    for (auto& r : *resp.mutable_results()) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Status MasterClient::listStatus(const std::string& path,
@@ -169,12 +177,13 @@ Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint
   return std::move(*resp.mutable_info());
 }
 
-Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_only) {
+Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_only, uint64_t file_id) {
   impl_->cache.invalidate(path);  // our own change: never serve the old status again
   proto::DeleteRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
   req.set_shoal_only(shoal_only);
+  req.set_file_id(file_id);
   proto::DeleteResponse resp;
   return impl_->mutate(&proto::MasterService::Stub::Delete, req, &resp);
 }
@@ -232,11 +241,12 @@ Status MasterClient::unmount(const std::string& path) {
   return impl_->mutate(&proto::MasterService::Stub::Unmount, req, &resp);
 }
 
-Result<std::vector<proto::MountInfo>> MasterClient::mountTable() {
+Result<std::vector<proto::MountInfo>> MasterClient::mountTable(uint64_t* version) {
   proto::GetMountTableRequest req;
   proto::GetMountTableResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::GetMountTable, req, &resp);
   if (!st) return makeError(st);
+  if (version) *version = resp.version();
   return std::vector<proto::MountInfo>(resp.mounts().begin(), resp.mounts().end());
 }
 

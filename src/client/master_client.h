@@ -48,7 +48,8 @@ class MasterClient {
   // `file_id`: the id createFile returned (0: any); `mtime_ms`: the store's mtime (0: master's clock).
   Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted,
                                        uint64_t file_id = 0, int64_t mtime_ms = 0);
-  Status remove(const std::string& path, bool recursive, bool shoal_only = false);
+  // `file_id` != 0: only if the path still names that inode (a writer removing its own file).
+  Status remove(const std::string& path, bool recursive, bool shoal_only = false, uint64_t file_id = 0);
   Status rename(const std::string& src, const std::string& dst);
   Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
                       std::optional<std::string> group, bool recursive);
@@ -56,7 +57,8 @@ class MasterClient {
   Status mount(const std::string& path, const std::string& uri, bool readonly,
                const std::map<std::string, std::string>& options);
   Status unmount(const std::string& path);
-  Result<std::vector<proto::MountInfo>> mountTable();
+  // The mount table, and its version (GetMountTableResponse.version) when `version` is given.
+  Result<std::vector<proto::MountInfo>> mountTable(uint64_t* version = nullptr);
   Result<proto::GetMasterInfoResponse> masterInfo();
   // One particular master's own view (any master answers, leader or not), without redirects.
   static Result<proto::GetMasterInfoResponse> masterInfoAt(const std::string& address, int64_t timeout_ms,

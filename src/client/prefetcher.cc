@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "rpc/status_convert.h"
+#include "client/read_request.h"
 
 namespace shoal::client {
 
@@ -57,13 +58,7 @@ Status Prefetcher::load(const proto::FileInfo& file, uint64_t offset, uint64_t l
     while (run_end < end && ring->owner(file.id(), run_end / page_size_) == owner) {
       run_end = std::min(end, run_end + page_size_);
     }
-    proto::ReadRequest req;
-    req.set_file_id(file.id());
-    req.set_path(file.path());
-    req.set_file_size(file.size());
-    req.set_mtime_ms(file.mtime_ms());
-    req.set_offset(pos);
-    req.set_length(run_end - pos);
+    proto::ReadRequest req = readRequestFor(file, pos, run_end - pos);
     req.set_cache(true);
     req.set_prefetch(true);
     req.set_cache_only(!file.persisted());

@@ -10,6 +10,7 @@
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
 #include "worker.pb.h"
+#include "client/read_request.h"
 
 namespace shoal::client {
 
@@ -70,13 +71,8 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
   }
   auto conn = connection(socket_path);
   if (!conn) return makeError(conn.error());
-  proto::ReadRequest req;
-  req.set_file_id(file.id());
-  req.set_path(file.path());
-  req.set_file_size(file.size());
-  req.set_mtime_ms(file.mtime_ms());
-  req.set_offset(page * page_size);
   // Ask for a run of pages: the worker adds the ones it already holds, one round trip for many.
+  proto::ReadRequest req = readRequestFor(file, page * page_size, 0);
   req.set_length(std::min(page_size * (sequential ? kRunPages : 1), file.size() - page * page_size));
   req.set_cache(true);
   req.set_cache_only(hit_only || !file.persisted());
@@ -102,7 +98,7 @@ Result<ShortCircuitReader::OpenPage> ShortCircuitReader::open(const std::string&
   if (!reply.ParseFromString(bytes)) {
     return makeError(Status(StatusCode::kInternal, "unparsable short-circuit reply from " + socket_path));
   }
-  if (reply.error_code() != 0) return makeError(Status(static_cast<StatusCode>(reply.error_code()), reply.error_message()));
+  if (reply.error_code() != 0) return makeError(statusFromWire(reply.error_code(), reply.error_message()));
   if (got.empty() || static_cast<size_t>(reply.lengths_size()) != got.size()) {
     return makeError(Status(StatusCode::kInternal, fmt::format("short-circuit reply from {} carried {} descriptors for {} "
                                                                "pages", socket_path, got.size(), reply.lengths_size())));

@@ -1,9 +1,11 @@
 // A Shoal path's under-store, reached directly: reads are the worker's miss path and a client's
 // last resort when no worker can serve; writes are how THROUGH and CACHE_THROUGH data reaches the
-// store. It resolves the file's mount through the master's mount table (cached, refreshed when a path matches no known
-// mount), keeps one store connection per mount, and checks the file's fingerprint in the store
-// before returning data, so bytes of a file that changed since the client read its metadata are
-// never returned or cached as the old version. Thread-safe.
+// store. It resolves the file's mount through the master's mount table, keeps one store
+// connection per mount, and checks the file's fingerprint in the store before returning data, so
+// bytes of a file that changed since the client read its metadata are never returned or cached as
+// the old version. The cached table is refreshed when a caller's metadata names a newer mount-table
+// version (FileInfo.mount_table_version), when a heartbeat says so, or when a path matches no
+// mount: a mount added, removed or replaced is seen by the next read that needs it. Thread-safe.
 #pragma once
 
 #include <map>
@@ -22,26 +24,36 @@ class UfsDirect {
   UfsDirect(MasterClient& master, const ufs::UfsRegistry& registry) : master_(master), registry_(registry) {}
 
   // Reads [offset, offset + buf.size()) of the Shoal file `path`, which the caller knows with
-  // `size` and `mtime_ms`. FailedPrecondition when the store's file no longer matches them.
-  Result<size_t> read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset, std::span<char> buf);
+  // `size` and `mtime_ms` from metadata of mount-table version `mount_version`.
+  // FailedPrecondition when the store's file no longer matches them.
+  Result<size_t> read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset, std::span<char> buf,
+                      uint64_t mount_version = 0);
 
   // A new file at the Shoal path `path` in its store (parents created), published on close().
   // NotFound when the path is in no mount.
-  Result<std::unique_ptr<ufs::UfsOutputStream>> create(const std::string& path, uint32_t mode);
+  Result<std::unique_ptr<ufs::UfsOutputStream>> create(const std::string& path, uint32_t mode,
+                                                       uint64_t mount_version = 0);
   // The store's view of the Shoal path `path`.
-  Result<ufs::UfsStatus> storeStatus(const std::string& path);
+  Result<ufs::UfsStatus> storeStatus(const std::string& path, uint64_t mount_version = 0);
+  // The master's mount table is at `version` (a heartbeat said so): an older cached table is
+  // refreshed before its next use.
+  void noteMountTableVersion(uint64_t version);
 
  private:
   struct Mounted {
     proto::MountInfo info;
     std::shared_ptr<ufs::Ufs> ufs;
   };
-  Result<Mounted> mountFor(const std::string& path);
+  Result<Mounted> mountFor(const std::string& path, uint64_t min_version);
+  Status refresh(const std::string& path);
 
   MasterClient& master_;
   const ufs::UfsRegistry& registry_;
+  std::mutex refresh_mu_;                  // one refresh at a time; taken before mu_
   std::mutex mu_;
   std::map<std::string, Mounted> mounts_;  // by mount path; guarded by mu_
+  uint64_t version_ = 0;                   // of mounts_; guarded by mu_
+  uint64_t wanted_ = 0;                    // newest version heard of; guarded by mu_
 };
 
 }  // namespace shoal::client

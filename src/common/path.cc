@@ -3,6 +3,13 @@
 #include <fmt/format.h>
 
 namespace shoal {
+namespace {
+
+// NUL, the C0 controls and DEL: a name holding one breaks terminals, logs and line-based tools,
+// and no store we serve needs one.
+bool isControl(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+}  // namespace
 
 std::string relativeTo(std::string_view path, std::string_view ancestor) {
   if (ancestor == "/") return std::string(path);
@@ -19,6 +26,10 @@ Status validateName(std::string_view name) {
   for (char c : name) {
     if (c == '/') return invalidArgument(fmt::format("file name '{}' contains '/'", name));
     if (c == '\0') return invalidArgument("file name contains a NUL byte");
+    if (isControl(c)) {
+      return invalidArgument(
+          fmt::format("file name contains the control character 0x{:02x}", static_cast<unsigned char>(c)));
+    }
   }
   return Status::ok();
 }
@@ -30,6 +41,12 @@ Result<std::string> normalizePath(std::string_view path) {
     return makeError(invalidArgument(fmt::format("path of {} bytes is longer than {} bytes", path.size(), kMaxPathBytes)));
   }
   if (path.find('\0') != std::string_view::npos) return makeError(invalidArgument("path contains a NUL byte"));
+  for (char c : path) {
+    if (isControl(c)) {
+      return makeError(invalidArgument(fmt::format("path '{}' contains the control character 0x{:02x}",
+                                                   path.substr(0, 64), static_cast<unsigned char>(c))));
+    }
+  }
   std::string out;
   out.reserve(path.size());
   size_t i = 0;
@@ -49,6 +66,37 @@ Result<std::string> normalizePath(std::string_view path) {
   }
   if (out.empty()) out.push_back('/');  // not `out = "/"`: GCC 12 raises a false -Wrestrict
   return out;
+}
+
+Status checkNormalized(std::string_view path) {
+  if (path.empty()) return invalidArgument("empty path");
+  if (path.front() != '/') return invalidArgument(fmt::format("path '{}' is not absolute", path.substr(0, 64)));
+  if (path.size() > kMaxPathBytes) {
+    return invalidArgument(fmt::format("path of {} bytes is longer than {} bytes", path.size(), kMaxPathBytes));
+  }
+  if (path == "/") return Status::ok();
+  if (path.back() == '/') return invalidArgument(fmt::format("path '{}' ends with '/'", path.substr(0, 64)));
+  size_t start = 1;
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i < path.size() && path[i] != '/') {
+      if (isControl(path[i])) {
+        return invalidArgument(fmt::format("path '{}' contains the control character 0x{:02x}", path.substr(0, 64),
+                                           static_cast<unsigned char>(path[i])));
+      }
+      continue;
+    }
+    std::string_view name = path.substr(start, i - start);
+    if (name.empty()) return invalidArgument(fmt::format("path '{}' has an empty component", path.substr(0, 64)));
+    if (name == "." || name == "..") {
+      return invalidArgument(fmt::format("path '{}' contains '{}'", path.substr(0, 64), name));
+    }
+    if (name.size() > kMaxNameBytes) {
+      return invalidArgument(fmt::format("path '{}': a name of {} bytes is longer than {} bytes", path.substr(0, 64),
+                                         name.size(), kMaxNameBytes));
+    }
+    start = i + 1;
+  }
+  return Status::ok();
 }
 
 std::vector<std::string_view> pathComponents(std::string_view normalized) {

@@ -1,6 +1,6 @@
 // Shoal paths: absolute, "/"-separated, normalised. Normalisation folds "//", drops "." and a
-// trailing "/", and rejects what could escape or confuse the namespace ("..", empty input, NUL,
-// names over 255 bytes). Pure functions, thread-safe.
+// trailing "/", and rejects what could escape or confuse the namespace ("..", empty input, NUL and
+// other control characters, names over 255 bytes). Pure functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -15,6 +15,10 @@ inline constexpr size_t kMaxNameBytes = 255;
 inline constexpr size_t kMaxPathBytes = 4096;
 
 Result<std::string> normalizePath(std::string_view path);
+// OK only when `path` is already what normalizePath() returns for it: an edge that takes paths
+// from peers which always send normal forms (the worker's ports, a Ufs entry) refuses anything else
+// with InvalidArgument, without allocating.
+Status checkNormalized(std::string_view path);
 // Components of a normalised path; "/" has none.
 std::vector<std::string_view> pathComponents(std::string_view normalized);
 // Parent of a normalised path ("/a/b" -> "/a"); "/" is its own parent.
@@ -26,7 +30,8 @@ bool isSameOrUnder(std::string_view path, std::string_view ancestor);
 // `path` relative to `ancestor` as an absolute path ("/m/a/b" under "/m" is "/a/b"; "/m" is "/").
 // REQUIRES: isSameOrUnder(path, ancestor).
 std::string relativeTo(std::string_view path, std::string_view ancestor);
-// Validates one name component (no "/", no NUL, not "." or "..", not empty, <= 255 bytes).
+// Validates one name component (no "/", no control character, not "." or "..", not empty,
+// <= 255 bytes).
 Status validateName(std::string_view name);
 
 }  // namespace shoal

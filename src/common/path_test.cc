@@ -58,6 +58,47 @@ TEST(Path, ValidatesNames) {
   EXPECT_FALSE(validateName("..").isOk());
   EXPECT_FALSE(validateName("a/b").isOk());
   EXPECT_FALSE(validateName(std::string(256, 'n')).isOk());
+  EXPECT_FALSE(validateName("line\nbreak").isOk());
+  EXPECT_FALSE(validateName(std::string("del") + '\x7f').isOk());
+  EXPECT_TRUE(validateName("ünï café").isOk());
+}
+
+TEST(Path, RejectsControlCharacters) {
+  auto r = normalizePath("/a/b\x1b[2Jc");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("control character 0x1b"), std::string::npos) << r.error().message();
+  EXPECT_FALSE(normalizePath("/tab\there"));
+}
+
+// The worker's ports and every Ufs entry take only normal forms: whatever normalizePath() would
+// change (or refuse) is refused, with the reason.
+TEST(Path, CheckNormalizedAcceptsOnlyNormalForms) {
+  for (std::string good : {"/", "/a", "/a/b.c", "/with space/ünï", "/..a/b..", "/.hidden"}) {
+    EXPECT_TRUE(checkNormalized(good).isOk()) << good << ": " << checkNormalized(good).toString();
+    EXPECT_EQ(*normalizePath(good), good);
+  }
+  struct Case {
+    std::string path;
+    std::string why;
+  };
+  for (const Case& c : std::vector<Case>{{"", "empty path"},
+                                        {"a/b", "not absolute"},
+                                        {"/../outside.txt", "contains '..'"},
+                                        {"/a/..", "contains '..'"},
+                                        {"/a/./b", "contains '.'"},
+                                        {"//a", "empty component"},
+                                        {"/a//b", "empty component"},
+                                        {"/a/", "ends with '/'"},
+                                        {std::string("/a") + '\0' + "b", "control character 0x00"},
+                                        {"/a\nb", "control character 0x0a"},
+                                        {"/" + std::string(256, 'x'), "256 bytes"},
+                                        {"/" + std::string(5000, 'a'), "longer than 4096"}}) {
+    Status st = checkNormalized(c.path);
+    ASSERT_FALSE(st.isOk()) << "'" << c.path << "' was accepted";
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(st.message().find(c.why), std::string::npos) << st.message();
+  }
 }
 
 }  // namespace shoal

@@ -77,6 +77,7 @@ inline constexpr std::string_view kUserFilePassiveCacheEnabled = "shoal.user.fil
 inline constexpr std::string_view kUserHostname = "shoal.user.hostname";
 inline constexpr std::string_view kWorkerDataPort = "shoal.worker.data.port";
 inline constexpr std::string_view kUserDataTransport = "shoal.user.data.transport";
+inline constexpr std::string_view kUserDataConnectTimeout = "shoal.user.data.connect.timeout";
 inline constexpr std::string_view kFuseEntryTimeout = "shoal.fuse.entry.timeout";
 inline constexpr std::string_view kFuseAttrTimeout = "shoal.fuse.attr.timeout";
 inline constexpr std::string_view kFuseKeepCache = "shoal.fuse.keep.cache";

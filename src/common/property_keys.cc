@@ -145,6 +145,10 @@ std::vector<PropertyKey> declareKeys() {
        .description = "How a client streams pages from a worker on another host: tcp (the worker's data port, "
                       "sendfile, the fastest) or grpc (a ReadPages stream on the RPC port).",
        .dynamic = true, .choices = {"tcp", "grpc"}},
+      {.name = keys::kUserDataConnectTimeout, .type = KeyType::kDuration, .default_value = "1s",
+       .description = "How long a client waits for a worker's data port to accept a connection before it counts "
+                      "the worker as unreachable and reads elsewhere (a host that is down then costs about this, "
+                      "not the kernel's two-minute SYN retries).", .min = 1},
       {.name = keys::kFuseEntryTimeout, .type = KeyType::kDuration, .default_value = "60s",
        .description = "How long the kernel trusts a name it looked up through the FUSE mount. Read-mostly "
                       "trees can use hours (the production case ran 7200s); `ls .shoal/metadatacache/drop` "

@@ -24,6 +24,14 @@ const char* statusCodeName(StatusCode code) {
   return "Unknown";
 }
 
+Status statusFromWire(int64_t code, std::string message) {
+  if (code > 0 && code <= static_cast<int64_t>(StatusCode::kNotLeader)) {
+    return Status(static_cast<StatusCode>(code), std::move(message));
+  }
+  return Status(StatusCode::kInternal, "a peer answered with the unknown error code " + std::to_string(code) + ": " +
+                                           message.substr(0, 512));
+}
+
 std::string Status::toString() const {
   if (isOk()) return "OK";
   return std::string(statusCodeName(code_)) + ": " + message_;

@@ -2,6 +2,7 @@
 // the thing and the cause; it is a cheap value, safe to copy between threads.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -31,6 +32,12 @@ enum class StatusCode {
 };
 
 const char* statusCodeName(StatusCode code);
+
+class Status;
+// A Status from a code and message a peer sent (data port, short-circuit socket): a code outside
+// the enum (a newer or hostile peer) is Internal naming the number, never an out-of-range enum.
+// An error code of 0 with a message is not success either: it is Internal too.
+Status statusFromWire(int64_t code, std::string message);
 
 class [[nodiscard]] Status {
  public:

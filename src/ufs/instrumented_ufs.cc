@@ -13,21 +13,21 @@ void InstrumentedUfs::noteError(const char* op, const std::string& path, const S
   }
 }
 
-Result<UfsStatus> InstrumentedUfs::getStatus(const std::string& path) {
+Result<UfsStatus> InstrumentedUfs::doGetStatus(const std::string& path) {
   counters_.get_status.fetch_add(1, std::memory_order_relaxed);
   auto r = inner_->getStatus(path);
   if (!r) noteError("getStatus", path, r.error());
   return r;
 }
 
-Result<std::vector<UfsStatus>> InstrumentedUfs::list(const std::string& path) {
+Result<std::vector<UfsStatus>> InstrumentedUfs::doList(const std::string& path) {
   counters_.list.fetch_add(1, std::memory_order_relaxed);
   auto r = inner_->list(path);
   if (!r) noteError("list", path, r.error());
   return r;
 }
 
-Result<size_t> InstrumentedUfs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
+Result<size_t> InstrumentedUfs::doRead(const std::string& path, uint64_t offset, std::span<char> buf) {
   counters_.read.fetch_add(1, std::memory_order_relaxed);
   auto r = inner_->read(path, offset, buf);
   if (!r) noteError("read", path, r.error());
@@ -35,14 +35,14 @@ Result<size_t> InstrumentedUfs::read(const std::string& path, uint64_t offset, s
   return r;
 }
 
-Result<std::unique_ptr<UfsOutputStream>> InstrumentedUfs::create(const std::string& path, const CreateOptions& opts) {
+Result<std::unique_ptr<UfsOutputStream>> InstrumentedUfs::doCreate(const std::string& path, const CreateOptions& opts) {
   counters_.create.fetch_add(1, std::memory_order_relaxed);
   auto r = inner_->create(path, opts);
   if (!r) noteError("create", path, r.error());
   return r;
 }
 
-Result<size_t> InstrumentedUfs::readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms,
+Result<size_t> InstrumentedUfs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms,
                                                 uint64_t offset, std::span<char> buf) {
   counters_.read.fetch_add(1, std::memory_order_relaxed);
   auto r = inner_->readIfUnchanged(path, size, mtime_ms, offset, buf);
@@ -54,21 +54,21 @@ Result<size_t> InstrumentedUfs::readIfUnchanged(const std::string& path, uint64_
   return r;
 }
 
-Status InstrumentedUfs::mkdirs(const std::string& path, uint32_t mode) {
+Status InstrumentedUfs::doMkdirs(const std::string& path, uint32_t mode) {
   counters_.mkdirs.fetch_add(1, std::memory_order_relaxed);
   Status st = inner_->mkdirs(path, mode);
   if (!st) noteError("mkdirs", path, st);
   return st;
 }
 
-Status InstrumentedUfs::remove(const std::string& path, bool recursive) {
+Status InstrumentedUfs::doRemove(const std::string& path, bool recursive) {
   counters_.remove.fetch_add(1, std::memory_order_relaxed);
   Status st = inner_->remove(path, recursive);
   if (!st) noteError("remove", path, st);
   return st;
 }
 
-Status InstrumentedUfs::rename(const std::string& src, const std::string& dst) {
+Status InstrumentedUfs::doRename(const std::string& src, const std::string& dst) {
   counters_.rename.fetch_add(1, std::memory_order_relaxed);
   Status st = inner_->rename(src, dst);
   if (!st) noteError("rename", src, st);

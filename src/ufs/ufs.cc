@@ -2,22 +2,72 @@
 
 #include <fmt/format.h>
 
+#include "common/path.h"
+
 namespace shoal::ufs {
 
-Status changedInStore(const std::string& where, uint64_t size, int64_t mtime_ms, uint64_t expected_size,
-                      int64_t expected_mtime_ms) {
+// The message names neither the store's size nor its mtime: it travels to whoever asked a worker
+// for the file, and they are facts of the store that caller has no right to learn this way.
+Status changedInStore(const std::string& where) {
   return Status(StatusCode::kFailedPrecondition,
-                fmt::format("{}: changed in the store (size {} mtime {}, expected size {} mtime {}); reload its metadata",
-                            where, size, mtime_ms, expected_size, expected_mtime_ms));
+                fmt::format("{}: changed in the store since its metadata was read; reload its metadata", where));
+}
+
+Status Ufs::checkPath(const std::string& path) const {
+  Status st = checkNormalized(path);
+  if (!st) return st.withContext(uri() + ": refusing a path outside the store's normal form");
+  return st;
+}
+
+Result<UfsStatus> Ufs::getStatus(const std::string& path) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doGetStatus(path);
+}
+
+Result<std::vector<UfsStatus>> Ufs::list(const std::string& path) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doList(path);
+}
+
+Result<size_t> Ufs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doRead(path, offset, buf);
 }
 
 Result<size_t> Ufs::readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                    std::span<char> buf) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doReadIfUnchanged(path, size, mtime_ms, offset, buf);
+}
+
+Result<std::unique_ptr<UfsOutputStream>> Ufs::create(const std::string& path, const CreateOptions& opts) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doCreate(path, opts);
+}
+
+Status Ufs::mkdirs(const std::string& path, uint32_t mode) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doMkdirs(path, mode);
+}
+
+Status Ufs::remove(const std::string& path, bool recursive) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doRemove(path, recursive);
+}
+
+Status Ufs::rename(const std::string& src, const std::string& dst) {
+  SHOAL_RETURN_IF_ERROR(checkPath(src));
+  SHOAL_RETURN_IF_ERROR(checkPath(dst));
+  return doRename(src, dst);
+}
+
+Result<size_t> Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                     std::span<char> buf) {
   auto st = getStatus(path);
   if (!st) return makeError(st.error());
   if (st->is_dir) return makeError(Status(StatusCode::kIsADirectory, uri() + path + ": is a directory"));
   if (st->size != size || st->mtime_ms != mtime_ms) {
-    return makeError(changedInStore(uri() + path, st->size, st->mtime_ms, size, mtime_ms));
+    return makeError(changedInStore(uri() + path));
   }
   return read(path, offset, buf);
 }

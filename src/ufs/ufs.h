@@ -43,30 +43,47 @@ struct CreateOptions {
   bool overwrite = false;
 };
 
+// The public calls check the contract above (a cheap scan, no allocation) and refuse a path that is
+// not normal with InvalidArgument before any backend sees it; backends implement the do*() calls,
+// which may therefore assume an absolute, normalised path with no ".." in it.
 class Ufs {
  public:
   virtual ~Ufs() = default;
   // The root URI this instance is bound to, for messages.
   virtual const std::string& uri() const = 0;
 
-  virtual Result<UfsStatus> getStatus(const std::string& path) = 0;
+  Result<UfsStatus> getStatus(const std::string& path);
   // Entries of a directory, in no particular order.
-  virtual Result<std::vector<UfsStatus>> list(const std::string& path) = 0;
+  Result<std::vector<UfsStatus>> list(const std::string& path);
   // Positional read; returns the bytes read (0 at or past EOF). No shared seek state.
-  virtual Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf) = 0;
+  Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf);
   // A positional read of the file only while it still has `size` and `mtime_ms` (the version the
-  // caller caches): FailedPrecondition, and no bytes, when it changed. The default asks
-  // getStatus() and then read(), two store requests; a backend that learns the version from the
-  // read itself (the headers of an S3 GET, an open CephFS file) overrides it with one.
-  virtual Result<size_t> readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
-                                         std::span<char> buf);
-  virtual Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts) = 0;
+  // caller caches): FailedPrecondition, and no bytes, when it changed.
+  Result<size_t> readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                 std::span<char> buf);
+  Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts);
   // Creates the directory and any missing parents; an existing directory is not an error.
-  virtual Status mkdirs(const std::string& path, uint32_t mode) = 0;
+  Status mkdirs(const std::string& path, uint32_t mode);
   // Removes a file, or a directory (which must be empty unless `recursive`).
-  virtual Status remove(const std::string& path, bool recursive) = 0;
+  Status remove(const std::string& path, bool recursive);
   // Renames within this store; the destination must not exist.
-  virtual Status rename(const std::string& src, const std::string& dst) = 0;
+  Status rename(const std::string& src, const std::string& dst);
+
+ protected:
+  virtual Result<UfsStatus> doGetStatus(const std::string& path) = 0;
+  virtual Result<std::vector<UfsStatus>> doList(const std::string& path) = 0;
+  virtual Result<size_t> doRead(const std::string& path, uint64_t offset, std::span<char> buf) = 0;
+  // The default asks getStatus() and then read(), two store requests; a backend that learns the
+  // version from the read itself (the headers of an S3 GET, an open CephFS file) overrides it.
+  virtual Result<size_t> doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                                           std::span<char> buf);
+  virtual Result<std::unique_ptr<UfsOutputStream>> doCreate(const std::string& path, const CreateOptions& opts) = 0;
+  virtual Status doMkdirs(const std::string& path, uint32_t mode) = 0;
+  virtual Status doRemove(const std::string& path, bool recursive) = 0;
+  virtual Status doRename(const std::string& src, const std::string& dst) = 0;
+
+ private:
+  Status checkPath(const std::string& path) const;
 };
 
 // A parsed "scheme://authority/path" URI.
@@ -80,9 +97,9 @@ Result<UfsUri> parseUfsUri(const std::string& uri);
 
 using UfsOptions = std::map<std::string, std::string>;
 
-// The FailedPrecondition of readIfUnchanged(), naming both versions.
-Status changedInStore(const std::string& where, uint64_t size, int64_t mtime_ms, uint64_t expected_size,
-                      int64_t expected_mtime_ms);
+// The FailedPrecondition of readIfUnchanged(). It names no size or mtime: the message reaches
+// peers of a worker, who must learn nothing of a store file through it.
+Status changedInStore(const std::string& where);
 
 // Files being written are staged under names with this prefix (where the store has no unnamed
 // files) and renamed into place on close; listings hide them.

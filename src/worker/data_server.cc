@@ -7,6 +7,7 @@
 
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
+#include "worker/request_check.h"
 
 namespace shoal::worker {
 namespace {
@@ -53,8 +54,11 @@ void DataServer::serve(int conn) {
     if (!recvMessage(conn, &bytes, &fds).isOk()) return;
     for (int f : fds) ::close(f);
     proto::ReadRequest req;
-    if (!req.ParseFromString(bytes) || req.path().empty() || req.file_id() == 0 || req.prefetch()) {
-      Status bad = invalidArgument("data port: expected a ReadRequest with file_id and path (prefetch goes over gRPC)");
+    Status bad;
+    if (!req.ParseFromString(bytes)) bad = invalidArgument("data port: the request is not a ReadRequest");
+    else if (req.prefetch()) bad = invalidArgument("data port: prefetch goes over gRPC");
+    else bad = checkReadRequest(req, "data port");
+    if (!bad) {
       if (!sendMessage(conn, header(bad, 0)).isOk()) return;
       continue;
     }

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "common/path.h"
+#include "worker/request_check.h"
+
 namespace shoal::worker {
 
 PageIngest::Session::~Session() {
@@ -12,6 +15,7 @@ PageIngest::Session::~Session() {
 Status PageIngest::Session::checkPage(uint64_t file_id, const std::string& path, uint64_t page_size,
                                       uint64_t index, std::string_view data) const {
   if (file_id == 0) return invalidArgument("WritePages: file_id is required");
+  if (Status bad = checkNormalized(path); !bad) return bad.withContext("WritePages: refused");
   if (page_size != owner_.page_size_) {
     return invalidArgument(fmt::format("WritePages {}: the writer's page size {} differs from this worker's {} "
                                        "(set shoal.worker.page.size alike everywhere)", path, page_size,
@@ -21,7 +25,7 @@ Status PageIngest::Session::checkPage(uint64_t file_id, const std::string& path,
     return invalidArgument(fmt::format("WritePages {}: page {} has {} bytes; a page holds 1 to {}", path, index,
                                        data.size(), owner_.page_size_));
   }
-  return Status::ok();
+  return checkPageIndex(index, page_size, "WritePages " + path);
 }
 
 Status PageIngest::Session::addCopy(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,

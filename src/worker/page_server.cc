@@ -35,7 +35,8 @@ Result<PageServer::Page> PageServer::fetchMiss(const proto::ReadRequest& req, co
                                                "copy (written MUST_CACHE; its pages were lost with a worker or evicted)",
                                                req.path(), key.index))));
   }
-  auto n = ufs_.read(req.path(), req.file_size(), req.mtime_ms(), key.index * page_size_, {data->data(), page_len});
+  auto n = ufs_.read(req.path(), req.file_size(), req.mtime_ms(), key.index * page_size_, {data->data(), page_len},
+                    req.mount_table_version());
   counters_.store_reads.fetch_add(1, std::memory_order_relaxed);
   if (!n) return finish(makeError(n.error()));
   counters_.store_read_bytes.fetch_add(*n, std::memory_order_relaxed);

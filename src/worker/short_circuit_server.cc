@@ -10,6 +10,7 @@
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
 #include "common/logging.h"
+#include "worker/request_check.h"
 
 namespace shoal::worker {
 
@@ -22,8 +23,9 @@ void ShortCircuitServer::serve(int conn) {
     for (int f : unused_fds) ::close(f);
     proto::ReadRequest req;
     proto::ShortCircuitReply reply;
-    Result<PageHandle> first = req.ParseFromString(bytes) ? pages_.openPage(req)
-                                                           : makeError(invalidArgument("unparsable short-circuit request"));
+    Status bad = req.ParseFromString(bytes) ? checkReadRequest(req, "short-circuit")
+                                            : invalidArgument("short-circuit: the request is not a ReadRequest");
+    Result<PageHandle> first = bad ? pages_.openPage(req) : makeError(bad);
     // The handles close our copies of the descriptors after they have been sent.
     std::vector<PageHandle> handles;
     std::vector<int> fds;

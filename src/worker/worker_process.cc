@@ -136,6 +136,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
       } else if (r) {
         warned = false;
         store->setPinnedFiles({r->pinned_file_ids().begin(), r->pinned_file_ids().end()});
+        ufs->noteMountTableVersion(r->mount_table_version());
       }
     }
     lock.lock();

@@ -48,7 +48,9 @@ class FileSystemMaster {
   Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms);
   Result<ListResult> listStatus(const std::string& path, const std::string& start_after, uint32_t limit,
                                 std::optional<int64_t> sync_interval_ms);
-  std::vector<proto::MountInfo> mountTable() const;
+  // The mount table, and its version (see MountTable::version()) read under the same lock.
+  std::vector<proto::MountInfo> mountTable(uint64_t* version = nullptr) const;
+  uint64_t mountTableVersion() const;
   uint64_t inodeCount() const;
   uint64_t journalSequence() const { return journal_.lastSequence(); }
   uint64_t namespaceDigest() const { return sm_.digest(); }
@@ -61,7 +63,8 @@ class FileSystemMaster {
   // `file_id` (0: any) must be the inode CreateFile made; `mtime_ms` 0 takes the master's clock.
   Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted,
                                        uint64_t file_id = 0, int64_t mtime_ms = 0);
-  Status remove(const std::string& path, bool recursive, bool shoal_only);
+  // `file_id` != 0: only if the path still names that inode (FailedPrecondition otherwise).
+  Status remove(const std::string& path, bool recursive, bool shoal_only, uint64_t file_id = 0);
   Status rename(const std::string& src, const std::string& dst);
   Status setAttribute(const std::string& path, const AttrChange& change, bool recursive);
   // Ids of every pinned file, for the workers' heartbeats.

@@ -16,6 +16,7 @@ Result<proto::FileInfo> FileSystemMaster::getStatus(const std::string& raw, std:
     if (!inode->isDir() && !inode->has(kInodeComplete)) return makeError(notFound(*path));
     proto::FileInfo info = toFileInfo(*inode, *path);
     info.set_ufs_uri(ns.mounts().ufsUri(*path));
+    info.set_mount_table_version(ns.mounts().version());
     return info;
   });
 }
@@ -36,20 +37,31 @@ Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const st
     if (!inode->isDir()) {
       // Like ls: listing a file shows the file.
       out.entries.push_back(toFileInfo(*inode, *path));
+      out.entries.back().set_mount_table_version(ns.mounts().version());
       return out;
     }
     std::vector<Inode> children;
     ns.store().listChildren(inode->id, start_after, page, &children, &out.has_more);
     out.entries.reserve(children.size());
     for (const auto& c : children) {
-      if (c.isDir() || c.has(kInodeComplete)) out.entries.push_back(toFileInfo(c, joinPath(*path, c.name)));
+      if (c.isDir() || c.has(kInodeComplete)) {
+        out.entries.push_back(toFileInfo(c, joinPath(*path, c.name)));
+        out.entries.back().set_mount_table_version(ns.mounts().version());
+      }
     }
     return out;
   });
 }
 
-std::vector<proto::MountInfo> FileSystemMaster::mountTable() const {
-  return sm_.read([](const Namespace& ns) { return ns.mounts().all(); });
+std::vector<proto::MountInfo> FileSystemMaster::mountTable(uint64_t* version) const {
+  return sm_.read([&](const Namespace& ns) {
+    if (version) *version = ns.mounts().version();
+    return ns.mounts().all();
+  });
+}
+
+uint64_t FileSystemMaster::mountTableVersion() const {
+  return sm_.read([](const Namespace& ns) { return ns.mounts().version(); });
 }
 
 uint64_t FileSystemMaster::inodeCount() const {

@@ -155,7 +155,7 @@ Result<proto::FileInfo> FileSystemMaster::completeFile(const std::string& raw, u
   return toFileInfo(*r.inode, *path);
 }
 
-Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool shoal_only) {
+Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool shoal_only, uint64_t file_id) {
   auto path = normalizePath(raw);
   if (!path) return path.error();
   if (auto earlier = earlierAttempt()) return earlier->status;
@@ -165,6 +165,7 @@ Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool sho
   proto::JournalEntry je;
   je.mutable_delete_path()->set_path(*path);
   je.mutable_delete_path()->set_recursive(recursive);
+  je.mutable_delete_path()->set_file_id(file_id);
   auto inode = sm_.read([&](const Namespace& ns) { return ns.checkRemove(je.delete_path()); });
   if (!inode) return inode.error();
   auto mount = mountFor(*path);
@@ -196,8 +197,14 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   if (!mount) return mount.error();
   if (*mount && inode->has(kInodePersisted)) {
     if ((*mount)->info.readonly()) return readOnly("rename", *src, (*mount)->info.path());
-    Status st = (*mount)->ufs->rename((*mount)->ufs_path, MountTable::ufsPath((*mount)->info, *dst));
+    std::string ufs_dst = MountTable::ufsPath((*mount)->info, *dst);
+    Status st = (*mount)->ufs->rename((*mount)->ufs_path, ufs_dst);
     if (!st) return st.withContext(fmt::format("rename {} to {}", *src, *dst));
+    if (!inode->isDir()) {
+      // A store that copies to move (S3) gives the file a new mtime; the file's version follows it.
+      auto moved = (*mount)->ufs->getStatus(ufs_dst);
+      if (moved && moved->mtime_ms != inode->mtime_ms) e->set_file_mtime_ms(moved->mtime_ms);
+    }
   }
   return submitCall(std::move(je)).status;
 }

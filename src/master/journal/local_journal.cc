@@ -9,32 +9,17 @@
 #include <fstream>
 #include <sys/file.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "common/errno_status.h"
 #include "common/logging.h"
+#include "master/journal/journal_segment.h"
 
 namespace shoal::master {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kHeaderBytes = 12;  // u32 length + u64 xxh64(payload)
-constexpr uint32_t kMaxRecordBytes = 1u << 30;
-
 std::string seqName(const char* prefix, uint64_t seq) { return fmt::format("{}{:020}", prefix, seq); }
-
-// Files named "<prefix><20 digits>" in the folder, sorted by number.
-std::vector<std::pair<uint64_t, std::string>> listNumbered(const std::string& folder, const std::string& prefix) {
-  std::vector<std::pair<uint64_t, std::string>> out;
-  for (const auto& e : fs::directory_iterator(folder)) {
-    std::string name = e.path().filename().string();
-    if (name.size() != prefix.size() + 20 || name.compare(0, prefix.size(), prefix) != 0) continue;
-    out.emplace_back(std::stoull(name.substr(prefix.size())), e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 Status fsyncDir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -90,11 +75,16 @@ Status LocalJournal::start() {
 Status LocalJournal::recover() {
   auto log = logger("journal");
   // Leftovers of a checkpoint interrupted before its rename are never valid.
-  for (const auto& e : fs::directory_iterator(folder_)) {
-    if (e.path().extension() == ".tmp") fs::remove(e.path());
+  std::error_code ec;
+  for (fs::directory_iterator it(folder_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code ignored;  // a leftover that cannot be removed is still never loaded
+    if (it->path().extension() == ".tmp") fs::remove(it->path(), ignored);
   }
+  if (ec) return errnoStatus(ec.value(), "clean journal folder " + folder_);
   uint64_t checkpoint_seq = 0;
-  auto checkpoints = listNumbered(folder_, "checkpoint-");
+  auto listed_checkpoints = listJournalFiles(folder_, "checkpoint-");
+  if (!listed_checkpoints) return listed_checkpoints.error();
+  const auto& checkpoints = *listed_checkpoints;
   for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
     std::ifstream in(it->second, std::ios::binary);
     Status st = sm_.loadCheckpoint(in);
@@ -109,9 +99,10 @@ Status LocalJournal::recover() {
     return Status(StatusCode::kCorruption, fmt::format("journal {}: no checkpoint could be loaded", folder_));
   }
   uint64_t expected = checkpoint_seq + 1;
-  auto segments = listNumbered(folder_, "log-");
-  for (size_t i = 0; i < segments.size(); ++i) {
-    SHOAL_RETURN_IF_ERROR(replaySegment(segments[i].second, i + 1 == segments.size(), &expected));
+  auto segments = listJournalFiles(folder_, "log-");
+  if (!segments) return segments.error();
+  for (size_t i = 0; i < segments->size(); ++i) {
+    SHOAL_RETURN_IF_ERROR(replaySegment((*segments)[i].second, i + 1 == segments->size(), &expected));
   }
   last_seq_ = expected - 1;
   log->info("journal {} recovered up to sequence {}", folder_, last_seq_.load());
@@ -136,30 +127,37 @@ Status LocalJournal::replaySegment(const std::string& path, bool is_last, uint64
   }
   ::close(fd);
   size_t pos = 0;
-  proto::JournalEntry entry;
   while (pos < data.size()) {
-    const char* bad = nullptr;
-    uint32_t len = 0;
-    uint64_t sum = 0;
-    if (data.size() - pos < kHeaderBytes) {
-      bad = "truncated header";
-    } else {
-      std::memcpy(&len, data.data() + pos, 4);
-      std::memcpy(&sum, data.data() + pos + 4, 8);
-      if (len > kMaxRecordBytes || data.size() - pos - kHeaderBytes < len) bad = "truncated record";
-      else if (XXH64(data.data() + pos + kHeaderBytes, len, 0) != sum) bad = "checksum mismatch";
-      else if (!entry.ParseFromArray(data.data() + pos + kHeaderBytes, static_cast<int>(len))) bad = "unparsable entry";
-    }
-    if (bad != nullptr) {
+    JournalRecord rec = readJournalRecord(data, pos);
+    if (rec.bad != nullptr) {
+      std::string name = fs::path(path).filename().string();
+      auto how_out = [&] {
+        return fmt::format("restore the journal folder {} from a backup, or run `shoal fsadmin journal repair "
+                           "--journal-dir {} --segment {} --truncate-at {}`, which drops every change from there "
+                           "on and reports them",
+                           folder_, folder_, name, pos);
+      };
       if (!is_last) {
-        return Status(StatusCode::kCorruption, fmt::format("journal segment {} is corrupt at byte {}: {}", path, pos, bad));
+        return Status(StatusCode::kCorruption, fmt::format("journal segment {} is corrupt at byte {} ({}) and later "
+                                                           "segments follow: {}",
+                                                           path, pos, rec.bad, how_out()));
       }
-      // A crash mid-append leaves a partial last record; it was never acknowledged. Cut it off.
-      logger("journal")->warn("journal segment {}: dropping a torn tail at byte {} ({})", path, pos, bad);
+      // A crash mid-append leaves a partial last record, never acknowledged: only such a torn
+      // tail, with no valid record after it, is cut off. Valid records after a bad one were
+      // acknowledged; dropping them silently would lose committed changes.
+      if (auto next = nextValidJournalRecord(data, pos)) {
+        return Status(StatusCode::kCorruption,
+                      fmt::format("journal segment {} is corrupt at byte {} ({}), and valid records follow at byte "
+                                  "{}: acknowledged changes would be lost; the master will not start. To go on, {}",
+                                  path, pos, rec.bad, *next, how_out()));
+      }
+      logger("journal")->warn("journal segment {}: dropping a torn tail of {} bytes at byte {} ({})", path,
+                              data.size() - pos, pos, rec.bad);
       if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) return errnoStatus(errno, "truncate " + path);
       break;
     }
-    pos += kHeaderBytes + len;
+    pos += rec.bytes;
+    const proto::JournalEntry& entry = rec.entry;
     if (entry.sequence() < *expected) continue;  // covered by the checkpoint
     if (entry.sequence() != *expected) {
       return Status(StatusCode::kCorruption, fmt::format("journal segment {}: sequence {} follows {} (gap)", path,
@@ -211,12 +209,7 @@ void LocalJournal::commitBatch(std::deque<Pending>& batch) {
   uint64_t seq = last_seq_;
   for (auto& p : batch) {
     p.entry.set_sequence(++seq);
-    std::string payload = p.entry.SerializeAsString();
-    uint32_t len = static_cast<uint32_t>(payload.size());
-    uint64_t sum = XXH64(payload.data(), payload.size(), 0);
-    write_buf_.append(reinterpret_cast<const char*>(&len), 4);
-    write_buf_.append(reinterpret_cast<const char*>(&sum), 8);
-    write_buf_.append(payload);
+    appendJournalRecord(write_buf_, p.entry.SerializeAsString());
   }
   Status st = writeAll(segment_fd_, write_buf_, "append to journal " + folder_);
   if (st && ::fdatasync(segment_fd_) != 0) st = errnoStatus(errno, "fdatasync journal " + folder_);
@@ -265,12 +258,18 @@ Status LocalJournal::writeCheckpoint() {
   SHOAL_RETURN_IF_ERROR(fsyncDir(folder_));
   SHOAL_RETURN_IF_ERROR(openSegment(seq + 1));
   since_checkpoint_ = 0;
-  // Everything older is covered by the new checkpoint.
-  for (const auto& [first, path] : listNumbered(folder_, "log-")) {
-    if (first <= seq) fs::remove(path);
+  // Everything older is covered by the new checkpoint. What cannot be removed now is removed by a
+  // later checkpoint; it never throws on the writer thread.
+  std::error_code ec;
+  if (auto logs = listJournalFiles(folder_, "log-")) {
+    for (const auto& [first, path] : *logs) {
+      if (first <= seq) fs::remove(path, ec);
+    }
   }
-  for (const auto& [s, path] : listNumbered(folder_, "checkpoint-")) {
-    if (s < seq) fs::remove(path);
+  if (auto cps = listJournalFiles(folder_, "checkpoint-")) {
+    for (const auto& [s, path] : *cps) {
+      if (s < seq) fs::remove(path, ec);
+    }
   }
   logger("journal")->info("checkpoint at sequence {} written", seq);
   return Status::ok();

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/path.h"
+#include "master/journal/journal_segment.h"
 #include "master/journal/journal_test_util.h"
 #include "master/metastore/heap/heap_inode_store.h"
 #include "testing/temp_dir.h"
@@ -135,6 +136,84 @@ TEST(LocalJournal, CorruptionBeforeTheTailStopsStartup) {
   Status st = j.start();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
   EXPECT_NE(st.message().find(segs.front()), std::string::npos) << st.message();
+}
+
+// The defect this guards against: four bytes flipped in the middle of the last segment were taken
+// for a torn tail, and everything after them (acknowledged mkdirs) was cut off without a word.
+TEST(LocalJournal, CorruptionMidLastSegmentStopsStartupAndRepairReportsWhatItDrops) {
+  shoal::testing::TempDir dir;
+  {
+    auto sm = newSm();
+    LocalJournal j(dir.path(), *sm, 1000000);
+    ASSERT_TRUE(j.start().isOk());
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(j.submit(mkdirEntry("/m/" + std::to_string(i))).status.isOk());
+  }
+  auto segs = files(dir.path(), "log-");
+  std::string last;
+  for (const auto& s : segs) if (std::filesystem::file_size(s) > 0) last = s;
+  ASSERT_FALSE(last.empty());
+  const auto size = std::filesystem::file_size(last);
+  {
+    std::fstream f(last, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    f.write("\xde\xad\xbe\xef", 4);
+  }
+  std::string name = std::filesystem::path(last).filename().string();
+  {
+    auto sm = newSm();
+    LocalJournal j(dir.path(), *sm, 1000000);
+    Status st = j.start();
+    ASSERT_EQ(st.code(), StatusCode::kCorruption) << st.toString();
+    EXPECT_NE(st.message().find(last), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("valid records follow"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("shoal fsadmin journal repair"), std::string::npos) << st.message();
+    EXPECT_EQ(std::filesystem::file_size(last), size) << "nothing was cut";
+  }
+  // The message names the offset; repair there drops exactly the records from the bad one on.
+  auto sm_probe = newSm();
+  std::string msg = LocalJournal(dir.path(), *sm_probe, 1000000).start().message();
+  size_t at = msg.find("corrupt at byte ");
+  ASSERT_NE(at, std::string::npos);
+  uint64_t offset = std::stoull(msg.substr(at + 16));
+  auto report = repairJournal(dir.path(), name, offset);
+  ASSERT_TRUE(report) << report.error().toString();
+  EXPECT_EQ(report->bytes_dropped, size - offset);
+  EXPECT_GT(report->records_dropped, 90u) << "about half of the 200 records follow the damage";
+  EXPECT_LT(report->records_dropped, 110u);
+  auto sm = newSm();
+  LocalJournal j(dir.path(), *sm, 1000000);
+  ASSERT_TRUE(j.start().isOk());
+  EXPECT_LT(j.lastSequence(), report->first_dropped_sequence);
+  // Only the damaged record(s) (four bytes may straddle two) are neither kept nor reported.
+  EXPECT_GE(j.lastSequence() + report->records_dropped, 198u);
+  EXPECT_LE(j.lastSequence() + report->records_dropped, 199u);
+  ASSERT_TRUE(j.submit(mkdirEntry("/m/after-repair")).status.isOk());
+}
+
+TEST(LocalJournal, RepairRefusesAFolderInUseAndBadArguments) {
+  shoal::testing::TempDir dir;
+  auto sm = newSm();
+  LocalJournal j(dir.path(), *sm, 1000000);
+  ASSERT_TRUE(j.start().isOk());
+  ASSERT_TRUE(j.submit(mkdirEntry("/a")).status.isOk());
+  std::string name = std::filesystem::path(files(dir.path(), "log-").back()).filename().string();
+  auto busy = repairJournal(dir.path(), name, 0);
+  ASSERT_FALSE(busy);
+  EXPECT_NE(busy.error().message().find("in use by a running master"), std::string::npos);
+  j.stop();
+  EXPECT_EQ(repairJournal(dir.path(), "log-nope", 0).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(repairJournal(dir.path(), name, 1 << 30).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(repairJournal(dir.sub("missing"), name, 0));
+}
+
+TEST(LocalJournal, FilesThatOnlyLookLikeSegmentsAreIgnored) {
+  shoal::testing::TempDir dir;
+  dir.write("log-0000000000000000000x", "not ours");
+  dir.write("log-1", "not ours");
+  auto sm = newSm();
+  LocalJournal j(dir.path(), *sm, 1000000);
+  ASSERT_TRUE(j.start().isOk()) << "a stray name once threw std::invalid_argument out of start-up";
+  ASSERT_TRUE(j.submit(mkdirEntry("/ok")).status.isOk());
 }
 
 TEST(LocalJournal, OneMasterPerFolder) {

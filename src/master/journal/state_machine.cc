@@ -106,8 +106,13 @@ ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
     case proto::JournalEntry::kMount:
       // The id is taken even when the mount is refused, identically on every replica.
       r.status = ns_.mount(entry.mount(), next_mount_id_++);
+      ns_.mounts().setVersion(next_mount_id_);
       break;
-    case proto::JournalEntry::kUnmount: r.status = ns_.unmount(entry.unmount()); break;
+    case proto::JournalEntry::kUnmount:
+      r.status = ns_.unmount(entry.unmount());
+      // Unmounts move the mount-table version too (ids are never reused, so gaps are harmless).
+      if (r.status) ns_.mounts().setVersion(++next_mount_id_);
+      break;
     case proto::JournalEntry::kUfsSync: r.status = ns_.applyUfsSync(entry.ufs_sync()); break;
     case proto::JournalEntry::ENTRY_NOT_SET:
       r.status = Status(StatusCode::kCorruption, "journal entry without content");
@@ -159,6 +164,7 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
     }
     ns_.mounts().add(m);
   }
+  ns_.mounts().setVersion(next_mount_id_);
   requests_.clear();
   request_order_.clear();
   uint32_t nrequests = 0;

@@ -28,9 +28,14 @@ class MountTable {
   void remove(const std::string& path) { mounts_.erase(path); }
   std::vector<proto::MountInfo> all() const;
   void clear() { mounts_.clear(); }
+  // Grows with every mount and unmount; set by the state machine from its journaled counter, so it
+  // is the same on every replica and never goes back after a restart.
+  uint64_t version() const { return version_; }
+  void setVersion(uint64_t v) { version_ = v; }
 
  private:
   std::map<std::string, proto::MountInfo> mounts_;
+  uint64_t version_ = 0;
 };
 
 }  // namespace shoal::master

@@ -1,8 +1,11 @@
 #include "master/service/master_service.h"
 
+#include <fmt/format.h>
+
 #include "master/fs/request_scope.h"
 #include "rpc/identity.h"
 #include "rpc/leader_metadata.h"
+#include "rpc/limits.h"
 #include "rpc/status_convert.h"
 #include "shoal_version.h"
 
@@ -36,8 +39,10 @@ grpc::Status MasterServiceImpl::GetStatus(grpc::ServerContext* ctx, const proto:
 grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext* ctx, const proto::GetStatusBatchRequest* req,
                                                proto::GetStatusBatchResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
-  if (req->paths_size() > 100000) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "GetStatusBatch: more than 100000 paths in one call");
+  if (req->paths_size() > rpc::kMaxBatchPaths) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        fmt::format("GetStatusBatch: {} paths in one call; at most {} (split the batch)",
+                                    req->paths_size(), rpc::kMaxBatchPaths));
   }
   for (const auto& path : req->paths()) {
     auto* r = resp->add_results();
@@ -92,7 +97,7 @@ grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext* ctx, const pro
 grpc::Status MasterServiceImpl::Delete(grpc::ServerContext* ctx, const proto::DeleteRequest* req, proto::DeleteResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.remove(req->path(), req->recursive(), req->shoal_only()));
+  return rpc::toGrpc(fs_.remove(req->path(), req->recursive(), req->shoal_only(), req->file_id()));
 }
 
 grpc::Status MasterServiceImpl::Rename(grpc::ServerContext* ctx, const proto::RenameRequest* req, proto::RenameResponse*) {
@@ -130,7 +135,9 @@ grpc::Status MasterServiceImpl::Unmount(grpc::ServerContext* ctx, const proto::U
 grpc::Status MasterServiceImpl::GetMountTable(grpc::ServerContext* ctx, const proto::GetMountTableRequest*,
                                               proto::GetMountTableResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
-  for (auto& m : fs_.mountTable()) *resp->add_mounts() = std::move(m);
+  uint64_t version = 0;
+  for (auto& m : fs_.mountTable(&version)) *resp->add_mounts() = std::move(m);
+  resp->set_version(version);
   return grpc::Status::OK;
 }
 

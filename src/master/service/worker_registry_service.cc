@@ -22,6 +22,7 @@ grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext* ctx
   std::vector<proto::TierUsage> tiers(req->tiers().begin(), req->tiers().end());
   resp->set_reregister(!registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs()));
   for (uint64_t id : fs_.pinnedFiles()) resp->add_pinned_file_ids(id);
+  resp->set_mount_table_version(fs_.mountTableVersion());
   return grpc::Status::OK;
 }
 

@@ -120,7 +120,7 @@ Result<int64_t> CephUfs::run(const std::string& op, const std::string& path,
   return *rc;
 }
 
-Result<UfsStatus> CephUfs::getStatus(const std::string& path) {
+Result<UfsStatus> CephUfs::doGetStatus(const std::string& path) {
   auto stx = std::make_shared<struct ceph_statx>();
   auto rc = run("stat", path, [stx, path](ceph_mount_info* m) -> int64_t {
     return ceph_statx(m, path.c_str(), stx.get(), kStatxWant, AT_SYMLINK_NOFOLLOW);
@@ -129,7 +129,7 @@ Result<UfsStatus> CephUfs::getStatus(const std::string& path) {
   return fromStatx(path == "/" ? "" : std::string(baseName(path)), *stx);
 }
 
-Result<std::vector<UfsStatus>> CephUfs::list(const std::string& path) {
+Result<std::vector<UfsStatus>> CephUfs::doList(const std::string& path) {
   auto out = std::make_shared<std::vector<UfsStatus>>();
   auto rc = run("list", path, [out, path](ceph_mount_info* m) -> int64_t {
     struct ceph_dir_result* dir = nullptr;
@@ -196,21 +196,21 @@ Result<size_t> CephUfs::readVersioned(const std::string& path, const uint64_t* s
     return r < 0 ? r : 0;
   });
   if (!rc) return makeError(rc.error());
-  if (*rc == 1) return makeError(changedInStore(where(path), sc->found_size, sc->found_mtime_ms, sc->size, sc->mtime_ms));
+  if (*rc == 1) return makeError(changedInStore(where(path)));
   std::memcpy(buf.data(), sc->data.data(), sc->done);
   return sc->done;
 }
 
-Result<size_t> CephUfs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
+Result<size_t> CephUfs::doRead(const std::string& path, uint64_t offset, std::span<char> buf) {
   return readVersioned(path, nullptr, nullptr, offset, buf);
 }
 
-Result<size_t> CephUfs::readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+Result<size_t> CephUfs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                         std::span<char> buf) {
   return readVersioned(path, &size, &mtime_ms, offset, buf);
 }
 
-Result<std::unique_ptr<UfsOutputStream>> CephUfs::create(const std::string& path, const CreateOptions& opts) {
+Result<std::unique_ptr<UfsOutputStream>> CephUfs::doCreate(const std::string& path, const CreateOptions& opts) {
   if (path == "/") return makeError(invalidArgument(uri() + ": cannot write the root as a file"));
   if (!opts.overwrite) {
     auto existing = getStatus(path);
@@ -228,7 +228,7 @@ Result<std::unique_ptr<UfsOutputStream>> CephUfs::create(const std::string& path
       new CephOutputStream(conn_, static_cast<int>(*fd), std::move(tmp), path, opts.overwrite));
 }
 
-Status CephUfs::mkdirs(const std::string& path, uint32_t mode) {
+Status CephUfs::doMkdirs(const std::string& path, uint32_t mode) {
   if (path == "/") return Status::ok();
   auto rc = run("mkdirs", path, [path, mode](ceph_mount_info* m) -> int64_t {
     int r = ceph_mkdirs(m, path.c_str(), mode);
@@ -257,7 +257,7 @@ Status CephUfs::removeTree(const std::string& path) {
   return rc ? Status::ok() : rc.error();
 }
 
-Status CephUfs::remove(const std::string& path, bool recursive) {
+Status CephUfs::doRemove(const std::string& path, bool recursive) {
   if (path == "/") return invalidArgument(uri() + ": refusing to remove the root of an under-store");
   auto st = getStatus(path);
   if (!st) return st.error();
@@ -268,7 +268,7 @@ Status CephUfs::remove(const std::string& path, bool recursive) {
   return rc ? Status::ok() : rc.error();
 }
 
-Status CephUfs::rename(const std::string& src, const std::string& dst) {
+Status CephUfs::doRename(const std::string& src, const std::string& dst) {
   // CephFS's rename replaces the destination; the interface promises it does not. Checked first:
   // a name created at dst in between would be replaced (CephFS has no RENAME_NOREPLACE).
   auto existing = getStatus(dst);

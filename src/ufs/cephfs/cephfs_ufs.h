@@ -16,15 +16,16 @@ class CephUfs final : public Ufs {
   explicit CephUfs(std::shared_ptr<CephConnection> conn) : conn_(std::move(conn)) {}
 
   const std::string& uri() const override { return conn_->config().uri; }
-  Result<UfsStatus> getStatus(const std::string& path) override;
-  Result<std::vector<UfsStatus>> list(const std::string& path) override;
-  Result<size_t> read(const std::string& path, uint64_t offset, std::span<char> buf) override;
-  Result<size_t> readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+ protected:
+  Result<UfsStatus> doGetStatus(const std::string& path) override;
+  Result<std::vector<UfsStatus>> doList(const std::string& path) override;
+  Result<size_t> doRead(const std::string& path, uint64_t offset, std::span<char> buf) override;
+  Result<size_t> doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                  std::span<char> buf) override;
-  Result<std::unique_ptr<UfsOutputStream>> create(const std::string& path, const CreateOptions& opts) override;
-  Status mkdirs(const std::string& path, uint32_t mode) override;
-  Status remove(const std::string& path, bool recursive) override;
-  Status rename(const std::string& src, const std::string& dst) override;
+  Result<std::unique_ptr<UfsOutputStream>> doCreate(const std::string& path, const CreateOptions& opts) override;
+  Status doMkdirs(const std::string& path, uint32_t mode) override;
+  Status doRemove(const std::string& path, bool recursive) override;
+  Status doRename(const std::string& src, const std::string& dst) override;
 
  private:
   // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).

@@ -4,9 +4,11 @@
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/errno_status.h"
@@ -15,6 +17,24 @@
 
 namespace shoal::ufs {
 namespace {
+
+// A descriptor closed when it goes out of scope.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f = -1) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int release() {
+    int f = fd;
+    fd = -1;
+    return f;
+  }
+};
+
+std::string procPath(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
 
 UfsStatus fromStat(std::string name, const struct stat& st) {
   UfsStatus s;
@@ -28,23 +48,28 @@ UfsStatus fromStat(std::string name, const struct stat& st) {
   return s;
 }
 
-// The data goes to an unnamed file (O_TMPFILE) that gets its name only on close: a writer killed
-// midway leaves nothing in the store. File systems without O_TMPFILE get a hidden temp name.
+// The data goes to an unnamed file (O_TMPFILE) in the target's directory that gets its name only on
+// close: a writer killed midway leaves nothing in the store. File systems without O_TMPFILE get a
+// hidden temp name. Names are relative to the directory's descriptor, opened beneath the root.
 class LocalOutputStream final : public UfsOutputStream {
  public:
-  // `tmp` empty: `fd` is an unnamed O_TMPFILE file.
-  LocalOutputStream(int fd, std::string tmp, std::string target, bool overwrite)
-      : fd_(fd), tmp_(std::move(tmp)), target_(std::move(target)), overwrite_(overwrite), anonymous_(tmp_.empty()) {}
-  ~LocalOutputStream() override { cancel(); }
+  // `tmp` empty: `fd` is an unnamed O_TMPFILE file. Takes ownership of `dir` and `fd`.
+  LocalOutputStream(int dir, int fd, std::string tmp, std::string name, std::string where, bool overwrite)
+      : dir_(dir), fd_(fd), tmp_(std::move(tmp)), name_(std::move(name)), where_(std::move(where)),
+        overwrite_(overwrite), anonymous_(tmp_.empty()) {}
+  ~LocalOutputStream() override {
+    cancel();
+    ::close(dir_);
+  }
 
   Status write(std::span<const char> data) override {
-    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, target_ + ": stream is closed");
+    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where_ + ": stream is closed");
     size_t done = 0;
     while (done < data.size()) {
       ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
-        return errnoStatus(errno, "write " + target_);
+        return errnoStatus(errno, "write " + where_);
       }
       done += static_cast<size_t>(n);
     }
@@ -52,25 +77,22 @@ class LocalOutputStream final : public UfsOutputStream {
   }
 
   Status close() override {
-    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, target_ + ": stream is closed");
+    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where_ + ": stream is closed");
     if (::fsync(fd_) != 0) {
-      Status st = errnoStatus(errno, "fsync " + target_);
+      Status st = errnoStatus(errno, "fsync " + where_);
       cancel();
       return st;
     }
     if (anonymous_) {
       // Name the unnamed file: directly when the target must not exist (linkat refuses an
-      // existing name atomically), or through a temp name that rename() then moves over it.
+      // existing name atomically), or through a temp name that renameat() then moves over it.
       static std::atomic<uint64_t> seq{0};
-      tmp_ = overwrite_ ? fmt::format("{}/{}{}.n{}", std::filesystem::path(target_).parent_path().string(),
-                                      kUfsTempPrefix, ::getpid(), seq++)
-                        : target_;
-      std::string self = fmt::format("/proc/self/fd/{}", fd_);
-      int rc = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp_.c_str(), AT_SYMLINK_FOLLOW);
+      tmp_ = overwrite_ ? fmt::format("{}{}.n{}", kUfsTempPrefix, ::getpid(), seq++) : name_;
+      int rc = ::linkat(AT_FDCWD, procPath(fd_).c_str(), dir_, tmp_.c_str(), AT_SYMLINK_FOLLOW);
       ::close(fd_);
       fd_ = -1;
       if (rc != 0) {
-        Status st = errnoStatus(errno, target_);
+        Status st = errnoStatus(errno, where_);
         tmp_.clear();
         return st;
       }
@@ -82,14 +104,16 @@ class LocalOutputStream final : public UfsOutputStream {
       ::close(fd_);
       fd_ = -1;
     }
-    // link() refuses an existing target atomically; rename() replaces it.
-    int rc = overwrite_ ? ::rename(tmp_.c_str(), target_.c_str()) : ::link(tmp_.c_str(), target_.c_str());
+    // linkat() refuses an existing target atomically; renameat() replaces it.
+    int rc = overwrite_ ? ::renameat(dir_, tmp_.c_str(), dir_, name_.c_str())
+                        : ::linkat(dir_, tmp_.c_str(), dir_, name_.c_str(), 0);
     if (rc != 0) {
-      Status st = errnoStatus(errno, target_);
-      ::unlink(tmp_.c_str());
+      Status st = errnoStatus(errno, where_);
+      ::unlinkat(dir_, tmp_.c_str(), 0);
+      tmp_.clear();
       return st;
     }
-    if (!overwrite_) ::unlink(tmp_.c_str());
+    if (!overwrite_) ::unlinkat(dir_, tmp_.c_str(), 0);
     tmp_.clear();
     return Status::ok();
   }
@@ -100,35 +124,74 @@ class LocalOutputStream final : public UfsOutputStream {
       fd_ = -1;
     }
     if (!tmp_.empty()) {
-      ::unlink(tmp_.c_str());
+      ::unlinkat(dir_, tmp_.c_str(), 0);
       tmp_.clear();
     }
   }
 
  private:
+  int dir_;
   int fd_;
   std::string tmp_;
-  std::string target_;
+  std::string name_;
+  std::string where_;
   bool overwrite_;
   bool anonymous_;
 };
 
 }  // namespace
 
-Result<UfsStatus> LocalUfs::getStatus(const std::string& path) {
+LocalUfs::LocalUfs(std::string uri, std::string root) : uri_(std::move(uri)), root_(std::move(root)) {
+  root_fd_ = ::open(root_.empty() ? "/" : root_.c_str(), O_PATH | O_CLOEXEC);
+  if (root_fd_ < 0) root_error_ = errnoStatus(errno, uri_);
+}
+
+LocalUfs::~LocalUfs() {
+  if (root_fd_ >= 0) ::close(root_fd_);
+}
+
+Result<int> LocalUfs::openBeneath(const std::string& path, int flags, mode_t mode) const {
+  if (root_fd_ < 0) return makeError(root_error_);
+  std::string rel = path == "/" ? "." : path.substr(1);
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  for (;;) {
+    long fd = ::syscall(SYS_openat2, root_fd_, rel.c_str(), &how, sizeof(how));
+    if (fd >= 0) return static_cast<int>(fd);
+    if (errno == EINTR || errno == EAGAIN) continue;
+    if (errno == EXDEV || errno == ELOOP) {
+      return makeError(Status(StatusCode::kPermissionDenied,
+                              where(path) + ": a symbolic link there leads outside the store's root; not followed"));
+    }
+    return makeError(errnoStatus(errno, where(path)));
+  }
+}
+
+Result<std::pair<int, std::string>> LocalUfs::openParent(const std::string& path) const {
+  if (path == "/") return makeError(invalidArgument(uri_ + ": the root has no parent"));
+  auto dir = openBeneath(parentPath(path), O_PATH | O_DIRECTORY);
+  if (!dir) return makeError(dir.error());
+  return std::make_pair(*dir, std::string(baseName(path)));
+}
+
+Result<UfsStatus> LocalUfs::doGetStatus(const std::string& path) {
+  auto fd = openBeneath(path, O_PATH);
+  if (!fd) return makeError(fd.error());
+  Fd closer(*fd);
   struct stat st;
-  if (::stat(full(path).c_str(), &st) != 0) return makeError(errnoStatus(errno, where(path)));
+  if (::fstat(*fd, &st) != 0) return makeError(errnoStatus(errno, where(path)));
   return fromStat(std::string(baseName(path)), st);
 }
 
-Result<std::vector<UfsStatus>> LocalUfs::list(const std::string& path) {
-  std::string dir = full(path);
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return makeError(errnoStatus(errno, where(path)));
-  DIR* d = ::fdopendir(dfd);
+Result<std::vector<UfsStatus>> LocalUfs::doList(const std::string& path) {
+  auto dfd = openBeneath(path, O_RDONLY | O_DIRECTORY);
+  if (!dfd) return makeError(dfd.error());
+  DIR* d = ::fdopendir(*dfd);
   if (d == nullptr) {
     int err = errno;
-    ::close(dfd);
+    ::close(*dfd);
     return makeError(errnoStatus(err, where(path)));
   }
   std::vector<UfsStatus> out;
@@ -137,88 +200,126 @@ Result<std::vector<UfsStatus>> LocalUfs::list(const std::string& path) {
     if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix)) continue;
     struct stat st;
     // The entry may vanish between readdir and stat; a listing is a snapshot, so skip it.
-    if (::fstatat(dfd, e->d_name, &st, 0) != 0) continue;
+    if (::fstatat(*dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISLNK(st.st_mode)) {
+      // A link is listed as what it points to, only when that is inside the root.
+      auto target = openBeneath(joinPath(path, name), O_PATH);
+      if (!target) continue;
+      Fd closer(*target);
+      if (::fstat(*target, &st) != 0) continue;
+    }
     out.push_back(fromStat(std::string(name), st));
   }
   ::closedir(d);
   return out;
 }
 
-Result<size_t> LocalUfs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
-  int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return makeError(errnoStatus(errno, where(path)));
+Result<size_t> LocalUfs::doRead(const std::string& path, uint64_t offset, std::span<char> buf) {
+  auto opened = openBeneath(path, O_RDONLY);
+  if (!opened) return makeError(opened.error());
+  Fd fd(*opened);
   size_t done = 0;
   while (done < buf.size()) {
-    ssize_t n = ::pread(fd, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
+    ssize_t n = ::pread(fd.fd, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return makeError(errnoStatus(err, "read " + where(path)));
+      return makeError(errnoStatus(errno, "read " + where(path)));
     }
     if (n == 0) break;
     done += static_cast<size_t>(n);
   }
-  ::close(fd);
   return done;
 }
 
-Result<std::unique_ptr<UfsOutputStream>> LocalUfs::create(const std::string& path, const CreateOptions& opts) {
+Result<std::unique_ptr<UfsOutputStream>> LocalUfs::doCreate(const std::string& path, const CreateOptions& opts) {
   static std::atomic<uint64_t> seq{0};
-  std::string target = full(path);
-  if (!opts.overwrite && ::access(target.c_str(), F_OK) == 0) {
+  auto parent = openParent(path);
+  if (!parent) return makeError(parent.error().withContext("create " + where(path)));
+  Fd dir(parent->first);
+  const std::string& name = parent->second;
+  struct stat st;
+  if (!opts.overwrite && ::fstatat(dir.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     return makeError(alreadyExists(where(path)));
   }
-  int fd = ::open(full(parentPath(path)).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, opts.mode);
-  if (fd >= 0) return std::unique_ptr<UfsOutputStream>(new LocalOutputStream(fd, "", target, opts.overwrite));
+  int fd = ::openat(dir.fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, opts.mode);
+  if (fd >= 0) {
+    return std::unique_ptr<UfsOutputStream>(
+        new LocalOutputStream(dir.release(), fd, "", name, where(path), opts.overwrite));
+  }
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
     return makeError(errnoStatus(errno, "create " + where(path)));
   }
-  std::string tmp = full(joinPath(parentPath(path), fmt::format("{}{}.{}", kUfsTempPrefix, ::getpid(), seq++)));
-  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, opts.mode);
+  std::string tmp = fmt::format("{}{}.{}", kUfsTempPrefix, ::getpid(), seq++);
+  fd = ::openat(dir.fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, opts.mode);
   if (fd < 0) return makeError(errnoStatus(errno, "create " + where(path)));
-  return std::unique_ptr<UfsOutputStream>(new LocalOutputStream(fd, tmp, target, opts.overwrite));
+  return std::unique_ptr<UfsOutputStream>(
+      new LocalOutputStream(dir.release(), fd, tmp, name, where(path), opts.overwrite));
 }
 
-Status LocalUfs::mkdirs(const std::string& path, uint32_t mode) {
-  std::error_code ec;
-  std::filesystem::create_directories(full(path), ec);
-  if (ec) return errnoStatus(ec.value(), "mkdirs " + where(path));
-  ::chmod(full(path).c_str(), mode);
+Status LocalUfs::doMkdirs(const std::string& path, uint32_t mode) {
+  // One component at a time, each opened beneath the root before the next is made inside it.
+  auto opened = openBeneath("/", O_PATH | O_DIRECTORY);
+  if (!opened) return opened.error().withContext("mkdirs");
+  Fd cur(*opened);
+  std::string so_far;
+  for (std::string_view comp : pathComponents(path)) {
+    so_far = joinPath(so_far.empty() ? "/" : so_far, comp);
+    std::string name(comp);
+    if (::mkdirat(cur.fd, name.c_str(), 0755) != 0 && errno != EEXIST) {
+      return errnoStatus(errno, "mkdirs " + where(so_far));
+    }
+    auto next = openBeneath(so_far, O_PATH | O_DIRECTORY);
+    if (!next) return next.error().withContext("mkdirs");
+    ::close(cur.release());
+    cur.fd = *next;
+  }
+  (void)::chmod(procPath(cur.fd).c_str(), mode);  // best effort, as before: the store may refuse it
   return Status::ok();
 }
 
-Status LocalUfs::remove(const std::string& path, bool recursive) {
+Status LocalUfs::doRemove(const std::string& path, bool recursive) {
   if (path == "/") return invalidArgument(uri_ + ": refusing to remove the root of an under-store");
-  std::string p = full(path);
+  auto parent = openParent(path);
+  if (!parent) return parent.error();
+  Fd dir(parent->first);
+  const char* name = parent->second.c_str();
   struct stat st;
-  if (::lstat(p.c_str(), &st) != 0) return errnoStatus(errno, where(path));
+  if (::fstatat(dir.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errnoStatus(errno, where(path));
   if (S_ISDIR(st.st_mode)) {
     if (recursive) {
+      // Through the directory's descriptor; remove_all never follows links inside.
       std::error_code ec;
-      std::filesystem::remove_all(p, ec);
+      std::filesystem::remove_all(procPath(dir.fd) + "/" + parent->second, ec);
       if (ec) return errnoStatus(ec.value(), "remove " + where(path));
       return Status::ok();
     }
-    if (::rmdir(p.c_str()) != 0) return errnoStatus(errno, where(path));
+    if (::unlinkat(dir.fd, name, AT_REMOVEDIR) != 0) return errnoStatus(errno, where(path));
     return Status::ok();
   }
-  if (::unlink(p.c_str()) != 0) return errnoStatus(errno, where(path));
+  if (::unlinkat(dir.fd, name, 0) != 0) return errnoStatus(errno, where(path));
   return Status::ok();
 }
 
-Status LocalUfs::rename(const std::string& src, const std::string& dst) {
+Status LocalUfs::doRename(const std::string& src, const std::string& dst) {
+  auto sp = openParent(src);
+  if (!sp) return sp.error().withContext("rename");
+  Fd sdir(sp->first);
+  auto dp = openParent(dst);
+  if (!dp) return dp.error().withContext("rename " + where(src));
+  Fd ddir(dp->first);
+  const char* sname = sp->second.c_str();
+  const char* dname = dp->second.c_str();
   // renameat2(RENAME_NOREPLACE) makes "destination must not exist" atomic.
-  if (::renameat2(AT_FDCWD, full(src).c_str(), AT_FDCWD, full(dst).c_str(), RENAME_NOREPLACE) == 0) {
-    return Status::ok();
-  }
+  if (::renameat2(sdir.fd, sname, ddir.fd, dname, RENAME_NOREPLACE) == 0) return Status::ok();
   int err = errno;
   if (err == EINVAL || err == ENOSYS) {
     // Filesystems without RENAME_NOREPLACE (older NFS): check, then rename. Not atomic: a file
     // created at dst in between would be replaced.
     struct stat st;
-    if (::lstat(full(dst).c_str(), &st) == 0) return alreadyExists(where(dst)).withContext("rename " + where(src));
-    if (::rename(full(src).c_str(), full(dst).c_str()) == 0) return Status::ok();
+    if (::fstatat(ddir.fd, dname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      return alreadyExists(where(dst)).withContext("rename " + where(src));
+    }
+    if (::renameat(sdir.fd, sname, ddir.fd, dname) == 0) return Status::ok();
     err = errno;
   }
   return errnoStatus(err, fmt::format("rename {} to {}", where(src), dst));

@@ -1,7 +1,9 @@
 // The local backend against the shared conformance suite, plus file://-specific checks.
 #include "ufs/local/local_ufs.h"
 
+#include <filesystem>
 #include <list>
+#include <set>
 
 #include "testing/temp_dir.h"
 #include "ufs/testing/ufs_conformance.h"
@@ -66,6 +68,53 @@ TEST(LocalUfs, ListingHidesFilesBeingWritten) {
   l = ufs.list("/");
   ASSERT_EQ(l->size(), 1u);
   EXPECT_EQ((*l)[0].name, "inflight");
+}
+
+// The store may hold symbolic links: one that stays inside the root works like its target; one
+// that leads out (absolute, or climbing with "..") is never followed, for any call.
+TEST(LocalUfs, SymbolicLinksNeverLeadOutOfTheRoot) {
+  shoal::testing::TempDir top;
+  top.write("outside/secret.txt", "secret");
+  top.write("root/inside/ok.txt", "ok");
+  namespace fs = std::filesystem;
+  fs::create_symlink(top.sub("outside/secret.txt"), top.sub("root/abs-file"));
+  fs::create_symlink("../outside", top.sub("root/up-dir"));
+  fs::create_symlink(top.sub("outside"), top.sub("root/abs-dir"));
+  fs::create_symlink("inside/ok.txt", top.sub("root/in-link"));
+  LocalUfs ufs("file://" + top.sub("root"), top.sub("root"));
+  char buf[16];
+  for (std::string bad : {"/abs-file", "/up-dir/secret.txt", "/abs-dir/secret.txt"}) {
+    SCOPED_TRACE(bad);
+    auto st = ufs.getStatus(bad);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code(), StatusCode::kPermissionDenied) << st.error().toString();
+    EXPECT_NE(st.error().message().find("outside the store's root"), std::string::npos) << st.error().toString();
+    auto r = ufs.read(bad, 0, {buf, sizeof(buf)});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied);
+  }
+  EXPECT_FALSE(ufs.list("/up-dir"));
+  EXPECT_FALSE(ufs.create("/up-dir/planted.txt", CreateOptions{}));
+  EXPECT_FALSE(ufs.mkdirs("/abs-dir/made", 0755).isOk());
+  EXPECT_FALSE(ufs.rename("/inside/ok.txt", "/up-dir/stolen.txt").isOk());
+  EXPECT_FALSE(ufs.remove("/up-dir/secret.txt", false).isOk());
+  EXPECT_FALSE(ufs.remove("/abs-dir/secret.txt", false).isOk());
+  EXPECT_FALSE(fs::exists(top.sub("outside/planted.txt")));
+  EXPECT_FALSE(fs::exists(top.sub("outside/made")));
+  EXPECT_FALSE(fs::exists(top.sub("outside/stolen.txt")));
+  EXPECT_TRUE(fs::exists(top.sub("outside/secret.txt")));
+  // Listing the root shows the link that stays inside (as its target) and hides the others.
+  auto l = ufs.list("/");
+  ASSERT_TRUE(l);
+  std::set<std::string> names;
+  for (const auto& e : *l) names.insert(e.name);
+  EXPECT_EQ(names, (std::set<std::string>{"inside", "in-link"}));
+  auto in = ufs.read("/in-link", 0, {buf, 2});
+  ASSERT_TRUE(in) << in.error().toString();
+  EXPECT_EQ(std::string(buf, *in), "ok");
+  // Removing a link removes the link, never what it points to.
+  ASSERT_TRUE(ufs.remove("/abs-dir", true).isOk());
+  EXPECT_TRUE(fs::exists(top.sub("outside/secret.txt")));
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ Result<UfsStatus> S3Ufs::headFile(const std::string& path) {
                     parseHttpTimeMs(r->header("last-modified")), etag);
 }
 
-Result<UfsStatus> S3Ufs::getStatus(const std::string& path) {
+Result<UfsStatus> S3Ufs::doGetStatus(const std::string& path) {
   if (path == "/") {
     // The root exists when the bucket answers a listing: this is also what makes a wrong key or a
     // missing bucket a mount-time error.
@@ -91,7 +91,7 @@ Result<UfsStatus> S3Ufs::getStatus(const std::string& path) {
   return dirStatus(nameOf(path));
 }
 
-Result<std::vector<UfsStatus>> S3Ufs::list(const std::string& path) {
+Result<std::vector<UfsStatus>> S3Ufs::doList(const std::string& path) {
   std::string dir = dirKey(path);
   std::vector<UfsStatus> out;
   bool seen = path == "/";
@@ -137,7 +137,7 @@ Result<size_t> S3Ufs::get(const std::string& path, const uint64_t* size, const i
     uint64_t total = slash == std::string::npos ? std::strtoull(r->header("content-length").c_str(), nullptr, 10)
                                                 : std::strtoull(range.c_str() + slash + 1, nullptr, 10);
     int64_t mtime = parseHttpTimeMs(r->header("last-modified"));
-    if (total != *size || mtime != *mtime_ms) return makeError(changedInStore(where(path), total, mtime, *size, *mtime_ms));
+    if (total != *size || mtime != *mtime_ms) return makeError(changedInStore(where(path)));
   }
   if (r->status == 200 && offset > 0) {
     return makeError(Status(StatusCode::kIoError, where(path) + ": the store ignored the byte range of a read"));
@@ -145,16 +145,16 @@ Result<size_t> S3Ufs::get(const std::string& path, const uint64_t* size, const i
   return r->received;
 }
 
-Result<size_t> S3Ufs::read(const std::string& path, uint64_t offset, std::span<char> buf) {
+Result<size_t> S3Ufs::doRead(const std::string& path, uint64_t offset, std::span<char> buf) {
   return get(path, nullptr, nullptr, offset, buf);
 }
 
-Result<size_t> S3Ufs::readIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+Result<size_t> S3Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                       std::span<char> buf) {
   return get(path, &size, &mtime_ms, offset, buf);
 }
 
-Result<std::unique_ptr<UfsOutputStream>> S3Ufs::create(const std::string& path, const CreateOptions& opts) {
+Result<std::unique_ptr<UfsOutputStream>> S3Ufs::doCreate(const std::string& path, const CreateOptions& opts) {
   if (path == "/") return makeError(invalidArgument(uri() + ": cannot write the root as a file"));
   if (!opts.overwrite) {
     auto existing = headFile(path);
@@ -165,7 +165,7 @@ Result<std::unique_ptr<UfsOutputStream>> S3Ufs::create(const std::string& path, 
       new S3OutputStream(client_, key(path), where(path), opts.overwrite, part_size_));
 }
 
-Status S3Ufs::mkdirs(const std::string& path, uint32_t mode) {
+Status S3Ufs::doMkdirs(const std::string& path, uint32_t mode) {
   if (path == "/") return Status::ok();
   // Parents need no markers: a listing shows them as common prefixes of the new marker.
   for (std::string p = path; p != "/"; p = parentPath(p)) {
@@ -196,7 +196,7 @@ Status S3Ufs::copyKey(const std::string& from, const std::string& to, const std:
   return Status::ok();
 }
 
-Status S3Ufs::remove(const std::string& path, bool recursive) {
+Status S3Ufs::doRemove(const std::string& path, bool recursive) {
   if (path == "/") return invalidArgument(uri() + ": refusing to remove the root of an under-store");
   SHOAL_RETURN_IF_ERROR(removeKeys(path, recursive));
   // A directory exists in S3 only while something is under it: removing its last entry would
@@ -230,7 +230,7 @@ Status S3Ufs::removeKeys(const std::string& path, bool recursive) {
   return Status::ok();
 }
 
-Status S3Ufs::rename(const std::string& src, const std::string& dst) {
+Status S3Ufs::doRename(const std::string& src, const std::string& dst) {
   auto existing = getStatus(dst);
   if (existing) return alreadyExists(where(dst)).withContext("rename " + where(src));
   if (existing.error().code() != StatusCode::kNotFound) return existing.error();

@@ -191,4 +191,28 @@ TEST_P(UfsConformance, EmptyFileRoundTrip) {
   EXPECT_EQ(readAll(*ufs_, "/empty", 0), "");
 }
 
+// The contract of ufs.h: a store is never asked for anything outside its root. Every call refuses
+// a path that is not normal (here, ones that would climb out of the root) before the backend sees
+// it, so nothing is read, written, renamed or removed there.
+TEST_P(UfsConformance, PathsThatCouldLeaveTheRootAreRefused) {
+  ASSERT_TRUE(writeFile(*ufs_, "/inside", "x").isOk());
+  char buf[8];
+  for (std::string bad : {"/../inside", "/a/../../inside", "//inside", "inside", "/./inside", "/inside/", ""}) {
+    SCOPED_TRACE("'" + bad + "'");
+    auto st = ufs_->getStatus(bad);
+    ASSERT_FALSE(st);
+    EXPECT_EQ(st.error().code(), StatusCode::kInvalidArgument) << st.error().toString();
+    EXPECT_EQ(ufs_->list(bad).error().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->read(bad, 0, {buf, sizeof(buf)}).error().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->readIfUnchanged(bad, 1, 0, 0, {buf, sizeof(buf)}).error().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->create(bad, CreateOptions{}).error().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->mkdirs(bad, 0755).code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->remove(bad, true).code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->rename("/inside", bad).code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->rename(bad, "/elsewhere").code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(readAll(*ufs_, "/inside", 1), "x") << "nothing happened to the file inside";
+  EXPECT_EQ(names(*ufs_, "/"), (std::set<std::string>{"inside"}));
+}
+
 }  // namespace shoal::ufs::testing

@@ -4,6 +4,7 @@
 
 #include "common/errno_status.h"
 #include "rpc/status_convert.h"
+#include "worker/request_check.h"
 
 namespace shoal::worker {
 
@@ -23,9 +24,7 @@ std::vector<proto::TierUsage> tierUsage(const PageStore& store) {
 
 grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto::ReadRequest* req,
                                           grpc::ServerWriter<proto::ReadChunk>* writer) {
-  if (req->path().empty() || req->file_id() == 0) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ReadPages: file_id and path are required");
-  }
+  if (Status bad = checkReadRequest(*req, "ReadPages"); !bad) return rpc::toGrpc(bad);
   proto::ReadChunk chunk;  // reused: its buffer keeps its capacity across chunks
   Status failed;
   Status st = pages_.read(*req, [&](const ReadSlice& s) {

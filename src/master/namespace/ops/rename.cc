@@ -36,7 +36,8 @@ Status Namespace::rename(const proto::RenameEntry& e) {
   if (!inode) return inode.error();
   InodeId dst_parent = *lookup(parentPath(e.dst())).map([](const Inode& i) { return i.id; });
   store_->move(inode->id, dst_parent, baseName(e.dst()));
-  inode->mtime_ms = e.mtime_ms();
+  if (!e.has_file_mtime_ms()) return Status::ok();
+  inode->mtime_ms = e.file_mtime_ms();
   return store_->setAttrs(inode->id, *inode);
 }
 

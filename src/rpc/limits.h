@@ -1,0 +1,11 @@
+// Bounds of the RPC contract that both sides must agree on: the server refuses more, the client
+// splits its work to fit. Constants only.
+#pragma once
+
+namespace shoal::rpc {
+
+// Paths in one GetStatusBatch call: enough to fill a directory's dentries in one round trip, small
+// enough that one call is bounded work (and lock time) at the master.
+inline constexpr int kMaxBatchPaths = 4096;
+
+}  // namespace shoal::rpc

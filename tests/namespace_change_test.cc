@@ -1,0 +1,130 @@
+// Reads after the namespace changes, with real processes: a renamed file reads back byte for byte
+// through the C++ API (short-circuit on and off), the CLI and FUSE (renamed by `fs mv` and by `mv`
+// on the mount); and a mount added, removed or replaced after a worker cached the mount table is
+// what the next read resolves to.
+#include <cstdio>
+#include <filesystem>
+#include <gtest/gtest.h>
+
+#include "harness/fuse_mount.h"
+#include "harness/master_cluster.h"
+#include "shoal/file_system.h"
+#include "testing/random_bytes.h"
+
+namespace shoal::testing {
+namespace {
+
+class NamespaceChangeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(master_.start()) << master_.log();
+    ASSERT_EQ(master_.cli({"fs", "mount", "/", "file://" + root_.path()}).exit_code, 0);
+    ASSERT_TRUE(worker_.start()) << worker_.log();
+  }
+
+  // The whole file through the public C++ API, with short-circuit on or off.
+  std::string readApi(const std::string& path, bool short_circuit) {
+    auto fs = FileSystem::connect({"shoal.master.rpc.port=" + std::to_string(master_.port()),
+                                   std::string("shoal.user.short.circuit.enabled=") + (short_circuit ? "true" : "false")});
+    if (!fs) return "<" + fs.error().toString() + ">";
+    auto in = (*fs)->open(path);
+    if (!in) return "<" + in.error().toString() + ">";
+    std::string out((*in)->status().size, '\0');
+    auto n = (*in)->pread(0, {out.data(), out.size()});
+    if (!n) return "<" + n.error().toString() + ">";
+    out.resize(*n);
+    return out;
+  }
+  std::string readCli(const std::string& path) {
+    auto r = master_.cli({"fs", "cat", path});
+    return r.exit_code == 0 ? r.out : "<exit " + std::to_string(r.exit_code) + ": " + r.err + ">";
+  }
+  void expectEverywhere(const std::string& path, const std::string& want) {
+    EXPECT_TRUE(readApi(path, true) == want) << path << " (short-circuit): " << readApi(path, true).substr(0, 200);
+    EXPECT_TRUE(readApi(path, false) == want) << path << " (remote): " << readApi(path, false).substr(0, 200);
+    EXPECT_TRUE(readCli(path) == want) << path << " (CLI): " << readCli(path).substr(0, 200);
+  }
+
+  TempDir root_{"shoal-nschange-root"};
+  TempDir mnt_{"shoal-nschange-mnt"};
+  MasterUnderTest master_;
+  WorkerUnderTest worker_{master_};
+};
+
+// The reported defect: rename stamped a new mtime, the mtime is half of a file's version, and the
+// renamed file then failed the store check (EIO through FUSE, an error through the API).
+TEST_F(NamespaceChangeTest, ARenamedFileReadsBackThroughEveryClient) {
+  const std::string data = randomBytes((3 << 20) + 123, 11);  // several pages
+  root_.write("src/file.bin", data);
+  expectEverywhere("/src/file.bin", data);  // cached by the worker under the old name
+  auto before = master_.client().getStatus("/src/file.bin");
+  ASSERT_TRUE(before);
+
+  ASSERT_EQ(master_.cli({"fs", "mv", "/src/file.bin", "/src/moved.bin"}).exit_code, 0);
+  auto after = master_.client().getStatus("/src/moved.bin");
+  ASSERT_TRUE(after) << after.error().toString();
+  EXPECT_EQ(after->mtime_ms(), before->mtime_ms()) << "POSIX: rename keeps the file's mtime";
+  expectEverywhere("/src/moved.bin", data);
+
+  // A file written MUST_CACHE (no store copy: its pages are all there is) survives a rename too.
+  const std::string cached = randomBytes((2 << 20) + 7, 12);
+  {
+    auto fs = FileSystem::connect({"shoal.master.rpc.port=" + std::to_string(master_.port())});
+    ASSERT_TRUE(fs);
+    auto out = (*fs)->create("/src/cached.bin", WriteType::kMustCache);
+    ASSERT_TRUE(out) << out.error().toString();
+    ASSERT_TRUE((*out)->write({cached.data(), cached.size()}));
+    ASSERT_TRUE((*out)->close());
+    ASSERT_TRUE((*fs)->rename("/src/cached.bin", "/src/cached-moved.bin"));
+  }
+  expectEverywhere("/src/cached-moved.bin", cached);
+
+  // Through FUSE: cp in, mv on the mount, remount, cat.
+  TempDir local("shoal-nschange-local");
+  const std::string small = "copied in through the mount\n" + randomBytes(70000, 13);
+  local.write("in.bin", small);
+  {
+    FuseMount m(master_, mnt_.path());
+    ASSERT_TRUE(m.start()) << m.log();
+    ASSERT_EQ(runCommand({"/bin/cp", local.sub("in.bin"), mnt_.sub("src/in.bin")}).exit_code, 0);
+    ASSERT_EQ(runCommand({"/bin/mv", mnt_.sub("src/in.bin"), mnt_.sub("src/renamed.bin")}).exit_code, 0);
+    EXPECT_TRUE(slurp(mnt_.sub("src/renamed.bin")) == small);
+  }
+  FuseMount again(master_, mnt_.path());
+  ASSERT_TRUE(again.start()) << again.log();
+  auto cat = runCommand({"/bin/cat", mnt_.sub("src/renamed.bin")});
+  EXPECT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_TRUE(cat.out == small) << cat.err;
+  EXPECT_TRUE(slurp(mnt_.sub("src/moved.bin")) == data);
+  EXPECT_TRUE(slurp(mnt_.sub("src/cached-moved.bin")) == cached);
+  expectEverywhere("/src/renamed.bin", small);
+}
+
+// The reported defect: with / mounted and one read served (the worker caches the mount table), a
+// mount added at /second was invisible: the worker resolved /second/x.txt under /.
+TEST_F(NamespaceChangeTest, MountsAddedRemovedOrReplacedLaterAreWhatTheNextReadSees) {
+  root_.write("first.txt", "under the root mount");
+  expectEverywhere("/first.txt", "under the root mount");  // the worker now holds the table
+
+  TempDir second("shoal-nschange-second"), third("shoal-nschange-third");
+  second.write("x.txt", "from the second store");
+  third.write("x.txt", "from the third store, a different size");
+  ASSERT_EQ(master_.cli({"fs", "mount", "/second", "file://" + second.path()}).exit_code, 0);
+  expectEverywhere("/second/x.txt", "from the second store");
+
+  // Unmount and mount another store at the same path: the same Shoal path, a different file.
+  ASSERT_EQ(master_.cli({"fs", "unmount", "/second"}).exit_code, 0);
+  auto gone = master_.cli({"fs", "cat", "/second/x.txt"});
+  EXPECT_NE(gone.exit_code, 0) << "unmounted: " << gone.out;
+  ASSERT_EQ(master_.cli({"fs", "mount", "/second", "file://" + third.path()}).exit_code, 0);
+  expectEverywhere("/second/x.txt", "from the third store, a different size");
+
+  // And back to the first store at that path.
+  ASSERT_EQ(master_.cli({"fs", "unmount", "/second"}).exit_code, 0);
+  ASSERT_EQ(master_.cli({"fs", "mount", "/second", "file://" + second.path()}).exit_code, 0);
+  expectEverywhere("/second/x.txt", "from the second store");
+  expectEverywhere("/first.txt", "under the root mount");
+}
+
+}  // namespace
+}  // namespace shoal::testing
