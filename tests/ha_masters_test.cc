@@ -11,7 +11,10 @@
 #include <thread>
 
 #include "client/worker_registry_client.h"
+#include "harness/fuse_mount.h"
 #include "harness/master_group.h"
+#include "shoal/file_system.h"
+#include "testing/random_bytes.h"
 
 namespace shoal::testing {
 namespace {
@@ -244,6 +247,40 @@ TEST(HaMasters, RestartingEveryMasterKeepsTheState) {
   ASSERT_GE(g.waitLeader(), 0);
   EXPECT_EQ(listing(*c, "/keep").size(), 100u);
   EXPECT_TRUE(eventually([&] { return g.converged({0, 1, 2}) && g.info(0, true)->namespace_digest() == digest; }));
+}
+
+// The defect: a client's (and a FUSE mount's) worker list came from the first configured master
+// only. With that master down the mount saw no workers, bypassed the cache, and a MUST_CACHE file
+// (no store copy) could not be read.
+TEST(HaMasters, WithTheFirstConfiguredMasterDownTheMountStillFindsTheWorkers) {
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  WorkerUnderTest worker(g.master(leader), {g.rpcAddressesConf()});
+  ASSERT_TRUE(worker.start()) << worker.log();
+  const std::string data = randomBytes((2 << 20) + 5, 31);
+  {
+    auto fs = FileSystem::connect({g.rpcAddressesConf()});
+    ASSERT_TRUE(fs) << fs.error().toString();
+    ASSERT_TRUE((*fs)->mkdir("/scratch"));
+    auto out = (*fs)->create("/scratch/only-cached.bin", WriteType::kMustCache);
+    ASSERT_TRUE(out) << out.error().toString();
+    ASSERT_TRUE((*out)->write({data.data(), data.size()}));
+    ASSERT_TRUE((*out)->close());
+  }
+  g.master(0).kill9();  // the first address of shoal.master.rpc.addresses
+  ASSERT_GE(g.waitLeader(), 1);
+  // The worker registers again at a new leader within a heartbeat.
+  std::vector<std::string> rest{g.rpcAddress(1), g.rpcAddress(2)};
+  ASSERT_TRUE(eventually([&] {
+    auto ws = client::WorkerRegistryClient(rest, 2000).workers(false);
+    return ws && ws->size() == 1;
+  }));
+  TempDir mnt("shoal-ha-mnt");
+  FuseMount m(g.master(1), mnt.path(), {g.rpcAddressesConf()});
+  ASSERT_TRUE(m.start()) << m.log();
+  EXPECT_TRUE(slurp(mnt.sub("scratch/only-cached.bin")) == data) << m.log();
 }
 
 TEST(HaMastersConfig, BadGroupConfigurationsAreRefusedWithTheCause) {

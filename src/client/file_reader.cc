@@ -36,7 +36,7 @@ struct FileReader::Impl {
   std::unordered_map<uint64_t, Stream> streams;  // guarded by mu
 
   Impl(const Configuration& c, MasterClient& m, const ufs::UfsRegistry& r)
-      : workers(c, m.address()),
+      : workers(c, m.addresses()),
         direct(m, r),
         page_size(c.getBytes(keys::kWorkerPageSize)),
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),

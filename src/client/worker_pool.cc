@@ -6,8 +6,8 @@
 
 namespace shoal::client {
 
-WorkerPool::WorkerPool(const Configuration& conf, const std::string& master_address)
-    : registry_(master_address, conf.getDurationMs(keys::kUserRpcTimeout)),
+WorkerPool::WorkerPool(const Configuration& conf, const std::vector<std::string>& master_addresses)
+    : registry_(master_addresses, conf.getDurationMs(keys::kUserRpcTimeout)),
       refresh_ms_(conf.getDurationMs(keys::kUserWorkerListRefreshInterval)),
       timeout_ms_(conf.getDurationMs(keys::kUserRpcTimeout)) {}
 

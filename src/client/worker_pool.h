@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "client/worker_registry_client.h"
 #include "client/worker_ring.h"
@@ -18,7 +19,9 @@ namespace shoal::client {
 
 class WorkerPool {
  public:
-  WorkerPool(const Configuration& conf, const std::string& master_address);
+  // `master_addresses`: every master (a Raft group), so the worker list follows the leader like every
+  // other call; with the first configured master down the ring is still known.
+  WorkerPool(const Configuration& conf, const std::vector<std::string>& master_addresses);
 
   // The current ring. If the master cannot be reached, the last ring known (or an empty one):
   // the master being away must not stop cached reads.

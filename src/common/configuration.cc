@@ -1,5 +1,6 @@
 #include "common/configuration.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -21,7 +22,7 @@ const char* valueSourceName(ValueSource source) {
 
 Configuration::Configuration() {
   for (const auto& key : allPropertyKeys()) {
-    values_[std::string(key.name)] = Entry{std::string(key.default_value), ValueSource::kDefault};
+    values_[std::string(key.name)] = Entry{std::string(key.default_value), ValueSource::kDefault, key.type};
   }
 }
 
@@ -31,7 +32,7 @@ Status Configuration::set(std::string_view key, std::string_view value, ValueSou
     return invalidArgument(fmt::format("unknown configuration key '{}' (`shoal conf list` shows every key)", key));
   }
   SHOAL_RETURN_IF_ERROR(validatePropertyValue(*decl, value));
-  values_[std::string(key)] = Entry{std::string(value), source};
+  values_[std::string(key)] = Entry{std::string(value), source, decl->type};
   return Status::ok();
 }
 
@@ -95,22 +96,29 @@ Result<Configuration> Configuration::load(const std::string& conf_dir, const std
   return conf;
 }
 
-const Configuration::Entry& Configuration::entry(std::string_view key) const {
+const Configuration::Entry& Configuration::entry(std::string_view key, std::initializer_list<KeyType> types) const {
   auto it = values_.find(key);
   if (it == values_.end()) {
     // A getter with an undeclared key is a programming error, caught by any test that runs it.
     std::fprintf(stderr, "BUG: configuration key '%.*s' is not declared\n", static_cast<int>(key.size()), key.data());
     std::abort();
   }
+  if (types.size() > 0 && std::find(types.begin(), types.end(), it->second.type) == types.end()) {
+    std::fprintf(stderr, "BUG: configuration key '%.*s' is a %s, read with a getter of another type\n",
+                 static_cast<int>(key.size()), key.data(), keyTypeName(it->second.type));
+    std::abort();
+  }
   return it->second;
 }
 
 const std::string& Configuration::getString(std::string_view key) const { return entry(key).value; }
-int64_t Configuration::getInt(std::string_view key) const { return *parseInt(entry(key).value); }
-bool Configuration::getBool(std::string_view key) const { return entry(key).value == "true"; }
-uint64_t Configuration::getBytes(std::string_view key) const { return *parseBytes(entry(key).value); }
+int64_t Configuration::getInt(std::string_view key) const { return *parseInt(entry(key, {KeyType::kInt}).value); }
+bool Configuration::getBool(std::string_view key) const { return entry(key, {KeyType::kBool}).value == "true"; }
+uint64_t Configuration::getBytes(std::string_view key) const {
+  return *parseBytes(entry(key, {KeyType::kBytes}).value);
+}
 std::vector<std::string> Configuration::getList(std::string_view key) const {
-  const std::string& v = getString(key);
+  const std::string& v = entry(key, {KeyType::kHostPortList, KeyType::kString}).value;
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= v.size()) {
@@ -122,7 +130,9 @@ std::vector<std::string> Configuration::getList(std::string_view key) const {
   return out;
 }
 
-int64_t Configuration::getDurationMs(std::string_view key) const { return *parseDurationMs(entry(key).value); }
+int64_t Configuration::getDurationMs(std::string_view key) const {
+  return *parseDurationMs(entry(key, {KeyType::kDuration}).value);
+}
 ValueSource Configuration::sourceOf(std::string_view key) const { return entry(key).source; }
 
 }  // namespace shoal

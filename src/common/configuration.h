@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,8 +44,12 @@ class Configuration {
   struct Entry {
     std::string value;
     ValueSource source = ValueSource::kDefault;
+    KeyType type = KeyType::kString;
   };
-  const Entry& entry(std::string_view key) const;
+  // The entry of a declared key whose type is one of `types` (empty: any). Asking for a key that is
+  // not declared, or with a getter of another type (getInt on a duration), is a bug in the caller:
+  // it aborts naming both, never parses a value as what it is not.
+  const Entry& entry(std::string_view key, std::initializer_list<KeyType> types = {}) const;
   std::map<std::string, Entry, std::less<>> values_;
 };
 

@@ -84,4 +84,15 @@ TEST(Configuration, MissingSiteFileIsNotAnError) {
 }
 
 }  // namespace
+// A getter of the wrong type once parsed "10s" as an int through an empty Result (undefined
+// behaviour); now it is a bug report naming the key and its type.
+TEST(ConfigurationDeathTest, AGetterOfAnotherTypeIsABugThatNamesTheKey) {
+  auto conf = Configuration::load("", {});
+  ASSERT_TRUE(conf);
+  EXPECT_DEATH((void)conf->getInt(keys::kUserRpcTimeout), "shoal.user.rpc.timeout' is a duration");
+  EXPECT_DEATH((void)conf->getBytes(keys::kMasterRpcPort), "is a int");
+  EXPECT_DEATH((void)conf->getInt("shoal.no.such.key"), "is not declared");
+  EXPECT_GT(conf->getDurationMs(keys::kUserRpcTimeout), 0);
+}
+
 }  // namespace shoal

@@ -53,7 +53,7 @@ class FileSystemMaster {
   uint64_t mountTableVersion() const;
   uint64_t inodeCount() const;
   uint64_t journalSequence() const { return journal_.lastSequence(); }
-  uint64_t namespaceDigest() const { return sm_.digest(); }
+  std::optional<uint64_t> namespaceDigest() const { return sm_.digest(); }
 
   // Mutations (fs_write_ops.cc, fs_mount_ops.cc).
   Result<proto::FileInfo> createDirectory(const CallerIdentity& who, const std::string& path, bool recursive,

@@ -1,5 +1,6 @@
 #include "master/journal/raft_codec.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -69,7 +70,8 @@ Result<std::variant<std::vector<proto::JournalEntry>, Announce>> decodeEntry(con
     return a;
   }
   std::vector<proto::JournalEntry> out;
-  out.reserve(count);
+  // The count is read from the entry: reserve only what the bytes could hold (4 per entry at least).
+  out.reserve(std::min<size_t>(count, (size - off) / 4));
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t n;
     if (!getU32(data, size, &off, &n)) return makeError(corrupt("truncated length"));

@@ -59,14 +59,27 @@ std::optional<ApplyResult> StateMachine::recall(const std::string& request_id) c
   return r;
 }
 
-uint64_t StateMachine::digest() const {
-  std::shared_lock lock(mu_);
+std::optional<uint64_t> StateMachine::digest() const {
+  // One walk at a time, and the state lock is let go every kDigestChunk inodes so that applies
+  // (and the Raft loop behind them) never wait for a whole-namespace walk.
+  std::unique_lock one(digest_mu_, std::try_to_lock);
+  if (!one.owns_lock()) return std::nullopt;
+  constexpr size_t kDigestChunk = 4096;
   uint64_t h = 1469598103934665603ULL;
-  for (const auto& m : ns_.mounts().all()) h = mix(h, m.SerializeAsString());
+  std::vector<std::pair<InodeId, std::string>> stack;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& m : ns_.mounts().all()) h = mix(h, m.SerializeAsString());
+    stack.emplace_back(ns_.store().rootId(), "/");
+  }
   // Depth-first in name order, so the walk is the same on every replica.
-  std::vector<std::pair<InodeId, std::string>> stack{{ns_.store().rootId(), "/"}};
   std::vector<Inode> kids;
-  while (!stack.empty()) {
+  std::shared_lock lock(mu_);
+  for (size_t visited = 0; !stack.empty(); ++visited) {
+    if (visited % kDigestChunk == kDigestChunk - 1) {
+      lock.unlock();
+      lock.lock();
+    }
     auto [id, path] = stack.back();
     stack.pop_back();
     Inode n;

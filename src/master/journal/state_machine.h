@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <unordered_map>
@@ -31,7 +32,9 @@ class StateMachine {
   std::optional<ApplyResult> recall(const std::string& request_id) const;
   // A hash of the namespace's content (paths, kinds, sizes, modes, owners, flags, mount table),
   // equal on replicas with equal state whatever order they built it in.
-  uint64_t digest() const;
+  // A hash of the whole namespace in name order: equal on replicas that applied the same entries
+  // (meaningful while no change is being applied). nullopt while another digest is being computed.
+  std::optional<uint64_t> digest() const;
 
   template <typename F>
   auto read(F&& f) const {
@@ -60,6 +63,7 @@ class StateMachine {
   Namespace ns_;                 // guarded by mu_
   uint64_t last_applied_ = 0;    // guarded by mu_
   uint64_t next_mount_id_ = 1;   // guarded by mu_
+  mutable std::mutex digest_mu_;  // one digest walk at a time
   struct Outcome {
     Status status;
     InodeId inode = kInvalidInode;

@@ -148,7 +148,14 @@ grpc::Status MasterServiceImpl::GetMasterInfo(grpc::ServerContext*, const proto:
   resp->set_inode_count(fs_.inodeCount());
   resp->set_journal_sequence(fs_.journalSequence());
   resp->set_start_time_ms(start_time_ms_);
-  if (req->digest()) resp->set_namespace_digest(fs_.namespaceDigest());
+  if (req->digest()) {
+    auto digest = fs_.namespaceDigest();
+    if (!digest) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "GetMasterInfo: a namespace digest is already being computed; ask again when it is done");
+    }
+    resp->set_namespace_digest(*digest);
+  }
   if (!raft_) {
     resp->set_role("local");
     resp->set_leader_rpc_address(rpc_address_);

@@ -99,12 +99,16 @@ Result<std::vector<UfsStatus>> S3Ufs::doList(const std::string& path) {
   do {
     auto page = listPage(dir, true, token, 1000);
     if (!page) return makeError(page.error());
+    // The store's answer is input too: a key or prefix outside the one asked for (a broken or
+    // hostile endpoint) is skipped, never cut with substr past its end.
     for (const auto& o : page->objects) {
+      if (!o.key.starts_with(dir)) continue;
       seen = true;
       if (o.key == dir) continue;  // the directory's own marker
       out.push_back(fileStatus(o.key.substr(dir.size()), o.size, o.mtime_ms, o.etag));
     }
     for (const auto& p : page->prefixes) {
+      if (!p.starts_with(dir) || p.size() < dir.size() + 2 || p.back() != '/') continue;
       seen = true;
       out.push_back(dirStatus(p.substr(dir.size(), p.size() - dir.size() - 1)));
     }
@@ -244,7 +248,10 @@ Status S3Ufs::doRename(const std::string& src, const std::string& dst) {
   auto keys = allKeys(from);
   if (!keys) return keys.error();
   if (keys->empty()) return notFound(where(src));
-  for (const auto& k : *keys) SHOAL_RETURN_IF_ERROR(copyKey(k, to + k.substr(from.size()), src));
+  for (const auto& k : *keys) {
+    if (!k.starts_with(from)) return Status(StatusCode::kIoError, where(src) + ": the store listed a key outside it: " + k);
+    SHOAL_RETURN_IF_ERROR(copyKey(k, to + k.substr(from.size()), src));
+  }
   for (const auto& k : *keys) SHOAL_RETURN_IF_ERROR(deleteKey(k, src));
   return Status::ok();
 }
