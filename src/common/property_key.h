@@ -76,6 +76,7 @@ inline constexpr std::string_view kUserFileReadAheadPages = "shoal.user.file.rea
 inline constexpr std::string_view kUserFilePassiveCacheEnabled = "shoal.user.file.passive.cache.enabled";
 inline constexpr std::string_view kUserHostname = "shoal.user.hostname";
 inline constexpr std::string_view kWorkerDataPort = "shoal.worker.data.port";
+inline constexpr std::string_view kWorkerMaxConnections = "shoal.worker.max.connections";
 inline constexpr std::string_view kUserDataTransport = "shoal.user.data.transport";
 inline constexpr std::string_view kUserDataConnectTimeout = "shoal.user.data.connect.timeout";
 inline constexpr std::string_view kFuseEntryTimeout = "shoal.fuse.entry.timeout";

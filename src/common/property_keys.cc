@@ -141,6 +141,10 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kWorkerDataPort, .type = KeyType::kInt, .default_value = "29998",
        .description = "TCP port where the worker streams cached pages with sendfile() (see shoal.user.data.transport; "
                       "0 picks a free port).", .min = 0, .max = 65535},
+      {.name = keys::kWorkerMaxConnections, .type = KeyType::kInt, .default_value = "1024",
+       .description = "Connections the worker's data port, and separately its short-circuit socket, serve at "
+                      "once (a thread each); one more is answered Unavailable and closed.", .min = 1,
+       .max = 65536},
       {.name = keys::kUserDataTransport, .type = KeyType::kEnum, .default_value = "tcp",
        .description = "How a client streams pages from a worker on another host: tcp (the worker's data port, "
                       "sendfile, the fastest) or grpc (a ReadPages stream on the RPC port).",

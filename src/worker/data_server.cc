@@ -47,6 +47,10 @@ std::string header(const Status& st, uint64_t length) {
 
 }  // namespace
 
+void DataServer::refuse(int conn, const Status& why) {
+  (void)sendMessage(conn, header(why.withContext("data port"), 0));
+}
+
 void DataServer::serve(int conn) {
   std::string bytes;
   std::vector<int> fds;

@@ -17,6 +17,7 @@ class DataServer final : public SocketServer {
 
  private:
   void serve(int conn) override;
+  void refuse(int conn, const Status& why) override;
 
   PageServer& pages_;
 };

@@ -14,6 +14,13 @@
 
 namespace shoal::worker {
 
+void ShortCircuitServer::refuse(int conn, const Status& why) {
+  proto::ShortCircuitReply reply;
+  reply.set_error_code(static_cast<int32_t>(why.code()));
+  reply.set_error_message("short-circuit: " + why.message());
+  (void)sendMessage(conn, reply.SerializeAsString());
+}
+
 void ShortCircuitServer::serve(int conn) {
   std::string bytes;
   std::vector<int> unused_fds;

@@ -15,6 +15,7 @@ class ShortCircuitServer final : public SocketServer {
 
  private:
   void serve(int conn) override;
+  void refuse(int conn, const Status& why) override;
 
   PageServer& pages_;
 };

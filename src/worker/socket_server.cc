@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <fmt/format.h>
 #include <filesystem>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/errno_status.h"
+#include "common/logging.h"
 
 namespace shoal::worker {
 
@@ -67,21 +70,59 @@ Status SocketServer::startAccepting() {
   return Status::ok();
 }
 
+size_t SocketServer::openConnections() {
+  std::lock_guard lock(mu_);
+  return conns_.size();
+}
+
 void SocketServer::acceptLoop() {
+  auto log = logger("worker");
+  auto last_warn = std::chrono::steady_clock::time_point{};
   for (;;) {
     int conn = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (conn < 0) {
+      if (stopping_) return;  // closed by stop()
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;  // closed by stop()
+      // Out of descriptors (EMFILE, ENFILE) or memory: the pending connection waits in the
+      // backlog; try again shortly instead of ending the loop (which left the port dead).
+      int err = errno;
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_warn > std::chrono::seconds(10)) {
+        log->warn("{}: accept failed, retrying: {}", path_.empty() ? "data port " + std::to_string(port_) : path_,
+                  std::strerror(err));
+        last_warn = now;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
     }
     if (path_.empty()) {  // TCP: requests are small and must not wait for Nagle
       int one = 1;
       ::setsockopt(conn, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (stopping_) {
       ::close(conn);
       return;
+    }
+    if (conns_.size() >= max_conns_) {
+      size_t open = conns_.size();
+      lock.unlock();
+      // The peer gets an answer, not a silent close; a send that would block is abandoned.
+      timeval tv{0, 50 * 1000};
+      ::setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+      ::setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+      refuse(conn, Status(StatusCode::kUnavailable,
+                          fmt::format("{} connections are open, the most this worker serves at once "
+                                      "(shoal.worker.max.connections); try again or another worker",
+                                      open)));
+      // Closing with the peer's request unread would reset the connection and lose the answer:
+      // finish our side, read what the peer sent (briefly), then close.
+      ::shutdown(conn, SHUT_WR);
+      char sink[4096];
+      for (int i = 0; i < 16 && ::recv(conn, sink, sizeof(sink), 0) > 0; ++i) {
+      }
+      ::close(conn);
+      continue;
     }
     conns_.insert(conn);
     std::thread([this, conn] {

@@ -1,5 +1,8 @@
 // A listening socket (Unix or TCP) whose connections are each served by their own thread: the
 // shared plumbing of the worker's short-circuit and data servers. Subclasses implement serve().
+// Connections are bounded (setMaxConnections): one past the bound gets refuse()'s answer and is
+// closed, so threads never grow with the peers. The accept loop outlives a full descriptor table
+// (EMFILE) and every other accept error; only stop() ends it.
 #pragma once
 
 #include <atomic>
@@ -22,6 +25,9 @@ class SocketServer {
   // Listens on host:port (0 picks a free port); port() tells which.
   Status listenTcp(const std::string& host, int port);
   int port() const { return port_; }
+  // Connections served at once; call before listening.
+  void setMaxConnections(size_t n) { max_conns_ = n; }
+  size_t openConnections();
   // Stops accepting, shuts every connection down and waits for their threads. Subclasses call it
   // from their destructor, while serve() can still run.
   void stop();
@@ -29,6 +35,9 @@ class SocketServer {
  protected:
   // Serves one connection until the peer closes it or stopping() turns true. Must not close `conn`.
   virtual void serve(int conn) = 0;
+  // Answers a connection refused for `why` in the subclass's protocol (best effort, never blocks
+  // for long); the connection is closed after it.
+  virtual void refuse(int conn, const Status& why) = 0;
   bool stopping() const { return stopping_; }
 
  private:
@@ -43,6 +52,7 @@ class SocketServer {
   std::mutex mu_;
   std::condition_variable idle_;
   std::set<int> conns_;  // open connections, each served by a detached thread; guarded by mu_
+  size_t max_conns_ = 1024;
 };
 
 }  // namespace shoal::worker

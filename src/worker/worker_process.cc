@@ -84,10 +84,12 @@ Status WorkerProcess::start() {
   if (!sock_dir.empty()) {
     w.domain_socket = fmt::format("{}/worker-{}.sock", sock_dir, w.address.substr(w.address.rfind(':') + 1));
     w.short_circuit = std::make_unique<ShortCircuitServer>(*w.pages);
+    w.short_circuit->setMaxConnections(static_cast<size_t>(w.conf.getInt(keys::kWorkerMaxConnections)));
     Status st = w.short_circuit->listenUnix(w.domain_socket);
     if (!st) return st.withContext(std::string(keys::kWorkerDomainSocketDir));
   }
   w.data_server = std::make_unique<DataServer>(*w.pages);
+  w.data_server->setMaxConnections(static_cast<size_t>(w.conf.getInt(keys::kWorkerMaxConnections)));
   Status data = w.data_server->listenTcp(w.conf.getString(keys::kWorkerHostname),
                                          static_cast<int>(w.conf.getInt(keys::kWorkerDataPort)));
   if (!data) return data.withContext(std::string(keys::kWorkerDataPort));
