@@ -38,6 +38,8 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
                              info->version(), timeString(info->start_time_ms()))
               << fmt::format("Inodes:          {}\n", info->inode_count())
               << fmt::format("Journal:         sequence {}\n", info->journal_sequence())
+              << fmt::format("Skipped names:   {} (store names Shoal cannot hold; see the master log)\n",
+                             info->unholdable_store_names())
               << fmt::format("Live workers:    {}\n", live)
               << fmt::format("Lost workers:    {}\n", workers->size() - live)
               << fmt::format("Cache capacity:  {} ({} used)\n\n", sizeString(capacity, true), sizeString(used, true));

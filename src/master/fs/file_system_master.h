@@ -4,9 +4,12 @@
 // returns what the state machine applied. Thread-safe: any number of RPC threads call in.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common.pb.h"
@@ -108,6 +111,19 @@ class FileSystemMaster {
   Journal& journal_;
   UfsManager ufs_;
   SyncCoordinator sync_;
+  // Store names Shoal cannot hold (see skipUnholdable): each counted and logged once.
+  std::mutex unholdable_mu_;
+  std::unordered_set<std::string> unholdable_;  // "<dir>/<name>"; bounded; guarded by unholdable_mu_
+  std::atomic<uint64_t> unholdable_count_{0};
+
+ public:
+  // Distinct names in the stores that Shoal skips because it cannot hold them.
+  uint64_t unholdableStoreNames() const { return unholdable_count_.load(); }
+
+ private:
+  // Drops from `children` (a listing of the store directory behind `path`) the names that are not
+  // valid Shoal names (over 255 bytes, "..", a control character), so they are never journaled.
+  void skipUnholdable(const std::string& path, std::vector<ufs::UfsStatus>& children);
 };
 
 int64_t nowMs();

@@ -3,9 +3,11 @@
 // decides when a path is compared again. A sync reads the store outside any lock, computes the diff
 // against Shoal's view, and journals only a real change, so a sync that finds nothing new costs no
 // journal write. Concurrent syncs of one path are run once (SyncCoordinator).
+#include <algorithm>
 #include <fmt/format.h>
 #include <unordered_map>
 
+#include "common/logging.h"
 #include "common/path.h"
 #include "master/fs/file_system_master.h"
 
@@ -115,6 +117,24 @@ Status FileSystemMaster::syncPath(const std::string& path, bool listing, int64_t
   });
 }
 
+void FileSystemMaster::skipUnholdable(const std::string& path, std::vector<ufs::UfsStatus>& children) {
+  constexpr size_t kRemembered = 65536;  // past that, names are still skipped, only not counted
+  auto bad = [&](const ufs::UfsStatus& c) {
+    Status st = validateName(c.name);
+    if (st) return false;
+    std::string key = joinPath(path, c.name.substr(0, 300));
+    std::lock_guard lock(unholdable_mu_);
+    if (unholdable_.size() < kRemembered && unholdable_.insert(key).second) {
+      unholdable_count_.fetch_add(1, std::memory_order_relaxed);
+      static auto log = logger("sync");
+      log->warn("sync {}: the store holds a name Shoal cannot hold, skipped (reported once): {}", path,
+                st.message());
+    }
+    return true;
+  };
+  children.erase(std::remove_if(children.begin(), children.end(), bad), children.end());
+}
+
 Status FileSystemMaster::doSync(const std::string& path, bool listing) {
   int64_t started = nowUs();  // before reading: a change made while we read is caught next time
   auto mount = mountFor(path);
@@ -136,6 +156,7 @@ Status FileSystemMaster::doSync(const std::string& path, bool listing) {
       auto listed = store.list(rel);
       if (!listed) return listed.error().withContext("sync " + path);
       children = std::move(*listed);
+      skipUnholdable(path, children);
     }
   }
   bool listed_dir = st && listing && st->is_dir;

@@ -92,6 +92,24 @@ class MetadataSyncTest : public ::testing::Test {
   CallerIdentity who_{"tester", "testers"};
 };
 
+// A name the store holds but Shoal cannot ("..", a control character, over 255 bytes in S3) was
+// journaled again on every sync (and failed each time). It is skipped, counted and logged once,
+// and a sync that finds nothing else new journals nothing.
+TEST_F(MetadataSyncTest, NamesShoalCannotHoldAreSkippedCountedOnceAndNeverJournaled) {
+  store_dir_.write("odd/line\nbreak.txt", "x");
+  store_dir_.write("odd/esc\x1b[0m.txt", "x");
+  store_dir_.write("odd/fine.txt", "fine");
+  auto listed = fs_->listStatus("/odd", "", 0, 0);
+  ASSERT_TRUE(listed) << listed.error().toString();
+  ASSERT_EQ(listed->entries.size(), 1u);
+  EXPECT_EQ(listed->entries[0].name(), "fine.txt");
+  EXPECT_EQ(fs_->unholdableStoreNames(), 2u);
+  uint64_t seq = fs_->journalSequence();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(fs_->listStatus("/odd", "", 0, 0));
+  EXPECT_EQ(fs_->journalSequence(), seq) << "an unchanged directory with odd names must cost no journal write";
+  EXPECT_EQ(fs_->unholdableStoreNames(), 2u) << "counted once per name, not per sync";
+}
+
 TEST_F(MetadataSyncTest, LoadsLazilyOneListingPerDirectory) {
   uint64_t l0 = lists();
   auto deep = fs_->getStatus("/a/b/c/deep.txt", std::nullopt);

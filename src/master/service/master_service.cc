@@ -148,6 +148,7 @@ grpc::Status MasterServiceImpl::GetMasterInfo(grpc::ServerContext*, const proto:
   resp->set_inode_count(fs_.inodeCount());
   resp->set_journal_sequence(fs_.journalSequence());
   resp->set_start_time_ms(start_time_ms_);
+  resp->set_unholdable_store_names(fs_.unholdableStoreNames());
   if (req->digest()) {
     auto digest = fs_.namespaceDigest();
     if (!digest) {
