@@ -17,10 +17,14 @@ namespace {
 constexpr size_t kChunk = 4 << 20;
 
 // Streams [offset, offset+length) of `path` to `sink`. If the file changed in the store since
-// its metadata was read, reloads the metadata from the store once and starts over.
+// its metadata was read, reloads the metadata from the store once and starts over, but only if
+// `restart` can take back what the sink already received (a temp file is truncated); bytes that
+// went to a terminal or a pipe cannot be, so then the copy fails instead of mixing two versions.
 Status streamFile(CliContext& ctx, const std::string& path, std::optional<uint64_t> first, std::optional<uint64_t> last,
-                  const std::function<Status(const char*, size_t)>& sink) {
+                  const std::function<Status(const char*, size_t)>& sink,
+                  const std::function<bool()>& restart = nullptr) {
   std::optional<int64_t> sync;
+  uint64_t sent = 0;
   for (int attempt = 0;; ++attempt) {
     auto info = ctx.master().getStatus(path, sync);
     if (!info) return info.error();
@@ -38,9 +42,17 @@ Status streamFile(CliContext& ctx, const std::string& path, std::optional<uint64
         break;
       }
       st = sink(buf.data(), *n);
+      sent += *n;
       pos += *n;
     }
     if (st.code() == StatusCode::kFailedPrecondition && attempt == 0 && begin == 0 && !first && !last) {
+      if (sent > 0 && !(restart && restart())) {
+        return Status(StatusCode::kFailedPrecondition,
+                      fmt::format("{}: changed in the store while being read, after {} bytes had been written out; "
+                                  "read it again",
+                                  path, sent));
+      }
+      sent = 0;
       sync = 0;  // the store has a newer version: ask the master to look again, then re-read
       continue;
     }
@@ -71,14 +83,18 @@ Result<uint64_t> byteCount(const std::string& text) {
 
 Status copyToLocal(CliContext& ctx, const std::string& src, const std::string& dst) {
   std::string target = dst;
-  if (std::filesystem::is_directory(target)) {
+  std::error_code ec;  // a destination that cannot be inspected is simply not a directory here
+  if (std::filesystem::is_directory(target, ec)) {
     auto norm = normalizePath(src);
     target = (std::filesystem::path(target) / std::string(norm ? baseName(*norm) : "file")).string();
   }
   std::string tmp = target + ".shoal-partial";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status(StatusCode::kIoError, tmp + ": " + std::strerror(errno));
-  Status st = streamFile(ctx, src, std::nullopt, std::nullopt, [&](const char* d, size_t n) { return writeFd(fd, d, n, tmp); });
+  // A version change mid-copy starts over in an emptied temp file: the copy is all one version.
+  auto restart = [&] { return ::ftruncate(fd, 0) == 0 && ::lseek(fd, 0, SEEK_SET) == 0; };
+  Status st = streamFile(
+      ctx, src, std::nullopt, std::nullopt, [&](const char* d, size_t n) { return writeFd(fd, d, n, tmp); }, restart);
   ::close(fd);
   if (st && ::rename(tmp.c_str(), target.c_str()) != 0) {
     st = Status(StatusCode::kIoError, target + ": " + std::strerror(errno));
