@@ -41,6 +41,7 @@ inline constexpr std::string_view kMasterRpcPort = "shoal.master.rpc.port";
 inline constexpr std::string_view kMasterWebPort = "shoal.master.web.port";
 inline constexpr std::string_view kMasterJournalFolder = "shoal.master.journal.folder";
 inline constexpr std::string_view kMasterJournalCheckpointPeriodEntries = "shoal.master.journal.checkpoint.period.entries";
+inline constexpr std::string_view kMasterJournalSubmitTimeout = "shoal.master.journal.submit.timeout";
 inline constexpr std::string_view kMasterMetastore = "shoal.master.metastore";
 inline constexpr std::string_view kMasterClusterId = "shoal.master.cluster.id";
 inline constexpr std::string_view kMasterRpcThreads = "shoal.master.rpc.executor.threads";

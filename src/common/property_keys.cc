@@ -26,6 +26,10 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kMasterJournalFolder, .type = KeyType::kString, .default_value = "/tmp/shoal/journal",
        .description = "Directory of the master's journal: append-only log segments and checkpoints. "
                       "Every acknowledged namespace change is in it before the client hears back."},
+      {.name = keys::kMasterJournalSubmitTimeout, .type = KeyType::kDuration, .default_value = "30s",
+       .description = "How long a change waits to be made durable by the journal (a stalled disk, no quorum) "
+                      "before its caller is told DeadlineExceeded: the change may or may not be applied, and a "
+                      "retry with the same request id is applied at most once.", .min = 1},
       {.name = keys::kMasterJournalCheckpointPeriodEntries, .type = KeyType::kInt, .default_value = "200000",
        .description = "Journal entries after which the master writes a checkpoint of the namespace and "
                       "starts a new log segment, bounding replay time at start-up.",

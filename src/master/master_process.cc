@@ -39,10 +39,17 @@ struct MasterProcess::Impl {
   explicit Impl(const Configuration& c) : conf(c) {}
 
   Result<std::unique_ptr<Journal>> makeJournal();
+  Result<std::unique_ptr<Journal>> makeJournalOfKind();
   void leaderDuties(CallerIdentity self);
 };
 
 Result<std::unique_ptr<Journal>> MasterProcess::Impl::makeJournal() {
+  auto journal = makeJournalOfKind();
+  if (journal) (*journal)->setSubmitTimeoutMs(conf.getDurationMs(keys::kMasterJournalSubmitTimeout));
+  return journal;
+}
+
+Result<std::unique_ptr<Journal>> MasterProcess::Impl::makeJournalOfKind() {
   auto members = conf.getList(keys::kMasterJournalAddresses);
   if (members.empty()) {
     return std::unique_ptr<Journal>(std::make_unique<LocalJournal>(

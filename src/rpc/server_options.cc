@@ -11,9 +11,14 @@ void applyServerOptions(grpc::ServerBuilder& builder, int threads) {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
-  // No thread quota: a sync server over its quota answers RESOURCE_EXHAUSTED instead of queueing.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, threads);
+  // The sync server makes a thread per call in progress: without a quota a burst of slow calls
+  // (a store that hangs) creates thousands. Over the quota a call is answered RESOURCE_EXHAUSTED,
+  // which clients read as "busy" (Unavailable) and retry, instead of the process running out.
+  grpc::ResourceQuota quota("shoal-server");
+  quota.SetMaxThreads(kMaxServerThreads);
+  builder.SetResourceQuota(quota);
 }
 
 Result<StartedServer> startServer(const std::string& role, const std::string& host, int port, int threads,

@@ -16,7 +16,10 @@ class Service;
 
 namespace shoal::rpc {
 
-// Message size limits, poller threads, and no SO_REUSEPORT.
+// Threads a daemon's gRPC server runs at most (calls in progress plus pollers).
+inline constexpr int kMaxServerThreads = 512;
+
+// Message size limits, poller threads, a thread quota, and no SO_REUSEPORT.
 void applyServerOptions(grpc::ServerBuilder& builder, int threads);
 
 struct StartedServer {

@@ -43,6 +43,10 @@ Status fromGrpc(const grpc::Status& st, const std::string& target) {
                     fmt::format("cannot reach {} (is it running?): {}", target, st.error_message()));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return Status(StatusCode::kDeadlineExceeded, fmt::format("{} did not answer in time", target));
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      // The server's thread quota (server_options.cc) is full: a busy server, worth retrying.
+      return Status(StatusCode::kUnavailable, fmt::format("{} is busy (all its request threads are taken): {}", target,
+                                                          st.error_message()));
     case grpc::StatusCode::UNIMPLEMENTED:
       return Status(StatusCode::kInternal, fmt::format("{} does not implement this call (version mismatch?)", target));
     default:

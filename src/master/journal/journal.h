@@ -3,6 +3,10 @@
 // neither the state machine nor the master's operations know which one runs. Thread-safe.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <future>
+
 #include "journal.pb.h"
 #include "master/journal/state_machine.h"
 
@@ -24,6 +28,23 @@ class Journal {
   virtual Status servingStatus() const { return Status::ok(); }
   // The leader's RPC address for redirects; "" when unknown or on a single master.
   virtual std::string leaderRpcAddress() const { return ""; }
+  // How long submit() waits for its entry (a disk or a quorum that does not answer): past it the
+  // caller gets DeadlineExceeded saying the change may or may not be applied. Set before start().
+  void setSubmitTimeoutMs(int64_t ms) { submit_timeout_ms_ = ms; }
+
+ protected:
+  // Waits for a submitted entry's result up to the submit timeout.
+  ApplyResult awaitApplied(std::future<ApplyResult>& done) const {
+    if (done.wait_for(std::chrono::milliseconds(submit_timeout_ms_)) == std::future_status::ready) return done.get();
+    return ApplyResult{Status(StatusCode::kDeadlineExceeded,
+                              "the journal did not make the change durable within " +
+                                  std::to_string(submit_timeout_ms_) +
+                                  " ms (a stalled disk, or no quorum); it may or may not be applied"),
+                       std::nullopt};
+  }
+
+ private:
+  int64_t submit_timeout_ms_ = 30000;
 };
 
 }  // namespace shoal::master

@@ -187,7 +187,7 @@ ApplyResult LocalJournal::submit(proto::JournalEntry entry) {
     done = queue_.back().done.get_future();
   }
   cv_.notify_one();
-  return done.get();
+  return awaitApplied(done);
 }
 
 void LocalJournal::writerLoop() {

@@ -578,7 +578,7 @@ ApplyResult RaftJournal::submit(proto::JournalEntry entry) {
     impl_->queue.push_back(std::move(p));
   }
   uv_async_send(&impl_->wake);
-  return fut.get();
+  return awaitApplied(fut);
 }
 
 uint64_t RaftJournal::lastSequence() const { return impl_->sm.lastApplied(); }
