@@ -178,6 +178,7 @@ Result<S3Response> S3Client::send(const S3Request& request) {
     bool retryable = false;
     last = sendOnce(handle, request, retryable);
     release(handle);
+    if (!request.idempotent && (!last || (last->status != 503 && last->status != 429))) retryable = false;
     if (!retryable || attempt >= config_.max_retries) return last;
     // Full jitter over an exponential cap: retries of many threads do not arrive in step.
     int64_t cap_ms = std::min<int64_t>(2000, 50LL << attempt);

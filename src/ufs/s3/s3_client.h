@@ -40,6 +40,10 @@ struct S3Request {
   // GET: a successful response's body goes here (up to its size) instead of S3Response::body.
   std::span<char> into = {};
   bool use_into = false;
+  // A request that must not run twice (initiate and complete a multipart upload) is retried only
+  // on an answer that says it was not carried out (503 SlowDown, 429); never after a transport
+  // error or a 500, when the store may have done it.
+  bool idempotent = true;
 };
 
 struct S3Response {

@@ -1,5 +1,8 @@
 #include "ufs/s3/s3_output_stream.h"
 
+#include <chrono>
+#include <thread>
+
 #include "ufs/s3/s3_xml.h"
 
 namespace shoal::ufs {
@@ -21,7 +24,7 @@ Status S3OutputStream::write(std::span<const char> data) {
 
 Status S3OutputStream::uploadPart() {
   if (upload_id_.empty()) {
-    S3Request init{.method = "POST", .key = key_, .query = {{"uploads", ""}}};
+    S3Request init{.method = "POST", .key = key_, .query = {{"uploads", ""}}, .idempotent = false};
     auto r = client_->send(init);
     if (!r) return fail(r.error());
     if (r->status != 200) return fail(s3Error(*r, where_));
@@ -56,18 +59,37 @@ Status S3OutputStream::close() {
     if (r->status != 200) return fail(s3Error(*r, where_));
   } else {
     if (!buffer_.empty()) SHOAL_RETURN_IF_ERROR(uploadPart());
-    std::string xml = completeMultipartXml(etags_);
-    auto r = client_->send(S3Request{
-        .method = "POST", .key = key_, .query = {{"uploadId", upload_id_}}, .body = {xml.data(), xml.size()}});
-    if (!r) return fail(r.error());
-    // A complete can fail inside a 200 response: the body is then an <Error>.
-    if (r->status != 200 || !parseS3Error(r->body).first.empty()) return fail(s3Error(*r, where_));
+    SHOAL_RETURN_IF_ERROR(complete());
     upload_id_.clear();
   }
   open_ = false;
   buffer_.clear();
   buffer_.shrink_to_fit();
   return Status::ok();
+}
+
+Status S3OutputStream::complete() {
+  std::string xml = completeMultipartXml(etags_);
+  S3Request req{.method = "POST",
+                .key = key_,
+                .query = {{"uploadId", upload_id_}},
+                .body = {xml.data(), xml.size()},
+                .idempotent = false};
+  for (int attempt = 0;; ++attempt) {
+    auto r = client_->send(req);
+    // A complete can fail inside a 200 response: the body is then an <Error>.
+    if (r && r->status == 200 && parseS3Error(r->body).first.empty()) return Status::ok();
+    bool unknown = !r || r->status >= 500;  // the store may have completed it before failing
+    if (!unknown) return fail(s3Error(*r, where_));
+    // Did an earlier attempt complete it? Then the upload is gone and the object is there.
+    auto parts = client_->send(S3Request{.method = "GET", .key = key_, .query = {{"uploadId", upload_id_}}});
+    if (parts && parts->status == 404 && parseS3Error(parts->body).first == "NoSuchUpload") {
+      auto head = client_->send(S3Request{.method = "HEAD", .key = key_});
+      if (head && head->status == 200) return Status::ok();
+    }
+    if (attempt >= 3) return fail(r ? s3Error(*r, where_) : r.error());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
 }
 
 void S3OutputStream::cancel() {

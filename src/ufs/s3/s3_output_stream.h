@@ -25,6 +25,9 @@ class S3OutputStream final : public UfsOutputStream {
 
  private:
   Status uploadPart();
+  // Completes the multipart upload; after an answer that leaves the outcome unknown (a transport
+  // error, a 5xx) it checks whether an earlier attempt completed it before trying again.
+  Status complete();
   Status fail(Status st) {
     cancel();
     return st;

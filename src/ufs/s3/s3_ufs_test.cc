@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -132,6 +133,117 @@ TEST(S3Retries, ThrottlingAndServerErrorsAreRetriedClientErrorsAreNot) {
     EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied);
     EXPECT_EQ(e.requests(), 1);
   }
+}
+
+// An S3 endpoint scripted per request: `answer` gets the request line ("POST /bucket/key?uploads
+// HTTP/1.1") and returns the status and body. Request bodies are read whole (by Content-Length).
+class ScriptedS3 {
+ public:
+  using Answer = std::function<std::pair<int, std::string>(const std::string& request_line)>;
+  explicit ScriptedS3(Answer answer) : answer_(std::move(answer)) {
+    fd_ = shoal::testing::boundLoopbackSocket(&port_);
+    ::listen(fd_, 16);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedS3() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<std::string> seen() {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
+
+ private:
+  void serve() {
+    for (;;) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[1 << 16];
+      size_t header_end;
+      while ((header_end = req.find("\r\n\r\n")) == std::string::npos) {
+        ssize_t n = ::recv(c, buf, sizeof(buf), 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<size_t>(n));
+      }
+      if (header_end == std::string::npos) {
+        ::close(c);
+        continue;
+      }
+      std::string lower = req.substr(0, header_end);
+      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      size_t cl = lower.find("content-length:");
+      size_t want = cl == std::string::npos ? 0 : std::stoul(lower.substr(cl + 15));
+      if (lower.find("expect: 100-continue") != std::string::npos) {
+        (void)::send(c, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL);
+      }
+      while (req.size() - header_end - 4 < want) {
+        ssize_t n = ::recv(c, buf, sizeof(buf), 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<size_t>(n));
+      }
+      std::string line = req.substr(0, req.find("\r\n"));
+      {
+        std::lock_guard lock(mu_);
+        seen_.push_back(line);
+      }
+      auto [status, body] = answer_(line);
+      std::string resp = fmt::format("HTTP/1.1 {} X\r\nContent-Length: {}\r\nETag: \"e\"\r\nConnection: close\r\n\r\n{}",
+                                     status, body.size(), body);
+      (void)::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }
+  Answer answer_;
+  int fd_;
+  int port_;
+  std::mutex mu_;
+  std::vector<std::string> seen_;  // guarded by mu_
+  std::thread thread_;
+};
+
+// Initiate and complete of a multipart upload are not idempotent: a complete whose answer was lost
+// (a 500 after the store did it) is recognised by the upload being gone and the object being
+// there, and is never sent blindly again; a 500 on initiate is not retried either.
+TEST(S3Retries, ACompleteThatSucceededBeforeItsErrorIsRecognisedAndNotResent) {
+  bool completed = false;
+  int completes = 0, initiates = 0;
+  ScriptedS3 s3([&](const std::string& line) -> std::pair<int, std::string> {
+    if (line.starts_with("GET /bucket?") || line.starts_with("GET /bucket/?") || line.starts_with("GET /bucket ")) {
+      return {200, "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"};
+    }
+    if (line.starts_with("HEAD ")) return {completed ? 200 : 404, ""};
+    if (line.starts_with("POST ") && line.find("uploads") != std::string::npos) {
+      ++initiates;
+      return {200, "<InitiateMultipartUploadResult><UploadId>U1</UploadId></InitiateMultipartUploadResult>"};
+    }
+    if (line.starts_with("PUT ")) return {200, ""};
+    if (line.starts_with("POST ") && line.find("uploadId=U1") != std::string::npos) {
+      ++completes;
+      completed = true;  // the store did it ...
+      return {500, "<Error><Code>InternalError</Code><Message>lost answer</Message></Error>"};  // ... then failed
+    }
+    if (line.starts_with("GET ") && line.find("uploadId=U1") != std::string::npos) {
+      return {completed ? 404 : 200, completed ? "<Error><Code>NoSuchUpload</Code></Error>" : "<ListPartsResult/>"};
+    }
+    return {400, "<Error><Code>Unexpected</Code></Error>"};
+  });
+  UfsRegistry registry;
+  registerBuiltinUfs(registry);
+  auto ufs = registry.create("s3://bucket", {{"s3.endpoint", s3.url()}, {"s3.access.key", "k"}, {"s3.secret.key", "s"},
+                                             {"s3.multipart.part.size", "5MiB"}});
+  ASSERT_TRUE(ufs) << ufs.error().toString();
+  auto out = (*ufs)->create("/big.bin", CreateOptions{0644, true});
+  ASSERT_TRUE(out) << out.error().toString();
+  std::string data((5 << 20) + 10, 'x');
+  ASSERT_TRUE((*out)->write({data.data(), data.size()}).isOk());
+  Status st = (*out)->close();
+  EXPECT_TRUE(st.isOk()) << st.toString();
+  EXPECT_EQ(completes, 1) << "the complete must not be sent again once it is known to have happened";
+  EXPECT_EQ(initiates, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(S3, UfsConformance, ::testing::Values(UfsTarget{"s3", makeS3}),
