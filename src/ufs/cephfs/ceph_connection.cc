@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cephfs/libcephfs.h>
 #include <condition_variable>
+#include <deque>
 #include <fmt/format.h>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -38,6 +39,63 @@ struct Handoff {
 };
 
 }  // namespace
+
+// A fixed set of threads for the connection's calls. A thread stuck in libcephfs (the cluster is
+// away) stays stuck, but the set never grows: once every thread is busy and the short queue is
+// full, a call fails at once instead of adding a thread. The threads own the shared state, so a
+// connection dropped while some are stuck never waits for them.
+class CephConnection::CallPool {
+ public:
+  CallPool(size_t threads, size_t queue) : state_(std::make_shared<State>()) {
+    state_->max_queue = queue;
+    for (size_t i = 0; i < threads; ++i) {
+      std::thread([s = state_] {
+        std::unique_lock lock(s->mu);
+        for (;;) {
+          s->cv.wait(lock, [&] { return s->stopping || !s->tasks.empty(); });
+          if (s->tasks.empty()) return;
+          auto task = std::move(s->tasks.front());
+          s->tasks.pop_front();
+          lock.unlock();
+          task();
+          lock.lock();
+        }
+      }).detach();
+    }
+  }
+  ~CallPool() {
+    {
+      std::lock_guard lock(state_->mu);
+      state_->stopping = true;
+    }
+    state_->cv.notify_all();
+  }
+  // False when the queue is full (every thread is busy, and that many calls already wait).
+  bool submit(std::function<void()> task) {
+    {
+      std::lock_guard lock(state_->mu);
+      if (state_->tasks.size() >= state_->max_queue) return false;
+      state_->tasks.push_back(std::move(task));
+    }
+    state_->cv.notify_one();
+    return true;
+  }
+
+ private:
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> tasks;  // guarded by mu
+    size_t max_queue = 0;
+    bool stopping = false;  // guarded by mu
+  };
+  std::shared_ptr<State> state_;
+};
+
+CephConnection::CephConnection(CephConfig config)
+    : config_(std::move(config)), pool_(std::make_unique<CallPool>(kCallThreads, kCallQueue)) {}
+
+CephConnection::~CephConnection() = default;
 
 struct CephConnection::Mount {
   ceph_mount_info* cmount = nullptr;
@@ -179,7 +237,12 @@ Result<int64_t> CephConnection::call(const std::string& what, std::function<int6
   auto m = current();
   if (!m) return makeError(m.error().withContext(what));
   auto handoff = std::make_shared<Handoff<int64_t>>();
-  std::thread([handoff, mount = *m, fn = std::move(fn)] { handoff->put(fn(mount->cmount)); }).detach();
+  if (!pool_->submit([handoff, mount = *m, fn = std::move(fn)] { handoff->put(fn(mount->cmount)); })) {
+    return makeError(Status(StatusCode::kUnavailable,
+                            fmt::format("{}: {}: all {} CephFS call threads are busy or stuck and {} calls wait "
+                                        "(is the Ceph cluster answering?)",
+                                        config_.uri, what, kCallThreads, kCallQueue)));
+  }
   auto rc = handoff->take(std::chrono::steady_clock::now() + config_.timeout);
   if (!rc) {
     retire(*m);

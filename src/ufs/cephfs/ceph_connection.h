@@ -3,8 +3,9 @@
 //
 // libcephfs waits for as long as the cluster is away: an MDS request with no active MDS has no
 // timeout, and ceph_abort_conn() itself blocks then (measured: the caller and the abort both hang
-// until the MDS is back). So every call runs on a thread of its own and the caller waits for it
-// only until the deadline. A call that overruns it retires the mount (the call finishes, or not, on
+// until the MDS is back). So every call runs on one of the connection's call threads (a fixed set:
+// a call finding them all stuck and the queue full fails at once) and the caller waits for it only
+// until the deadline. A call that overruns it retires the mount (the call finishes, or not, on
 // its own thread, owning everything it touches), the caller gets Unavailable naming the store, and
 // the next call mounts afresh, at most one attempt per timeout. A store that went away costs each
 // caller at most one timeout, and Shoal recovers when it comes back without a restart. Thread-safe.
@@ -46,10 +47,16 @@ class CephConnection {
   Result<int64_t> call(const std::string& what, std::function<int64_t(ceph_mount_info*)> fn);
 
   const CephConfig& config() const { return config_; }
+  ~CephConnection();
+
+  // Threads per connection for libcephfs calls, and calls that may wait for one.
+  static constexpr size_t kCallThreads = 32;
+  static constexpr size_t kCallQueue = 256;
 
  private:
   struct Mount;
-  explicit CephConnection(CephConfig config) : config_(std::move(config)) {}
+  class CallPool;
+  explicit CephConnection(CephConfig config);
   Result<std::shared_ptr<Mount>> mountWithDeadline();
   Result<std::shared_ptr<Mount>> current();
   void retire(const std::shared_ptr<Mount>& m);
@@ -60,6 +67,7 @@ class CephConnection {
   std::chrono::steady_clock::time_point last_failure_{};  // guarded by mu_
   Status last_error_;                                     // guarded by mu_
   std::mutex remount_mu_;                                 // one mount attempt at a time
+  std::unique_ptr<CallPool> pool_;
 };
 
 }  // namespace shoal::ufs

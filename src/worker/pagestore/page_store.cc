@@ -64,7 +64,7 @@ Status PageStore::rebuild() {
         unlink.push_back(it->path().string());
         continue;
       }
-      index_[key] = Entry{t, size, /*verified=*/false, /*ready=*/true};
+      insertLocked(key, Entry{t, size, /*verified=*/false, /*ready=*/true});
       tiers_[t].used += size;
       ++tiers_[t].pages;
       policy_->onInsert(key);
@@ -91,7 +91,25 @@ void PageStore::eraseLocked(const PageKey& key, std::vector<std::string>* unlink
   --t.pages;
   unlink->push_back(pathOf(it->second.tier, key));
   policy_->onRemove(key);
+  unindexLocked(key);
   index_.erase(it);
+}
+
+void PageStore::insertLocked(const PageKey& key, const Entry& e) {
+  index_[key] = e;
+  by_file_[key.file_id].insert(key);
+}
+
+void PageStore::unindexLocked(const PageKey& key) {
+  auto f = by_file_.find(key.file_id);
+  if (f == by_file_.end()) return;
+  f->second.erase(key);
+  if (f->second.empty()) by_file_.erase(f);
+}
+
+std::vector<PageKey> PageStore::keysOfLocked(uint64_t file_id) const {
+  auto f = by_file_.find(file_id);
+  return f == by_file_.end() ? std::vector<PageKey>{} : std::vector<PageKey>(f->second.begin(), f->second.end());
 }
 
 Result<size_t> PageStore::reserveLocked(uint64_t bytes, std::vector<std::string>* unlink) {
@@ -130,7 +148,7 @@ Status PageStore::put(const PageKey& key, std::span<const char> data, bool held)
     tiers_[tier].used += bytes;
     ++tiers_[tier].pages;
     gen = next_gen_++;
-    index_[key] = Entry{tier, bytes, /*verified=*/true, /*ready=*/false, held, gen};
+    insertLocked(key, Entry{tier, bytes, /*verified=*/true, /*ready=*/false, held, gen});
   }
   for (const auto& p : unlink) ::unlink(p.c_str());
   Status st = writePageFile(pathOf(tier, key), data);
@@ -146,6 +164,7 @@ Status PageStore::put(const PageKey& key, std::span<const char> data, bool held)
     tiers_[tier].used -= bytes;
     --tiers_[tier].pages;
     index_.erase(it);
+    unindexLocked(key);
     return st;
   }
   it->second.ready = true;
@@ -222,8 +241,8 @@ size_t PageStore::pinnedFiles() const {
 size_t PageStore::publishVersion(uint64_t file_id, uint64_t from, uint64_t to) {
   std::lock_guard lock(mu_);
   std::vector<PageKey> moving;
-  for (const auto& [k, e] : index_) {
-    if (k.file_id == file_id && k.version == from && e.ready) moving.push_back(k);
+  for (const auto& k : keysOfLocked(file_id)) {
+    if (k.version == from && index_.at(k).ready) moving.push_back(k);
   }
   size_t moved = 0;
   for (const auto& k : moving) {
@@ -236,8 +255,9 @@ size_t PageStore::publishVersion(uint64_t file_id, uint64_t from, uint64_t to) {
     if (index_.count(nk) || ::rename(pathOf(e.tier, k).c_str(), dst.c_str()) != 0) continue;
     policy_->onRemove(k);
     index_.erase(k);
+    unindexLocked(k);
     e.held = false;
-    index_[nk] = e;
+    insertLocked(nk, e);
     policy_->onInsert(nk);
     ++moved;
   }
@@ -249,8 +269,8 @@ void PageStore::removeVersion(uint64_t file_id, uint64_t version) {
   {
     std::lock_guard lock(mu_);
     std::vector<PageKey> doomed;
-    for (const auto& [k, e] : index_) {
-      if (k.file_id == file_id && k.version == version && e.ready) doomed.push_back(k);
+    for (const auto& k : keysOfLocked(file_id)) {
+      if (k.version == version && index_.at(k).ready) doomed.push_back(k);
     }
     for (const auto& k : doomed) eraseLocked(k, &unlink);
   }
@@ -262,8 +282,8 @@ void PageStore::removeFile(uint64_t file_id, std::optional<uint64_t> keep_versio
   {
     std::lock_guard lock(mu_);
     std::vector<PageKey> doomed;
-    for (const auto& [k, e] : index_) {
-      if (k.file_id == file_id && e.ready && (!keep_version || k.version != *keep_version)) doomed.push_back(k);
+    for (const auto& k : keysOfLocked(file_id)) {
+      if (index_.at(k).ready && (!keep_version || k.version != *keep_version)) doomed.push_back(k);
     }
     for (const auto& k : doomed) eraseLocked(k, &unlink);
   }
@@ -273,8 +293,8 @@ void PageStore::removeFile(uint64_t file_id, std::optional<uint64_t> keep_versio
 std::vector<PageKey> PageStore::pagesOf(uint64_t file_id) const {
   std::lock_guard lock(mu_);
   std::vector<PageKey> out;
-  for (const auto& [k, e] : index_) {
-    if (k.file_id == file_id && e.ready && k.version != kWritingVersion) out.push_back(k);
+  for (const auto& k : keysOfLocked(file_id)) {
+    if (index_.at(k).ready && k.version != kWritingVersion) out.push_back(k);
   }
   return out;
 }

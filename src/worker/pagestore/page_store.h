@@ -98,6 +98,12 @@ class PageStore {
   explicit PageStore(std::vector<TierConfig> tiers);
   Status rebuild();
   std::string pathOf(size_t tier, const PageKey& key) const;
+  // REQUIRES mu_. Adds or replaces an index entry and its place in by_file_.
+  void insertLocked(const PageKey& key, const Entry& e);
+  // REQUIRES mu_. Drops `key` from by_file_ (the caller erases it from index_).
+  void unindexLocked(const PageKey& key);
+  // REQUIRES mu_. Every key of the file, in O(its pages), not O(the cache).
+  std::vector<PageKey> keysOfLocked(uint64_t file_id) const;
   // REQUIRES mu_. Removes the entry and queues its file for deletion.
   void eraseLocked(const PageKey& key, std::vector<std::string>* unlink);
   // REQUIRES mu_. Picks a tier with room for `bytes`, evicting as needed.
@@ -106,6 +112,8 @@ class PageStore {
   mutable std::mutex mu_;
   std::vector<Tier> tiers_;                                       // guarded by mu_
   std::unordered_map<PageKey, Entry, PageKeyHash> index_;         // guarded by mu_
+  // The keys of index_ by file: per-file operations (publish, remove, list) cost the file's pages.
+  std::unordered_map<uint64_t, std::unordered_set<PageKey, PageKeyHash>> by_file_;  // guarded by mu_
   uint64_t next_gen_ = 1;  // guarded by mu_
   std::unordered_set<uint64_t> pinned_;                           // guarded by mu_
   std::unique_ptr<EvictionPolicy> policy_;                        // guarded by mu_
