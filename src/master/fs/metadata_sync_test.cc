@@ -38,7 +38,9 @@ TEST(SyncCoordinator, ConcurrentCallersShareOneRun) {
     return Status(StatusCode::kUnavailable, "store down");
   };
   threads.emplace_back([&] { results[0] = c.run("k", fn); });
-  while (!started) std::this_thread::yield();
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!started && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  EXPECT_TRUE(started) << "the first caller never started";
   for (int i = 1; i < 8; ++i) threads.emplace_back([&, i] { results[i] = c.run("k", fn); });
   for (auto& t : threads) t.join();
   EXPECT_EQ(runs.load(), 1);

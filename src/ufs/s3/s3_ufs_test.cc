@@ -57,84 +57,6 @@ std::shared_ptr<Ufs> makeS3() {
   return ufs ? *ufs : nullptr;
 }
 
-// An HTTP endpoint on 127.0.0.1 that answers each request with the next scripted status (the last
-// one repeats) and closes the connection: what a throttling or failing S3 service looks like on
-// the wire, to check which answers the client retries. Counts the requests it saw.
-class ScriptedEndpoint {
- public:
-  explicit ScriptedEndpoint(std::vector<int> statuses) : statuses_(std::move(statuses)) {
-    fd_ = shoal::testing::boundLoopbackSocket(&port_);
-    ::listen(fd_, 16);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ScriptedEndpoint() {
-    ::shutdown(fd_, SHUT_RDWR);
-    ::close(fd_);
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  int requests() const { return requests_; }
-
- private:
-  void serve() {
-    for (;;) {
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string req;
-      char buf[4096];
-      while (req.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = ::recv(c, buf, sizeof(buf), 0);
-        if (n <= 0) break;
-        req.append(buf, static_cast<size_t>(n));
-      }
-      int status = statuses_[std::min<size_t>(requests_, statuses_.size() - 1)];
-      ++requests_;
-      std::string body = status == 200
-                             ? "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"
-                             : "<Error><Code>" + std::string(status == 403 ? "AccessDenied" : "SlowDown") +
-                                   "</Code><Message>scripted</Message></Error>";
-      std::string resp = fmt::format("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status,
-                                     body.size(), body);
-      (void)::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
-      ::close(c);
-    }
-  }
-  std::vector<int> statuses_;
-  int fd_;
-  int port_;
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
-
-TEST(S3Retries, ThrottlingAndServerErrorsAreRetriedClientErrorsAreNot) {
-  UfsRegistry registry;
-  registerBuiltinUfs(registry);
-  auto mount = [&](const ScriptedEndpoint& e) {
-    return registry.create("s3://bucket", {{"s3.endpoint", e.url()}, {"s3.access.key", "k"}, {"s3.secret.key", "s"}});
-  };
-  {
-    ScriptedEndpoint e({503, 500, 429, 200});  // recovers on the fourth attempt
-    auto r = mount(e);
-    EXPECT_TRUE(r) << r.error().toString();
-    EXPECT_EQ(e.requests(), 4);
-  }
-  {
-    ScriptedEndpoint e({503});  // never recovers: 1 attempt + 4 retries, then the error
-    auto r = mount(e);
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code(), StatusCode::kUnavailable);
-    EXPECT_NE(r.error().message().find("SlowDown"), std::string::npos) << r.error().message();
-    EXPECT_EQ(e.requests(), 5);
-  }
-  {
-    ScriptedEndpoint e({403, 200});  // a 4xx is final: no retry could fix it
-    auto r = mount(e);
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied);
-    EXPECT_EQ(e.requests(), 1);
-  }
-}
-
 // An S3 endpoint scripted per request: `answer` gets the request line ("POST /bucket/key?uploads
 // HTTP/1.1") and returns the status and body. Request bodies are read whole (by Content-Length).
 class ScriptedS3 {
@@ -204,6 +126,59 @@ class ScriptedS3 {
   std::vector<std::string> seen_;  // guarded by mu_
   std::thread thread_;
 };
+
+// An HTTP endpoint on 127.0.0.1 that answers each request with the next scripted status (the last
+// one repeats) and closes the connection: what a throttling or failing S3 service looks like on
+// the wire, to check which answers the client retries. Counts the requests it saw.
+class ScriptedEndpoint {
+ public:
+  explicit ScriptedEndpoint(std::vector<int> statuses)
+      : statuses_(std::move(statuses)), s3_([this](const std::string&) { return next(); }) {}
+  std::string url() const { return s3_.url(); }
+  int requests() const { return requests_; }
+
+ private:
+  std::pair<int, std::string> next() {
+    int status = statuses_[std::min<size_t>(requests_, statuses_.size() - 1)];
+    ++requests_;
+    std::string body = status == 200 ? "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"
+                                     : "<Error><Code>" + std::string(status == 403 ? "AccessDenied" : "SlowDown") +
+                                           "</Code><Message>scripted</Message></Error>";
+    return {status, body};
+  }
+  std::vector<int> statuses_;
+  std::atomic<int> requests_{0};
+  ScriptedS3 s3_;  // last: it calls next() from its thread, which needs the members above
+};
+
+TEST(S3Retries, ThrottlingAndServerErrorsAreRetriedClientErrorsAreNot) {
+  UfsRegistry registry;
+  registerBuiltinUfs(registry);
+  auto mount = [&](const ScriptedEndpoint& e) {
+    return registry.create("s3://bucket", {{"s3.endpoint", e.url()}, {"s3.access.key", "k"}, {"s3.secret.key", "s"}});
+  };
+  {
+    ScriptedEndpoint e({503, 500, 429, 200});  // recovers on the fourth attempt
+    auto r = mount(e);
+    EXPECT_TRUE(r) << r.error().toString();
+    EXPECT_EQ(e.requests(), 4);
+  }
+  {
+    ScriptedEndpoint e({503});  // never recovers: 1 attempt + 4 retries, then the error
+    auto r = mount(e);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), StatusCode::kUnavailable);
+    EXPECT_NE(r.error().message().find("SlowDown"), std::string::npos) << r.error().message();
+    EXPECT_EQ(e.requests(), 5);
+  }
+  {
+    ScriptedEndpoint e({403, 200});  // a 4xx is final: no retry could fix it
+    auto r = mount(e);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(e.requests(), 1);
+  }
+}
 
 // Initiate and complete of a multipart upload are not idempotent: a complete whose answer was lost
 // (a 500 after the store did it) is recognised by the upload being gone and the object being
