@@ -27,8 +27,9 @@ class InodeStore {
   virtual Result<InodeId> addChild(InodeId parent, std::string_view name, const Inode& attrs) = 0;
   // REQUIRES: id has no children.
   virtual void removeLeaf(InodeId id) = 0;
-  // REQUIRES: new_parent has no child named new_name and is not below id.
-  virtual void move(InodeId id, InodeId new_parent, std::string_view new_name) = 0;
+  // REQUIRES: new_parent has no child named new_name and is not below id. An error (no room for
+  // the new name) leaves the tree as it was.
+  virtual Status move(InodeId id, InodeId new_parent, std::string_view new_name) = 0;
   // Replaces flags, mode, owner, group, size and mtime.
   virtual Status setAttrs(InodeId id, const Inode& attrs) = 0;
   // Children sorted by name, those after `start_after`, at most `limit`.

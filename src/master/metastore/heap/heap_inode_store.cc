@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <fmt/format.h>
 #include <istream>
 #include <ostream>
@@ -156,6 +157,7 @@ void HeapInodeStore::removeLeaf(InodeId id) {
   index_.erase(s);
   unlinkChild(s);
   Slot& sl = slot(s);
+  arena_.release(sl.name_ref, sl.name_len);
   sl.flags = kFreeFlag;
   sl.generation = static_cast<uint16_t>(sl.generation + 1);
   sl.next_sibling = free_head_;
@@ -163,22 +165,27 @@ void HeapInodeStore::removeLeaf(InodeId id) {
   --live_;
 }
 
-void HeapInodeStore::move(InodeId id, InodeId new_parent, std::string_view new_name) {
+Status HeapInodeStore::move(InodeId id, InodeId new_parent, std::string_view new_name) {
   uint32_t s = resolve(id);
   uint32_t p = resolve(new_parent);
-  if (s == 0 || p == 0 || s == kRootSlot) return;
+  if (s == 0 || p == 0 || s == kRootSlot) return notFound("inode " + std::to_string(id));
+  std::optional<uint32_t> ref;
+  if (new_name != nameOf(s)) {
+    // Before anything changes: a full arena fails the rename, it never leaves the old name.
+    auto added = arena_.add(new_name);
+    if (!added) return added.error();
+    ref = *added;
+  }
   index_.erase(s);
   unlinkChild(s);
-  if (new_name != nameOf(s)) {
-    auto ref = arena_.add(new_name);
-    // The arena only fails when 4 GiB of names are in use; keep the old name rather than corrupt.
-    if (ref) {
-      slot(s).name_ref = *ref;
-      slot(s).name_len = static_cast<uint8_t>(new_name.size());
-    }
+  if (ref) {
+    arena_.release(slot(s).name_ref, slot(s).name_len);
+    slot(s).name_ref = *ref;
+    slot(s).name_len = static_cast<uint8_t>(new_name.size());
   }
   linkChild(p, s);
   index_.insert(s);
+  return Status::ok();
 }
 
 Status HeapInodeStore::setAttrs(InodeId id, const Inode& attrs) {

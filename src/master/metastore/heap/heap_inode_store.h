@@ -24,12 +24,14 @@ class HeapInodeStore final : public InodeStore {
   bool hasChildren(InodeId dir) const override;
   Result<InodeId> addChild(InodeId parent, std::string_view name, const Inode& attrs) override;
   void removeLeaf(InodeId id) override;
-  void move(InodeId id, InodeId new_parent, std::string_view new_name) override;
+  Status move(InodeId id, InodeId new_parent, std::string_view new_name) override;
   Status setAttrs(InodeId id, const Inode& attrs) override;
   void listChildren(InodeId dir, std::string_view start_after, size_t limit, std::vector<Inode>* out,
                     bool* has_more) const override;
   void childIds(InodeId dir, std::vector<InodeId>* out) const override;
   uint64_t inodeCount() const override { return live_; }
+  // Bytes the name arena holds (names in use, plus free space kept for reuse).
+  size_t nameBytesAllocated() const { return arena_.bytesAllocated(); }
   int64_t lastSyncUs(InodeId id) const override;
   void setLastSyncUs(InodeId id, int64_t us) const override;
   Status saveCheckpoint(std::ostream& out) const override;

@@ -1,5 +1,6 @@
 #include "master/metastore/heap/heap_inode_store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <map>
 #include <random>
@@ -70,7 +71,7 @@ TEST(HeapInodeStore, MoveRenamesAndReparents) {
   auto a = *s.addChild(s.rootId(), "a", dirAttrs());
   auto b = *s.addChild(s.rootId(), "b", dirAttrs());
   auto f = *s.addChild(a, "f", fileAttrs(9));
-  s.move(f, b, "g");
+  ASSERT_TRUE(s.move(f, b, "g").isOk());
   EXPECT_FALSE(s.child(a, "f"));
   ASSERT_TRUE(s.child(b, "g"));
   EXPECT_EQ(*s.child(b, "g"), f);
@@ -152,4 +153,34 @@ TEST(HeapInodeStore, CorruptCheckpointIsRefused) {
 }
 
 }  // namespace
+// Names of removed or renamed inodes once stayed allocated until a checkpoint load: create/delete
+// churn (a job writing and removing temp files all day) grew the arena without bound.
+TEST(HeapInodeStore, NameSpaceIsReusedUnderCreateDeleteAndRenameChurn) {
+  HeapInodeStore s(1);
+  auto dir = *s.addChild(s.rootId(), "tmp", dirAttrs());
+  auto round = [&](int r) {
+    std::vector<InodeId> ids;
+    for (int i = 0; i < 20000; ++i) {
+      auto id = s.addChild(dir, fmt::format("part-{:05d}-of-round-{:04d}.tmp", i, r), fileAttrs());
+      ASSERT_TRUE(id);
+      ids.push_back(*id);
+    }
+    for (size_t i = 0; i < ids.size(); i += 2) {
+      ASSERT_TRUE(s.move(ids[i], dir, fmt::format("done-{:05d}-of-round-{:04d}.dat", i, r)).isOk());
+    }
+    for (auto id : ids) s.removeLeaf(id);
+  };
+  round(0);
+  size_t after_one = s.nameBytesAllocated();
+  for (int r = 1; r < 30; ++r) round(r);
+  EXPECT_LE(s.nameBytesAllocated(), after_one + NameArena::kChunkSize)
+      << "30 rounds of churn must reuse the first round's space";
+  EXPECT_FALSE(s.hasChildren(dir));
+  // Reused space holds the right names.
+  auto a = *s.addChild(dir, "part-00001-of-round-0000.tmp", fileAttrs());
+  auto b = *s.addChild(dir, "zzzzzzzzzzzzzzzzzzzzzzzzzzzz", fileAttrs());
+  EXPECT_EQ(*s.child(dir, "part-00001-of-round-0000.tmp"), a);
+  EXPECT_EQ(*s.child(dir, "zzzzzzzzzzzzzzzzzzzzzzzzzzzz"), b);
+}
+
 }  // namespace shoal::master

@@ -6,6 +6,12 @@ namespace shoal::master {
 
 Result<uint32_t> NameArena::add(std::string_view name) {
   if (name.empty()) return 0u;  // the root; view() never dereferences a zero-length name
+  if (auto& spare = free_[name.size()]; !spare.empty()) {
+    uint32_t ref = spare.back();
+    spare.pop_back();
+    std::memcpy(chunks_[ref >> kChunkBits].get() + (ref & (kChunkSize - 1)), name.data(), name.size());
+    return ref;
+  }
   if (used_in_last_ + name.size() > kChunkSize) {
     if (chunks_.size() >= kMaxChunks) {
       return makeError(Status(StatusCode::kUnavailable,
@@ -24,6 +30,7 @@ Result<uint32_t> NameArena::add(std::string_view name) {
 void NameArena::clear() {
   chunks_.clear();
   used_in_last_ = kChunkSize;
+  for (auto& f : free_) f.clear();
 }
 
 }  // namespace shoal::master

@@ -35,7 +35,8 @@ Status Namespace::rename(const proto::RenameEntry& e) {
   auto inode = checkRename(e);
   if (!inode) return inode.error();
   InodeId dst_parent = *lookup(parentPath(e.dst())).map([](const Inode& i) { return i.id; });
-  store_->move(inode->id, dst_parent, baseName(e.dst()));
+  SHOAL_RETURN_IF_ERROR(store_->move(inode->id, dst_parent, baseName(e.dst())).withContext(
+      fmt::format("rename {} to {}", e.src(), e.dst())));
   if (!e.has_file_mtime_ms()) return Status::ok();
   inode->mtime_ms = e.file_mtime_ms();
   return store_->setAttrs(inode->id, *inode);
