@@ -1,10 +1,13 @@
 # The two commands: `make quickstart` and `make test`. Everything installs what it needs first.
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+# Unit tests under ThreadSanitizer: the ones whose threads are all Shoal's own (see cmake/Sanitizers.cmake).
+TSAN_TESTS ?= common_test|local_ufs_test|master_unit_test|worker_unit_test|client_unit_test
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_ARGS ?= --output-on-failure --timeout 900
 
-.PHONY: all deps build asan test unit-test quickstart stop bench docs clean
+.PHONY: all deps build asan tsan test unit-test quickstart stop bench docs clean
 
 all: build
 
@@ -24,10 +27,18 @@ $(ASAN_DIR)/build.ninja: CMakeLists.txt
 asan: deps $(ASAN_DIR)/build.ninja
 	ninja -C $(ASAN_DIR)
 
-# Every test: unit and integration tests of the normal build, then the unit tests under ASan/UBSan.
-test: build asan
+$(TSAN_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Tsan -DSHOAL_UNIT_TESTS_ONLY=ON
+
+tsan: deps $(TSAN_DIR)/build.ninja
+	ninja -C $(TSAN_DIR) $(subst |, ,$(TSAN_TESTS))
+
+# Every test: unit and integration tests of the normal build, then the unit tests under ASan/UBSan,
+# then the unit tests of Shoal's own threads under TSan.
+test: build asan tsan
 	cd $(BUILD_DIR) && ctest $(CTEST_ARGS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_ARGS)
+	cd $(TSAN_DIR) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest $(CTEST_ARGS) -R '^($(TSAN_TESTS))$$'
 
 unit-test: build
 	cd $(BUILD_DIR) && ctest $(CTEST_ARGS) -L unit
@@ -49,4 +60,4 @@ docs: build
 	   echo; $(BUILD_DIR)/bin/shoal conf list --markdown; } > docs/config-reference.md
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
