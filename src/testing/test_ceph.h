@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include <gtest/gtest.h>
+
 namespace shoal::testing {
 
 struct TestCeph {
@@ -30,7 +32,8 @@ struct TestCeph {
   }
 };
 
-// nullopt when the tests were not started by CTest with the fixture (TEST_CEPH_DIR unset).
+// nullopt when the tests were not started by CTest with the fixture (TEST_CEPH_DIR unset). With
+// TEST_CEPH_DIR set, a script that reports no cluster is a test failure, never a quiet skip.
 inline std::optional<TestCeph> testCeph() {
   const char* dir = std::getenv("TEST_CEPH_DIR");
   const char* src = std::getenv("SHOAL_SOURCE_DIR");
@@ -48,8 +51,12 @@ inline std::optional<TestCeph> testCeph() {
     if (eq == std::string::npos) continue;
     out.env[l.substr(7, eq - 7)] = l.substr(eq + 1);
   }
-  ::pclose(p);
-  if (out.conf().empty()) return std::nullopt;
+  int status = ::pclose(p);
+  if (out.conf().empty()) {
+    ADD_FAILURE() << "TEST_CEPH_DIR=" << dir << " is set but `" << out.script << " env` printed no CEPH_CONF (exit status "
+                  << status << "): the test Ceph did not start; see " << dir;
+    return std::nullopt;
+  }
   return out;
 }
 

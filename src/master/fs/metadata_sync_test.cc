@@ -144,6 +144,29 @@ TEST_F(MetadataSyncTest, LongIntervalDoesNotSyncBeforeItExpires) {
   EXPECT_EQ(stale->size(), 3u) << "an hour-long interval must not have synced yet";
 }
 
+// An interval that expires within the test: the change is hidden right after a sync and seen once
+// the interval has passed (waited for as a condition, with a deadline), and every sync in between
+// costs no store call.
+TEST_F(MetadataSyncTest, ShortIntervalSeesTheChangeOnceItHasPassed) {
+  constexpr int64_t kIntervalMs = 300;
+  ASSERT_TRUE(fs_->getStatus("/top.txt", kIntervalMs));
+  store_dir_.write("top.txt", "changed content");
+  uint64_t s0 = stats();
+  auto at_once = fs_->getStatus("/top.txt", kIntervalMs);
+  ASSERT_TRUE(at_once);
+  bool seen = at_once->size() == 15;
+  if (!seen) EXPECT_EQ(stats(), s0) << "inside the interval the store is not asked";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!seen && std::chrono::steady_clock::now() < deadline) {
+    auto f = fs_->getStatus("/top.txt", kIntervalMs);
+    ASSERT_TRUE(f);
+    seen = f->size() == 15;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(seen) << "the change must be seen once the interval has passed";
+  EXPECT_GT(stats(), s0);
+}
+
 TEST_F(MetadataSyncTest, AlwaysIntervalSeesAddChangeAndRemove) {
   ASSERT_TRUE(fs_->listStatus("/a", "", 0, 0));
   store_dir_.write("a/one.txt", "now longer");
