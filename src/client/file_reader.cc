@@ -8,10 +8,10 @@
 
 #include "client/data_client.h"
 #include "client/prefetcher.h"
+#include "client/read_request.h"
 #include "client/short_circuit_reader.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
-#include "client/read_request.h"
 
 namespace shoal::client {
 

@@ -2,8 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "rpc/status_convert.h"
 #include "client/read_request.h"
+#include "rpc/status_convert.h"
 
 namespace shoal::client {
 

@@ -7,10 +7,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "client/read_request.h"
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
 #include "worker.pb.h"
-#include "client/read_request.h"
 
 namespace shoal::client {
 

@@ -70,11 +70,6 @@ Status SocketServer::startAccepting() {
   return Status::ok();
 }
 
-size_t SocketServer::openConnections() {
-  std::lock_guard lock(mu_);
-  return conns_.size();
-}
-
 void SocketServer::acceptLoop() {
   auto log = logger("worker");
   auto last_warn = std::chrono::steady_clock::time_point{};

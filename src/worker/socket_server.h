@@ -27,7 +27,6 @@ class SocketServer {
   int port() const { return port_; }
   // Connections served at once; call before listening.
   void setMaxConnections(size_t n) { max_conns_ = n; }
-  size_t openConnections();
   // Stops accepting, shuts every connection down and waits for their threads. Subclasses call it
   // from their destructor, while serve() can still run.
   void stop();

@@ -7,12 +7,12 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <sys/file.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "common/errno_status.h"
+#include "common/unique_fd.h"
 
 namespace shoal::master {
 namespace fs = std::filesystem;
@@ -77,15 +77,21 @@ Result<std::vector<std::pair<uint64_t, std::string>>> listJournalFiles(const std
   return out;
 }
 
-namespace {
-
-Result<std::string> slurpFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(errnoStatus(errno, "open journal segment " + path));
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return makeError(Status(StatusCode::kIoError, "read journal segment " + path));
-  return data;
+Result<std::string> readJournalFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return makeError(errnoStatus(errno, "open journal segment " + path));
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return makeError(errnoStatus(errno, "read journal segment " + path));
+    if (n == 0) return data;
+    data.append(buf, static_cast<size_t>(n));
+  }
 }
+
+namespace {
 
 // Valid records from `pos` on, skipping bad stretches: what a cut at `pos` loses.
 void countDropped(std::string_view data, size_t pos, JournalRepairReport& report) {
@@ -107,13 +113,9 @@ void countDropped(std::string_view data, size_t pos, JournalRepairReport& report
 
 Result<JournalRepairReport> repairJournal(const std::string& folder, const std::string& segment, uint64_t offset) {
   std::string lock_path = folder + "/LOCK";
-  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
-  if (lock_fd < 0) return makeError(errnoStatus(errno, folder + ": not a journal folder (no LOCK file)"));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{lock_fd};
-  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+  UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CLOEXEC));
+  if (lock.get() < 0) return makeError(errnoStatus(errno, folder + ": not a journal folder (no LOCK file)"));
+  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
     return makeError(Status(StatusCode::kFailedPrecondition,
                             fmt::format("journal folder {} is in use by a running master; stop it first", folder)));
   }
@@ -124,7 +126,7 @@ Result<JournalRepairReport> repairJournal(const std::string& folder, const std::
   if (it == segments->end()) {
     return makeError(notFound(fmt::format("{}/{}", folder, segment)).withContext("no such journal segment"));
   }
-  auto data = slurpFile(it->second);
+  auto data = readJournalFile(it->second);
   if (!data) return makeError(data.error());
   if (offset > data->size()) {
     return makeError(invalidArgument(
@@ -136,7 +138,7 @@ Result<JournalRepairReport> repairJournal(const std::string& folder, const std::
   report.bytes_dropped = data->size() - offset;
   countDropped(*data, offset, report);
   for (auto later = it + 1; later != segments->end(); ++later) {
-    auto more = slurpFile(later->second);
+    auto more = readJournalFile(later->second);
     if (!more) return makeError(more.error());
     report.bytes_dropped += more->size();
     if (!more->empty()) countDropped(*more, 0, report);

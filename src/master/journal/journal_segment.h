@@ -33,6 +33,9 @@ JournalRecord readJournalRecord(std::string_view data, size_t pos);
 // The first offset after `pos` at which a whole valid record starts, if any.
 std::optional<size_t> nextValidJournalRecord(std::string_view data, size_t pos);
 
+// The whole content of a segment file.
+Result<std::string> readJournalFile(const std::string& path);
+
 // Numbered files "<prefix><20 digits>" in `folder`, sorted by number. Names that only look alike
 // (other lengths, non-digits) are not ours and are ignored.
 Result<std::vector<std::pair<uint64_t, std::string>>> listJournalFiles(const std::string& folder,

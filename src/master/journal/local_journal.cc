@@ -110,22 +110,9 @@ Status LocalJournal::recover() {
 }
 
 Status LocalJournal::replaySegment(const std::string& path, bool is_last, uint64_t* expected) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errnoStatus(errno, "open journal segment " + path);
-  std::string data;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return errnoStatus(err, "read journal segment " + path);
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
+  auto read = readJournalFile(path);
+  if (!read) return read.error();
+  const std::string& data = *read;
   size_t pos = 0;
   while (pos < data.size()) {
     JournalRecord rec = readJournalRecord(data, pos);

@@ -13,26 +13,11 @@
 
 #include "common/errno_status.h"
 #include "common/path.h"
+#include "common/unique_fd.h"
 #include "common/user_names.h"
 
 namespace shoal::ufs {
 namespace {
-
-// A descriptor closed when it goes out of scope.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f = -1) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int release() {
-    int f = fd;
-    fd = -1;
-    return f;
-  }
-};
 
 std::string procPath(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
 
@@ -179,7 +164,7 @@ Result<std::pair<int, std::string>> LocalUfs::openParent(const std::string& path
 Result<UfsStatus> LocalUfs::doGetStatus(const std::string& path) {
   auto fd = openBeneath(path, O_PATH);
   if (!fd) return makeError(fd.error());
-  Fd closer(*fd);
+  UniqueFd closer(*fd);
   struct stat st;
   if (::fstat(*fd, &st) != 0) return makeError(errnoStatus(errno, where(path)));
   return fromStat(std::string(baseName(path)), st);
@@ -205,7 +190,7 @@ Result<std::vector<UfsStatus>> LocalUfs::doList(const std::string& path) {
       // A link is listed as what it points to, only when that is inside the root.
       auto target = openBeneath(joinPath(path, name), O_PATH);
       if (!target) continue;
-      Fd closer(*target);
+      UniqueFd closer(*target);
       if (::fstat(*target, &st) != 0) continue;
     }
     out.push_back(fromStat(std::string(name), st));
@@ -217,10 +202,10 @@ Result<std::vector<UfsStatus>> LocalUfs::doList(const std::string& path) {
 Result<size_t> LocalUfs::doRead(const std::string& path, uint64_t offset, std::span<char> buf) {
   auto opened = openBeneath(path, O_RDONLY);
   if (!opened) return makeError(opened.error());
-  Fd fd(*opened);
+  UniqueFd fd(*opened);
   size_t done = 0;
   while (done < buf.size()) {
-    ssize_t n = ::pread(fd.fd, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
+    ssize_t n = ::pread(fd.get(), buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return makeError(errnoStatus(errno, "read " + where(path)));
@@ -235,13 +220,13 @@ Result<std::unique_ptr<UfsOutputStream>> LocalUfs::doCreate(const std::string& p
   static std::atomic<uint64_t> seq{0};
   auto parent = openParent(path);
   if (!parent) return makeError(parent.error().withContext("create " + where(path)));
-  Fd dir(parent->first);
+  UniqueFd dir(parent->first);
   const std::string& name = parent->second;
   struct stat st;
-  if (!opts.overwrite && ::fstatat(dir.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+  if (!opts.overwrite && ::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     return makeError(alreadyExists(where(path)));
   }
-  int fd = ::openat(dir.fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, opts.mode);
+  int fd = ::openat(dir.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, opts.mode);
   if (fd >= 0) {
     return std::unique_ptr<UfsOutputStream>(
         new LocalOutputStream(dir.release(), fd, "", name, where(path), opts.overwrite));
@@ -250,7 +235,7 @@ Result<std::unique_ptr<UfsOutputStream>> LocalUfs::doCreate(const std::string& p
     return makeError(errnoStatus(errno, "create " + where(path)));
   }
   std::string tmp = fmt::format("{}{}.{}", kUfsTempPrefix, ::getpid(), seq++);
-  fd = ::openat(dir.fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, opts.mode);
+  fd = ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, opts.mode);
   if (fd < 0) return makeError(errnoStatus(errno, "create " + where(path)));
   return std::unique_ptr<UfsOutputStream>(
       new LocalOutputStream(dir.release(), fd, tmp, name, where(path), opts.overwrite));
@@ -260,20 +245,19 @@ Status LocalUfs::doMkdirs(const std::string& path, uint32_t mode) {
   // One component at a time, each opened beneath the root before the next is made inside it.
   auto opened = openBeneath("/", O_PATH | O_DIRECTORY);
   if (!opened) return opened.error().withContext("mkdirs");
-  Fd cur(*opened);
+  UniqueFd cur(*opened);
   std::string so_far;
   for (std::string_view comp : pathComponents(path)) {
     so_far = joinPath(so_far.empty() ? "/" : so_far, comp);
     std::string name(comp);
-    if (::mkdirat(cur.fd, name.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (::mkdirat(cur.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
       return errnoStatus(errno, "mkdirs " + where(so_far));
     }
     auto next = openBeneath(so_far, O_PATH | O_DIRECTORY);
     if (!next) return next.error().withContext("mkdirs");
-    ::close(cur.release());
-    cur.fd = *next;
+    cur.reset(*next);
   }
-  (void)::chmod(procPath(cur.fd).c_str(), mode);  // best effort, as before: the store may refuse it
+  (void)::chmod(procPath(cur.get()).c_str(), mode);  // best effort, as before: the store may refuse it
   return Status::ok();
 }
 
@@ -281,45 +265,45 @@ Status LocalUfs::doRemove(const std::string& path, bool recursive) {
   if (path == "/") return invalidArgument(uri_ + ": refusing to remove the root of an under-store");
   auto parent = openParent(path);
   if (!parent) return parent.error();
-  Fd dir(parent->first);
+  UniqueFd dir(parent->first);
   const char* name = parent->second.c_str();
   struct stat st;
-  if (::fstatat(dir.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errnoStatus(errno, where(path));
+  if (::fstatat(dir.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errnoStatus(errno, where(path));
   if (S_ISDIR(st.st_mode)) {
     if (recursive) {
       // Through the directory's descriptor; remove_all never follows links inside.
       std::error_code ec;
-      std::filesystem::remove_all(procPath(dir.fd) + "/" + parent->second, ec);
+      std::filesystem::remove_all(procPath(dir.get()) + "/" + parent->second, ec);
       if (ec) return errnoStatus(ec.value(), "remove " + where(path));
       return Status::ok();
     }
-    if (::unlinkat(dir.fd, name, AT_REMOVEDIR) != 0) return errnoStatus(errno, where(path));
+    if (::unlinkat(dir.get(), name, AT_REMOVEDIR) != 0) return errnoStatus(errno, where(path));
     return Status::ok();
   }
-  if (::unlinkat(dir.fd, name, 0) != 0) return errnoStatus(errno, where(path));
+  if (::unlinkat(dir.get(), name, 0) != 0) return errnoStatus(errno, where(path));
   return Status::ok();
 }
 
 Status LocalUfs::doRename(const std::string& src, const std::string& dst) {
   auto sp = openParent(src);
   if (!sp) return sp.error().withContext("rename");
-  Fd sdir(sp->first);
+  UniqueFd sdir(sp->first);
   auto dp = openParent(dst);
   if (!dp) return dp.error().withContext("rename " + where(src));
-  Fd ddir(dp->first);
+  UniqueFd ddir(dp->first);
   const char* sname = sp->second.c_str();
   const char* dname = dp->second.c_str();
   // renameat2(RENAME_NOREPLACE) makes "destination must not exist" atomic.
-  if (::renameat2(sdir.fd, sname, ddir.fd, dname, RENAME_NOREPLACE) == 0) return Status::ok();
+  if (::renameat2(sdir.get(), sname, ddir.get(), dname, RENAME_NOREPLACE) == 0) return Status::ok();
   int err = errno;
   if (err == EINVAL || err == ENOSYS) {
     // Filesystems without RENAME_NOREPLACE (older NFS): check, then rename. Not atomic: a file
     // created at dst in between would be replaced.
     struct stat st;
-    if (::fstatat(ddir.fd, dname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (::fstatat(ddir.get(), dname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
       return alreadyExists(where(dst)).withContext("rename " + where(src));
     }
-    if (::renameat(sdir.fd, sname, ddir.fd, dname) == 0) return Status::ok();
+    if (::renameat(sdir.get(), sname, ddir.get(), dname) == 0) return Status::ok();
     err = errno;
   }
   return errnoStatus(err, fmt::format("rename {} to {}", where(src), dst));
