@@ -51,8 +51,11 @@ class CephConnection::CallPool {
     for (size_t i = 0; i < threads; ++i) {
       std::thread([s = state_] {
         std::unique_lock lock(s->mu);
-        for (;;) {
+        for (bool first = true;; first = false) {
+          ++s->idle;
+          if (first) s->started.notify_all();
           s->cv.wait(lock, [&] { return s->stopping || !s->tasks.empty(); });
+          --s->idle;
           if (s->tasks.empty()) return;
           auto task = std::move(s->tasks.front());
           s->tasks.pop_front();
@@ -62,6 +65,9 @@ class CephConnection::CallPool {
         }
       }).detach();
     }
+    // Every thread waits for work before the first call, so none is refused while threads start.
+    std::unique_lock lock(state_->mu);
+    state_->started.wait(lock, [&] { return state_->idle == threads; });
   }
   ~CallPool() {
     {
@@ -70,11 +76,13 @@ class CephConnection::CallPool {
     }
     state_->cv.notify_all();
   }
-  // False when the queue is full (every thread is busy, and that many calls already wait).
+  // False when the queue is full (every thread is busy, and that many calls already wait). Tasks
+  // an idle thread is about to take do not count against the queue, so the admission is exact
+  // whatever the threads' wake-up order.
   bool submit(std::function<void()> task) {
     {
       std::lock_guard lock(state_->mu);
-      if (state_->tasks.size() >= state_->max_queue) return false;
+      if (state_->tasks.size() >= state_->max_queue + state_->idle) return false;
       state_->tasks.push_back(std::move(task));
     }
     state_->cv.notify_one();
@@ -85,8 +93,10 @@ class CephConnection::CallPool {
   struct State {
     std::mutex mu;
     std::condition_variable cv;
+    std::condition_variable started;
     std::deque<std::function<void()>> tasks;  // guarded by mu
     size_t max_queue = 0;
+    size_t idle = 0;        // guarded by mu: threads waiting for a task
     bool stopping = false;  // guarded by mu
   };
   std::shared_ptr<State> state_;

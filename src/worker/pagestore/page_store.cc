@@ -117,10 +117,9 @@ Result<size_t> PageStore::reserveLocked(uint64_t bytes, std::vector<std::string>
     for (size_t t = 0; t < tiers_.size(); ++t) {
       if (tiers_[t].used + bytes <= tiers_[t].config.capacity) return t;
     }
-    auto v = policy_->victim([&](const PageKey& k) {
-      const Entry& e = index_[k];
-      return e.ready && !e.held && !pinned_.count(k.file_id);
-    });
+    // The policy holds only evictable pages, so its first candidate is taken: no scan past
+    // pinned or held pages.
+    auto v = policy_->victim([](const PageKey&) { return true; });
     if (!v) {
       return makeError(Status(StatusCode::kUnavailable,
                               fmt::format("page cache is full: no page can be evicted to make room for {} bytes "
@@ -168,7 +167,7 @@ Status PageStore::put(const PageKey& key, std::span<const char> data, bool held)
     return st;
   }
   it->second.ready = true;
-  policy_->onInsert(key);
+  if (evictableLocked(key, it->second)) policy_->onInsert(key);
   return Status::ok();
 }
 
@@ -181,7 +180,7 @@ std::optional<PageHandle> PageStore::get(const PageKey& key) {
     std::lock_guard lock(mu_);
     auto it = index_.find(key);
     if (it == index_.end() || !it->second.ready) return std::nullopt;
-    policy_->onAccess(key);
+    if (evictableLocked(key, it->second)) policy_->onAccess(key);
     path = pathOf(it->second.tier, key);
     verified = it->second.verified;
     bytes = it->second.bytes;
@@ -218,19 +217,40 @@ bool PageStore::contains(const PageKey& key) const {
   return it != index_.end() && it->second.ready;
 }
 
+bool PageStore::evictableLocked(const PageKey& key, const Entry& e) const {
+  return e.ready && !e.held && !pinned_.count(key.file_id);
+}
+
+void PageStore::pinLocked(uint64_t file_id) {
+  if (!pinned_.insert(file_id).second) return;
+  for (const auto& k : keysOfLocked(file_id)) policy_->onRemove(k);
+}
+
+void PageStore::unpinLocked(uint64_t file_id) {
+  if (pinned_.erase(file_id) == 0) return;
+  for (const auto& k : keysOfLocked(file_id)) {
+    if (evictableLocked(k, index_.at(k))) policy_->onInsert(k);
+  }
+}
+
 void PageStore::pinFile(uint64_t file_id) {
   std::lock_guard lock(mu_);
-  pinned_.insert(file_id);
+  pinLocked(file_id);
 }
 
 void PageStore::unpinFile(uint64_t file_id) {
   std::lock_guard lock(mu_);
-  pinned_.erase(file_id);
+  unpinLocked(file_id);
 }
 
 void PageStore::setPinnedFiles(std::unordered_set<uint64_t> file_ids) {
   std::lock_guard lock(mu_);
-  pinned_ = std::move(file_ids);
+  std::vector<uint64_t> dropped;
+  for (uint64_t f : pinned_) {
+    if (!file_ids.count(f)) dropped.push_back(f);
+  }
+  for (uint64_t f : dropped) unpinLocked(f);
+  for (uint64_t f : file_ids) pinLocked(f);
 }
 
 size_t PageStore::pinnedFiles() const {
@@ -239,26 +259,52 @@ size_t PageStore::pinnedFiles() const {
 }
 
 size_t PageStore::publishVersion(uint64_t file_id, uint64_t from, uint64_t to) {
-  std::lock_guard lock(mu_);
-  std::vector<PageKey> moving;
-  for (const auto& k : keysOfLocked(file_id)) {
-    if (k.version == from && index_.at(k).ready) moving.push_back(k);
+  // Three steps so the renames run outside the lock: mark the pages moving, rename, re-index.
+  // While a page moves, both keys are entries that are not ready: no reader is served either,
+  // no put writes the new key, and no eviction or removal touches them (those act on ready
+  // entries only), so the index stays exactly what the disk holds.
+  struct Move {
+    PageKey from, to;
+    std::string src, dst;
+  };
+  std::vector<Move> moves;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& k : keysOfLocked(file_id)) {
+      Entry& e = index_.at(k);
+      PageKey nk{file_id, to, k.index};
+      if (k.version != from || !e.ready || index_.count(nk)) continue;
+      e.ready = false;
+      policy_->onRemove(k);
+      insertLocked(nk, Entry{e.tier, 0, e.verified, /*ready=*/false, /*held=*/false, next_gen_++});
+      moves.push_back(Move{k, nk, pathOf(e.tier, k), pathOf(e.tier, nk)});
+    }
   }
-  size_t moved = 0;
-  for (const auto& k : moving) {
-    Entry e = index_[k];
-    PageKey nk{file_id, to, k.index};
-    std::string dst = pathOf(e.tier, nk);
+  std::vector<bool> renamed(moves.size(), false);
+  for (size_t i = 0; i < moves.size(); ++i) {
     std::error_code ec;
-    fs::create_directories(fs::path(dst).parent_path(), ec);
+    fs::create_directories(fs::path(moves[i].dst).parent_path(), ec);
     // A rename within one tier directory: the page file never exists half-written under its name.
-    if (index_.count(nk) || ::rename(pathOf(e.tier, k).c_str(), dst.c_str()) != 0) continue;
-    policy_->onRemove(k);
-    index_.erase(k);
-    unindexLocked(k);
+    renamed[i] = ::renameat2(AT_FDCWD, moves[i].src.c_str(), AT_FDCWD, moves[i].dst.c_str(), RENAME_NOREPLACE) == 0;
+  }
+  std::lock_guard lock(mu_);
+  size_t moved = 0;
+  for (size_t i = 0; i < moves.size(); ++i) {
+    const Move& m = moves[i];
+    Entry e = index_.at(m.from);
+    Entry placeholder = index_.at(m.to);
+    index_.erase(renamed[i] ? m.from : m.to);
+    unindexLocked(renamed[i] ? m.from : m.to);
+    if (!renamed[i]) {
+      index_.at(m.from).ready = true;
+      if (evictableLocked(m.from, e)) policy_->onInsert(m.from);
+      continue;
+    }
+    e.ready = true;
     e.held = false;
-    insertLocked(nk, e);
-    policy_->onInsert(nk);
+    e.gen = placeholder.gen;
+    index_[m.to] = e;
+    if (evictableLocked(m.to, e)) policy_->onInsert(m.to);
     ++moved;
   }
   return moved;

@@ -3,7 +3,8 @@
 // full, the eviction policy (LRU, across tiers) picks pages to drop, never pages of pinned files.
 // On open, the index is rebuilt from what the tier directories hold; such pages are verified by
 // checksum on their first read, and a bad one is dropped and reported as a miss, never served.
-// Thread-safe: the index is guarded by one mutex; file I/O runs outside it.
+// Thread-safe: the index is guarded by one mutex; file I/O (writes, reads, verification, the
+// renames of a publish, unlinks) runs outside it.
 #pragma once
 
 #include <memory>
@@ -106,6 +107,11 @@ class PageStore {
   std::vector<PageKey> keysOfLocked(uint64_t file_id) const;
   // REQUIRES mu_. Removes the entry and queues its file for deletion.
   void eraseLocked(const PageKey& key, std::vector<std::string>* unlink);
+  // REQUIRES mu_. Whether eviction may take the page. The policy holds exactly these pages.
+  bool evictableLocked(const PageKey& key, const Entry& e) const;
+  // REQUIRES mu_. Pinning takes the file's pages out of the policy; unpinning puts them back.
+  void pinLocked(uint64_t file_id);
+  void unpinLocked(uint64_t file_id);
   // REQUIRES mu_. Picks a tier with room for `bytes`, evicting as needed.
   Result<size_t> reserveLocked(uint64_t bytes, std::vector<std::string>* unlink);
 

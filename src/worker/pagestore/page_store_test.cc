@@ -190,6 +190,64 @@ TEST(PageStore, PerFileOperationsSeeExactlyThatFilesPages) {
   EXPECT_EQ(store->publishVersion(9, kWritingVersion, 90), 5u) << "other files are untouched";
 }
 
+// The eviction policy holds only evictable pages: pins set after the pages were cached, the
+// heartbeat's full pin set, and held pages all keep pages out of it, and release puts them back.
+TEST(PageStore, PinsAndHeldPagesLeaveAndRejoinEviction) {
+  TempDir mem("shoal-mem");
+  auto store = openStore({{"MEM", mem.path(), 4 * 112}});
+  ASSERT_TRUE(store->put({1, 1, 0}, pageData(0, 100)).isOk());
+  ASSERT_TRUE(store->put({2, 1, 0}, pageData(1, 100)).isOk());
+  ASSERT_TRUE(store->put({3, kWritingVersion, 0}, pageData(2, 100), /*held=*/true).isOk());
+  ASSERT_TRUE(store->put({4, 1, 0}, pageData(3, 100)).isOk());
+  store->setPinnedFiles({1, 2});
+  ASSERT_TRUE(store->get({1, 1, 0})) << "a read of a pinned page must not put it back into eviction";
+  ASSERT_TRUE(store->put({5, 1, 0}, pageData(4, 100)).isOk());
+  EXPECT_FALSE(store->contains({4, 1, 0})) << "the only evictable page goes";
+  store->setPinnedFiles({1, 2, 5});
+  EXPECT_EQ(store->put({6, 1, 0}, pageData(5, 100)).code(), StatusCode::kUnavailable);
+  store->setPinnedFiles({2, 5});  // file 1 leaves the pin set: its page is evictable again
+  ASSERT_TRUE(store->put({6, 1, 0}, pageData(5, 100)).isOk());
+  EXPECT_FALSE(store->contains({1, 1, 0}));
+  EXPECT_TRUE(store->contains({2, 1, 0}));
+  EXPECT_EQ(store->publishVersion(3, kWritingVersion, 30), 1u);
+  EXPECT_EQ(readPage(*store, {3, 30, 0}), pageData(2, 100));
+  ASSERT_TRUE(store->get({5, 1, 0}));
+  ASSERT_TRUE(store->get({6, 1, 0}));
+  ASSERT_TRUE(store->put({7, 1, 0}, pageData(6, 100)).isOk());
+  EXPECT_FALSE(store->contains({3, 30, 0})) << "a published page is evictable like any other";
+  auto s = store->stats()[0];
+  EXPECT_EQ(s.used, s.pages * 112);
+}
+
+// A publish renames page files outside the lock; readers of the new version meanwhile get a miss
+// or the whole right page, and when it returns every page is there.
+TEST(PageStore, ReadersDuringAPublishSeeAMissOrTheRightPage) {
+  TempDir mem("shoal-mem");
+  auto store = openStore({{"MEM", mem.path(), 1 << 22}});
+  for (uint64_t round = 1; round <= 20; ++round) {
+    for (uint64_t p = 0; p < 64; ++p) ASSERT_TRUE(store->put({round, kWritingVersion, p}, pageData(p + round, 256), true).isOk());
+    std::atomic<bool> done{false};
+    std::atomic<int> wrong{0};
+    std::thread reader([&] {
+      while (!done.load()) {
+        for (uint64_t p = 0; p < 64; ++p) {
+          std::string got = readPage(*store, {round, 7, p});
+          if (got != "<miss>" && got != pageData(p + round, 256)) ++wrong;
+        }
+      }
+    });
+    EXPECT_EQ(store->publishVersion(round, kWritingVersion, 7), 64u);
+    done = true;
+    reader.join();
+    EXPECT_EQ(wrong.load(), 0);
+    EXPECT_EQ(store->pagesOf(round).size(), 64u);
+    for (uint64_t p = 0; p < 64; ++p) ASSERT_EQ(readPage(*store, {round, 7, p}), pageData(p + round, 256));
+  }
+  auto s = store->stats()[0];
+  EXPECT_EQ(s.pages, 20u * 64u);
+  EXPECT_EQ(s.used, s.pages * (256 + 12));
+}
+
 TEST(PageStore, BadTierConfigIsRefused) {
   EXPECT_FALSE(PageStore::open({}));
   TempDir d("shoal-tier");
