@@ -164,6 +164,28 @@ TEST_F(MasterTreeTest, StatAndBatchStatusMatchEveryFile) {
   }
 }
 
+// A recursive chmod reaches every entry below the directory, the directory itself, and nothing
+// beside it (the walk goes one child at a time from a cursor, so its memory is the tree's depth).
+TEST_F(MasterTreeTest, RecursiveChmodReachesTheWholeSubtreeAndNothingElse) {
+  auto r = master_.cli({"fs", "chmod", "-R", "0700", "/data/d3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto modesUnder = [&](const std::string& dir) {
+    std::map<std::string, int> counts;  // permission bits -> entries
+    auto l = master_.cli({"fs", "ls", "-R", "-l", dir});
+    EXPECT_EQ(l.exit_code, 0) << l.err;
+    for (const auto& line : lines(l.out)) counts[line.substr(1, 9)]++;
+    return counts;
+  };
+  auto d3 = modesUnder("/data/d3");
+  EXPECT_EQ(d3, (std::map<std::string, int>{{"rwx------", 10 + 1000}}));
+  auto top = master_.cli({"fs", "ls", "-l", "/data"});
+  for (const auto& line : lines(top.out)) {
+    bool is_d3 = line.size() > 8 && line.substr(line.size() - 8) == "/data/d3";
+    EXPECT_EQ(line.substr(1, 9) == "rwx------", is_d3) << line;
+  }
+  for (const auto& [mode, n] : modesUnder("/data/d4")) EXPECT_NE(mode, "rwx------") << n << " entries beside d3 changed";
+}
+
 TEST_F(MasterTreeTest, StateSurvivesRestartWithoutRelisting) {
   auto before = master_.cli({"fs", "ls", "-R", "-l", "/data"});
   ASSERT_EQ(before.exit_code, 0);

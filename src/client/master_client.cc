@@ -188,12 +188,13 @@ Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_
   return impl_->mutate(&proto::MasterService::Stub::Delete, req, &resp);
 }
 
-Status MasterClient::rename(const std::string& src, const std::string& dst) {
+Status MasterClient::rename(const std::string& src, const std::string& dst, bool replace) {
   impl_->cache.invalidate(src);
   impl_->cache.invalidate(dst);
   proto::RenameRequest req;
   req.set_src(src);
   req.set_dst(dst);
+  req.set_replace(replace);
   proto::RenameResponse resp;
   return impl_->mutate(&proto::MasterService::Stub::Rename, req, &resp);
 }

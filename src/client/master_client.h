@@ -50,7 +50,8 @@ class MasterClient {
                                        uint64_t file_id = 0, int64_t mtime_ms = 0);
   // `file_id` != 0: only if the path still names that inode (a writer removing its own file).
   Status remove(const std::string& path, bool recursive, bool shoal_only = false, uint64_t file_id = 0);
-  Status rename(const std::string& src, const std::string& dst);
+  // With `replace`, POSIX rename(2): an existing destination is replaced in one step.
+  Status rename(const std::string& src, const std::string& dst, bool replace = false);
   Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
                       std::optional<std::string> group, bool recursive);
   Status setPinned(const std::string& path, bool pinned, bool recursive);

@@ -68,9 +68,9 @@ Status InstrumentedUfs::doRemove(const std::string& path, bool recursive) {
   return st;
 }
 
-Status InstrumentedUfs::doRename(const std::string& src, const std::string& dst) {
+Status InstrumentedUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   counters_.rename.fetch_add(1, std::memory_order_relaxed);
-  Status st = inner_->rename(src, dst);
+  Status st = inner_->rename(src, dst, replace);
   if (!st) noteError("rename", src, st);
   return st;
 }

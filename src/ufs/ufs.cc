@@ -55,10 +55,10 @@ Status Ufs::remove(const std::string& path, bool recursive) {
   return doRemove(path, recursive);
 }
 
-Status Ufs::rename(const std::string& src, const std::string& dst) {
+Status Ufs::rename(const std::string& src, const std::string& dst, bool replace) {
   SHOAL_RETURN_IF_ERROR(checkPath(src));
   SHOAL_RETURN_IF_ERROR(checkPath(dst));
-  return doRename(src, dst);
+  return doRename(src, dst, replace);
 }
 
 Result<size_t> Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,

@@ -66,8 +66,10 @@ class Ufs {
   Status mkdirs(const std::string& path, uint32_t mode);
   // Removes a file, or a directory (which must be empty unless `recursive`).
   Status remove(const std::string& path, bool recursive);
-  // Renames within this store; the destination must not exist.
-  Status rename(const std::string& src, const std::string& dst);
+  // Renames within this store. The destination must not exist, unless `replace`: then, as
+  // rename(2), an existing file is replaced by a file and an existing empty directory by a
+  // directory, atomically where the store can (the caller has checked the kinds match).
+  Status rename(const std::string& src, const std::string& dst, bool replace = false);
 
  protected:
   virtual Result<UfsStatus> doGetStatus(const std::string& path) = 0;
@@ -80,7 +82,7 @@ class Ufs {
   virtual Result<std::unique_ptr<UfsOutputStream>> doCreate(const std::string& path, const CreateOptions& opts) = 0;
   virtual Status doMkdirs(const std::string& path, uint32_t mode) = 0;
   virtual Status doRemove(const std::string& path, bool recursive) = 0;
-  virtual Status doRename(const std::string& src, const std::string& dst) = 0;
+  virtual Status doRename(const std::string& src, const std::string& dst, bool replace) = 0;
 
  private:
   Status checkPath(const std::string& path) const;

@@ -68,7 +68,9 @@ class FileSystemMaster {
                                        uint64_t file_id = 0, int64_t mtime_ms = 0);
   // `file_id` != 0: only if the path still names that inode (FailedPrecondition otherwise).
   Status remove(const std::string& path, bool recursive, bool shoal_only, uint64_t file_id = 0);
-  Status rename(const std::string& src, const std::string& dst);
+  // With `replace`, POSIX rename(2): an existing destination (a file, or an empty directory for a
+  // directory) is replaced in the same journal entry.
+  Status rename(const std::string& src, const std::string& dst, bool replace = false);
   Status setAttribute(const std::string& path, const AttrChange& change, bool recursive);
   // Ids of every pinned file, for the workers' heartbeats.
   std::vector<uint64_t> pinnedFiles() const;

@@ -178,7 +178,7 @@ Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool sho
   return submitCall(std::move(je)).status;
 }
 
-Status FileSystemMaster::rename(const std::string& raw_src, const std::string& raw_dst) {
+Status FileSystemMaster::rename(const std::string& raw_src, const std::string& raw_dst, bool replace) {
   auto src = normalizePath(raw_src);
   if (!src) return src.error();
   auto dst = normalizePath(raw_dst);
@@ -191,20 +191,38 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   e->set_src(*src);
   e->set_dst(*dst);
   e->set_mtime_ms(nowMs());
-  auto inode = sm_.read([&](const Namespace& ns) { return ns.checkRename(*e); });
-  if (!inode) return inode.error();
+  e->set_replace(replace);
+  struct Checked {
+    Inode moving;
+    bool replaces_stored_file = false;  // the destination is a file the store holds
+  };
+  auto checked = sm_.read([&](const Namespace& ns) -> Result<Checked> {
+    auto moving = ns.checkRename(*e);
+    if (!moving) return makeError(moving.error());
+    auto existing = replace && *src != *dst ? ns.lookup(*dst) : Result<Inode>(makeError(notFound(*dst)));
+    return Checked{*moving, existing && !existing->isDir() && existing->has(kInodePersisted)};
+  });
+  if (!checked) return checked.error();
+  if (*src == *dst) return Status::ok();
+  auto inode = Result<Inode>(checked->moving);
   auto mount = mountFor(*src);
   if (!mount) return mount.error();
   if (*mount && inode->has(kInodePersisted)) {
     if ((*mount)->info.readonly()) return readOnly("rename", *src, (*mount)->info.path());
     std::string ufs_dst = MountTable::ufsPath((*mount)->info, *dst);
-    Status st = (*mount)->ufs->rename((*mount)->ufs_path, ufs_dst);
+    Status st = (*mount)->ufs->rename((*mount)->ufs_path, ufs_dst, replace);
     if (!st) return st.withContext(fmt::format("rename {} to {}", *src, *dst));
     if (!inode->isDir()) {
       // A store that copies to move (S3) gives the file a new mtime; the file's version follows it.
       auto moved = (*mount)->ufs->getStatus(ufs_dst);
       if (moved && moved->mtime_ms != inode->mtime_ms) e->set_file_mtime_ms(moved->mtime_ms);
     }
+  } else if (*mount && checked->replaces_stored_file) {
+    // A file only Shoal holds (MUST_CACHE) replaces one the store holds: the store's copy goes,
+    // or the next sync would bring the old file back under the name.
+    if ((*mount)->info.readonly()) return readOnly("rename", *src, (*mount)->info.path());
+    Status st = (*mount)->ufs->remove(MountTable::ufsPath((*mount)->info, *dst), false);
+    if (!st && st.code() != StatusCode::kNotFound) return st.withContext(fmt::format("rename {} over {}", *src, *dst));
   }
   return submitCall(std::move(je)).status;
 }
@@ -218,23 +236,7 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
   if (change.owner && change.owner->empty()) return invalidArgument(fmt::format("chown {}: empty owner", *path));
   if (change.group && change.group->empty()) return invalidArgument(fmt::format("chgrp {}: empty group", *path));
   SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, recursive));
-  std::vector<std::string> targets{*path};
-  if (recursive) {
-    // Breadth-first over what Shoal knows; each directory is loaded before its children are read.
-    for (size_t i = 0; i < targets.size(); ++i) {
-      SHOAL_RETURN_IF_ERROR(syncForRead(targets[i], -1, true));
-      sm_.read([&](const Namespace& ns) {
-        auto inode = ns.lookup(targets[i]);
-        if (!inode || !inode->isDir()) return 0;
-        std::vector<Inode> kids;
-        bool more = false;
-        ns.store().listChildren(inode->id, "", SIZE_MAX, &kids, &more);
-        for (const auto& k : kids) targets.push_back(joinPath(targets[i], k.name));
-        return 0;
-      });
-    }
-  }
-  for (const auto& t : targets) {
+  auto apply = [&](const std::string& t) {
     proto::JournalEntry je;
     auto* e = je.mutable_set_attribute();
     e->set_path(t);
@@ -242,7 +244,38 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
     if (change.owner) e->set_owner(*change.owner);
     if (change.group) e->set_group(*change.group);
     if (change.pinned) e->set_pinned(*change.pinned);
-    SHOAL_RETURN_IF_ERROR(submit(std::move(je)).status);
+    return submit(std::move(je)).status;
+  };
+  SHOAL_RETURN_IF_ERROR(apply(*path));
+  if (!recursive) return Status::ok();
+  // Depth-first, one child at a time from a cursor per open directory: memory is the tree's
+  // depth, never its size, and each step holds the state-machine lock for one short lookup.
+  // Each directory is loaded from its store before its children are read.
+  struct Cursor {
+    std::string dir;
+    std::string after;
+  };
+  std::vector<Cursor> stack{{*path, ""}};
+  while (!stack.empty()) {
+    std::optional<Inode> next = sm_.read([&](const Namespace& ns) -> std::optional<Inode> {
+      auto dir = ns.lookup(stack.back().dir);
+      if (!dir || !dir->isDir()) return std::nullopt;
+      std::vector<Inode> kids;
+      bool more = false;
+      ns.store().listChildren(dir->id, stack.back().after, 1, &kids, &more);
+      if (kids.empty()) return std::nullopt;
+      return kids.front();
+    });
+    if (!next) {
+      stack.pop_back();
+      continue;
+    }
+    stack.back().after = next->name;
+    std::string child = joinPath(stack.back().dir, next->name);
+    // A directory is loaded first: its first listing reads the store's attributes of it too.
+    if (next->isDir()) SHOAL_RETURN_IF_ERROR(syncForRead(child, -1, true));
+    SHOAL_RETURN_IF_ERROR(apply(child));
+    if (next->isDir()) stack.push_back(Cursor{child, ""});
   }
   return Status::ok();
 }

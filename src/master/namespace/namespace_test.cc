@@ -30,10 +30,11 @@ class NamespaceTest : public ::testing::Test {
     auto r = ns.createFile(e);
     return r ? Status::ok() : r.error();
   }
-  Status rename(const std::string& a, const std::string& b) {
+  Status rename(const std::string& a, const std::string& b, bool replace = false) {
     proto::RenameEntry e;
     e.set_src(a);
     e.set_dst(b);
+    e.set_replace(replace);
     return ns.rename(e);
   }
   Status remove(const std::string& p, bool recursive) {
@@ -63,6 +64,34 @@ TEST_F(NamespaceTest, MkdirNeedsParentsUnlessRecursive) {
   EXPECT_EQ(ns.lookup("/a/f/x").error().code(), StatusCode::kNotADirectory);
   EXPECT_EQ(ns.lookup("/a/f/x").error().message(), "/a/f: not a directory");
   EXPECT_EQ(ns.lookup("/zz").error().message(), "/zz: no such file or directory");
+}
+
+// rename(2): the replacing form follows POSIX's rules for the destination, and replaces in one
+// entry (the old destination's inode is gone, the source's inode has the name).
+TEST_F(NamespaceTest, RenameOverFollowsPosixRules) {
+  ASSERT_TRUE(mkdir("/d/full/x", true).isOk());
+  ASSERT_TRUE(mkdir("/d/empty").isOk());
+  ASSERT_TRUE(mkdir("/d/other").isOk());
+  ASSERT_TRUE(create("/d/f").isOk());
+  ASSERT_TRUE(create("/d/g").isOk());
+  EXPECT_EQ(rename("/d/f", "/d/empty", true).code(), StatusCode::kIsADirectory);
+  EXPECT_EQ(rename("/d/other", "/d/g", true).code(), StatusCode::kNotADirectory);
+  EXPECT_EQ(rename("/d/other", "/d/full", true).code(), StatusCode::kDirectoryNotEmpty);
+  EXPECT_EQ(rename("/d", "/d/empty/in", true).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(rename("/d/f", "/d/g").code(), StatusCode::kAlreadyExists) << "the plain form never replaces";
+  uint64_t f_id = ns.lookup("/d/f")->id;
+  ASSERT_TRUE(rename("/d/f", "/d/g", true).isOk());
+  EXPECT_FALSE(exists("/d/f"));
+  EXPECT_EQ(ns.lookup("/d/g")->id, f_id) << "the moved inode has the name; the replaced one is gone";
+  ASSERT_TRUE(rename("/d/g", "/d/g", true).isOk()) << "onto itself: nothing happens";
+  EXPECT_EQ(ns.lookup("/d/g")->id, f_id);
+  ASSERT_TRUE(rename("/d/other", "/d/empty", true).isOk());
+  EXPECT_FALSE(exists("/d/other"));
+  EXPECT_TRUE(ns.lookup("/d/empty")->isDir());
+  ASSERT_TRUE(mount("/m", "file:///tmp").isOk());
+  ASSERT_TRUE(mkdir("/y").isOk());
+  EXPECT_FALSE(rename("/y", "/m", true).isOk()) << "a mount point is never replaced";
+  EXPECT_TRUE(ns.lookup("/m")->has(kInodeMountPoint));
 }
 
 TEST_F(NamespaceTest, RenameRules) {

@@ -103,7 +103,7 @@ grpc::Status MasterServiceImpl::Delete(grpc::ServerContext* ctx, const proto::De
 grpc::Status MasterServiceImpl::Rename(grpc::ServerContext* ctx, const proto::RenameRequest* req, proto::RenameResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.rename(req->src(), req->dst()));
+  return rpc::toGrpc(fs_.rename(req->src(), req->dst(), req->replace()));
 }
 
 grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const proto::SetAttributeRequest* req,

@@ -268,12 +268,15 @@ Status CephUfs::doRemove(const std::string& path, bool recursive) {
   return rc ? Status::ok() : rc.error();
 }
 
-Status CephUfs::doRename(const std::string& src, const std::string& dst) {
-  // CephFS's rename replaces the destination; the interface promises it does not. Checked first:
-  // a name created at dst in between would be replaced (CephFS has no RENAME_NOREPLACE).
-  auto existing = getStatus(dst);
-  if (existing) return alreadyExists(where(dst)).withContext("rename " + where(src));
-  if (existing.error().code() != StatusCode::kNotFound) return existing.error();
+Status CephUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
+  // CephFS's rename replaces the destination, as rename(2). Without `replace` the interface
+  // promises it does not: checked first, so a name created at dst in between would be replaced
+  // (CephFS has no RENAME_NOREPLACE).
+  if (!replace) {
+    auto existing = getStatus(dst);
+    if (existing) return alreadyExists(where(dst)).withContext("rename " + where(src));
+    if (existing.error().code() != StatusCode::kNotFound) return existing.error();
+  }
   auto rc = run("rename", src, [src, dst](ceph_mount_info* m) -> int64_t { return ceph_rename(m, src.c_str(), dst.c_str()); });
   return rc ? Status::ok() : rc.error().withContext(fmt::format("rename to {}", dst));
 }

@@ -25,7 +25,7 @@ class CephUfs final : public Ufs {
   Result<std::unique_ptr<UfsOutputStream>> doCreate(const std::string& path, const CreateOptions& opts) override;
   Status doMkdirs(const std::string& path, uint32_t mode) override;
   Status doRemove(const std::string& path, bool recursive) override;
-  Status doRename(const std::string& src, const std::string& dst) override;
+  Status doRename(const std::string& src, const std::string& dst, bool replace) override;
 
  private:
   // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).

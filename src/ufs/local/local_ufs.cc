@@ -284,7 +284,7 @@ Status LocalUfs::doRemove(const std::string& path, bool recursive) {
   return Status::ok();
 }
 
-Status LocalUfs::doRename(const std::string& src, const std::string& dst) {
+Status LocalUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   auto sp = openParent(src);
   if (!sp) return sp.error().withContext("rename");
   UniqueFd sdir(sp->first);
@@ -293,6 +293,11 @@ Status LocalUfs::doRename(const std::string& src, const std::string& dst) {
   UniqueFd ddir(dp->first);
   const char* sname = sp->second.c_str();
   const char* dname = dp->second.c_str();
+  if (replace) {
+    // rename(2) replaces a file or an empty directory in one step.
+    if (::renameat(sdir.get(), sname, ddir.get(), dname) == 0) return Status::ok();
+    return errnoStatus(errno, fmt::format("rename {} over {}", where(src), dst));
+  }
   // renameat2(RENAME_NOREPLACE) makes "destination must not exist" atomic.
   if (::renameat2(sdir.get(), sname, ddir.get(), dname, RENAME_NOREPLACE) == 0) return Status::ok();
   int err = errno;

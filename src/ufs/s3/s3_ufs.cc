@@ -234,16 +234,19 @@ Status S3Ufs::removeKeys(const std::string& path, bool recursive) {
   return Status::ok();
 }
 
-Status S3Ufs::doRename(const std::string& src, const std::string& dst) {
+Status S3Ufs::doRename(const std::string& src, const std::string& dst, bool replace) {
   auto existing = getStatus(dst);
-  if (existing) return alreadyExists(where(dst)).withContext("rename " + where(src));
-  if (existing.error().code() != StatusCode::kNotFound) return existing.error();
+  if (existing && !replace) return alreadyExists(where(dst)).withContext("rename " + where(src));
+  if (!existing && existing.error().code() != StatusCode::kNotFound) return existing.error();
   auto file = headFile(src);
   if (file) {
+    // A copy onto an existing key replaces it whole: readers see the old object or the new one.
     SHOAL_RETURN_IF_ERROR(copyKey(key(src), key(dst), src));
     return deleteKey(key(src), src);
   }
   if (file.error().code() != StatusCode::kNotFound) return file.error();
+  // A directory replaces an empty one (the caller checked it is empty): its marker goes first.
+  if (existing && existing->is_dir) SHOAL_RETURN_IF_ERROR(remove(dst, false).withContext("rename " + where(src)));
   std::string from = dirKey(src), to = dirKey(dst);
   auto keys = allKeys(from);
   if (!keys) return keys.error();

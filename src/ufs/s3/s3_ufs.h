@@ -31,7 +31,7 @@ class S3Ufs final : public Ufs {
   Result<std::unique_ptr<UfsOutputStream>> doCreate(const std::string& path, const CreateOptions& opts) override;
   Status doMkdirs(const std::string& path, uint32_t mode) override;
   Status doRemove(const std::string& path, bool recursive) override;
-  Status doRename(const std::string& src, const std::string& dst) override;
+  Status doRename(const std::string& src, const std::string& dst, bool replace) override;
 
  private:
   std::string key(const std::string& path) const;     // object key of a file

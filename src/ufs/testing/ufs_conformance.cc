@@ -170,6 +170,22 @@ TEST_P(UfsConformance, RenameFilesAndDirectories) {
   EXPECT_EQ(ufs_->rename("/nope", "/x").code(), StatusCode::kNotFound);
 }
 
+// rename(2)'s replacing form: the master checks the kinds; the store replaces in one step.
+TEST_P(UfsConformance, RenameReplacesAFileOrAnEmptyDirectoryWhenAsked) {
+  ASSERT_TRUE(writeFile(*ufs_, "/old", "old contents").isOk());
+  ASSERT_TRUE(writeFile(*ufs_, "/new", "new").isOk());
+  ASSERT_TRUE(ufs_->rename("/new", "/old", /*replace=*/true).isOk());
+  EXPECT_EQ(readAll(*ufs_, "/old", 64), "new");
+  EXPECT_EQ(ufs_->getStatus("/new").error().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(ufs_->mkdirs("/empty", 0755).isOk());
+  ASSERT_TRUE(ufs_->mkdirs("/full", 0755).isOk());
+  ASSERT_TRUE(writeFile(*ufs_, "/full/f", "f").isOk());
+  ASSERT_TRUE(ufs_->rename("/full", "/empty", /*replace=*/true).isOk());
+  EXPECT_EQ(readAll(*ufs_, "/empty/f", 8), "f");
+  EXPECT_EQ(ufs_->getStatus("/full").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(names(*ufs_, "/"), (std::set<std::string>{"empty/", "old"}));
+}
+
 TEST_P(UfsConformance, RemoveRespectsRecursion) {
   ASSERT_TRUE(ufs_->mkdirs("/r/s", 0755).isOk());
   ASSERT_TRUE(writeFile(*ufs_, "/r/s/f", "f").isOk());
