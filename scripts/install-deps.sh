@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # used by the integration tests' harness
   procps psmisc
+  # ordinary programs the POSIX tests run on a mount
+  sqlite3 python3 gzip tar
   # FUSE: the library for shoal-fuse, fusermount3 for unmounting
   fuse3 libfuse3-dev
   # under-stores: libcephfs for cephfs://, libcurl and pugixml for s3://

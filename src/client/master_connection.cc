@@ -73,7 +73,7 @@ size_t MasterConnection::indexOf(const std::string& address) {
 Status MasterConnection::call(
     const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, grpc::ClientContext&)>& attempt,
     const std::string& request_id) {
-  static const rpc::Identity identity = rpc::processIdentity();
+  const rpc::Identity identity = rpc::callerIdentity();
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
   auto backoff = std::chrono::milliseconds(10);
   size_t unreachable_in_a_row = 0;

@@ -134,6 +134,13 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kUserFileReadAheadPages, .type = KeyType::kInt, .default_value = "8",
        .description = "Pages a client asks the workers to cache ahead of a sequential reader (0: no read-ahead).",
        .dynamic = true, .min = 0, .max = 4096},
+      {.name = keys::kUserFileStagingDir, .type = KeyType::kString, .default_value = "/tmp/shoal-staging",
+       .description = "Local directory where a FUSE mount keeps the data of files open for writing until they are "
+                      "published (at flush, fsync or close). Files here are unlinked at once: nothing is left "
+                      "behind by a crash."},
+      {.name = keys::kUserFileStagingCapacity, .type = KeyType::kBytes, .default_value = "10GiB",
+       .description = "Bytes of staged (unpublished) file data a FUSE mount may hold at once; a write beyond it "
+                      "fails with ENOSPC until open files are closed.", .min = 1},
       {.name = keys::kUserFilePassiveCacheEnabled, .type = KeyType::kBool, .default_value = "false",
        .description = "Also cache pages read from a worker on another host in the worker on this client's host, "
                       "so later reads here are local (costs cache space on every host that reads).",

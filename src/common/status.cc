@@ -20,12 +20,13 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kCorruption: return "Corruption";
     case StatusCode::kInternal: return "Internal";
     case StatusCode::kNotLeader: return "NotLeader";
+    case StatusCode::kNoSpace: return "NoSpace";
   }
   return "Unknown";
 }
 
 Status statusFromWire(int64_t code, std::string message) {
-  if (code > 0 && code <= static_cast<int64_t>(StatusCode::kNotLeader)) {
+  if (code > 0 && code <= static_cast<int64_t>(kLastStatusCode)) {
     return Status(static_cast<StatusCode>(code), std::move(message));
   }
   return Status(StatusCode::kInternal, "a peer answered with the unknown error code " + std::to_string(code) + ": " +

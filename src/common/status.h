@@ -29,7 +29,10 @@ enum class StatusCode {
   // This master does not lead the Raft group (or lost leadership before the change was
   // confirmed): the client retries on the leader, with the same request id.
   kNotLeader,
+  // Out of a bounded local resource a caller can free (the staging area of dirty file data): ENOSPC.
+  kNoSpace,
 };
+inline constexpr StatusCode kLastStatusCode = StatusCode::kNoSpace;
 
 const char* statusCodeName(StatusCode code);
 

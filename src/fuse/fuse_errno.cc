@@ -16,6 +16,7 @@ int toErrno(const Status& st) {
     case StatusCode::kPermissionDenied: return EACCES;
     case StatusCode::kReadOnly: return EROFS;
     case StatusCode::kDeadlineExceeded: return ETIMEDOUT;
+    case StatusCode::kNoSpace: return ENOSPC;
     default: return EIO;
   }
 }

@@ -16,6 +16,10 @@ namespace {
 
 constexpr size_t kMaxName = 255;
 
+bool isNumber(const std::string& s) {
+  return !s.empty() && s.size() < 10 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
 uid_t uidOf(const std::string& user) {
   static std::mutex mu;
   static std::unordered_map<std::string, uid_t> cache;
@@ -24,7 +28,10 @@ uid_t uidOf(const std::string& user) {
   if (it != cache.end()) return it->second;
   struct passwd pw, *out = nullptr;
   char buf[1024];
-  uid_t uid = ::getpwnam_r(user.c_str(), &pw, buf, sizeof(buf), &out) == 0 && out ? out->pw_uid : ::getuid();
+  // A user with no name is stored as its number (as ls -l shows it).
+  uid_t uid = ::getpwnam_r(user.c_str(), &pw, buf, sizeof(buf), &out) == 0 && out ? out->pw_uid
+              : isNumber(user)                                                   ? std::stoul(user)
+                                                                                 : ::getuid();
   return cache[user] = uid;
 }
 
@@ -36,7 +43,9 @@ gid_t gidOf(const std::string& group) {
   if (it != cache.end()) return it->second;
   struct group gr, *out = nullptr;
   char buf[1024];
-  gid_t gid = ::getgrnam_r(group.c_str(), &gr, buf, sizeof(buf), &out) == 0 && out ? out->gr_gid : ::getgid();
+  gid_t gid = ::getgrnam_r(group.c_str(), &gr, buf, sizeof(buf), &out) == 0 && out ? out->gr_gid
+              : isNumber(group)                                                  ? std::stoul(group)
+                                                                                 : ::getgid();
   return cache[group] = gid;
 }
 
@@ -53,6 +62,7 @@ void FuseFs::connect() {
   master = std::make_unique<client::MasterClient>(conf);
   ufs::registerBuiltinUfs(registry);
   reader = std::make_unique<client::FileReader>(conf, *master, registry);
+  vfs = std::make_unique<vfs::Vfs>(conf, *master, *reader);
   shell = std::make_unique<FuseShell>(*this, conf.getString(keys::kFuseShellPrefix));
 }
 
@@ -69,7 +79,8 @@ FuseFs* fs(fuse_req_t req) { return static_cast<FuseFs*>(fuse_req_userdata(req))
 
 void replyError(fuse_req_t req, const Status& st, const char* op) {
   int err = toErrno(st);
-  if (err == EIO) logger("fuse")->warn("{}: {}", op, st.toString());
+  // Causes the caller's errno cannot tell: an I/O error, or which limit was full.
+  if (err == EIO || err == ENOSPC) logger("fuse")->warn("{}: {}", op, st.toString());
   fuse_reply_err(req, err);
 }
 
@@ -137,26 +148,12 @@ fuse_entry_param FuseFs::entry(const proto::FileInfo& f, const std::string& path
 }
 
 void FuseFs::replyAttr(fuse_req_t req, uint64_t ino, const std::string& path, const char* op) {
-  auto info = attributes(ino, path);
+  auto info = vfs->attributes(path);
   if (!info) return replyError(req, info.error(), op);
   remember(ino, *info);
   struct stat st;
   fillStat(*info, ino, &st);
   fuse_reply_attr(req, &st, attr_timeout);
-}
-
-Result<proto::FileInfo> FuseFs::attributes(uint64_t ino, const std::string& path) {
-  {
-    std::lock_guard lock(mu);
-    auto it = writing.find(ino);
-    if (it != writing.end()) {
-      // Being written: invisible at the master until closed, so answer from the writer.
-      proto::FileInfo f = it->second->info;
-      f.set_size(it->second->writer ? it->second->writer->bytesWritten() : 0);
-      return f;
-    }
-  }
-  return master->getStatus(path);
 }
 
 }  // namespace shoal::fuse

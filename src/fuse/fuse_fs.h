@@ -1,6 +1,7 @@
-// The state shared by the FUSE operations (fuse_ops_*.cc): the client library's parts, the inode
-// table, open handles, and the kernel-cache settings. Everything on the data path goes through
-// the client library: this module only translates between FUSE requests and Shoal calls.
+// The state shared by the FUSE operations (fuse_ops_*.cc): the client library's parts, the vfs,
+// the inode table, and the kernel-cache settings. Writes and the namespace changes that involve
+// open files go through the vfs (POSIX semantics); reads of published files through the client
+// library. This module only translates between FUSE requests and those calls.
 #pragma once
 
 #define FUSE_USE_VERSION 34
@@ -14,23 +15,23 @@
 #include <unordered_map>
 
 #include "client/file_reader.h"
-#include "client/file_writer.h"
 #include "client/master_client.h"
 #include "common/configuration.h"
 #include "fuse/node_table.h"
 #include "ufs/ufs_registry.h"
+#include "vfs/caller.h"
+#include "vfs/vfs.h"
 
 namespace shoal::fuse {
 
 class FuseShell;
 
 // An open file: a snapshot of its metadata for reads (so one open never mixes two versions), or
-// the writer of a new file.
+// the vfs file it writes (shared with the other handles of the path, and read through too).
 struct FileHandle {
   proto::FileInfo info;
-  std::unique_ptr<client::FileWriter> writer;
-  bool committed = false;
-  std::mutex mu;  // writes, flush and release of one handle may come from different threads
+  std::shared_ptr<vfs::OpenFile> file;
+  int flags = 0;  // open(2) flags
 };
 
 struct FuseFs {
@@ -43,6 +44,7 @@ struct FuseFs {
   std::unique_ptr<client::MasterClient> master;
   ufs::UfsRegistry registry;
   std::unique_ptr<client::FileReader> reader;
+  std::unique_ptr<vfs::Vfs> vfs;
   std::unique_ptr<FuseShell> shell;
   fuse_session* session = nullptr;
   double entry_timeout = 0;
@@ -50,7 +52,6 @@ struct FuseFs {
   bool keep_cache = true;
 
   std::mutex mu;
-  std::unordered_map<uint64_t, FileHandle*> writing;                   // ino -> open writer; guarded by mu
   std::unordered_map<uint64_t, std::pair<uint64_t, int64_t>> seen;     // ino -> (size, mtime) last opened; guarded by mu
   // ino -> the attributes last given to the kernel, and when: open trusts them as long as the
   // kernel trusts them (attr timeout), saving a master call per open. Guarded by mu.
@@ -66,13 +67,16 @@ struct FuseFs {
   void fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) const;
   // The kernel entry for `f` at `path` (counts one lookup).
   fuse_entry_param entry(const proto::FileInfo& f, const std::string& path);
-  // Replies to getattr/setattr with the attributes of `path` (or of the file being written).
+  // Replies to getattr/setattr with the attributes of `path` (an open file's own, if open here).
   void replyAttr(fuse_req_t req, uint64_t ino, const std::string& path, const char* op);
-  // Attributes of `path`, or of the file being written at `ino`.
-  Result<proto::FileInfo> attributes(uint64_t ino, const std::string& path);
 };
 
 FuseFs* fs(fuse_req_t req);
+// Acts for the process that made the request while in scope: what it creates is its own.
+inline vfs::ActingFor requester(fuse_req_t req) {
+  const fuse_ctx* c = fuse_req_ctx(req);
+  return vfs::ActingFor(c->uid, c->gid);
+}
 // fuse_reply_err as a void call, so handlers can `return replyErrno(req, ENOENT);`.
 inline void replyErrno(fuse_req_t req, int err) { fuse_reply_err(req, err); }
 // ENAMETOOLONG for names over 255 bytes, EINVAL for names with control characters, else 0.

@@ -27,6 +27,9 @@ void opInit(void* userdata, fuse_conn_info* conn) {
   // Always READDIRPLUS: a listing then fills the kernel's dentries, saving a LOOKUP per entry.
   if (conn->capable & FUSE_CAP_READDIRPLUS) conn->want |= FUSE_CAP_READDIRPLUS;
   conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+  // O_TRUNC arrives with the open instead of as a separate truncate before it: the vfs empties
+  // the file's next version only, and the published one stays until the close.
+  if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC) conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
 }
 
 // Runs `fusermount3 ARGS...` and waits for it.

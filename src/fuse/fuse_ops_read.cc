@@ -21,7 +21,7 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   if (f.shell->lookup(req, parent, name)) return;
   auto path = f.childPath(parent, name);
   if (!path) return replyError(req, path.error(), "lookup");
-  auto info = f.master->getStatus(*path);
+  auto info = f.vfs->attributes(*path);
   if (!info) return replyError(req, info.error(), "lookup");
   fuse_entry_param e = f.entry(*info, *path);
   fuse_reply_entry(req, &e);
@@ -77,7 +77,9 @@ void readdirCommon(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_
       // Measure first: an entry that does not fit must not count a kernel lookup.
       need = fuse_add_direntry_plus(req, nullptr, 0, c.name().c_str(), nullptr, 0);
       if (need > rem) break;
-      fuse_entry_param e = f.entry(c, joinPath(*dir, c.name()));
+      std::string child = joinPath(*dir, c.name());
+      auto open = c.is_dir() ? nullptr : f.vfs->openFile(child);  // an open file's own size and mtime
+      fuse_entry_param e = f.entry(open ? open->attributes() : c, child);
       fuse_add_direntry_plus(req, at, rem, c.name().c_str(), &e, static_cast<off_t>(i + 1));
     } else {
       struct stat st{};
@@ -108,10 +110,11 @@ void opRead(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_in
   FuseFs& f = *fs(req);
   if (f.shell->isShell(ino)) return f.shell->read(req, ino, size, off);
   auto* h = reinterpret_cast<FileHandle*>(fi->fh);
-  if (!h || h->writer) return replyErrno(req, EBADF);
+  if (!h) return replyErrno(req, EBADF);
   thread_local std::vector<char> buf;  // reused: fresh buffers cost page faults on every reply
   buf.resize(size);
-  auto n = f.reader->pread(h->info, static_cast<uint64_t>(off), {buf.data(), size});
+  auto n = h->file ? h->file->read(static_cast<uint64_t>(off), {buf.data(), size})
+                   : f.reader->pread(h->info, static_cast<uint64_t>(off), {buf.data(), size});
   if (!n) return replyError(req, n.error(), ("read " + h->info.path()).c_str());
   fuse_reply_buf(req, buf.data(), *n);
 }

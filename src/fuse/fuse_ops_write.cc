@@ -2,8 +2,6 @@
 // the client's close-to-open writer, and namespace changes.
 #include <cerrno>
 #include <fcntl.h>
-#include <pwd.h>
-#include <grp.h>
 
 #include "common/logging.h"
 #include "common/path.h"
@@ -13,68 +11,43 @@
 namespace shoal::fuse {
 namespace {
 
-// Publishes a written file (first flush, fsync or release). Later writes to the handle fail:
-// a Shoal file is written once, start to end.
-Status commit(FuseFs& f, uint64_t ino, FileHandle& h) {
-  std::lock_guard lock(h.mu);
-  if (!h.writer || h.committed) return Status::ok();
-  h.committed = true;
-  auto done = h.writer->close();
-  {
-    std::lock_guard fl(f.mu);
-    f.writing.erase(ino);
-  }
-  f.forgetIno(ino);
-  if (!done) return done.error();
-  h.info = *done;
-  return Status::ok();
-}
-
-Result<std::unique_ptr<FileHandle>> startWrite(FuseFs& f, const std::string& path, uint32_t mode, uint64_t ino) {
-  f.forgetIno(ino);
-  client::WriteOptions opts;
-  opts.mode = mode & 07777;
-  opts.recursive = false;
-  auto w = client::FileWriter::create(f.conf, *f.master, f.reader->workers(), f.reader->direct(), path, opts);
-  if (!w) return makeError(w.error());
-  auto h = std::make_unique<FileHandle>();
-  h->info.set_path(path);
-  h->info.set_mode(mode & 07777);
-  const struct passwd* pw = ::getpwuid(::getuid());
-  const struct group* gr = ::getgrgid(::getgid());
-  h->info.set_owner(pw ? pw->pw_name : "root");
-  h->info.set_group(gr ? gr->gr_name : "root");
-  h->info.set_mtime_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count());
-  h->writer = std::move(*w);
-  std::lock_guard lock(f.mu);
-  f.writing[ino] = h.get();
-  return h;
+// A handle on the vfs file of `path`, which the kernel reaches with direct I/O (its size and
+// content change under writes, so the kernel must not cache pages of it).
+void replyOpenFile(fuse_req_t req, fuse_file_info* fi, std::shared_ptr<vfs::OpenFile> file) {
+  auto* h = new FileHandle;
+  h->info = file->attributes();
+  h->file = std::move(file);
+  h->flags = fi->flags;
+  fi->fh = reinterpret_cast<uint64_t>(h);
+  fi->direct_io = 1;
 }
 
 void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->open(req, ino, fi)) return;
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
+  if ((fi->flags & O_ACCMODE) != O_RDONLY) {
+    f.forgetIno(ino);
+    auto file = f.vfs->openWrite(*path, fi->flags, 0644);
+    if (!file) return replyError(req, file.error(), ("open " + *path).c_str());
+    replyOpenFile(req, fi, std::move(*file));
+    return void(fuse_reply_open(req, fi));
+  }
+  // A file open for writing here: readers see its content as this process has it.
+  if (auto open = f.vfs->openFile(*path)) {
+    replyOpenFile(req, fi, std::move(open));
+    return void(fuse_reply_open(req, fi));
+  }
   // Reads use the attributes the kernel holds (and trusts for the attr timeout) when fresh.
-  auto known = (fi->flags & O_ACCMODE) == O_RDONLY ? f.recent(ino) : std::nullopt;
+  auto known = f.recent(ino);
   auto info = known ? Result<proto::FileInfo>(*known) : f.master->getStatus(*path);
   if (!info) return replyError(req, info.error(), "open");
   if (info->is_dir()) return replyErrno(req, EISDIR);
-  if ((fi->flags & O_ACCMODE) != O_RDONLY) {
-    // Shoal files are written once: a writer may only replace the whole file (O_TRUNC).
-    if (!(fi->flags & O_TRUNC)) return replyErrno(req, EOPNOTSUPP);
-    Status st = f.master->remove(*path, false);
-    if (!st) return replyError(req, st, "open for truncate");
-    auto h = startWrite(f, *path, info->mode(), ino);
-    if (!h) return replyError(req, h.error(), "open for write");
-    fi->fh = reinterpret_cast<uint64_t>(h->release());
-    fi->direct_io = 1;
-    return void(fuse_reply_open(req, fi));
-  }
   auto* h = new FileHandle;
   h->info = std::move(*info);
+  h->flags = fi->flags;
   fi->noflush = 1;  // nothing to publish on close of a read-only open: spare the FLUSH round trip
   {
     // Keep the kernel's cached pages only if the file is the version they came from.
@@ -89,63 +62,65 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 }
 
 void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
+  auto as = requester(req);
   if (int e = nameErrno(name)) return replyErrno(req, e);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
   auto path = f.childPath(parent, name);
   if (!path) return replyError(req, path.error(), "create");
+  auto file = f.vfs->openWrite(*path, fi->flags | O_CREAT, mode);
+  if (!file) return replyError(req, file.error(), ("create " + *path).c_str());
   uint64_t ino = f.nodes.lookup(*path);
-  auto h = startWrite(f, *path, mode, ino);
-  if (!h) {
-    f.nodes.forget(ino, 1);
-    return replyError(req, h.error(), "create");
-  }
+  f.forgetIno(ino);
   fuse_entry_param e{};
   e.ino = ino;
   e.generation = 1;
   e.attr_timeout = 0;  // its size changes while it is written
   e.entry_timeout = f.entry_timeout;
-  f.fillStat((*h)->info, ino, &e.attr);
-  fi->fh = reinterpret_cast<uint64_t>(h->release());
-  fi->direct_io = 1;
+  f.fillStat((*file)->attributes(), ino, &e.attr);
+  replyOpenFile(req, fi, std::move(*file));
   fuse_reply_create(req, &e, fi);
 }
 
-void opWrite(fuse_req_t req, fuse_ino_t, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
+void opWrite(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
   auto* h = reinterpret_cast<FileHandle*>(fi->fh);
-  if (!h || !h->writer) return replyErrno(req, EBADF);
-  std::lock_guard lock(h->mu);
-  if (h->committed) return replyErrno(req, EIO);  // written after fsync or close
-  if (static_cast<uint64_t>(off) != h->writer->bytesWritten()) return replyErrno(req, EOPNOTSUPP);  // sequential only
-  Status st = h->writer->write({buf, size});
-  if (!st) return replyError(req, st, ("write " + h->info.path()).c_str());
-  fuse_reply_write(req, size);
+  if (!h || !h->file || (h->flags & O_ACCMODE) == O_RDONLY) return replyErrno(req, EBADF);
+  // O_APPEND writes at the end as this process knows it, not the kernel's cached size.
+  auto n = h->file->write(static_cast<uint64_t>(off), {buf, size}, (h->flags & O_APPEND) != 0);
+  if (!n) return replyError(req, n.error(), ("write " + h->file->path()).c_str());
+  fs(req)->forgetIno(ino);
+  fuse_reply_write(req, *n);
 }
 
+// close(2), fsync(2): publish the changes, so a reader that opens the file afterwards sees them.
 void opFlush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  auto as = requester(req);
   auto* h = reinterpret_cast<FileHandle*>(fi->fh);
-  if (!h || !h->writer) return replyErrno(req, 0);
-  // close(2): publish now, so a reader that opens the file after our close sees it.
-  Status st = commit(*fs(req), ino, *h);
-  if (!st) return replyError(req, st, ("close " + h->info.path()).c_str());
+  if (!h || !h->file) return replyErrno(req, 0);
+  Status st = h->file->publish();
+  fs(req)->forgetIno(ino);
+  if (!st) return replyError(req, st, ("close " + h->file->path()).c_str());
   fuse_reply_err(req, 0);
 }
 
 void opFsync(fuse_req_t req, fuse_ino_t ino, int, fuse_file_info* fi) { opFlush(req, ino, fi); }
 
 void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(ino)) return replyErrno(req, 0);
   auto* h = reinterpret_cast<FileHandle*>(fi->fh);
-  if (h && h->writer) {
-    Status st = commit(f, ino, *h);
-    if (!st) logger("fuse")->warn("release {}: {}", h->info.path(), st.toString());
+  if (h && h->file) {
+    Status st = h->file->publish();
+    if (!st) logger("fuse")->warn("release {}: {}", h->file->path(), st.toString());
+    f.forgetIno(ino);
   }
   delete h;
   fuse_reply_err(req, 0);
 }
 
 void opMkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
+  auto as = requester(req);
   if (int e = nameErrno(name)) return replyErrno(req, e);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
@@ -158,6 +133,7 @@ void opMkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
 }
 
 void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir) {
+  auto as = requester(req);
   if (int e = nameErrno(name)) return replyErrno(req, e);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
@@ -167,7 +143,7 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
   if (!info) return replyError(req, info.error(), dir ? "rmdir" : "unlink");
   if (dir && !info->is_dir()) return replyErrno(req, ENOTDIR);
   if (!dir && info->is_dir()) return replyErrno(req, EISDIR);
-  Status st = f.master->remove(*path, false);
+  Status st = dir ? f.master->remove(*path, false) : f.vfs->unlink(*path);
   if (!st) return replyError(req, st, dir ? "rmdir" : "unlink");
   if (auto ino = f.nodes.find(*path)) f.forgetIno(*ino);
   fuse_reply_err(req, 0);
@@ -178,6 +154,7 @@ void opRmdir(fuse_req_t req, fuse_ino_t parent, const char* name) { removeCommon
 
 void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newparent, const char* newname,
               unsigned int flags) {
+  auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(parent) || f.shell->isShell(newparent)) return replyErrno(req, EPERM);
   if (flags & RENAME_EXCHANGE) return replyErrno(req, EINVAL);
@@ -186,16 +163,9 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
   auto to = f.childPath(newparent, newname);
   if (!from) return replyError(req, from.error(), "rename");
   if (!to) return replyError(req, to.error(), "rename");
-  if (!(flags & RENAME_NOREPLACE)) {
-    // POSIX rename replaces a file at the destination; Shoal's does not, so remove it first.
-    auto existing = f.master->getStatus(*to);
-    auto source = f.master->getStatus(*from);
-    if (existing && source && !existing->is_dir() && !source->is_dir()) {
-      Status st = f.master->remove(*to, false);
-      if (!st) return replyError(req, st, "rename");
-    }
-  }
-  Status st = f.master->rename(*from, *to);
+  // POSIX rename replaces the destination in one step (the master journals both); with
+  // RENAME_NOREPLACE an existing destination is EEXIST.
+  Status st = f.vfs->rename(*from, *to, (flags & RENAME_NOREPLACE) != 0);
   if (!st) return replyError(req, st, "rename");
   if (auto old = f.nodes.find(*to)) f.forgetIno(*old);
   f.nodes.rename(*from, *to);
@@ -203,44 +173,27 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
 }
 
 void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
+  auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
   f.forgetIno(ino);
   if (to_set & FUSE_SET_ATTR_SIZE) {
-    auto cur = f.attributes(ino, *path);
-    if (!cur) return replyError(req, cur.error(), "truncate");
-    if (static_cast<uint64_t>(attr->st_size) != cur->size()) {
-      bool writing = fi && reinterpret_cast<FileHandle*>(fi->fh) && reinterpret_cast<FileHandle*>(fi->fh)->writer;
-      // Only "make it empty" is possible: on a file being written that is still empty it holds
-      // already; on a closed file it means replacing it with an empty one.
-      if (attr->st_size != 0 || writing) return replyErrno(req, EOPNOTSUPP);
-      Status st = f.master->remove(*path, false);
-      if (st) st = f.master->createFile(*path, false, true, proto::WRITE_TYPE_DEFAULT, cur->mode()).has_value()
-                       ? Status::ok() : Status(StatusCode::kIoError, *path + ": could not recreate it empty");
-      if (!st) return replyError(req, st, "truncate");
-    }
+    if (attr->st_size < 0) return replyErrno(req, EINVAL);
+    auto* h = fi ? reinterpret_cast<FileHandle*>(fi->fh) : nullptr;
+    // ftruncate on a handle, truncate(2) on a path: the old content stays until the new is published.
+    Status st = h && h->file ? h->file->truncate(static_cast<uint64_t>(attr->st_size))
+                             : f.vfs->truncate(*path, static_cast<uint64_t>(attr->st_size));
+    if (!st) return replyError(req, st, ("truncate " + *path).c_str());
   }
   std::optional<uint32_t> mode;
   std::optional<std::string> owner, group;
   if (to_set & FUSE_SET_ATTR_MODE) mode = attr->st_mode & 07777;
-  if (to_set & FUSE_SET_ATTR_UID) {
-    struct passwd* pw = ::getpwuid(attr->st_uid);
-    if (!pw) return replyErrno(req, EINVAL);
-    owner = pw->pw_name;
-  }
-  if (to_set & FUSE_SET_ATTR_GID) {
-    struct group* gr = ::getgrgid(attr->st_gid);
-    if (!gr) return replyErrno(req, EINVAL);
-    group = gr->gr_name;
-  }
-  bool being_written = false;
-  {
-    std::lock_guard lock(f.mu);
-    being_written = f.writing.count(ino) > 0;
-  }
-  if ((mode || owner || group) && !being_written) {
+  // Ids with no name are kept as numbers (the kernel checked who may chown: default_permissions).
+  if (to_set & FUSE_SET_ATTR_UID) owner = userName(attr->st_uid);
+  if (to_set & FUSE_SET_ATTR_GID) group = groupName(attr->st_gid);
+  if (mode || owner || group) {
     Status st = f.master->setAttribute(*path, mode, owner, group, false);
     if (!st) return replyError(req, st, "setattr");
   }

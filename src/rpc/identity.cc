@@ -22,6 +22,18 @@ Identity processIdentity() {
   return id;
 }
 
+namespace {
+thread_local const Identity* acting = nullptr;
+}  // namespace
+
+ActingAs::ActingAs(Identity id) : id_(std::move(id)), previous_(acting) { acting = &id_; }
+ActingAs::~ActingAs() { acting = previous_; }
+
+const Identity& callerIdentity() {
+  static const Identity self = processIdentity();
+  return acting ? *acting : self;
+}
+
 void attachIdentity(grpc::ClientContext& ctx, const Identity& id) {
   ctx.AddMetadata(kUserKey, id.user);
   ctx.AddMetadata(kGroupKey, id.group);

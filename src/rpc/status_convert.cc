@@ -23,6 +23,7 @@ grpc::Status toGrpc(const Status& st) {
     case StatusCode::kUnavailable:
     case StatusCode::kNotLeader: code = grpc::StatusCode::UNAVAILABLE; break;
     case StatusCode::kDeadlineExceeded: code = grpc::StatusCode::DEADLINE_EXCEEDED; break;
+    case StatusCode::kNoSpace: code = grpc::StatusCode::RESOURCE_EXHAUSTED; break;
     case StatusCode::kIoError:
     case StatusCode::kCorruption:
     case StatusCode::kInternal: code = grpc::StatusCode::INTERNAL; break;
@@ -33,7 +34,7 @@ grpc::Status toGrpc(const Status& st) {
 Status fromGrpc(const grpc::Status& st, const std::string& target) {
   if (st.ok()) return Status::ok();
   auto shoal_code = parseInt(st.error_details());
-  if (shoal_code && *shoal_code > 0 && *shoal_code <= static_cast<int>(StatusCode::kNotLeader)) {
+  if (shoal_code && *shoal_code > 0 && *shoal_code <= static_cast<int>(kLastStatusCode)) {
     return Status(static_cast<StatusCode>(*shoal_code), st.error_message());
   }
   // Errors made by gRPC itself (connection refused, deadline) carry no Shoal code.

@@ -18,6 +18,7 @@ std::string slurp(const std::string& path);
 // `shoal fuse mount --foreground` as a child process, unmounted at the end.
 class FuseMount {
  public:
+  // `conf`: configuration entries (key=value), and mount arguments given as "-o", "allow_other".
   FuseMount(MasterUnderTest& master, std::string mp, std::vector<std::string> conf = {})
       : master_(master), mp_(std::move(mp)), conf_(std::move(conf)) {}
   ~FuseMount();

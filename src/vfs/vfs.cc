@@ -1,0 +1,115 @@
+#include "vfs/vfs.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+
+#include "client/file_writer.h"
+#include "common/path.h"
+
+namespace shoal::vfs {
+
+Vfs::Vfs(const Configuration& conf, client::MasterClient& master, client::FileReader& reader)
+    : conf_(conf),
+      master_(master),
+      reader_(reader),
+      staging_(conf.getString(keys::kUserFileStagingDir), conf.getBytes(keys::kUserFileStagingCapacity)) {}
+
+VfsDeps Vfs::deps() { return VfsDeps{conf_, master_, reader_, staging_}; }
+
+std::shared_ptr<OpenFile> Vfs::openFile(const std::string& path) {
+  std::lock_guard lock(mu_);
+  auto it = open_.find(path);
+  if (it == open_.end()) return nullptr;
+  auto f = it->second.lock();
+  if (!f) open_.erase(it);
+  return f;
+}
+
+Result<std::shared_ptr<OpenFile>> Vfs::openWrite(const std::string& path, int flags, uint32_t mode) {
+  if (auto shared = openFile(path)) {
+    if ((flags & O_CREAT) && (flags & O_EXCL)) return makeError(alreadyExists(path));
+    if (flags & O_TRUNC) SHOAL_RETURN_IF_ERROR(shared->truncate(0));
+    return shared;
+  }
+  auto info = master_.getStatus(path);
+  bool truncate = (flags & O_TRUNC) != 0;
+  if (!info && info.error().code() == StatusCode::kNotFound && (flags & O_CREAT)) {
+    // The name exists for everyone from now on, as after open(2): an empty first version.
+    client::WriteOptions opts;
+    opts.mode = mode & 07777;
+    opts.recursive = false;
+    auto w = client::FileWriter::create(conf_, master_, reader_.workers(), reader_.direct(), path, opts);
+    if (w) {
+      info = (*w)->close();
+    } else if (w.error().code() == StatusCode::kAlreadyExists && !(flags & O_EXCL)) {
+      info = master_.getStatus(path);  // made by someone else meanwhile: open theirs
+    } else {
+      return makeError(w.error());
+    }
+    if (info && info->size() == 0) truncate = false;
+  } else if (info && (flags & O_CREAT) && (flags & O_EXCL)) {
+    return makeError(alreadyExists(path));
+  }
+  if (!info) return makeError(info.error());
+  if (info->is_dir()) return makeError(Status(StatusCode::kIsADirectory, path + ": is a directory"));
+  auto file = std::make_shared<OpenFile>(deps(), path, *info, truncate);
+  std::lock_guard lock(mu_);
+  auto& slot = open_[path];
+  if (auto raced = slot.lock()) {
+    // Another handle of the same path opened meanwhile: share its content.
+    if (truncate) SHOAL_RETURN_IF_ERROR(raced->truncate(0));
+    return raced;
+  }
+  slot = file;
+  return file;
+}
+
+Status Vfs::truncate(const std::string& path, uint64_t size) {
+  if (auto f = openFile(path)) return f->truncate(size);
+  auto f = openWrite(path, O_WRONLY, 0);
+  if (!f) return f.error();
+  if ((*f)->attributes().size() == size) return Status::ok();
+  SHOAL_RETURN_IF_ERROR((*f)->truncate(size));
+  return (*f)->publish();
+}
+
+Status Vfs::rename(const std::string& from, const std::string& to, bool noreplace) {
+  SHOAL_RETURN_IF_ERROR(master_.rename(from, to, /*replace=*/!noreplace));
+  std::lock_guard lock(mu_);
+  // The replaced file's open handles keep their content and lose their name.
+  if (auto it = open_.find(to); it != open_.end()) {
+    if (auto f = it->second.lock()) f->unlinked();
+    open_.erase(it);
+  }
+  // Open files under `from` (the file itself, or anything below a renamed directory) move along.
+  std::vector<std::pair<std::string, std::weak_ptr<OpenFile>>> moved;
+  for (auto it = open_.begin(); it != open_.end();) {
+    if (isSameOrUnder(it->first, from)) {
+      std::string now = to + it->first.substr(from.size());
+      if (auto f = it->second.lock()) f->renamed(now);
+      moved.emplace_back(now, it->second);
+      it = open_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& [p, w] : moved) open_[p] = w;
+  return Status::ok();
+}
+
+Status Vfs::unlink(const std::string& path) {
+  SHOAL_RETURN_IF_ERROR(master_.remove(path, false));
+  std::lock_guard lock(mu_);
+  if (auto it = open_.find(path); it != open_.end()) {
+    if (auto f = it->second.lock()) f->unlinked();
+    open_.erase(it);
+  }
+  return Status::ok();
+}
+
+Result<proto::FileInfo> Vfs::attributes(const std::string& path) {
+  if (auto f = openFile(path)) return f->attributes();
+  return master_.getStatus(path);
+}
+
+}  // namespace shoal::vfs

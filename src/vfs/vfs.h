@@ -1,0 +1,53 @@
+// POSIX file semantics over the client library, for the front ends that need them (FUSE today;
+// the S3 gateway and the Python binding next). The client writes a file once, start to end; the
+// vfs gives programs what they expect of a file system on top of that: writes at any offset and
+// after a flush, O_APPEND, O_RDWR, opening an existing file for writing, truncate up and down,
+// O_TRUNC and rename over a file that never destroy the old content before the new one is
+// published. Close-to-open consistency: a change is published at the flush, fsync or close that
+// follows it; a reader that opens the file later sees the last published version. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "vfs/open_file.h"
+#include "vfs/staging.h"
+
+namespace shoal::vfs {
+
+class Vfs {
+ public:
+  Vfs(const Configuration& conf, client::MasterClient& master, client::FileReader& reader);
+
+  // Opens `path` for writing with open(2)'s `flags`: O_CREAT makes it when absent (published at
+  // once, empty, so the name exists for everyone), O_EXCL insists it was absent, O_TRUNC empties
+  // it (published at the next flush). Handles of one path in this process share one OpenFile.
+  Result<std::shared_ptr<OpenFile>> openWrite(const std::string& path, int flags, uint32_t mode);
+  // The OpenFile of `path` if a handle in this process has it open for writing.
+  std::shared_ptr<OpenFile> openFile(const std::string& path);
+  // truncate(2) of a path: through its OpenFile if open, else staged and published here.
+  Status truncate(const std::string& path, uint64_t size);
+  // rename(2): replaces the destination unless `noreplace`; open files follow their names.
+  Status rename(const std::string& from, const std::string& to, bool noreplace);
+  // unlink(2): the name goes now; handles still open keep reading and are never published.
+  Status unlink(const std::string& path);
+  // Attributes of `path` as this process sees them: an open file's own, else the master's.
+  Result<proto::FileInfo> attributes(const std::string& path);
+
+  StagingArea& staging() { return staging_; }
+
+ private:
+  VfsDeps deps();
+
+  const Configuration& conf_;
+  client::MasterClient& master_;
+  client::FileReader& reader_;
+  StagingArea staging_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::weak_ptr<OpenFile>> open_;  // by path; guarded by mu_
+};
+
+}  // namespace shoal::vfs

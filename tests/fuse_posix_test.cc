@@ -1,0 +1,244 @@
+// Ordinary programs on a real FUSE mount (as root) over a local directory: each script runs once in
+// a local directory and once in the mount, and the two trees must come out the same. Then what the
+// vfs promises beyond that: writes after a flush (the shell's dup2 and close), replacing a file
+// never shows a reader half of it, a killed daemon leaves the old version intact, a reader that
+// opened the old version keeps reading it, and a full staging area is ENOSPC.
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/fuse_mount.h"
+#include "harness/master_cluster.h"
+#include "testing/random_bytes.h"
+
+namespace shoal::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FusePosixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(master_.start()) << master_.log();
+    ASSERT_EQ(master_.cli({"fs", "mount", "/data", "file://" + store_.path()}).exit_code, 0);
+    worker_ = std::make_unique<WorkerUnderTest>(master_);
+    ASSERT_TRUE(worker_->start()) << worker_->log();
+  }
+
+  CommandResult sh(const std::string& line) { return runCommand({"/bin/sh", "-c", line}, 600); }
+
+  // Runs `script` with `dir` as its working directory; fails the test with its output if it fails.
+  void runIn(const std::string& dir, const std::string& script) {
+    auto r = sh("cd " + dir + " && set -e && " + script);
+    ASSERT_EQ(r.exit_code, 0) << "in " << dir << ":\n" << r.out << r.err;
+  }
+
+  // The same script in a local directory and in the mount; the trees must match.
+  void sameAsLocal(const std::string& name, const std::string& script, const std::string& diff_excludes = "") {
+    TempDir local("shoal-posix-local");
+    std::string in_mount = mnt_.sub("data/" + name);
+    ASSERT_EQ(::mkdir(in_mount.c_str(), 0755), 0) << std::strerror(errno);
+    runIn(local.path(), script);
+    runIn(in_mount, script);
+    auto diff = sh("diff -r " + diff_excludes + " " + local.path() + " " + in_mount);
+    EXPECT_EQ(diff.exit_code, 0) << name << ":\n" << diff.out.substr(0, 3000) << diff.err.substr(0, 2000);
+    // And what reached the store is what the mount shows.
+    auto stored = sh("diff -r " + diff_excludes + " " + in_mount + " " + store_.sub(name));
+    EXPECT_EQ(stored.exit_code, 0) << name << " (store):\n" << stored.out.substr(0, 3000) << stored.err.substr(0, 2000);
+  }
+
+  TempDir store_{"shoal-posix-store"};
+  TempDir mnt_{"shoal-posix-mnt"};
+  MasterUnderTest master_;
+  std::unique_ptr<WorkerUnderTest> worker_;
+};
+
+TEST_F(FusePosixTest, ShellRedirectsAppendsAndTextTools) {
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  sameAsLocal("shell",
+              "echo hello > f.txt && echo world >> f.txt && printf x >> f.txt && cat f.txt > cat.out && "
+              "seq 1 2000 | tee t.txt > /dev/null && sort -r -o t.txt t.txt && sed -i 's/1/one/g' t.txt && "
+              "cp t.txt g.txt && gzip -n g.txt && gunzip -c g.txt.gz > g.out && "
+              "echo first > over.txt && echo second > over.txt && "
+              "/usr/bin/python3 -c \"import logging; logging.basicConfig(filename='app.log', format='%(levelname)s %(message)s'); "
+              "[logging.warning('line %d', i) for i in range(100)]\"");
+  EXPECT_EQ(slurp(mnt_.sub("data/shell/f.txt")), "hello\nworld\nx");
+}
+
+TEST_F(FusePosixTest, DdTruncateAndRandomWrites) {
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  sameAsLocal("dd",
+              "seq 1 5000 > src.txt && dd if=/dev/zero of=d.bin bs=4k count=64 status=none && "
+              "dd if=src.txt of=d.bin bs=1k seek=7 conv=notrunc status=none && "
+              "dd if=src.txt of=d.bin bs=100 count=3 seek=1000 conv=notrunc status=none && "
+              "cp d.bin up.bin && truncate -s 1000000 up.bin && cp d.bin down.bin && truncate -s 5000 down.bin && "
+              "cp src.txt empty.txt && truncate -s 0 empty.txt && "
+              "/usr/bin/python3 -c \"import os; fd=os.open('rw.bin', os.O_RDWR|os.O_CREAT, 0o644); os.pwrite(fd, b'a'*9000, 0); "
+              "os.pwrite(fd, b'b'*10, 4000); os.ftruncate(fd, 8000); os.pwrite(fd, b'c', 12000); "
+              "assert os.pread(fd, 10, 4000) == b'b'*10; os.close(fd)\"");
+}
+
+TEST_F(FusePosixTest, TarCpGitSqliteAndMake) {
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  const std::string git = "GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' "
+                          "GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@x GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@x git";
+  sameAsLocal("progs",
+              "mkdir -p tree/a/b && seq 1 100 > tree/a/b/n && echo y > tree/y && "
+              "tar cf tree.tar --sort=name --mtime=@0 --owner=0 --group=0 tree && mkdir x && tar xf tree.tar -C x && cp -a tree tree2 && "
+              + git + " init -q repo && cd repo && echo content > file && " + git + " add file && " + git +
+                  " commit -qm first && echo more >> file && " + git + " status --porcelain > ../git.out && " + git +
+                  " log --format=%H%s > ../log.out && cd .. && "
+              "sqlite3 db.sqlite 'create table t(x); insert into t values (1),(2),(3); select sum(x) from t;' > sql.out && "
+              "printf '#include <stdio.h>\\nint main(void){puts(\"built\");return 0;}\\n' > hello.c && "
+              "printf 'hello: hello.c\\n\\tgcc -o hello hello.c\\n' > Makefile && make -s && ./hello > hello.out",
+              "--exclude=.git --exclude=db.sqlite --exclude=hello");
+  EXPECT_EQ(slurp(mnt_.sub("data/progs/sql.out")), "6\n");
+  EXPECT_EQ(slurp(mnt_.sub("data/progs/hello.out")), "built\n");
+  EXPECT_EQ(slurp(mnt_.sub("data/progs/git.out")), " M file\n");
+}
+
+// The shell's `>`: open, dup2 onto stdout, close the first descriptor (a FLUSH that publishes),
+// then write through the other. Every write after the flush must land.
+TEST_F(FusePosixTest, WritesAfterAFlushLand) {
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  std::string path = mnt_.sub("data/dup.txt");
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  int dup = ::dup(fd);
+  ASSERT_EQ(::write(fd, "one ", 4), 4);
+  ASSERT_EQ(::close(fd), 0);
+  EXPECT_EQ(master_.cli({"fs", "cat", "/data/dup.txt"}).out, "one ") << "a close publishes";
+  ASSERT_EQ(::write(dup, "two", 3), 3) << std::strerror(errno);
+  ASSERT_EQ(::fsync(dup), 0);
+  EXPECT_EQ(master_.cli({"fs", "cat", "/data/dup.txt"}).out, "one two") << "an fsync publishes";
+  ASSERT_EQ(::write(dup, " three", 6), 6);
+  ASSERT_EQ(::close(dup), 0);
+  EXPECT_EQ(slurp(store_.sub("dup.txt")), "one two three");
+  EXPECT_EQ(slurp(path), "one two three");
+}
+
+// Replacing a file through the mount (O_TRUNC, truncate, rename over it) never leaves the name
+// without the old content before the new one is published, and a daemon killed mid-write leaves the
+// old version whole.
+TEST_F(FusePosixTest, ReplacingNeverLosesTheOldVersion) {
+  std::string old_content = randomBytes(3 << 20, 1);
+  store_.write("keep.bin", old_content);
+  auto m = std::make_unique<FuseMount>(master_, mnt_.path());
+  ASSERT_TRUE(m->start()) << m->log();
+  std::string path = mnt_.sub("data/keep.bin");
+  ASSERT_TRUE(slurp(path) == old_content);
+  // No fork while the file is open: a child's copy of the descriptor closing (even close-on-exec)
+  // is a close, a FLUSH, which publishes, as POSIX and FUSE have it.
+  int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  ASSERT_EQ(::write(fd, "new", 3), 3);
+  auto seen = master_.client().getStatus("/data/keep.bin");
+  ASSERT_TRUE(seen) << seen.error().toString();
+  EXPECT_EQ(seen->size(), old_content.size()) << "O_TRUNC must not empty the published file before the new one is published";
+  EXPECT_TRUE(slurp(store_.sub("keep.bin")) == old_content);
+  ASSERT_EQ(::close(fd), 0);
+  EXPECT_EQ(slurp(store_.sub("keep.bin")), "new");
+  EXPECT_EQ(slurp(path), "new");
+
+  // rename over (how editors and checkpoint writers replace a file): the destination is replaced
+  // in one step, and a reader that opened the old version keeps reading it.
+  ASSERT_EQ(sh("printf B > " + mnt_.sub("data/b.txt")).exit_code, 0);
+  std::string b_old = randomBytes(2 << 20, 7);
+  {
+    int w = ::open(mnt_.sub("data/b.txt").c_str(), O_WRONLY | O_TRUNC);
+    ASSERT_GE(w, 0);
+    ASSERT_EQ(::write(w, b_old.data(), b_old.size()), static_cast<ssize_t>(b_old.size()));
+    ASSERT_EQ(::close(w), 0);
+  }
+  ASSERT_TRUE(slurp(mnt_.sub("data/b.txt")) == b_old);
+  int reader = ::open(mnt_.sub("data/b.txt").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(reader, 0);
+  ASSERT_EQ(sh("printf A > " + mnt_.sub("data/a.txt")).exit_code, 0);
+  ASSERT_EQ(::rename(mnt_.sub("data/a.txt").c_str(), mnt_.sub("data/b.txt").c_str()), 0) << std::strerror(errno);
+  EXPECT_EQ(slurp(mnt_.sub("data/b.txt")), "A");
+  EXPECT_EQ(slurp(store_.sub("b.txt")), "A");
+  EXPECT_FALSE(fs::exists(store_.sub("a.txt")));
+  std::string head(4096, '\0');
+  EXPECT_EQ(::pread(reader, head.data(), head.size(), 1 << 20), 4096);
+  EXPECT_TRUE(head == b_old.substr(1 << 20, 4096)) << "the old version's reader must keep reading it";
+  ::close(reader);
+
+  // The daemon dies while a writer has half of a new version staged: the old version stays.
+  {
+    int w = ::open(mnt_.sub("data/big.bin").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    ASSERT_GE(w, 0);
+    ASSERT_EQ(::write(w, old_content.data(), old_content.size()), static_cast<ssize_t>(old_content.size()));
+    ASSERT_EQ(::close(w), 0);
+  }
+  fd = ::open(mnt_.sub("data/big.bin").c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, old_content.data(), 1 << 20), 1 << 20);
+  m->kill9();
+  ::close(fd);
+  m.reset();
+  FuseMount again(master_, mnt_.path());
+  ASSERT_TRUE(again.start()) << again.log();
+  EXPECT_TRUE(slurp(mnt_.sub("data/big.bin")) == old_content);
+  EXPECT_TRUE(slurp(store_.sub("big.bin")) == old_content);
+  auto listing = sh("ls -a " + mnt_.sub("data"));
+  EXPECT_EQ(listing.out.find(".shoal-w."), std::string::npos) << "no temporary is visible: " << listing.out;
+}
+
+// What a process creates through the mount is its own (the FUSE request's uid and gid), and the
+// kernel's permission checks (default_permissions) hold for other users.
+TEST_F(FusePosixTest, NewFilesBelongToTheCallingUser) {
+  FuseMount m(master_, mnt_.path(), {"-o", "allow_other"});
+  ASSERT_TRUE(m.start()) << m.log();
+  ASSERT_EQ(::mkdir(mnt_.sub("data/shared").c_str(), 0777), 0);
+  ASSERT_EQ(::chmod(mnt_.sub("data/shared").c_str(), 0777), 0);
+  const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  auto r = sh(as_nobody + "sh -c 'echo mine > " + mnt_.sub("data/shared/f.txt") + " && mkdir " +
+              mnt_.sub("data/shared/d") + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (std::string p : {"data/shared/f.txt", "data/shared/d"}) {
+    struct stat st;
+    ASSERT_EQ(::stat(mnt_.sub(p).c_str(), &st), 0) << p;
+    EXPECT_EQ(st.st_uid, 65534u) << p;
+    EXPECT_EQ(st.st_gid, 65534u) << p;
+  }
+  EXPECT_EQ(slurp(mnt_.sub("data/shared/f.txt")), "mine\n");
+  // Rewriting keeps the owner (the next version replaces the file but not whose it is).
+  ASSERT_EQ(sh("echo root-wrote >> " + mnt_.sub("data/shared/f.txt")).exit_code, 0);
+  struct stat st;
+  ASSERT_EQ(::stat(mnt_.sub("data/shared/f.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 65534u);
+  // Another user may not write it (0644) nor chown it.
+  auto denied = sh("setpriv --reuid=65533 --regid=65533 --clear-groups sh -c 'echo x >> " +
+                   mnt_.sub("data/shared/f.txt") + "' 2>&1");
+  EXPECT_NE(denied.exit_code, 0);
+  EXPECT_NE(denied.out.find("Permission denied"), std::string::npos) << denied.out;
+  auto chown = sh(as_nobody + "chown 65533 " + mnt_.sub("data/shared/f.txt") + " 2>&1");
+  EXPECT_NE(chown.exit_code, 0) << "only root may give a file away";
+  EXPECT_EQ(slurp(mnt_.sub("data/shared/f.txt")), "mine\nroot-wrote\n");
+}
+
+TEST_F(FusePosixTest, AFullStagingAreaIsEnospcAndPublishedFilesStay) {
+  store_.write("safe.txt", "safe");
+  FuseMount m(master_, mnt_.path(), {"shoal.user.file.staging.capacity=1MiB"});
+  ASSERT_TRUE(m.start()) << m.log();
+  auto r = sh("dd if=/dev/zero of=" + mnt_.sub("data/huge.bin") + " bs=64k count=64 2>&1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("No space left on device"), std::string::npos) << r.out;
+  EXPECT_NE(m.log().find("staging area for unpublished writes is full"), std::string::npos) << m.log();
+  EXPECT_EQ(slurp(mnt_.sub("data/safe.txt")), "safe");
+  auto small = sh("echo fits > " + mnt_.sub("data/small.txt"));
+  EXPECT_EQ(small.exit_code, 0) << small.err << " (the daemon must keep serving once the big file is closed)";
+  EXPECT_EQ(slurp(store_.sub("small.txt")), "fits\n");
+}
+
+}  // namespace
+}  // namespace shoal::testing
