@@ -75,7 +75,9 @@ TEST_F(FusePosixTest, DdTruncateAndRandomWrites) {
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   sameAsLocal("dd",
-              "seq 1 5000 > src.txt && dd if=/dev/zero of=d.bin bs=4k count=64 status=none && "
+              "seq 1 5000 > src.txt && touch -d @1600000000 src.txt && stat -c %Y src.txt > mtime.out && "
+              "mkdir dir && touch -d @1500000000 dir && stat -c %Y dir > dir-mtime.out && "
+              "dd if=/dev/zero of=d.bin bs=4k count=64 status=none && "
               "dd if=src.txt of=d.bin bs=1k seek=7 conv=notrunc status=none && "
               "dd if=src.txt of=d.bin bs=100 count=3 seek=1000 conv=notrunc status=none && "
               "cp d.bin up.bin && truncate -s 1000000 up.bin && cp d.bin down.bin && truncate -s 5000 down.bin && "
@@ -83,6 +85,27 @@ TEST_F(FusePosixTest, DdTruncateAndRandomWrites) {
               "/usr/bin/python3 -c \"import os; fd=os.open('rw.bin', os.O_RDWR|os.O_CREAT, 0o644); os.pwrite(fd, b'a'*9000, 0); "
               "os.pwrite(fd, b'b'*10, 4000); os.ftruncate(fd, 8000); os.pwrite(fd, b'c', 12000); "
               "assert os.pread(fd, 10, 4000) == b'b'*10; os.close(fd)\"");
+}
+
+// What the namespace does not hold yet answers with a clean errno, never ENOSYS, and nothing is
+// left behind; mknod of a regular file makes one.
+TEST_F(FusePosixTest, SpecialFilesAndLinksAreCleanlyRefused) {
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  ASSERT_EQ(sh("echo t > " + mnt_.sub("data/target")).exit_code, 0);
+  EXPECT_EQ(::mkfifo(mnt_.sub("data/fifo").c_str(), 0644), -1);
+  EXPECT_EQ(errno, EPERM);
+  EXPECT_EQ(::symlink("target", mnt_.sub("data/sym").c_str()), -1);
+  EXPECT_EQ(errno, EPERM);
+  EXPECT_EQ(::link(mnt_.sub("data/target").c_str(), mnt_.sub("data/hard").c_str()), -1);
+  EXPECT_EQ(errno, EPERM);
+  ASSERT_EQ(::mknod(mnt_.sub("data/plain").c_str(), S_IFREG | 0600, 0), 0) << std::strerror(errno);
+  struct stat st;
+  ASSERT_EQ(::stat(mnt_.sub("data/plain").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_size, 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(sh("ls " + store_.path()).out, "plain\ntarget\n");
 }
 
 TEST_F(FusePosixTest, TarCpGitSqliteAndMake) {

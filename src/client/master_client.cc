@@ -199,6 +199,15 @@ Status MasterClient::rename(const std::string& src, const std::string& dst, bool
   return impl_->mutate(&proto::MasterService::Stub::Rename, req, &resp);
 }
 
+Status MasterClient::setModificationTime(const std::string& path, int64_t mtime_ms) {
+  impl_->cache.invalidate(path);
+  proto::SetAttributeRequest req;
+  req.set_path(path);
+  req.set_mtime_ms(mtime_ms);
+  proto::SetAttributeResponse resp;
+  return impl_->mutate(&proto::MasterService::Stub::SetAttribute, req, &resp);
+}
+
 Status MasterClient::setAttribute(const std::string& path, std::optional<uint32_t> mode,
                                   std::optional<std::string> owner, std::optional<std::string> group, bool recursive) {
   impl_->cache.invalidate(path);  // our own change: never serve the old status again

@@ -52,6 +52,8 @@ class MasterClient {
   Status remove(const std::string& path, bool recursive, bool shoal_only = false, uint64_t file_id = 0);
   // With `replace`, POSIX rename(2): an existing destination is replaced in one step.
   Status rename(const std::string& src, const std::string& dst, bool replace = false);
+  // touch -d / utimensat: the time is kept in the store too where the store can hold it.
+  Status setModificationTime(const std::string& path, int64_t mtime_ms);
   Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
                       std::optional<std::string> group, bool recursive);
   Status setPinned(const std::string& path, bool pinned, bool recursive);

@@ -78,8 +78,8 @@ void readdirCommon(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_
       need = fuse_add_direntry_plus(req, nullptr, 0, c.name().c_str(), nullptr, 0);
       if (need > rem) break;
       std::string child = joinPath(*dir, c.name());
-      auto open = c.is_dir() ? nullptr : f.vfs->openFile(child);  // an open file's own size and mtime
-      fuse_entry_param e = f.entry(open ? open->attributes() : c, child);
+      auto open = c.is_dir() ? nullptr : f.vfs->openFile(child);  // unpublished changes: its own size, mtime
+      fuse_entry_param e = f.entry(open && open->dirty() ? open->attributes() : c, child);
       fuse_add_direntry_plus(req, at, rem, c.name().c_str(), &e, static_cast<off_t>(i + 1));
     } else {
       struct stat st{};

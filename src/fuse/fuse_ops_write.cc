@@ -1,6 +1,7 @@
 // FUSE operations that change things: opening files (for reading or writing), writing through
 // the client's close-to-open writer, and namespace changes.
 #include <cerrno>
+#include <chrono>
 #include <fcntl.h>
 
 #include "common/logging.h"
@@ -149,6 +150,26 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
   fuse_reply_err(req, 0);
 }
 
+// mknod(2) of a regular file makes an empty file; FIFOs, sockets and devices have no place in a
+// shared namespace over object and file stores: EPERM, as on file systems that refuse them.
+void opMknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t) {
+  auto as = requester(req);
+  if (int e = nameErrno(name)) return replyErrno(req, e);
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
+  if (!S_ISREG(mode)) return replyErrno(req, EPERM);
+  auto path = f.childPath(parent, name);
+  if (!path) return replyError(req, path.error(), "mknod");
+  auto file = f.vfs->openWrite(*path, O_WRONLY | O_CREAT | O_EXCL, mode & 07777);
+  if (!file) return replyError(req, file.error(), ("mknod " + *path).c_str());
+  fuse_entry_param e = f.entry((*file)->attributes(), *path);
+  fuse_reply_entry(req, &e);
+}
+
+// Not yet kept in the namespace: a clean EPERM (what file systems without links answer), never ENOSYS.
+void opLink(fuse_req_t req, fuse_ino_t, fuse_ino_t, const char*) { replyErrno(req, EPERM); }
+void opSymlink(fuse_req_t req, const char*, fuse_ino_t, const char*) { replyErrno(req, EPERM); }
+
 void opUnlink(fuse_req_t req, fuse_ino_t parent, const char* name) { removeCommon(req, parent, name, false); }
 void opRmdir(fuse_req_t req, fuse_ino_t parent, const char* name) { removeCommon(req, parent, name, true); }
 
@@ -197,7 +218,16 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
     Status st = f.master->setAttribute(*path, mode, owner, group, false);
     if (!st) return replyError(req, st, "setattr");
   }
-  // Times (utimens) are accepted and not stored: Shoal keeps the store's mtime as the fingerprint.
+  if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW)) {
+    int64_t ms = (to_set & FUSE_SET_ATTR_MTIME_NOW)
+                     ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count()
+                     : static_cast<int64_t>(attr->st_mtim.tv_sec) * 1000 + attr->st_mtim.tv_nsec / 1000000;
+    // Kept in the store where it can hold it; a file whose store cannot keeps its time (docs).
+    Status st = f.master->setModificationTime(*path, ms);
+    if (!st) return replyError(req, st, ("touch " + *path).c_str());
+  }
+  // Access times are not kept (as with noatime).
   f.replyAttr(req, ino, *path, "setattr");
 }
 
@@ -215,6 +245,9 @@ void addWriteOps(fuse_lowlevel_ops* ops) {
   ops->rmdir = opRmdir;
   ops->rename = opRename;
   ops->setattr = opSetattr;
+  ops->mknod = opMknod;
+  ops->link = opLink;
+  ops->symlink = opSymlink;
 }
 
 }  // namespace shoal::fuse

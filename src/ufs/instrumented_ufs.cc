@@ -68,6 +68,12 @@ Status InstrumentedUfs::doRemove(const std::string& path, bool recursive) {
   return st;
 }
 
+Status InstrumentedUfs::doSetModificationTime(const std::string& path, int64_t mtime_ms) {
+  Status st = inner_->setModificationTime(path, mtime_ms);
+  if (!st && st.code() != StatusCode::kFailedPrecondition) noteError("set time", path, st);
+  return st;
+}
+
 Status InstrumentedUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   counters_.rename.fetch_add(1, std::memory_order_relaxed);
   Status st = inner_->rename(src, dst, replace);

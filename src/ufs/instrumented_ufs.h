@@ -36,6 +36,7 @@ class InstrumentedUfs final : public Ufs {
   Status doMkdirs(const std::string& path, uint32_t mode) override;
   Status doRemove(const std::string& path, bool recursive) override;
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
+  Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
 
  public:
 

@@ -61,6 +61,15 @@ Status Ufs::rename(const std::string& src, const std::string& dst, bool replace)
   return doRename(src, dst, replace);
 }
 
+Status Ufs::setModificationTime(const std::string& path, int64_t mtime_ms) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  return doSetModificationTime(path, mtime_ms);
+}
+
+Status Ufs::doSetModificationTime(const std::string& path, int64_t) {
+  return Status(StatusCode::kFailedPrecondition, uri() + ": the store cannot set modification times (" + path + ")");
+}
+
 Result<size_t> Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                     std::span<char> buf) {
   auto st = getStatus(path);

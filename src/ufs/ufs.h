@@ -70,6 +70,9 @@ class Ufs {
   // rename(2), an existing file is replaced by a file and an existing empty directory by a
   // directory, atomically where the store can (the caller has checked the kinds match).
   Status rename(const std::string& src, const std::string& dst, bool replace = false);
+  // Sets the file's modification time (touch -d, utimensat). FailedPrecondition when the store
+  // cannot (an S3 object's time is when it was written).
+  Status setModificationTime(const std::string& path, int64_t mtime_ms);
 
  protected:
   virtual Result<UfsStatus> doGetStatus(const std::string& path) = 0;
@@ -83,6 +86,8 @@ class Ufs {
   virtual Status doMkdirs(const std::string& path, uint32_t mode) = 0;
   virtual Status doRemove(const std::string& path, bool recursive) = 0;
   virtual Status doRename(const std::string& src, const std::string& dst, bool replace) = 0;
+  // The default: the store cannot.
+  virtual Status doSetModificationTime(const std::string& path, int64_t mtime_ms);
 
  private:
   Status checkPath(const std::string& path) const;

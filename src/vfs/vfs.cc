@@ -108,7 +108,9 @@ Status Vfs::unlink(const std::string& path) {
 }
 
 Result<proto::FileInfo> Vfs::attributes(const std::string& path) {
-  if (auto f = openFile(path)) return f->attributes();
+  // An open file with unpublished changes answers for itself; a clean one is what the master
+  // says (a touch or chmod since it was opened shows).
+  if (auto f = openFile(path); f && f->dirty()) return f->attributes();
   return master_.getStatus(path);
 }
 

@@ -34,7 +34,8 @@ class Vfs {
   Status rename(const std::string& from, const std::string& to, bool noreplace);
   // unlink(2): the name goes now; handles still open keep reading and are never published.
   Status unlink(const std::string& path);
-  // Attributes of `path` as this process sees them: an open file's own, else the master's.
+  // Attributes of `path` as this process sees them: those of an open file with unpublished
+  // changes, else the master's.
   Result<proto::FileInfo> attributes(const std::string& path);
 
   StagingArea& staging() { return staging_; }

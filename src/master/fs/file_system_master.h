@@ -32,6 +32,7 @@ struct AttrChange {
   std::optional<std::string> owner;
   std::optional<std::string> group;
   std::optional<bool> pinned;
+  std::optional<int64_t> mtime_ms;  // one path only, never recursive
 };
 
 struct ListResult {
@@ -72,6 +73,9 @@ class FileSystemMaster {
   // directory) is replaced in the same journal entry.
   Status rename(const std::string& src, const std::string& dst, bool replace = false);
   Status setAttribute(const std::string& path, const AttrChange& change, bool recursive);
+  // The mtime to journal for a touch of `path`: the store's after setting it there, the given one
+  // for a directory, none when the file's version must keep its time (MUST_CACHE, S3).
+  Result<std::optional<int64_t>> modificationTimeToRecord(const std::string& path, int64_t mtime_ms);
   // Ids of every pinned file, for the workers' heartbeats.
   std::vector<uint64_t> pinnedFiles() const;
   Status mount(const CallerIdentity& who, const std::string& path, const std::string& uri, bool readonly,

@@ -227,6 +227,25 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   return submitCall(std::move(je)).status;
 }
 
+Result<std::optional<int64_t>> FileSystemMaster::modificationTimeToRecord(const std::string& path, int64_t mtime_ms) {
+  auto inode = sm_.read([&](const Namespace& ns) { return ns.lookup(path); });
+  if (!inode) return makeError(inode.error());
+  if (inode->isDir()) return std::optional<int64_t>(mtime_ms);
+  // A file's mtime is half of its version (its cached pages, the store check): it changes only
+  // with the store's. A file only Shoal holds (MUST_CACHE) keeps it, or its pages would be lost.
+  if (!inode->has(kInodePersisted)) return std::optional<int64_t>();
+  auto mount = mountFor(path);
+  if (!mount) return makeError(mount.error());
+  if (!*mount) return std::optional<int64_t>();
+  if ((*mount)->info.readonly()) return makeError(readOnly("touch", path, (*mount)->info.path()));
+  Status st = (*mount)->ufs->setModificationTime((*mount)->ufs_path, mtime_ms);
+  if (st.code() == StatusCode::kFailedPrecondition) return std::optional<int64_t>();  // S3: it cannot
+  if (!st) return makeError(st.withContext("touch " + path));
+  auto now = (*mount)->ufs->getStatus((*mount)->ufs_path);
+  if (!now) return makeError(now.error().withContext("touch " + path));
+  return std::optional<int64_t>(now->mtime_ms);
+}
+
 Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& change, bool recursive) {
   auto path = normalizePath(raw);
   if (!path) return path.error();
@@ -236,10 +255,19 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
   if (change.owner && change.owner->empty()) return invalidArgument(fmt::format("chown {}: empty owner", *path));
   if (change.group && change.group->empty()) return invalidArgument(fmt::format("chgrp {}: empty group", *path));
   SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, recursive));
+  std::optional<int64_t> mtime;
+  if (change.mtime_ms) {
+    if (recursive) return invalidArgument(fmt::format("touch {}: a modification time is set on one path", *path));
+    auto settled = modificationTimeToRecord(*path, *change.mtime_ms);
+    if (!settled) return settled.error();
+    mtime = *settled;
+    if (!mtime && !change.mode && !change.owner && !change.group && !change.pinned) return Status::ok();
+  }
   auto apply = [&](const std::string& t) {
     proto::JournalEntry je;
     auto* e = je.mutable_set_attribute();
     e->set_path(t);
+    if (mtime) e->set_mtime_ms(*mtime);
     if (change.mode) e->set_mode(*change.mode);
     if (change.owner) e->set_owner(*change.owner);
     if (change.group) e->set_group(*change.group);

@@ -115,6 +115,7 @@ grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const pro
   if (req->has_owner()) change.owner = req->owner();
   if (req->has_group()) change.group = req->group();
   if (req->has_pinned()) change.pinned = req->pinned();
+  if (req->has_mtime_ms()) change.mtime_ms = req->mtime_ms();
   return rpc::toGrpc(fs_.setAttribute(req->path(), change, req->recursive()));
 }
 

@@ -268,6 +268,16 @@ Status CephUfs::doRemove(const std::string& path, bool recursive) {
   return rc ? Status::ok() : rc.error();
 }
 
+Status CephUfs::doSetModificationTime(const std::string& path, int64_t mtime_ms) {
+  auto rc = run("utimes", path, [path, mtime_ms](ceph_mount_info* m) -> int64_t {
+    struct ceph_statx stx{};
+    stx.stx_mtime.tv_sec = mtime_ms / 1000;
+    stx.stx_mtime.tv_nsec = (mtime_ms % 1000) * 1000000;
+    return ceph_setattrx(m, path.c_str(), &stx, CEPH_SETATTR_MTIME, AT_SYMLINK_NOFOLLOW);
+  });
+  return rc ? Status::ok() : rc.error();
+}
+
 Status CephUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   // CephFS's rename replaces the destination, as rename(2). Without `replace` the interface
   // promises it does not: checked first, so a name created at dst in between would be replaced

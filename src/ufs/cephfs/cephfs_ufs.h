@@ -26,6 +26,7 @@ class CephUfs final : public Ufs {
   Status doMkdirs(const std::string& path, uint32_t mode) override;
   Status doRemove(const std::string& path, bool recursive) override;
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
+  Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
 
  private:
   // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).

@@ -284,6 +284,24 @@ Status LocalUfs::doRemove(const std::string& path, bool recursive) {
   return Status::ok();
 }
 
+Status LocalUfs::doSetModificationTime(const std::string& path, int64_t mtime_ms) {
+  auto parent = openParent(path);
+  if (!parent) return parent.error();
+  UniqueFd dir(parent->first);
+  struct timespec times[2];
+  times[0].tv_nsec = UTIME_OMIT;  // atime as it is
+  times[1].tv_sec = mtime_ms / 1000;
+  times[1].tv_nsec = (mtime_ms % 1000) * 1000000;
+  if (times[1].tv_nsec < 0) {
+    times[1].tv_sec -= 1;
+    times[1].tv_nsec += 1000000000;
+  }
+  if (::utimensat(dir.get(), parent->second.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+    return errnoStatus(errno, "set the time of " + where(path));
+  }
+  return Status::ok();
+}
+
 Status LocalUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   auto sp = openParent(src);
   if (!sp) return sp.error().withContext("rename");

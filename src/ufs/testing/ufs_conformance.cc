@@ -186,6 +186,24 @@ TEST_P(UfsConformance, RenameReplacesAFileOrAnEmptyDirectoryWhenAsked) {
   EXPECT_EQ(names(*ufs_, "/"), (std::set<std::string>{"empty/", "old"}));
 }
 
+// touch -d: a store that can set a file's modification time reports exactly that time afterwards;
+// one that cannot says so (FailedPrecondition) and leaves the file as it was.
+TEST_P(UfsConformance, ModificationTimeIsSetOrRefusedCleanly) {
+  ASSERT_TRUE(writeFile(*ufs_, "/t", "timed").isOk());
+  const int64_t when = 1700000000123;
+  Status st = ufs_->setModificationTime("/t", when);
+  auto after = ufs_->getStatus("/t");
+  ASSERT_TRUE(after);
+  if (st) {
+    EXPECT_EQ(after->mtime_ms, when);
+  } else {
+    EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.toString();
+  }
+  EXPECT_EQ(readAll(*ufs_, "/t", 16), "timed");
+  EXPECT_EQ(ufs_->setModificationTime("/missing", when).code(), st ? StatusCode::kNotFound : StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ufs_->setModificationTime("/../t", when).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_P(UfsConformance, RemoveRespectsRecursion) {
   ASSERT_TRUE(ufs_->mkdirs("/r/s", 0755).isOk());
   ASSERT_TRUE(writeFile(*ufs_, "/r/s/f", "f").isOk());
