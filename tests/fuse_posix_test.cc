@@ -1,4 +1,5 @@
-// Ordinary programs on a real FUSE mount (as root) over a local directory: each script runs once in
+// Ordinary programs on a real FUSE mount (as root) over a local directory and over the test Ceph's
+// CephFS: each script runs once in
 // a local directory and once in the mount, and the two trees must come out the same. Then what the
 // vfs promises beyond that: writes after a flush (the shell's dup2 and close), replacing a file
 // never shows a reader half of it, a killed daemon leaves the old version intact, a reader that
@@ -7,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -15,22 +17,63 @@
 #include "harness/fuse_mount.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
+#include "testing/test_ceph.h"
 
 namespace shoal::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-class FusePosixTest : public ::testing::Test {
+// The store under the mount: a local directory, or a directory of the test Ceph's CephFS (seen
+// by the test through a ceph-fuse mount of its own).
+enum class Store { kLocal, kCephFs };
+
+class FusePosixTest : public ::testing::TestWithParam<Store> {
  protected:
+  static void TearDownTestSuite() {
+    if (ceph_fuse_) {
+      runCommand({"fusermount3", "-u", ceph_fuse_->path()}, 60);
+      delete ceph_fuse_;
+      ceph_fuse_ = nullptr;
+    }
+  }
+
   void SetUp() override {
     ASSERT_TRUE(master_.start()) << master_.log();
-    ASSERT_EQ(master_.cli({"fs", "mount", "/data", "file://" + store_.path()}).exit_code, 0);
+    if (GetParam() == Store::kLocal) {
+      store_dir_ = store_.path();
+      ASSERT_EQ(master_.cli({"fs", "mount", "/data", "file://" + store_dir_}).exit_code, 0);
+    } else {
+      auto ceph = testCeph();
+      if (!ceph) GTEST_SKIP() << "run by CTest with the test Ceph";
+      if (!ceph_fuse_) {
+        ceph_fuse_ = new TempDir("shoal-posix-ceph-fuse");
+        auto m = sh("ceph-fuse -c " + ceph->conf() + " " + ceph_fuse_->path() + " >/dev/null 2>&1");
+        ASSERT_EQ(m.exit_code, 0) << "ceph-fuse: " << m.err;
+      }
+      static int seq = 0;
+      std::string dir = fmt::format("posix-{}-{}", ::getpid(), seq++);
+      ASSERT_EQ(::mkdir(ceph_fuse_->sub(dir).c_str(), 0755), 0) << std::strerror(errno);
+      store_dir_ = ceph_fuse_->sub(dir);
+      auto r = master_.cli({"fs", "mount", "/data", "cephfs:///" + dir, "--option", "ceph.conf=" + ceph->conf()});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
     worker_ = std::make_unique<WorkerUnderTest>(master_);
     ASSERT_TRUE(worker_->start()) << worker_->log();
   }
 
   CommandResult sh(const std::string& line) { return runCommand({"/bin/sh", "-c", line}, 600); }
+  // A file of the store, as the store itself has it.
+  std::string stored(const std::string& rel) const { return store_dir_ + "/" + rel; }
+  // Writes a file into the store behind Shoal's back, durably: CephFS shows another client (the
+  // master's) a new file's size only after the writer's fsync or cap flush.
+  void storeWrite(const std::string& rel, const std::string& data) const {
+    int fd = ::open(stored(rel).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0) << stored(rel) << ": " << std::strerror(errno);
+    ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    ASSERT_EQ(::fsync(fd), 0);
+    ASSERT_EQ(::close(fd), 0);
+  }
 
   // Runs `script` with `dir` as its working directory; fails the test with its output if it fails.
   void runIn(const std::string& dir, const std::string& script) {
@@ -48,17 +91,21 @@ class FusePosixTest : public ::testing::Test {
     auto diff = sh("diff -r " + diff_excludes + " " + local.path() + " " + in_mount);
     EXPECT_EQ(diff.exit_code, 0) << name << ":\n" << diff.out.substr(0, 3000) << diff.err.substr(0, 2000);
     // And what reached the store is what the mount shows.
-    auto stored = sh("diff -r " + diff_excludes + " " + in_mount + " " + store_.sub(name));
-    EXPECT_EQ(stored.exit_code, 0) << name << " (store):\n" << stored.out.substr(0, 3000) << stored.err.substr(0, 2000);
+    auto in_store = sh("diff -r " + diff_excludes + " " + in_mount + " " + stored(name));
+    EXPECT_EQ(in_store.exit_code, 0) << name << " (store):\n" << in_store.out.substr(0, 3000) << in_store.err.substr(0, 2000);
   }
 
+  static TempDir* ceph_fuse_;
   TempDir store_{"shoal-posix-store"};
+  std::string store_dir_;
   TempDir mnt_{"shoal-posix-mnt"};
   MasterUnderTest master_;
   std::unique_ptr<WorkerUnderTest> worker_;
 };
 
-TEST_F(FusePosixTest, ShellRedirectsAppendsAndTextTools) {
+TempDir* FusePosixTest::ceph_fuse_ = nullptr;
+
+TEST_P(FusePosixTest, ShellRedirectsAppendsAndTextTools) {
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   sameAsLocal("shell",
@@ -71,7 +118,7 @@ TEST_F(FusePosixTest, ShellRedirectsAppendsAndTextTools) {
   EXPECT_EQ(slurp(mnt_.sub("data/shell/f.txt")), "hello\nworld\nx");
 }
 
-TEST_F(FusePosixTest, DdTruncateAndRandomWrites) {
+TEST_P(FusePosixTest, DdTruncateAndRandomWrites) {
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   sameAsLocal("dd",
@@ -89,7 +136,7 @@ TEST_F(FusePosixTest, DdTruncateAndRandomWrites) {
 
 // What the namespace does not hold yet answers with a clean errno, never ENOSYS, and nothing is
 // left behind; mknod of a regular file makes one.
-TEST_F(FusePosixTest, SpecialFilesAndLinksAreCleanlyRefused) {
+TEST_P(FusePosixTest, SpecialFilesAndLinksAreCleanlyRefused) {
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   ASSERT_EQ(sh("echo t > " + mnt_.sub("data/target")).exit_code, 0);
@@ -105,10 +152,10 @@ TEST_F(FusePosixTest, SpecialFilesAndLinksAreCleanlyRefused) {
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(st.st_size, 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
-  EXPECT_EQ(sh("ls " + store_.path()).out, "plain\ntarget\n");
+  EXPECT_EQ(sh("ls " + store_dir_).out, "plain\ntarget\n");
 }
 
-TEST_F(FusePosixTest, TarCpGitSqliteAndMake) {
+TEST_P(FusePosixTest, TarCpGitSqliteAndMake) {
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   const std::string git = "GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' "
@@ -130,7 +177,7 @@ TEST_F(FusePosixTest, TarCpGitSqliteAndMake) {
 
 // The shell's `>`: open, dup2 onto stdout, close the first descriptor (a FLUSH that publishes),
 // then write through the other. Every write after the flush must land.
-TEST_F(FusePosixTest, WritesAfterAFlushLand) {
+TEST_P(FusePosixTest, WritesAfterAFlushLand) {
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   std::string path = mnt_.sub("data/dup.txt");
@@ -145,16 +192,16 @@ TEST_F(FusePosixTest, WritesAfterAFlushLand) {
   EXPECT_EQ(master_.cli({"fs", "cat", "/data/dup.txt"}).out, "one two") << "an fsync publishes";
   ASSERT_EQ(::write(dup, " three", 6), 6);
   ASSERT_EQ(::close(dup), 0);
-  EXPECT_EQ(slurp(store_.sub("dup.txt")), "one two three");
+  EXPECT_EQ(slurp(stored("dup.txt")), "one two three");
   EXPECT_EQ(slurp(path), "one two three");
 }
 
 // Replacing a file through the mount (O_TRUNC, truncate, rename over it) never leaves the name
 // without the old content before the new one is published, and a daemon killed mid-write leaves the
 // old version whole.
-TEST_F(FusePosixTest, ReplacingNeverLosesTheOldVersion) {
+TEST_P(FusePosixTest, ReplacingNeverLosesTheOldVersion) {
   std::string old_content = randomBytes(3 << 20, 1);
-  store_.write("keep.bin", old_content);
+  storeWrite("keep.bin", old_content);
   auto m = std::make_unique<FuseMount>(master_, mnt_.path());
   ASSERT_TRUE(m->start()) << m->log();
   std::string path = mnt_.sub("data/keep.bin");
@@ -167,9 +214,9 @@ TEST_F(FusePosixTest, ReplacingNeverLosesTheOldVersion) {
   auto seen = master_.client().getStatus("/data/keep.bin");
   ASSERT_TRUE(seen) << seen.error().toString();
   EXPECT_EQ(seen->size(), old_content.size()) << "O_TRUNC must not empty the published file before the new one is published";
-  EXPECT_TRUE(slurp(store_.sub("keep.bin")) == old_content);
+  EXPECT_TRUE(slurp(stored("keep.bin")) == old_content);
   ASSERT_EQ(::close(fd), 0);
-  EXPECT_EQ(slurp(store_.sub("keep.bin")), "new");
+  EXPECT_EQ(slurp(stored("keep.bin")), "new");
   EXPECT_EQ(slurp(path), "new");
 
   // rename over (how editors and checkpoint writers replace a file): the destination is replaced
@@ -188,8 +235,8 @@ TEST_F(FusePosixTest, ReplacingNeverLosesTheOldVersion) {
   ASSERT_EQ(sh("printf A > " + mnt_.sub("data/a.txt")).exit_code, 0);
   ASSERT_EQ(::rename(mnt_.sub("data/a.txt").c_str(), mnt_.sub("data/b.txt").c_str()), 0) << std::strerror(errno);
   EXPECT_EQ(slurp(mnt_.sub("data/b.txt")), "A");
-  EXPECT_EQ(slurp(store_.sub("b.txt")), "A");
-  EXPECT_FALSE(fs::exists(store_.sub("a.txt")));
+  EXPECT_EQ(slurp(stored("b.txt")), "A");
+  EXPECT_FALSE(fs::exists(stored("a.txt")));
   std::string head(4096, '\0');
   EXPECT_EQ(::pread(reader, head.data(), head.size(), 1 << 20), 4096);
   EXPECT_TRUE(head == b_old.substr(1 << 20, 4096)) << "the old version's reader must keep reading it";
@@ -211,14 +258,14 @@ TEST_F(FusePosixTest, ReplacingNeverLosesTheOldVersion) {
   FuseMount again(master_, mnt_.path());
   ASSERT_TRUE(again.start()) << again.log();
   EXPECT_TRUE(slurp(mnt_.sub("data/big.bin")) == old_content);
-  EXPECT_TRUE(slurp(store_.sub("big.bin")) == old_content);
+  EXPECT_TRUE(slurp(stored("big.bin")) == old_content);
   auto listing = sh("ls -a " + mnt_.sub("data"));
   EXPECT_EQ(listing.out.find(".shoal-w."), std::string::npos) << "no temporary is visible: " << listing.out;
 }
 
 // What a process creates through the mount is its own (the FUSE request's uid and gid), and the
 // kernel's permission checks (default_permissions) hold for other users.
-TEST_F(FusePosixTest, NewFilesBelongToTheCallingUser) {
+TEST_P(FusePosixTest, NewFilesBelongToTheCallingUser) {
   FuseMount m(master_, mnt_.path(), {"-o", "allow_other"});
   ASSERT_TRUE(m.start()) << m.log();
   ASSERT_EQ(::mkdir(mnt_.sub("data/shared").c_str(), 0777), 0);
@@ -249,8 +296,8 @@ TEST_F(FusePosixTest, NewFilesBelongToTheCallingUser) {
   EXPECT_EQ(slurp(mnt_.sub("data/shared/f.txt")), "mine\nroot-wrote\n");
 }
 
-TEST_F(FusePosixTest, AFullStagingAreaIsEnospcAndPublishedFilesStay) {
-  store_.write("safe.txt", "safe");
+TEST_P(FusePosixTest, AFullStagingAreaIsEnospcAndPublishedFilesStay) {
+  storeWrite("safe.txt", "safe");
   FuseMount m(master_, mnt_.path(), {"shoal.user.file.staging.capacity=1MiB"});
   ASSERT_TRUE(m.start()) << m.log();
   auto r = sh("dd if=/dev/zero of=" + mnt_.sub("data/huge.bin") + " bs=64k count=64 2>&1");
@@ -260,8 +307,11 @@ TEST_F(FusePosixTest, AFullStagingAreaIsEnospcAndPublishedFilesStay) {
   EXPECT_EQ(slurp(mnt_.sub("data/safe.txt")), "safe");
   auto small = sh("echo fits > " + mnt_.sub("data/small.txt"));
   EXPECT_EQ(small.exit_code, 0) << small.err << " (the daemon must keep serving once the big file is closed)";
-  EXPECT_EQ(slurp(store_.sub("small.txt")), "fits\n");
+  EXPECT_EQ(slurp(stored("small.txt")), "fits\n");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, FusePosixTest, ::testing::Values(Store::kLocal, Store::kCephFs),
+                         [](const auto& info) { return info.param == Store::kLocal ? "file" : "cephfs"; });
 
 }  // namespace
 }  // namespace shoal::testing

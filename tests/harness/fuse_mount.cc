@@ -25,6 +25,9 @@ std::string slurp(const std::string& path) {
 
 FuseMount::~FuseMount() {
   runCommand({shoalBinary(), "fuse", "unmount", mp_});
+  // The unmount ends the daemon's loop; let it close its store sessions. A SIGTERM in the middle
+  // killed it mid-cleanup, and CephFS then kept its session (and its caps) for a minute.
+  eventually([&] { return !proc_.running(); }, 30);
   if (proc_.running()) proc_.stop(SIGTERM);
 }
 
