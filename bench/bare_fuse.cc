@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <sys/mount.h>
@@ -20,9 +22,20 @@ struct BareFuse::Impl {
   std::vector<char> data = std::vector<char>(1 << 20, 'b');  // every byte served comes from here
   fuse_session* se = nullptr;
   std::thread loop;
+  std::mutex mu;
+  std::map<std::string, fuse_ino_t> created;  // guarded by mu
+  std::map<fuse_ino_t, uint64_t> sizes;        // of created files; guarded by mu
+  fuse_ino_t next_ino = 0;                     // guarded by mu
 
-  uint64_t sizeOf(fuse_ino_t ino) const { return ino == files + 2 ? big_size : file_size; }
-  void fill(fuse_ino_t ino, struct stat* st) const {
+  bool isCreated(fuse_ino_t ino) const { return ino > files + 2; }
+  uint64_t sizeOf(fuse_ino_t ino) {
+    if (isCreated(ino)) {
+      std::lock_guard lock(mu);
+      return sizes[ino];
+    }
+    return ino == files + 2 ? big_size : file_size;
+  }
+  void fill(fuse_ino_t ino, struct stat* st) {
     *st = {};
     st->st_ino = ino;
     if (ino == FUSE_ROOT_ID) {
@@ -57,6 +70,11 @@ void opLookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     unsigned long long i = std::strtoull(name + 1, &end, 10);
     if (end && std::strcmp(end, ".bin") == 0 && i < s->files) ino = i + 2;
   }
+  if (ino == 0 && parent == FUSE_ROOT_ID) {
+    std::lock_guard lock(s->mu);
+    auto it = s->created.find(name);
+    if (it != s->created.end()) ino = it->second;
+  }
   if (ino == 0) return void(fuse_reply_err(req, ENOENT));
   fuse_entry_param e{};
   e.ino = ino;
@@ -85,6 +103,47 @@ void opRead(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_in
   fuse_reply_buf(req, s->data.data(), n);
 }
 
+void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t, fuse_file_info* fi) {
+  auto* s = self(req);
+  if (parent != FUSE_ROOT_ID) return void(fuse_reply_err(req, EPERM));
+  fuse_entry_param e{};
+  {
+    std::lock_guard lock(s->mu);
+    auto& ino = s->created[name];
+    if (ino == 0) ino = s->files + 3 + s->next_ino++;
+    s->sizes[ino] = 0;
+    e.ino = ino;
+  }
+  e.entry_timeout = s->timeout;
+  e.attr_timeout = s->timeout;
+  s->fill(e.ino, &e.attr);
+  fuse_reply_create(req, &e, fi);
+}
+
+void opWrite(fuse_req_t req, fuse_ino_t ino, const char*, size_t size, off_t off, fuse_file_info*) {
+  auto* s = self(req);
+  if (!s->isCreated(ino)) return void(fuse_reply_err(req, EPERM));
+  {
+    std::lock_guard lock(s->mu);
+    auto& sz = s->sizes[ino];
+    sz = std::max<uint64_t>(sz, static_cast<uint64_t>(off) + size);
+  }
+  fuse_reply_write(req, size);
+}
+
+void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info*) {
+  auto* s = self(req);
+  if (s->isCreated(ino) && (to_set & FUSE_SET_ATTR_SIZE)) {
+    std::lock_guard lock(s->mu);
+    s->sizes[ino] = static_cast<uint64_t>(attr->st_size);
+  }
+  struct stat st;
+  s->fill(ino, &st);
+  fuse_reply_attr(req, &st, s->timeout);
+}
+
+void opFlush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
+
 }  // namespace
 
 BareFuse::BareFuse(const std::string& mountpoint, uint64_t files, uint64_t file_size, uint64_t big_size, double timeout_s)
@@ -100,6 +159,11 @@ BareFuse::BareFuse(const std::string& mountpoint, uint64_t files, uint64_t file_
   ops.getattr = opGetattr;
   ops.open = opOpen;
   ops.read = opRead;
+  ops.create = opCreate;
+  ops.write = opWrite;
+  ops.setattr = opSetattr;
+  ops.flush = opFlush;
+  ops.fsync = [](fuse_req_t req, fuse_ino_t, int, fuse_file_info*) { fuse_reply_err(req, 0); };
   const char* argv[] = {"bare-fuse", "-o", "fsname=barefuse"};
   fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
   impl_->se = fuse_session_new(&args, &ops, sizeof(ops), impl_.get());

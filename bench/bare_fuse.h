@@ -1,6 +1,8 @@
 // The FUSE ceiling on this machine: a minimal in-memory low-level FUSE file system (a flat
 // directory of `files` files of `file_size` bytes, plus big.bin), served in this process with the
-// same kernel-cache settings as Shoal's mount. Shoal's FUSE figures are judged against it.
+// same kernel-cache settings as Shoal's mount. Shoal's FUSE figures are judged against it. Other
+// names can be created and written: the bytes are dropped, only sizes are kept (the ceiling of
+// the kernel's create, write, flush and release round trips).
 #pragma once
 
 #include <cstdint>

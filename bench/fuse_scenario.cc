@@ -1,13 +1,18 @@
 // Small files and a big file through Shoal's FUSE mount, each beside the same through a bare
 // in-memory FUSE file system (the FUSE ceiling here, bare_fuse.h) and, for reference, tmpfs:
 // stat and 4 KiB reads of every file on a first pass and again with the kernel's caches warm, and
-// a sequential read of a big file the workers hold.
+// a sequential read of a big file the workers hold. Then writes, each against the bare file
+// system (which drops the bytes: the kernel's round trips alone) and tmpfs: a big file written
+// sequentially in 1 MiB writes, `files` files of 4 KiB each created, written and closed, and 4 KiB
+// pwrites at random offsets of the big file followed by its close (which, on Shoal, publishes it).
 #include <atomic>
 #include <chrono>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <thread>
@@ -26,6 +31,17 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kSmall = 4096;
 constexpr double kTimeout = 7200;
 
+// `n` operations in `secs`.
+Figure rate(const std::string& name, const std::string& baseline, uint64_t n, double secs) {
+  Figure f;
+  f.scenario = name;
+  f.baseline = baseline;
+  f.ops = n;
+  f.seconds = secs;
+  f.ops_per_sec = static_cast<double>(n) / secs;
+  return f;
+}
+
 // Runs op(0..n-1) once each over `threads` threads; the rate of the whole pass.
 Figure pass(const std::string& name, const std::string& baseline, int threads, uint64_t n,
             const std::function<bool(uint64_t)>& op) {
@@ -42,12 +58,7 @@ Figure pass(const std::string& name, const std::string& baseline, int threads, u
   for (auto& t : pool) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   if (failed > 0) throw std::runtime_error(fmt::format("{}: {} of {} operations failed", name, failed.load(), n));
-  Figure f;
-  f.scenario = name;
-  f.baseline = baseline;
-  f.ops = n;
-  f.seconds = secs;
-  f.ops_per_sec = static_cast<double>(n) / secs;
+  Figure f = rate(name, baseline, n, secs);
   f.params["files"] = std::to_string(n);
   f.params["threads"] = std::to_string(threads);
   return f;
@@ -92,6 +103,61 @@ void smallFiles(const std::string& prefix, const std::string& baseline_prefix, c
     std::string base = baseline_prefix.empty() ? "" : baseline_prefix + ".read4k." + round;
     out->push_back(pass(prefix + ".read4k." + round, base, threads, files, [&](uint64_t i) { return read4k(path(i)); }));
   }
+}
+
+// A file of `bytes` written from the start in 1 MiB writes, and closed.
+Figure writeSequential(const std::string& name, const std::string& baseline, const std::string& path, uint64_t bytes) {
+  std::vector<char> buf(1 << 20, 'w');
+  auto t0 = Clock::now();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error(name + ": cannot create " + path + ": " + std::strerror(errno));
+  for (uint64_t done = 0; done < bytes; done += buf.size()) {
+    if (::write(fd, buf.data(), buf.size()) != static_cast<ssize_t>(buf.size())) {
+      throw std::runtime_error(name + ": write failed: " + std::strerror(errno));
+    }
+  }
+  if (::close(fd) != 0) throw std::runtime_error(name + ": close failed: " + std::strerror(errno));
+  return throughput(name, baseline, bytes, std::chrono::duration<double>(Clock::now() - t0).count());
+}
+
+bool create4k(const std::string& p) {
+  thread_local char buf[kSmall] = {'c'};
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, buf, sizeof(buf)) == static_cast<ssize_t>(kSmall);
+  return ::close(fd) == 0 && ok;
+}
+
+// `n` 4 KiB pwrites at random page-aligned offsets of an existing file of `bytes`, then its close.
+Figure randomWrites(const std::string& name, const std::string& baseline, const std::string& path, uint64_t bytes,
+                    uint64_t n) {
+  char buf[kSmall];
+  std::memset(buf, 'r', sizeof(buf));
+  std::mt19937_64 rng(7);
+  auto t0 = Clock::now();
+  int fd = ::open(path.c_str(), O_WRONLY);
+  if (fd < 0) throw std::runtime_error(name + ": cannot open " + path + ": " + std::strerror(errno));
+  for (uint64_t i = 0; i < n; ++i) {
+    off_t off = static_cast<off_t>((rng() % (bytes / kSmall)) * kSmall);
+    if (::pwrite(fd, buf, sizeof(buf), off) != static_cast<ssize_t>(kSmall)) {
+      throw std::runtime_error(name + ": pwrite failed: " + std::strerror(errno));
+    }
+  }
+  if (::close(fd) != 0) throw std::runtime_error(name + ": close failed: " + std::strerror(errno));
+  Figure f = rate(name, baseline, n, std::chrono::duration<double>(Clock::now() - t0).count());
+  f.params["file_bytes"] = std::to_string(bytes);
+  return f;
+}
+
+// The three write figures into `dir`, each beside the same under `baseline_prefix`.
+void writes(const std::string& prefix, const std::string& baseline_prefix, const std::string& dir, uint64_t files,
+            uint64_t big_bytes, int threads, std::vector<Figure>* out) {
+  auto base = [&](const char* what) { return baseline_prefix.empty() ? std::string() : baseline_prefix + what; };
+  out->push_back(writeSequential(prefix + ".write.seq", base(".write.seq"), dir + "/w-big.bin", big_bytes));
+  out->push_back(pass(prefix + ".write.create4k", base(".write.create4k"), threads, files,
+                      [&](uint64_t i) { return create4k(fmt::format("{}/w{}.bin", dir, i)); }));
+  out->push_back(randomWrites(prefix + ".write.random4k", base(".write.random4k"), dir + "/w-big.bin", big_bytes,
+                              std::min<uint64_t>(10000, big_bytes / kSmall)));
 }
 
 bool waitMounted(const std::string& mp) {
@@ -169,6 +235,10 @@ std::vector<Figure> runFuseScenario(const LoadSpec& spec, uint64_t files, uint64
     smallFiles("fuse", "barefuse", shoal_mp, files, spec.threads, &out);
     out.push_back(sequential("barefuse.dd", "", bare_mp + "/big.bin", big_bytes));
     out.push_back(sequential("fuse.dd", "barefuse.dd", shoal_mp + "/big.bin", big_bytes));
+    std::filesystem::create_directories(shm + "/writes");
+    writes("tmpfs", "", shm + "/writes", files, big_bytes, spec.threads, &out);
+    writes("barefuse", "", bare_mp, files, big_bytes, spec.threads, &out);
+    writes("fuse", "barefuse", shoal_mp, files, big_bytes, spec.threads, &out);
   }
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(shm);

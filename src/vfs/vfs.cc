@@ -34,17 +34,17 @@ Result<std::shared_ptr<OpenFile>> Vfs::openWrite(const std::string& path, int fl
   auto info = master_.getStatus(path);
   bool truncate = (flags & O_TRUNC) != 0;
   if (!info && info.error().code() == StatusCode::kNotFound && (flags & O_CREAT)) {
-    // The name exists for everyone from now on, as after open(2): an empty first version.
-    client::WriteOptions opts;
-    opts.mode = mode & 07777;
-    opts.recursive = false;
-    auto w = client::FileWriter::create(conf_, master_, reader_.workers(), reader_.direct(), path, opts);
-    if (w) {
-      info = (*w)->close();
-    } else if (w.error().code() == StatusCode::kAlreadyExists && !(flags & O_EXCL)) {
+    // The name exists for everyone from now on, as after open(2): an empty first version, made
+    // by the master in one call (it writes the empty file to the store itself).
+    auto type = client::parseWriteType(conf_.getString(keys::kUserFileWriteTypeDefault));
+    if (!type) return makeError(type.error());
+    auto made = master_.createFile(path, /*recursive=*/false, /*complete=*/true, *type, mode & 07777);
+    if (made) {
+      info = *made;
+    } else if (made.error().code() == StatusCode::kAlreadyExists && !(flags & O_EXCL)) {
       info = master_.getStatus(path);  // made by someone else meanwhile: open theirs
     } else {
-      return makeError(w.error());
+      return makeError(made.error());
     }
     if (info && info->size() == 0) truncate = false;
   } else if (info && (flags & O_CREAT) && (flags & O_EXCL)) {
