@@ -32,7 +32,10 @@ class FusePosixTest : public ::testing::TestWithParam<Store> {
  protected:
   static void TearDownTestSuite() {
     if (ceph_fuse_) {
-      runCommand({"fusermount3", "-u", ceph_fuse_->path()}, 60);
+      // Through the shell: runCommand does not search PATH. A mount left behind would outlive the
+      // test Ceph (and the TempDir's removal would reach into it).
+      auto r = runCommand({"/bin/sh", "-c", "fusermount3 -u " + ceph_fuse_->path()}, 60);
+      EXPECT_EQ(r.exit_code, 0) << "unmounting ceph-fuse: " << r.err;
       delete ceph_fuse_;
       ceph_fuse_ = nullptr;
     }
