@@ -83,13 +83,14 @@ void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, 
   fuse_reply_create(req, &e, fi);
 }
 
-void opWrite(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
+void opWrite(fuse_req_t req, fuse_ino_t, const char* buf, size_t size, off_t off, fuse_file_info* fi) {
   auto* h = reinterpret_cast<FileHandle*>(fi->fh);
   if (!h || !h->file || (h->flags & O_ACCMODE) == O_RDONLY) return replyErrno(req, EBADF);
   // O_APPEND writes at the end as this process knows it, not the kernel's cached size.
   auto n = h->file->write(static_cast<uint64_t>(off), {buf, size}, (h->flags & O_APPEND) != 0);
+  // No cache to drop per write: opens of a file open here go to its OpenFile, and the flush that
+  // publishes drops what the kernel was told.
   if (!n) return replyError(req, n.error(), ("write " + h->file->path()).c_str());
-  fs(req)->forgetIno(ino);
   fuse_reply_write(req, *n);
 }
 

@@ -204,7 +204,7 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   });
   if (!checked) return checked.error();
   if (*src == *dst) return Status::ok();
-  auto inode = Result<Inode>(checked->moving);
+  const Inode* inode = &checked->moving;
   auto mount = mountFor(*src);
   if (!mount) return mount.error();
   if (*mount && inode->has(kInodePersisted)) {
