@@ -31,7 +31,7 @@ cat > "$work/config.h" <<'H'
 H
 mkdir -p "$work/suite" "$work/mnt"
 cp -r "$src/tests" "$work/suite/"
-gcc -O2 -include "$work/config.h" -o "$work/suite/pjdfstest" "$src/pjdfstest.c"
+gcc -O2 -I "$work" -include "$work/config.h" -o "$work/suite/pjdfstest" "$src/pjdfstest.c"
 cleanup() {
   cd /
   "$shoal" fuse unmount "$work/mnt" >/dev/null 2>&1 || true

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <thread>
 #include <unistd.h>
 
 #include "harness/fuse_mount.h"
@@ -137,25 +139,115 @@ TEST_P(FusePosixTest, DdTruncateAndRandomWrites) {
               "assert os.pread(fd, 10, 4000) == b'b'*10; os.close(fd)\"");
 }
 
-// What the namespace does not hold yet answers with a clean errno, never ENOSYS, and nothing is
-// left behind; mknod of a regular file makes one.
-TEST_P(FusePosixTest, SpecialFilesAndLinksAreCleanlyRefused) {
+// Symbolic links go to the store (which has them, both here) and the kernel follows them; FIFOs,
+// sockets and device nodes are names in the namespace that work as the kernel's own; hard links
+// are not kept yet and answer a clean EPERM, never ENOSYS. All of it outlives a remount.
+TEST_P(FusePosixTest, LinksFifosSocketsAndDevices) {
+  {
+    FuseMount m(master_, mnt_.path());
+    ASSERT_TRUE(m.start()) << m.log();
+    ASSERT_EQ(sh("echo t > " + mnt_.sub("data/target")).exit_code, 0);
+    ASSERT_EQ(::symlink("target", mnt_.sub("data/sym").c_str()), 0) << std::strerror(errno);
+    ASSERT_EQ(::symlink("../nowhere/at all", mnt_.sub("data/dangling").c_str()), 0) << std::strerror(errno);
+    EXPECT_EQ(::symlink("target", mnt_.sub("data/sym").c_str()), -1);
+    EXPECT_EQ(errno, EEXIST);
+    auto cat = sh("cat " + mnt_.sub("data/sym"));
+    EXPECT_EQ(cat.out, "t\n") << cat.err;
+    // The link is a link in the store too, with the same text.
+    EXPECT_EQ(fs::read_symlink(stored("sym")), "target");
+    EXPECT_EQ(fs::read_symlink(stored("dangling")), "../nowhere/at all");
+    ASSERT_EQ(::mkfifo(mnt_.sub("data/fifo").c_str(), 0640), 0) << std::strerror(errno);
+    auto through = sh("(echo through the fifo > " + mnt_.sub("data/fifo") + " &) && cat " + mnt_.sub("data/fifo"));
+    EXPECT_EQ(through.out, "through the fifo\n") << through.err;
+    ASSERT_EQ(::mknod(mnt_.sub("data/null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0) << std::strerror(errno);
+    ASSERT_EQ(::mknod(mnt_.sub("data/blk").c_str(), S_IFBLK | 0600, makedev(7, 200)), 0) << std::strerror(errno);
+    ASSERT_EQ(::mknod(mnt_.sub("data/plain").c_str(), S_IFREG | 0600, 0), 0) << std::strerror(errno);
+    auto bound = sh("/usr/bin/python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); s.bind('" +
+                    mnt_.sub("data/sock") + "')\"");
+    EXPECT_EQ(bound.exit_code, 0) << bound.err;
+    EXPECT_EQ(::link(mnt_.sub("data/target").c_str(), mnt_.sub("data/hard").c_str()), -1);
+    EXPECT_EQ(errno, EPERM);
+    // A FIFO renames and is removed like any name; the namespace-only names never reach the store.
+    ASSERT_EQ(::rename(mnt_.sub("data/fifo").c_str(), mnt_.sub("data/fifo2").c_str()), 0) << std::strerror(errno);
+    EXPECT_EQ(sh("ls " + store_dir_).out, "dangling\nplain\nsym\ntarget\n");
+  }
+  // A new daemon sees them all as they were made (the master journaled them).
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
-  ASSERT_EQ(sh("echo t > " + mnt_.sub("data/target")).exit_code, 0);
-  EXPECT_EQ(::mkfifo(mnt_.sub("data/fifo").c_str(), 0644), -1);
-  EXPECT_EQ(errno, EPERM);
-  EXPECT_EQ(::symlink("target", mnt_.sub("data/sym").c_str()), -1);
-  EXPECT_EQ(errno, EPERM);
-  EXPECT_EQ(::link(mnt_.sub("data/target").c_str(), mnt_.sub("data/hard").c_str()), -1);
-  EXPECT_EQ(errno, EPERM);
-  ASSERT_EQ(::mknod(mnt_.sub("data/plain").c_str(), S_IFREG | 0600, 0), 0) << std::strerror(errno);
   struct stat st;
+  ASSERT_EQ(::lstat(mnt_.sub("data/sym").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(st.st_size, 6);
+  char buf[64];
+  ssize_t n = ::readlink(mnt_.sub("data/dangling").c_str(), buf, sizeof(buf));
+  ASSERT_GT(n, 0) << std::strerror(errno);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), "../nowhere/at all");
+  ASSERT_EQ(::lstat(mnt_.sub("data/fifo2").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  ASSERT_EQ(::lstat(mnt_.sub("data/null").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  EXPECT_EQ(st.st_rdev, makedev(1, 3));
+  ASSERT_EQ(::lstat(mnt_.sub("data/blk").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISBLK(st.st_mode));
+  EXPECT_EQ(st.st_rdev, makedev(7, 200));
+  ASSERT_EQ(::lstat(mnt_.sub("data/sock").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
   ASSERT_EQ(::stat(mnt_.sub("data/plain").c_str(), &st), 0);
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(st.st_size, 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
+  auto ls = sh("ls -F " + mnt_.sub("data"));
+  EXPECT_EQ(ls.out, "blk\ndangling@\nfifo2|\nnull\nplain\nsock=\nsym@\ntarget\n") << ls.err;
+  for (const char* name : {"sym", "dangling", "fifo2", "null", "blk", "sock"}) {
+    EXPECT_EQ(::unlink(mnt_.sub(std::string("data/") + name).c_str()), 0) << name << ": " << std::strerror(errno);
+  }
   EXPECT_EQ(sh("ls " + store_dir_).out, "plain\ntarget\n");
+}
+
+// ctime moves with every change of a file (content, attributes, name) and a directory's mtime
+// and ctime with every change of its entries; reads move neither.
+TEST_P(FusePosixTest, CtimeAndDirectoryTimesMoveWithChanges) {
+  FuseMount m(master_, mnt_.path(), {"shoal.fuse.attr.timeout=0s", "shoal.fuse.entry.timeout=0s"});
+  ASSERT_TRUE(m.start()) << m.log();
+  const std::string f = mnt_.sub("data/f"), dir = mnt_.sub("data");
+  ASSERT_EQ(sh("echo one > " + f).exit_code, 0);
+  auto times = [](const std::string& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return std::make_pair(st.st_mtim.tv_sec * 1000000000L + st.st_mtim.tv_nsec,
+                          st.st_ctim.tv_sec * 1000000000L + st.st_ctim.tv_nsec);
+  };
+  // Each step waits until the master's clock has passed the last time it stamped, so a change
+  // that moves a time always shows as a later one.
+  auto later = [&](std::pair<long, long> than) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::system_clock::now().time_since_epoch() <= std::chrono::nanoseconds(std::max(than.first, than.second)) + std::chrono::milliseconds(2)) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  auto before = times(f);
+  later(before);
+  ASSERT_EQ(::chmod(f.c_str(), 0600), 0);
+  auto after = times(f);
+  EXPECT_EQ(after.first, before.first) << "chmod moved the mtime";
+  EXPECT_GT(after.second, before.second) << "chmod did not move the ctime";
+  later(after);
+  ASSERT_EQ(sh("cat " + f + " > /dev/null").exit_code, 0);
+  EXPECT_EQ(times(f), after) << "a read moved a time";
+  auto dir_before = times(dir);
+  later(dir_before);
+  ASSERT_EQ(::rename(f.c_str(), (f + "2").c_str()), 0);
+  auto moved = times(f + "2");
+  EXPECT_EQ(moved.first, after.first) << "rename moved the mtime";
+  EXPECT_GT(moved.second, after.second) << "rename did not move the ctime";
+  auto dir_after = times(dir);
+  EXPECT_GT(dir_after.first, dir_before.first) << "rename did not move the directory's mtime";
+  EXPECT_GT(dir_after.second, dir_before.second);
+  later(dir_after);
+  ASSERT_EQ(::unlink((f + "2").c_str()), 0);
+  EXPECT_GT(times(dir).first, dir_after.first) << "unlink did not move the directory's mtime";
 }
 
 TEST_P(FusePosixTest, TarCpGitSqliteAndMake) {

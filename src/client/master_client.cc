@@ -6,6 +6,7 @@
 #include "client/channel.h"
 #include "client/master_connection.h"
 #include "client/metadata_cache.h"
+#include "common/path.h"
 #include "master.grpc.pb.h"
 #include "rpc/identity.h"
 #include "rpc/limits.h"
@@ -137,6 +138,7 @@ Result<std::vector<proto::FileInfo>> MasterClient::listAll(const std::string& pa
 Result<proto::FileInfo> MasterClient::createDirectory(const std::string& path, bool recursive,
                                                       std::optional<uint32_t> mode) {
   impl_->cache.invalidate(path);  // our own change: never serve the old status again
+  impl_->cache.forget(parentPath(path));  // its mtime moved with the new entry
   proto::CreateDirectoryRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
@@ -150,12 +152,30 @@ Result<proto::FileInfo> MasterClient::createDirectory(const std::string& path, b
 Result<proto::FileInfo> MasterClient::createFile(const std::string& path, bool recursive, bool complete,
                                                  proto::WriteType write_type, std::optional<uint32_t> mode) {
   impl_->cache.invalidate(path);  // our own change: never serve the old status again
+  impl_->cache.forget(parentPath(path));
   proto::CreateFileRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
   req.set_complete(complete);
   req.set_write_type(write_type);
   if (mode) req.set_mode(*mode);
+  proto::CreateFileResponse resp;
+  Status st = impl_->mutate(&proto::MasterService::Stub::CreateFile, req, &resp);
+  if (!st) return makeError(st);
+  return std::move(*resp.mutable_info());
+}
+
+Result<proto::FileInfo> MasterClient::createSpecial(const std::string& path, proto::FileType type, uint32_t mode,
+                                                    const std::string& symlink_target, uint64_t rdev) {
+  impl_->cache.invalidate(path);
+  impl_->cache.forget(parentPath(path));
+  proto::CreateFileRequest req;
+  req.set_path(path);
+  req.set_complete(true);
+  req.set_mode(mode);
+  req.set_type(type);
+  req.set_symlink_target(symlink_target);
+  req.set_rdev(rdev);
   proto::CreateFileResponse resp;
   Status st = impl_->mutate(&proto::MasterService::Stub::CreateFile, req, &resp);
   if (!st) return makeError(st);
@@ -179,6 +199,7 @@ Result<proto::FileInfo> MasterClient::completeFile(const std::string& path, uint
 
 Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_only, uint64_t file_id) {
   impl_->cache.invalidate(path);  // our own change: never serve the old status again
+  impl_->cache.forget(parentPath(path));
   proto::DeleteRequest req;
   req.set_path(path);
   req.set_recursive(recursive);
@@ -191,6 +212,8 @@ Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_
 Status MasterClient::rename(const std::string& src, const std::string& dst, bool replace) {
   impl_->cache.invalidate(src);
   impl_->cache.invalidate(dst);
+  impl_->cache.forget(parentPath(src));
+  impl_->cache.forget(parentPath(dst));
   proto::RenameRequest req;
   req.set_src(src);
   req.set_dst(dst);

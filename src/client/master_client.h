@@ -45,6 +45,9 @@ class MasterClient {
   Result<proto::FileInfo> createFile(const std::string& path, bool recursive, bool complete,
                                      proto::WriteType write_type = proto::WRITE_TYPE_DEFAULT,
                                      std::optional<uint32_t> mode = {});
+  // mknod/mkfifo/symlink: a FIFO, socket, device node or symbolic link (with its target).
+  Result<proto::FileInfo> createSpecial(const std::string& path, proto::FileType type, uint32_t mode,
+                                        const std::string& symlink_target = "", uint64_t rdev = 0);
   // `file_id`: the id createFile returned (0: any); `mtime_ms`: the store's mtime (0: master's clock).
   Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted,
                                        uint64_t file_id = 0, int64_t mtime_ms = 0);

@@ -50,6 +50,15 @@ void MetadataCache::invalidate(const std::string& path) {
   }
 }
 
+void MetadataCache::forget(const std::string& path) {
+  if (!enabled()) return;
+  std::lock_guard lock(mu_);
+  if (auto it = entries_.find(path); it != entries_.end()) {
+    lru_.erase(it->second.lru);
+    entries_.erase(it);
+  }
+}
+
 void MetadataCache::clear() {
   std::lock_guard lock(mu_);
   entries_.clear();

@@ -26,6 +26,8 @@ class MetadataCache {
   void put(const std::string& path, const proto::FileInfo& info);
   // Drops `path` and every path below it.
   void invalidate(const std::string& path);
+  // Drops `path` alone (a directory whose entries changed: its mtime did, its children did not).
+  void forget(const std::string& path);
   void clear();
   uint64_t hits() const;
   size_t size() const;

@@ -21,6 +21,7 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kInternal: return "Internal";
     case StatusCode::kNotLeader: return "NotLeader";
     case StatusCode::kNoSpace: return "NoSpace";
+    case StatusCode::kNotSupported: return "NotSupported";
   }
   return "Unknown";
 }

@@ -31,8 +31,11 @@ enum class StatusCode {
   kNotLeader,
   // Out of a bounded local resource a caller can free (the staging area of dirty file data): ENOSPC.
   kNoSpace,
+  // The store or the namespace does not have this kind of object or operation (hard links on
+  // S3): EPERM, as link(2) and mknod(2) answer on file systems without them.
+  kNotSupported,
 };
-inline constexpr StatusCode kLastStatusCode = StatusCode::kNoSpace;
+inline constexpr StatusCode kLastStatusCode = StatusCode::kNotSupported;
 
 const char* statusCodeName(StatusCode code);
 

@@ -17,6 +17,7 @@ int toErrno(const Status& st) {
     case StatusCode::kReadOnly: return EROFS;
     case StatusCode::kDeadlineExceeded: return ETIMEDOUT;
     case StatusCode::kNoSpace: return ENOSPC;
+    case StatusCode::kNotSupported: return EPERM;
     default: return EIO;
   }
 }

@@ -98,10 +98,23 @@ Result<std::string> FuseFs::childPath(uint64_t parent, const char* name) const {
   return joinPath(*dir, name);
 }
 
+uint32_t typeBits(const proto::FileInfo& f) {
+  if (f.is_dir()) return S_IFDIR;
+  switch (f.type()) {
+    case proto::FILE_TYPE_SYMLINK: return S_IFLNK;
+    case proto::FILE_TYPE_FIFO: return S_IFIFO;
+    case proto::FILE_TYPE_SOCKET: return S_IFSOCK;
+    case proto::FILE_TYPE_CHAR_DEVICE: return S_IFCHR;
+    case proto::FILE_TYPE_BLOCK_DEVICE: return S_IFBLK;
+    default: return S_IFREG;
+  }
+}
+
 void FuseFs::fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) const {
   *st = {};
   st->st_ino = ino;
-  st->st_mode = (f.is_dir() ? S_IFDIR : S_IFREG) | (f.mode() & 07777);
+  st->st_mode = typeBits(f) | (f.mode() & 07777);
+  st->st_rdev = static_cast<dev_t>(f.rdev());
   st->st_nlink = f.is_dir() ? 2 : 1;
   st->st_size = static_cast<off_t>(f.size());
   st->st_blksize = 4096;
@@ -111,7 +124,9 @@ void FuseFs::fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) c
   st->st_mtim.tv_sec = f.mtime_ms() / 1000;
   st->st_mtim.tv_nsec = (f.mtime_ms() % 1000) * 1000000;
   st->st_atim = st->st_mtim;
-  st->st_ctim = st->st_mtim;
+  int64_t ctime = f.ctime_ms() != 0 ? f.ctime_ms() : f.mtime_ms();
+  st->st_ctim.tv_sec = ctime / 1000;
+  st->st_ctim.tv_nsec = (ctime % 1000) * 1000000;
 }
 
 void FuseFs::remember(uint64_t ino, const proto::FileInfo& f) {

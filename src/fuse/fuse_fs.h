@@ -81,6 +81,8 @@ inline vfs::ActingFor requester(fuse_req_t req) {
 inline void replyErrno(fuse_req_t req, int err) { fuse_reply_err(req, err); }
 // ENAMETOOLONG for names over 255 bytes, EINVAL for names with control characters, else 0.
 int nameErrno(const char* name);
+// The S_IFMT bits of a file's type.
+uint32_t typeBits(const proto::FileInfo& f);
 // Replies with the errno for `st` (logging causes that map to EIO).
 void replyError(fuse_req_t req, const Status& st, const char* op);
 

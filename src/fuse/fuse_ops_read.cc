@@ -78,13 +78,13 @@ void readdirCommon(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_
       need = fuse_add_direntry_plus(req, nullptr, 0, c.name().c_str(), nullptr, 0);
       if (need > rem) break;
       std::string child = joinPath(*dir, c.name());
-      auto open = c.is_dir() ? nullptr : f.vfs->openFile(child);  // unpublished changes: its own size, mtime
+      auto open = typeBits(c) != S_IFREG ? nullptr : f.vfs->openFile(child);  // unpublished changes: its own size, mtime
       fuse_entry_param e = f.entry(open && open->dirty() ? open->attributes() : c, child);
       fuse_add_direntry_plus(req, at, rem, c.name().c_str(), &e, static_cast<off_t>(i + 1));
     } else {
       struct stat st{};
       st.st_ino = 0;  // the kernel looks the name up when it needs the inode
-      st.st_mode = c.is_dir() ? S_IFDIR : S_IFREG;
+      st.st_mode = typeBits(c);
       need = fuse_add_direntry(req, at, rem, c.name().c_str(), &st, static_cast<off_t>(i + 1));
       if (need > rem) break;
     }
@@ -117,6 +117,16 @@ void opRead(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_in
                    : f.reader->pread(h->info, static_cast<uint64_t>(off), {buf.data(), size});
   if (!n) return replyError(req, n.error(), ("read " + h->info.path()).c_str());
   fuse_reply_buf(req, buf.data(), *n);
+}
+
+void opReadlink(fuse_req_t req, fuse_ino_t ino) {
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(ino)) return replyErrno(req, EINVAL);
+  auto path = f.nodes.path(ino);
+  if (!path) return replyErrno(req, ENOENT);
+  auto target = f.vfs->readlink(*path);
+  if (!target) return replyError(req, target.error(), ("readlink " + *path).c_str());
+  fuse_reply_readlink(req, target->c_str());
 }
 
 void opStatfs(fuse_req_t req, fuse_ino_t) {
@@ -160,6 +170,7 @@ void addReadOps(fuse_lowlevel_ops* ops) {
   ops->releasedir = opReleasedir;
   ops->read = opRead;
   ops->statfs = opStatfs;
+  ops->readlink = opReadlink;
   ops->access = opAccess;
 }
 

@@ -151,25 +151,36 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
   fuse_reply_err(req, 0);
 }
 
-// mknod(2) of a regular file makes an empty file; FIFOs, sockets and devices have no place in a
-// shared namespace over object and file stores: EPERM, as on file systems that refuse them.
-void opMknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t) {
+// mknod(2) of a regular file makes an empty file; FIFOs, sockets and device nodes are names in
+// the namespace (the kernel serves their data itself, never through this daemon).
+void opMknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
   auto as = requester(req);
   if (int e = nameErrno(name)) return replyErrno(req, e);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
-  if (!S_ISREG(mode)) return replyErrno(req, EPERM);
   auto path = f.childPath(parent, name);
   if (!path) return replyError(req, path.error(), "mknod");
-  auto file = f.vfs->openWrite(*path, O_WRONLY | O_CREAT | O_EXCL, mode & 07777);
-  if (!file) return replyError(req, file.error(), ("mknod " + *path).c_str());
-  fuse_entry_param e = f.entry((*file)->attributes(), *path);
+  auto info = f.vfs->mknod(*path, mode, rdev);
+  if (!info) return replyError(req, info.error(), ("mknod " + *path).c_str());
+  fuse_entry_param e = f.entry(*info, *path);
+  fuse_reply_entry(req, &e);
+}
+
+void opSymlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
+  auto as = requester(req);
+  if (int e = nameErrno(name)) return replyErrno(req, e);
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
+  auto path = f.childPath(parent, name);
+  if (!path) return replyError(req, path.error(), "symlink");
+  auto info = f.vfs->symlink(target, *path);
+  if (!info) return replyError(req, info.error(), ("symlink " + *path).c_str());
+  fuse_entry_param e = f.entry(*info, *path);
   fuse_reply_entry(req, &e);
 }
 
 // Not yet kept in the namespace: a clean EPERM (what file systems without links answer), never ENOSYS.
 void opLink(fuse_req_t req, fuse_ino_t, fuse_ino_t, const char*) { replyErrno(req, EPERM); }
-void opSymlink(fuse_req_t req, const char*, fuse_ino_t, const char*) { replyErrno(req, EPERM); }
 
 void opUnlink(fuse_req_t req, fuse_ino_t parent, const char* name) { removeCommon(req, parent, name, false); }
 void opRmdir(fuse_req_t req, fuse_ino_t parent, const char* name) { removeCommon(req, parent, name, true); }

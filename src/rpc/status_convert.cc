@@ -18,6 +18,7 @@ grpc::Status toGrpc(const Status& st) {
     case StatusCode::kIsADirectory:
     case StatusCode::kDirectoryNotEmpty:
     case StatusCode::kFailedPrecondition:
+    case StatusCode::kNotSupported:
     case StatusCode::kReadOnly: code = grpc::StatusCode::FAILED_PRECONDITION; break;
     case StatusCode::kPermissionDenied: code = grpc::StatusCode::PERMISSION_DENIED; break;
     case StatusCode::kUnavailable:

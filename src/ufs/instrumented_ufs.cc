@@ -74,6 +74,12 @@ Status InstrumentedUfs::doSetModificationTime(const std::string& path, int64_t m
   return st;
 }
 
+Status InstrumentedUfs::doSymlink(const std::string& target, const std::string& path) {
+  Status st = inner_->symlink(target, path);
+  if (!st && st.code() != StatusCode::kNotSupported) noteError("symlink", path, st);
+  return st;
+}
+
 Status InstrumentedUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   counters_.rename.fetch_add(1, std::memory_order_relaxed);
   Status st = inner_->rename(src, dst, replace);

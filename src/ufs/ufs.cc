@@ -70,6 +70,18 @@ Status Ufs::doSetModificationTime(const std::string& path, int64_t) {
   return Status(StatusCode::kFailedPrecondition, uri() + ": the store cannot set modification times (" + path + ")");
 }
 
+Status Ufs::symlink(const std::string& target, const std::string& path) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  if (target.empty() || target.size() >= 4096 || target.find('\0') != std::string::npos) {
+    return invalidArgument(uri() + path + ": a link's target must be 1 to 4095 bytes with no NUL");
+  }
+  return doSymlink(target, path);
+}
+
+Status Ufs::doSymlink(const std::string&, const std::string& path) {
+  return Status(StatusCode::kNotSupported, uri() + ": the store has no symbolic links (" + path + ")");
+}
+
 Result<size_t> Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                     std::span<char> buf) {
   auto st = getStatus(path);

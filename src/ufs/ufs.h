@@ -26,6 +26,9 @@ struct UfsStatus {
   // Identity of the content as the store sees it (etag for object stores, "" where size+mtime
   // is the fingerprint). A change means cached data of this file is stale.
   std::string content_hash;
+  // A symbolic link (reported as itself, never followed): its text. Stores without links leave
+  // it empty.
+  std::string symlink_target;
 };
 
 // A file being written. Data becomes visible under its name only when close() succeeds; cancel()
@@ -73,6 +76,9 @@ class Ufs {
   // Sets the file's modification time (touch -d, utimensat). FailedPrecondition when the store
   // cannot (an S3 object's time is when it was written).
   Status setModificationTime(const std::string& path, int64_t mtime_ms);
+  // Creates a symbolic link at `path` holding `target` (stored as text, never resolved by Shoal).
+  // NotSupported where the store has no links (S3): the link then lives in Shoal's namespace only.
+  Status symlink(const std::string& target, const std::string& path);
 
  protected:
   virtual Result<UfsStatus> doGetStatus(const std::string& path) = 0;
@@ -88,6 +94,7 @@ class Ufs {
   virtual Status doRename(const std::string& src, const std::string& dst, bool replace) = 0;
   // The default: the store cannot.
   virtual Status doSetModificationTime(const std::string& path, int64_t mtime_ms);
+  virtual Status doSymlink(const std::string& target, const std::string& path);  // default: NotSupported
 
  private:
   Status checkPath(const std::string& path) const;

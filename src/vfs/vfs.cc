@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "client/file_writer.h"
 #include "common/path.h"
@@ -52,6 +53,9 @@ Result<std::shared_ptr<OpenFile>> Vfs::openWrite(const std::string& path, int fl
   }
   if (!info) return makeError(info.error());
   if (info->is_dir()) return makeError(Status(StatusCode::kIsADirectory, path + ": is a directory"));
+  if (info->type() != proto::FILE_TYPE_REGULAR) {
+    return makeError(invalidArgument(path + ": not a regular file (a link, FIFO, socket or device has no data here)"));
+  }
   auto file = std::make_shared<OpenFile>(deps(), path, *info, truncate);
   std::lock_guard lock(mu_);
   auto& slot = open_[path];
@@ -105,6 +109,36 @@ Status Vfs::unlink(const std::string& path) {
     open_.erase(it);
   }
   return Status::ok();
+}
+
+Result<proto::FileInfo> Vfs::mknod(const std::string& path, uint32_t mode, uint64_t rdev) {
+  proto::FileType type;
+  switch (mode & S_IFMT) {
+    case 0:
+    case S_IFREG: {
+      auto file = openWrite(path, O_WRONLY | O_CREAT | O_EXCL, mode & 07777);
+      if (!file) return makeError(file.error());
+      return (*file)->attributes();
+    }
+    case S_IFIFO: type = proto::FILE_TYPE_FIFO; break;
+    case S_IFSOCK: type = proto::FILE_TYPE_SOCKET; break;
+    case S_IFCHR: type = proto::FILE_TYPE_CHAR_DEVICE; break;
+    case S_IFBLK: type = proto::FILE_TYPE_BLOCK_DEVICE; break;
+    case S_IFDIR: return makeError(invalidArgument(path + ": mknod makes no directories (use mkdir)"));
+    default: return makeError(invalidArgument(fmt::format("{}: unknown file type {:o}", path, mode & S_IFMT)));
+  }
+  return master_.createSpecial(path, type, mode & 07777, "", rdev);
+}
+
+Result<proto::FileInfo> Vfs::symlink(const std::string& target, const std::string& path) {
+  return master_.createSpecial(path, proto::FILE_TYPE_SYMLINK, 0777, target);
+}
+
+Result<std::string> Vfs::readlink(const std::string& path) {
+  auto info = master_.getStatus(path);
+  if (!info) return makeError(info.error());
+  if (info->type() != proto::FILE_TYPE_SYMLINK) return makeError(invalidArgument(path + ": not a symbolic link"));
+  return info->symlink_target();
 }
 
 Result<proto::FileInfo> Vfs::attributes(const std::string& path) {

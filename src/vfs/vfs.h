@@ -34,6 +34,13 @@ class Vfs {
   Status rename(const std::string& from, const std::string& to, bool noreplace);
   // unlink(2): the name goes now; handles still open keep reading and are never published.
   Status unlink(const std::string& path);
+  // mknod(2)/mkfifo(3) of a FIFO, socket or device node (`type` from `mode`'s S_IFMT bits), and
+  // of a regular file (an empty file, as open(O_CREAT|O_EXCL) then close).
+  Result<proto::FileInfo> mknod(const std::string& path, uint32_t mode, uint64_t rdev);
+  // symlink(2): the link's text is kept as given, resolved only by whoever follows it.
+  Result<proto::FileInfo> symlink(const std::string& target, const std::string& path);
+  // readlink(2): InvalidArgument (EINVAL) when `path` is not a link.
+  Result<std::string> readlink(const std::string& path);
   // Attributes of `path` as this process sees them: those of an open file with unpublished
   // changes, else the master's.
   Result<proto::FileInfo> attributes(const std::string& path);

@@ -70,6 +70,10 @@ proto::FileInfo FileSystemMaster::toFileInfo(const Inode& inode, const std::stri
   f.set_persisted(inode.has(kInodePersisted));
   f.set_mount_point(inode.has(kInodeMountPoint));
   f.set_pinned(inode.has(kInodePinned));
+  f.set_ctime_ms(inode.ctime_ms != 0 ? inode.ctime_ms : inode.mtime_ms);
+  f.set_type(inode.isDir() ? proto::FILE_TYPE_DIRECTORY : static_cast<proto::FileType>(inode.type));
+  f.set_symlink_target(inode.symlink_target);
+  f.set_rdev(inode.rdev);
   return f;
 }
 

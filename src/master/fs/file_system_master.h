@@ -64,6 +64,10 @@ class FileSystemMaster {
                                           std::optional<uint32_t> mode);
   Result<proto::FileInfo> createFile(const CallerIdentity& who, const std::string& path, bool recursive,
                                      std::optional<uint32_t> mode, proto::WriteType write_type, bool complete);
+  // mknod(2), mkfifo(3), symlink(2): a special file, complete at once. A link goes to the store
+  // too where the store has links (file://, cephfs://); everything else lives in the namespace.
+  Result<proto::FileInfo> createSpecial(const CallerIdentity& who, const std::string& path, uint32_t mode,
+                                        proto::FileType type, const std::string& symlink_target, uint64_t rdev);
   // `file_id` (0: any) must be the inode CreateFile made; `mtime_ms` 0 takes the master's clock.
   Result<proto::FileInfo> completeFile(const std::string& path, uint64_t length, bool persisted,
                                        uint64_t file_id = 0, int64_t mtime_ms = 0);
@@ -102,6 +106,9 @@ class FileSystemMaster {
   Status doSync(const std::string& path, bool listing);
 
   // fs_write_ops.cc: drops an incomplete file at `path` whose writer's lease ran out.
+  // The checks every create makes before the store is touched: the name is free, its parents exist
+  // (unless `recursive`) and are directories.
+  Status checkCreate(const std::string& path, bool recursive) const;
   Status replaceAbandonedWrite(const std::string& path);
   ApplyResult submit(proto::JournalEntry entry) { return journal_.submit(std::move(entry)); }
   // Submits the entry that carries out the client's call, tagged with the call's request id.

@@ -15,6 +15,24 @@ Status readOnly(const char* op, const std::string& path, const std::string& moun
 
 }  // namespace
 
+Status FileSystemMaster::checkCreate(const std::string& path, bool recursive) const {
+  return sm_.read([&](const Namespace& ns) -> Status {
+    if (auto existing = ns.lookup(path)) {
+      if (!existing->isDir() && !existing->has(kInodeComplete)) {
+        return alreadyExists(path).withContext("being written by another client; retry when it closes");
+      }
+      return alreadyExists(path);
+    }
+    auto w = ns.walk(path);
+    if (!w) return w.error();
+    if (!recursive && w->found + 1 < pathComponents(path).size()) return notFound(parentPath(path));
+    Inode deepest;
+    ns.store().get(w->deepest, &deepest);
+    if (!deepest.isDir()) return Status(StatusCode::kNotADirectory, fmt::format("create {}: a parent is a file", path));
+    return Status::ok();
+  });
+}
+
 Result<proto::FileInfo> FileSystemMaster::createDirectory(const CallerIdentity& who, const std::string& raw,
                                                           bool recursive, std::optional<uint32_t> mode) {
   auto path = normalizePath(raw);
@@ -71,21 +89,7 @@ Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, 
   if (auto earlier = earlierAttempt()) return earlierInfo(*earlier, *path);
   SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
   SHOAL_RETURN_IF_ERROR(replaceAbandonedWrite(*path));
-  Status pre = sm_.read([&](const Namespace& ns) -> Status {
-    if (auto existing = ns.lookup(*path)) {
-      if (!existing->isDir() && !existing->has(kInodeComplete)) {
-        return alreadyExists(*path).withContext("being written by another client; retry when it closes");
-      }
-      return alreadyExists(*path);
-    }
-    auto w = ns.walk(*path);
-    if (!w) return w.error();
-    if (!recursive && w->found + 1 < pathComponents(*path).size()) return notFound(parentPath(*path));
-    Inode deepest;
-    ns.store().get(w->deepest, &deepest);
-    if (!deepest.isDir()) return Status(StatusCode::kNotADirectory, fmt::format("create {}: a parent is a file", *path));
-    return Status::ok();
-  });
+  Status pre = checkCreate(*path, recursive);
   if (!pre) return makeError(pre);
   auto mount = mountFor(*path);
   if (!mount) return makeError(mount.error());
@@ -117,6 +121,53 @@ Result<proto::FileInfo> FileSystemMaster::createFile(const CallerIdentity& who, 
   e->set_mtime_ms(nowMs());
   e->set_persisted(persist);
   e->set_complete(complete);
+  ApplyResult r = submitCall(std::move(je));
+  if (!r.status) return makeError(r.status);
+  return toFileInfo(*r.inode, *path);
+}
+Result<proto::FileInfo> FileSystemMaster::createSpecial(const CallerIdentity& who, const std::string& raw,
+                                                        uint32_t mode, proto::FileType type,
+                                                        const std::string& symlink_target, uint64_t rdev) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  if (*path == "/") return makeError(alreadyExists("/"));
+  if (mode > 07777) return makeError(invalidArgument(fmt::format("mknod {}: mode {:o} is not a permission mode", *path, mode)));
+  if (type == proto::FILE_TYPE_REGULAR || type == proto::FILE_TYPE_DIRECTORY || !proto::FileType_IsValid(type)) {
+    return makeError(invalidArgument(fmt::format("mknod {}: file type {} is not a special file", *path, static_cast<int>(type))));
+  }
+  const bool link = type == proto::FILE_TYPE_SYMLINK;
+  if (link && (symlink_target.empty() || symlink_target.size() >= 4096 || symlink_target.find('\0') != std::string::npos)) {
+    return makeError(invalidArgument(fmt::format("symlink {}: a link's target must be 1 to 4095 bytes with no NUL", *path)));
+  }
+  if (!link && !symlink_target.empty()) return makeError(invalidArgument(fmt::format("mknod {}: only a link has a target", *path)));
+  bool device = type == proto::FILE_TYPE_CHAR_DEVICE || type == proto::FILE_TYPE_BLOCK_DEVICE;
+  if (auto earlier = earlierAttempt()) return earlierInfo(*earlier, *path);
+  SHOAL_RETURN_IF_ERROR(loadAncestors(*path));
+  SHOAL_RETURN_IF_ERROR(checkCreate(*path, false));
+  auto mount = mountFor(*path);
+  if (!mount) return makeError(mount.error());
+  bool persist = false;
+  if (*mount) {
+    if ((*mount)->info.readonly()) return makeError(readOnly(link ? "symlink" : "mknod", *path, (*mount)->info.path()));
+    if (link) {
+      Status st = (*mount)->ufs->symlink(symlink_target, (*mount)->ufs_path);
+      if (st) persist = true;
+      // A store without links (S3) leaves the link to the namespace alone (docs/architecture.md).
+      else if (st.code() != StatusCode::kNotSupported) return makeError(st.withContext("symlink " + *path));
+    }
+  }
+  proto::JournalEntry je;
+  auto* e = je.mutable_create_file();
+  e->set_path(*path);
+  e->set_mode(link ? 0777 : mode);
+  e->set_owner(who.user);
+  e->set_group(who.group);
+  e->set_mtime_ms(nowMs());
+  e->set_persisted(persist);
+  e->set_complete(true);
+  e->set_type(type);
+  e->set_symlink_target(symlink_target);
+  e->set_rdev(device ? rdev : 0);
   ApplyResult r = submitCall(std::move(je));
   if (!r.status) return makeError(r.status);
   return toFileInfo(*r.inode, *path);
@@ -166,6 +217,7 @@ Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool sho
   je.mutable_delete_path()->set_path(*path);
   je.mutable_delete_path()->set_recursive(recursive);
   je.mutable_delete_path()->set_file_id(file_id);
+  je.mutable_delete_path()->set_mtime_ms(nowMs());
   auto inode = sm_.read([&](const Namespace& ns) { return ns.checkRemove(je.delete_path()); });
   if (!inode) return inode.error();
   auto mount = mountFor(*path);
@@ -230,7 +282,8 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
 Result<std::optional<int64_t>> FileSystemMaster::modificationTimeToRecord(const std::string& path, int64_t mtime_ms) {
   auto inode = sm_.read([&](const Namespace& ns) { return ns.lookup(path); });
   if (!inode) return makeError(inode.error());
-  if (inode->isDir()) return std::optional<int64_t>(mtime_ms);
+  // Directories and special files have no cached content the time could be the version of.
+  if (inode->isDir() || (inode->isSpecial() && !inode->has(kInodePersisted))) return std::optional<int64_t>(mtime_ms);
   // A file's mtime is half of its version (its cached pages, the store check): it changes only
   // with the store's. A file only Shoal holds (MUST_CACHE) keeps it, or its pages would be lost.
   if (!inode->has(kInodePersisted)) return std::optional<int64_t>();
@@ -272,6 +325,7 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
     if (change.owner) e->set_owner(*change.owner);
     if (change.group) e->set_group(*change.group);
     if (change.pinned) e->set_pinned(*change.pinned);
+    if (mtime || change.mode || change.owner || change.group) e->set_change_ms(nowMs());
     return submit(std::move(je)).status;
   };
   SHOAL_RETURN_IF_ERROR(apply(*path));

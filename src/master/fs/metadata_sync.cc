@@ -23,6 +23,7 @@ proto::UfsEntry toUfsEntry(const ufs::UfsStatus& s) {
   e.set_mode(s.mode);
   e.set_owner(s.owner);
   e.set_group(s.group);
+  e.set_symlink_target(s.symlink_target);
   return e;
 }
 
@@ -31,6 +32,7 @@ bool syncable(const Inode& i) { return i.has(kInodePersisted) && !i.has(kInodeMo
 // Whether Shoal's inode differs from the store's entry in type or content fingerprint.
 bool differs(const Inode& i, const proto::UfsEntry& u) {
   if (i.isDir() != u.is_dir()) return true;
+  if (i.symlink_target != u.symlink_target()) return true;
   return !u.is_dir() && (i.size != u.size() || i.mtime_ms != u.mtime_ms());
 }
 

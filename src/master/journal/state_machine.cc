@@ -89,6 +89,10 @@ std::optional<uint64_t> StateMachine::digest() const {
     h = mixInt(h, n.size);
     h = mixInt(h, n.mode);
     h = mixInt(h, static_cast<uint64_t>(n.mtime_ms));
+    h = mixInt(h, static_cast<uint64_t>(n.ctime_ms));
+    h = mixInt(h, static_cast<uint64_t>(n.type));
+    h = mixInt(h, n.rdev);
+    h = mix(h, n.symlink_target);
     h = mixInt(h, n.flags);
     h = mix(h, n.owner);
     h = mix(h, n.group);

@@ -26,6 +26,9 @@ enum InodeFlag : uint16_t {
   kInodePinned = 1 << 5,
 };
 
+// POSIX file types other than directories (those carry kInodeDir), as proto::FileType numbers them.
+enum class InodeType : uint8_t { kRegular = 0, kSymlink = 2, kFifo = 3, kSocket = 4, kCharDevice = 5, kBlockDevice = 6 };
+
 struct Inode {
   InodeId id = kInvalidInode;
   InodeId parent = kInvalidInode;
@@ -36,8 +39,15 @@ struct Inode {
   std::string group;
   uint64_t size = 0;
   int64_t mtime_ms = 0;
+  int64_t ctime_ms = 0;  // last change of content or attributes
+  InodeType type = InodeType::kRegular;  // of a non-directory
+  std::string symlink_target;  // kSymlink
+  uint64_t rdev = 0;           // kCharDevice, kBlockDevice
 
   bool isDir() const { return flags & kInodeDir; }
+  bool isRegular() const { return !isDir() && type == InodeType::kRegular; }
+  // A symlink, FIFO, socket or device: a name with attributes and no data.
+  bool isSpecial() const { return !isDir() && type != InodeType::kRegular; }
   bool has(InodeFlag f) const { return flags & f; }
 };
 

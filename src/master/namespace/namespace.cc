@@ -37,6 +37,14 @@ Result<Inode> Namespace::lookup(const std::string& path) const {
   return inode;
 }
 
+void Namespace::touchDir(InodeId dir, int64_t ms) {
+  Inode d;
+  if (ms == 0 || !store_->get(dir, &d)) return;
+  d.mtime_ms = ms;
+  d.ctime_ms = ms;
+  (void)store_->setAttrs(dir, d);  // cannot fail: owner and group are interned already
+}
+
 void Namespace::removeSubtree(InodeId id) {
   std::vector<InodeId> children;
   store_->childIds(id, &children);

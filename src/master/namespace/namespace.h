@@ -49,6 +49,9 @@ class Namespace {
   };
   // Follows `path` as far as it exists. Fails only if an existing non-final component is a file.
   Result<Walk> walk(const std::string& path) const;
+  // POSIX: creating, removing or renaming an entry changes its directory's mtime and ctime.
+  // `ms` 0 (entries written before times were carried) changes nothing.
+  void touchDir(InodeId dir, int64_t ms);
   // Removes `id` and everything below it.
   void removeSubtree(InodeId id);
   // Ids of pinned files, kept beside the tree so heartbeats need not scan it.

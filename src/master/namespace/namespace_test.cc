@@ -122,6 +122,81 @@ TEST_F(NamespaceTest, DeleteRules) {
   EXPECT_EQ(remove("/d", true).code(), StatusCode::kNotFound);
 }
 
+// POSIX times: creating, removing or renaming a name moves its directory's mtime and ctime; a
+// rename or an attribute change moves the inode's ctime and leaves its mtime alone.
+TEST_F(NamespaceTest, ChangesMoveCtimeAndDirectoryTimes) {
+  ASSERT_TRUE(mkdir("/a").isOk());
+  ASSERT_TRUE(mkdir("/b").isOk());
+  proto::CreateFileEntry c;
+  c.set_path("/a/f");
+  c.set_complete(true);
+  c.set_mtime_ms(100);
+  ASSERT_TRUE(ns.createFile(c));
+  EXPECT_EQ(ns.lookup("/a")->mtime_ms, 100);
+  EXPECT_EQ(ns.lookup("/a/f")->ctime_ms, 100);
+  proto::SetAttributeEntry chmod;
+  chmod.set_path("/a/f");
+  chmod.set_mode(0600);
+  chmod.set_change_ms(200);
+  ASSERT_TRUE(ns.setAttribute(chmod).isOk());
+  EXPECT_EQ(ns.lookup("/a/f")->ctime_ms, 200);
+  EXPECT_EQ(ns.lookup("/a/f")->mtime_ms, 100);
+  proto::RenameEntry mv;
+  mv.set_src("/a/f");
+  mv.set_dst("/b/f");
+  mv.set_mtime_ms(300);
+  ASSERT_TRUE(ns.rename(mv).isOk());
+  EXPECT_EQ(ns.lookup("/a")->mtime_ms, 300);
+  EXPECT_EQ(ns.lookup("/b")->ctime_ms, 300);
+  EXPECT_EQ(ns.lookup("/b/f")->ctime_ms, 300);
+  EXPECT_EQ(ns.lookup("/b/f")->mtime_ms, 100);
+  proto::DeleteEntry rm;
+  rm.set_path("/b/f");
+  rm.set_mtime_ms(400);
+  ASSERT_TRUE(ns.remove(rm).isOk());
+  EXPECT_EQ(ns.lookup("/b")->mtime_ms, 400);
+  EXPECT_EQ(ns.lookup("/a")->mtime_ms, 300);
+}
+
+// Special files are complete names with no data; a link carries its text, nothing else does.
+TEST_F(NamespaceTest, SpecialFilesKeepTheirTypeAndRefuseData) {
+  proto::CreateFileEntry l;
+  l.set_path("/l");
+  l.set_type(proto::FILE_TYPE_SYMLINK);
+  l.set_symlink_target("some/where");
+  auto link = ns.createFile(l);
+  ASSERT_TRUE(link) << link.error().toString();
+  EXPECT_EQ(link->type, InodeType::kSymlink);
+  EXPECT_TRUE(link->has(kInodeComplete));
+  EXPECT_EQ(link->size, 10u);
+  proto::CreateFileEntry fifo;
+  fifo.set_path("/p");
+  fifo.set_type(proto::FILE_TYPE_FIFO);
+  fifo.set_symlink_target("x");
+  EXPECT_EQ(ns.createFile(fifo).error().code(), StatusCode::kInvalidArgument);
+  fifo.clear_symlink_target();
+  ASSERT_TRUE(ns.createFile(fifo));
+  proto::CreateFileEntry empty_link = l;
+  empty_link.set_path("/l2");
+  empty_link.clear_symlink_target();
+  EXPECT_EQ(ns.createFile(empty_link).error().code(), StatusCode::kInvalidArgument);
+  proto::CreateFileEntry dir = l;
+  dir.set_path("/d");
+  dir.set_type(proto::FILE_TYPE_DIRECTORY);
+  EXPECT_EQ(ns.createFile(dir).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(exists("/l2"));
+  EXPECT_FALSE(exists("/d"));
+  proto::CompleteFileEntry done;
+  done.set_path("/p");
+  done.set_length(5);
+  EXPECT_EQ(ns.completeFile(done).error().code(), StatusCode::kInvalidArgument);
+  // A FIFO renames over a file and is removed like one.
+  ASSERT_TRUE(create("/f").isOk());
+  ASSERT_TRUE(rename("/p", "/f", true).isOk());
+  EXPECT_EQ(ns.lookup("/f")->type, InodeType::kFifo);
+  ASSERT_TRUE(remove("/f", false).isOk());
+}
+
 TEST_F(NamespaceTest, MountRules) {
   ASSERT_TRUE(mkdir("/existing").isOk());
   EXPECT_EQ(mount("/existing", "file:///x").code(), StatusCode::kAlreadyExists);

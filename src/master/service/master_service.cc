@@ -82,6 +82,11 @@ grpc::Status MasterServiceImpl::CreateFile(grpc::ServerContext* ctx, const proto
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   RequestScope scope(rpc::requestIdFrom(*ctx));
   std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
+  if (req->type() != proto::FILE_TYPE_REGULAR) {
+    return fill(fs_.createSpecial(caller(ctx), req->path(), mode.value_or(0644), req->type(), req->symlink_target(),
+                                  req->rdev()),
+                resp->mutable_info());
+  }
   return fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
               resp->mutable_info());
 }

@@ -120,13 +120,37 @@ Result<int64_t> CephUfs::run(const std::string& op, const std::string& path,
   return *rc;
 }
 
+namespace {
+// A link's text, read in the call that found it (lstat semantics: links are reported as themselves).
+int64_t readLink(ceph_mount_info* m, const std::string& path, std::string* out) {
+  char buf[4096];
+  int n = ceph_readlink(m, path.c_str(), buf, sizeof(buf));
+  if (n < 0) return n;
+  out->assign(buf, static_cast<size_t>(n));
+  return 0;
+}
+
+// FIFOs, sockets and devices in the store are nothing Shoal serves; listings pass them by.
+bool servable(const struct ceph_statx& stx) {
+  return S_ISREG(stx.stx_mode) || S_ISDIR(stx.stx_mode) || S_ISLNK(stx.stx_mode);
+}
+}  // namespace
+
 Result<UfsStatus> CephUfs::doGetStatus(const std::string& path) {
   auto stx = std::make_shared<struct ceph_statx>();
-  auto rc = run("stat", path, [stx, path](ceph_mount_info* m) -> int64_t {
-    return ceph_statx(m, path.c_str(), stx.get(), kStatxWant, AT_SYMLINK_NOFOLLOW);
+  auto link = std::make_shared<std::string>();
+  auto rc = run("stat", path, [stx, link, path](ceph_mount_info* m) -> int64_t {
+    int r = ceph_statx(m, path.c_str(), stx.get(), kStatxWant, AT_SYMLINK_NOFOLLOW);
+    if (r == 0 && S_ISLNK(stx->stx_mode)) return readLink(m, path, link.get());
+    return r;
   });
   if (!rc) return makeError(rc.error());
-  return fromStatx(path == "/" ? "" : std::string(baseName(path)), *stx);
+  if (!servable(*stx)) {
+    return makeError(Status(StatusCode::kNotFound, where(path) + ": not a file, directory or link (a FIFO, socket or device)"));
+  }
+  UfsStatus st = fromStatx(path == "/" ? "" : std::string(baseName(path)), *stx);
+  st.symlink_target = std::move(*link);
+  return st;
 }
 
 Result<std::vector<UfsStatus>> CephUfs::doList(const std::string& path) {
@@ -140,8 +164,11 @@ Result<std::vector<UfsStatus>> CephUfs::doList(const std::string& path) {
     // readdirplus: names and attributes in one MDS reply per chunk, not a stat per entry.
     while ((r = ceph_readdirplus_r(m, dir, &de, &stx, kStatxWant, AT_SYMLINK_NOFOLLOW, nullptr)) > 0) {
       std::string_view name = de.d_name;
-      if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix)) continue;
+      if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix) || !servable(stx)) continue;
       out->push_back(fromStatx(std::string(name), stx));
+      if (S_ISLNK(stx.stx_mode) && readLink(m, joinPath(path, name), &out->back().symlink_target) < 0) {
+        out->pop_back();  // gone between the listing and the read: a listing is a snapshot
+      }
     }
     ceph_closedir(m, dir);
     return r;
@@ -274,6 +301,13 @@ Status CephUfs::doSetModificationTime(const std::string& path, int64_t mtime_ms)
     stx.stx_mtime.tv_sec = mtime_ms / 1000;
     stx.stx_mtime.tv_nsec = (mtime_ms % 1000) * 1000000;
     return ceph_setattrx(m, path.c_str(), &stx, CEPH_SETATTR_MTIME, AT_SYMLINK_NOFOLLOW);
+  });
+  return rc ? Status::ok() : rc.error();
+}
+
+Status CephUfs::doSymlink(const std::string& target, const std::string& path) {
+  auto rc = run("symlink", path, [target, path](ceph_mount_info* m) -> int64_t {
+    return ceph_symlink(m, target.c_str(), path.c_str());
   });
   return rc ? Status::ok() : rc.error();
 }

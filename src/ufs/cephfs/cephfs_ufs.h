@@ -27,6 +27,7 @@ class CephUfs final : public Ufs {
   Status doRemove(const std::string& path, bool recursive) override;
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
   Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
+  Status doSymlink(const std::string& target, const std::string& path) override;
 
  private:
   // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).

@@ -33,6 +33,27 @@ UfsStatus fromStat(std::string name, const struct stat& st) {
   return s;
 }
 
+// What the store holds under `name` in `dirfd`, a symbolic link reported as itself (with its
+// text, never followed). FIFOs, sockets and devices in a store are nothing Shoal can serve (a
+// read of a FIFO would wait for a writer): NotFound, so listings and lookups pass them by.
+Result<UfsStatus> statEntry(int dirfd, const char* name, std::string display) {
+  struct stat st;
+  if (::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return makeError(errnoStatus(errno, display));
+  if (S_ISLNK(st.st_mode)) {
+    char buf[PATH_MAX];
+    ssize_t n = ::readlinkat(dirfd, name, buf, sizeof(buf));
+    if (n < 0) return makeError(errnoStatus(errno, display));
+    UfsStatus s = fromStat(std::string(baseName(display)), st);
+    s.symlink_target.assign(buf, static_cast<size_t>(n));
+    s.size = s.symlink_target.size();
+    return s;
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return makeError(Status(StatusCode::kNotFound, display + ": not a file, directory or link (a FIFO, socket or device)"));
+  }
+  return fromStat(std::string(baseName(display)), st);
+}
+
 // The data goes to an unnamed file (O_TMPFILE) in the target's directory that gets its name only on
 // close: a writer killed midway leaves nothing in the store. File systems without O_TMPFILE get a
 // hidden temp name. Names are relative to the directory's descriptor, opened beneath the root.
@@ -162,12 +183,20 @@ Result<std::pair<int, std::string>> LocalUfs::openParent(const std::string& path
 }
 
 Result<UfsStatus> LocalUfs::doGetStatus(const std::string& path) {
-  auto fd = openBeneath(path, O_PATH);
-  if (!fd) return makeError(fd.error());
-  UniqueFd closer(*fd);
-  struct stat st;
-  if (::fstat(*fd, &st) != 0) return makeError(errnoStatus(errno, where(path)));
-  return fromStat(std::string(baseName(path)), st);
+  if (path == "/") {
+    if (root_fd_ < 0) return makeError(root_error_);
+    struct stat st;
+    if (::fstat(root_fd_, &st) != 0) return makeError(errnoStatus(errno, where(path)));
+    return fromStat("", st);
+  }
+  // As lstat(2): the last component is reported as itself; links before it must stay inside.
+  auto parent = openParent(path);
+  if (!parent) return makeError(parent.error());
+  UniqueFd dir(parent->first);
+  auto st = statEntry(dir.get(), parent->second.c_str(), where(path));
+  if (!st) return st;
+  st->name = parent->second;
+  return st;
 }
 
 Result<std::vector<UfsStatus>> LocalUfs::doList(const std::string& path) {
@@ -183,24 +212,19 @@ Result<std::vector<UfsStatus>> LocalUfs::doList(const std::string& path) {
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name == "." || name == ".." || name.starts_with(kUfsTempPrefix)) continue;
-    struct stat st;
     // The entry may vanish between readdir and stat; a listing is a snapshot, so skip it.
-    if (::fstatat(*dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (S_ISLNK(st.st_mode)) {
-      // A link is listed as what it points to, only when that is inside the root.
-      auto target = openBeneath(joinPath(path, name), O_PATH);
-      if (!target) continue;
-      UniqueFd closer(*target);
-      if (::fstat(*target, &st) != 0) continue;
-    }
-    out.push_back(fromStat(std::string(name), st));
+    auto st = statEntry(*dfd, e->d_name, where(joinPath(path, name)));
+    if (!st) continue;
+    st->name = std::string(name);
+    out.push_back(std::move(*st));
   }
   ::closedir(d);
   return out;
 }
 
 Result<size_t> LocalUfs::doRead(const std::string& path, uint64_t offset, std::span<char> buf) {
-  auto opened = openBeneath(path, O_RDONLY);
+  // O_NONBLOCK: a FIFO planted in the store opens at once (and fails the read) instead of hanging.
+  auto opened = openBeneath(path, O_RDONLY | O_NONBLOCK);
   if (!opened) return makeError(opened.error());
   UniqueFd fd(*opened);
   size_t done = 0;
@@ -298,6 +322,16 @@ Status LocalUfs::doSetModificationTime(const std::string& path, int64_t mtime_ms
   }
   if (::utimensat(dir.get(), parent->second.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) {
     return errnoStatus(errno, "set the time of " + where(path));
+  }
+  return Status::ok();
+}
+
+Status LocalUfs::doSymlink(const std::string& target, const std::string& path) {
+  auto parent = openParent(path);
+  if (!parent) return parent.error();
+  UniqueFd dir(parent->first);
+  if (::symlinkat(target.c_str(), dir.get(), parent->second.c_str()) != 0) {
+    return errnoStatus(errno, "symlink " + where(path));
   }
   return Status::ok();
 }

@@ -28,6 +28,7 @@ class LocalUfs final : public Ufs {
   Status doRemove(const std::string& path, bool recursive) override;
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
   Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
+  Status doSymlink(const std::string& target, const std::string& path) override;
 
  private:
   // A descriptor of `path` (normal, within the root) opened beneath the root; the caller closes it.

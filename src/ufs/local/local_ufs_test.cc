@@ -3,7 +3,9 @@
 
 #include <filesystem>
 #include <list>
+#include <map>
 #include <set>
+#include <sys/stat.h>
 
 #include "testing/temp_dir.h"
 #include "ufs/testing/ufs_conformance.h"
@@ -70,9 +72,9 @@ TEST(LocalUfs, ListingHidesFilesBeingWritten) {
   EXPECT_EQ((*l)[0].name, "inflight");
 }
 
-// The store may hold symbolic links: one that stays inside the root works like its target; one
-// that leads out (absolute, or climbing with "..") is never followed, for any call.
-TEST(LocalUfs, SymbolicLinksNeverLeadOutOfTheRoot) {
+// The store may hold symbolic links. They are reported as themselves (lstat(2): their text, for
+// the client's kernel to follow), and Shoal itself never follows one out of the root, for any call.
+TEST(LocalUfs, SymbolicLinksAreReportedAsLinksAndNeverLeadOutOfTheRoot) {
   shoal::testing::TempDir top;
   top.write("outside/secret.txt", "secret");
   top.write("root/inside/ok.txt", "ok");
@@ -85,13 +87,15 @@ TEST(LocalUfs, SymbolicLinksNeverLeadOutOfTheRoot) {
   char buf[16];
   for (std::string bad : {"/abs-file", "/up-dir/secret.txt", "/abs-dir/secret.txt"}) {
     SCOPED_TRACE(bad);
-    auto st = ufs.getStatus(bad);
-    ASSERT_FALSE(st);
-    EXPECT_EQ(st.error().code(), StatusCode::kPermissionDenied) << st.error().toString();
-    EXPECT_NE(st.error().message().find("outside the store's root"), std::string::npos) << st.error().toString();
     auto r = ufs.read(bad, 0, {buf, sizeof(buf)});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code(), StatusCode::kPermissionDenied);
+    EXPECT_NE(r.error().message().find("outside the store's root"), std::string::npos) << r.error().toString();
+  }
+  for (std::string bad : {"/up-dir/secret.txt", "/abs-dir/secret.txt"}) {
+    auto st = ufs.getStatus(bad);
+    ASSERT_FALSE(st) << bad;
+    EXPECT_EQ(st.error().code(), StatusCode::kPermissionDenied) << st.error().toString();
   }
   EXPECT_FALSE(ufs.list("/up-dir"));
   EXPECT_FALSE(ufs.create("/up-dir/planted.txt", CreateOptions{}));
@@ -103,18 +107,50 @@ TEST(LocalUfs, SymbolicLinksNeverLeadOutOfTheRoot) {
   EXPECT_FALSE(fs::exists(top.sub("outside/made")));
   EXPECT_FALSE(fs::exists(top.sub("outside/stolen.txt")));
   EXPECT_TRUE(fs::exists(top.sub("outside/secret.txt")));
-  // Listing the root shows the link that stays inside (as its target) and hides the others.
+  // A listing and a lookup show every link as a link with its text, whatever it points to.
   auto l = ufs.list("/");
   ASSERT_TRUE(l);
-  std::set<std::string> names;
-  for (const auto& e : *l) names.insert(e.name);
-  EXPECT_EQ(names, (std::set<std::string>{"inside", "in-link"}));
-  auto in = ufs.read("/in-link", 0, {buf, 2});
-  ASSERT_TRUE(in) << in.error().toString();
-  EXPECT_EQ(std::string(buf, *in), "ok");
+  std::map<std::string, std::string> links;
+  for (const auto& e : *l) {
+    if (!e.symlink_target.empty()) links[e.name] = e.symlink_target;
+  }
+  EXPECT_EQ(links, (std::map<std::string, std::string>{{"abs-file", top.sub("outside/secret.txt")},
+                                                       {"up-dir", "../outside"},
+                                                       {"abs-dir", top.sub("outside")},
+                                                       {"in-link", "inside/ok.txt"}}));
+  auto link = ufs.getStatus("/abs-file");
+  ASSERT_TRUE(link) << link.error().toString();
+  EXPECT_FALSE(link->is_dir);
+  EXPECT_EQ(link->symlink_target, top.sub("outside/secret.txt"));
+  EXPECT_EQ(link->size, link->symlink_target.size());
   // Removing a link removes the link, never what it points to.
   ASSERT_TRUE(ufs.remove("/abs-dir", true).isOk());
   EXPECT_TRUE(fs::exists(top.sub("outside/secret.txt")));
+  // A link Shoal makes is a real link in the store; a second one at the same name is refused.
+  ASSERT_TRUE(ufs.symlink("inside/ok.txt", "/made-link").isOk());
+  EXPECT_EQ(fs::read_symlink(top.sub("root/made-link")), "inside/ok.txt");
+  Status again = ufs.symlink("other", "/made-link");
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists) << again.toString();
+  EXPECT_EQ(ufs.symlink("", "/empty-link").code(), StatusCode::kInvalidArgument);
+}
+
+// A FIFO planted in the store is passed by: listings skip it, and neither a lookup nor a read of
+// it waits for a writer that never comes.
+TEST(LocalUfs, FifosInTheStoreNeverHang) {
+  shoal::testing::TempDir dir;
+  dir.write("a.txt", "a");
+  ASSERT_EQ(::mkfifo(dir.sub("pipe").c_str(), 0644), 0);
+  LocalUfs ufs("file://" + dir.path(), dir.path());
+  auto l = ufs.list("/");
+  ASSERT_TRUE(l);
+  ASSERT_EQ(l->size(), 1u);
+  EXPECT_EQ((*l)[0].name, "a.txt");
+  auto st = ufs.getStatus("/pipe");
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code(), StatusCode::kNotFound);
+  EXPECT_NE(st.error().message().find("FIFO"), std::string::npos) << st.error().toString();
+  char buf[4];
+  EXPECT_FALSE(ufs.read("/pipe", 0, {buf, sizeof(buf)}));
 }
 
 }  // namespace

@@ -12,7 +12,9 @@
 namespace shoal::master {
 
 namespace {
-constexpr uint64_t kCheckpointMagic = 0x3153454e4f4f4853ULL;  // "SHOONES1"
+constexpr uint64_t kCheckpointMagicV1 = 0x3153454e4f4f4853ULL;  // "SHOONES1": no types, no ctime
+constexpr uint64_t kCheckpointMagic = 0x3253454e4f4f4853ULL;    // "SHOONES2"
+constexpr uint8_t kMaxType = static_cast<uint8_t>(InodeType::kBlockDevice);
 }
 
 HeapInodeStore::HeapInodeStore(uint16_t cluster_id)
@@ -24,6 +26,7 @@ void HeapInodeStore::reset() {
   chunks_.clear();
   arena_.clear();
   index_.clear();
+  specials_.clear();
   strings_.clear();
   string_ids_.clear();
   next_slot_ = kRootSlot;
@@ -74,6 +77,17 @@ void HeapInodeStore::fill(uint32_t s, Inode* out) const {
   out->group = strings_[sl.group];
   out->size = sl.size;
   out->mtime_ms = sl.mtime_ms;
+  out->ctime_ms = sl.ctime_ms;
+  out->type = static_cast<InodeType>(sl.type);
+  out->symlink_target.clear();
+  out->rdev = 0;
+  if (sl.type != 0) {
+    auto it = specials_.find(s);
+    if (it != specials_.end()) {
+      out->symlink_target = it->second.symlink_target;
+      out->rdev = it->second.rdev;
+    }
+  }
 }
 
 bool HeapInodeStore::get(InodeId id, Inode* out) const {
@@ -145,6 +159,9 @@ Result<InodeId> HeapInodeStore::addChild(InodeId parent, std::string_view name, 
   sl.group = *group;
   sl.size = attrs.size;
   sl.mtime_ms = attrs.mtime_ms;
+  sl.ctime_ms = attrs.ctime_ms;
+  sl.type = attrs.isDir() ? 0 : static_cast<uint8_t>(attrs.type);
+  if (sl.type != 0) specials_[s] = Special{attrs.symlink_target, attrs.rdev};
   linkChild(p, s);
   index_.insert(s);
   ++live_;
@@ -158,6 +175,8 @@ void HeapInodeStore::removeLeaf(InodeId id) {
   unlinkChild(s);
   Slot& sl = slot(s);
   arena_.release(sl.name_ref, sl.name_len);
+  if (sl.type != 0) specials_.erase(s);
+  sl.type = 0;
   sl.flags = kFreeFlag;
   sl.generation = static_cast<uint16_t>(sl.generation + 1);
   sl.next_sibling = free_head_;
@@ -202,6 +221,7 @@ Status HeapInodeStore::setAttrs(InodeId id, const Inode& attrs) {
   sl.group = *group;
   sl.size = attrs.size;
   sl.mtime_ms = attrs.mtime_ms;
+  sl.ctime_ms = attrs.ctime_ms;
   return Status::ok();
 }
 
@@ -268,6 +288,13 @@ Status HeapInodeStore::saveCheckpoint(std::ostream& out) const {
     w.u16(sl.group);
     w.u64(sl.size);
     w.i64(sl.mtime_ms);
+    w.i64(sl.ctime_ms);
+    w.u8(sl.type);
+    if (sl.type != 0) {
+      const Special& sp = specials_.at(s);
+      w.str(sp.symlink_target);
+      w.u64(sp.rdev);
+    }
   }
   // The free list in its exact order, so later allocations repeat those of the original run.
   for (uint32_t s = free_head_; s != 0; s = slot(s).next_sibling) w.u32(s);
@@ -286,7 +313,8 @@ Status HeapInodeStore::loadCheckpoint(std::istream& in) {
   uint64_t magic = 0;
   uint16_t cluster = 0;
   uint32_t nstrings = 0;
-  if (!r.u64(&magic) || magic != kCheckpointMagic) return corrupt("bad magic");
+  if (!r.u64(&magic) || (magic != kCheckpointMagic && magic != kCheckpointMagicV1)) return corrupt("bad magic");
+  const bool v1 = magic == kCheckpointMagicV1;
   if (!r.u16(&cluster) || cluster != cluster_id_) return corrupt("cluster id differs from shoal.master.cluster.id");
   if (!r.u32(&nstrings) || nstrings == 0 || nstrings > 65535) return corrupt("string table");
   strings_.clear();
@@ -311,6 +339,16 @@ Status HeapInodeStore::loadCheckpoint(std::istream& in) {
     if (!r.u32(&sl.parent) || !r.str(&name, 255) || !r.u16(&sl.mode) || !r.u16(&sl.owner) || !r.u16(&sl.group) ||
         !r.u64(&sl.size) || !r.i64(&sl.mtime_ms)) {
       return corrupt("slot body");
+    }
+    if (v1) {
+      sl.ctime_ms = sl.mtime_ms;
+    } else {
+      if (!r.i64(&sl.ctime_ms) || !r.u8(&sl.type) || sl.type > kMaxType || sl.type == 1) return corrupt("slot type");
+      if (sl.type != 0) {
+        Special sp;
+        if (!r.str(&sp.symlink_target, 4096) || !r.u64(&sp.rdev)) return corrupt("special file");
+        specials_.emplace(s, std::move(sp));
+      }
     }
     if (sl.owner >= nstrings || sl.group >= nstrings) return corrupt("owner index");
     if ((s == kRootSlot) != (sl.parent == 0) || sl.parent >= next) return corrupt("parent link");

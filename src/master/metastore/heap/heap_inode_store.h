@@ -1,4 +1,4 @@
-// The default metastore: a compact in-memory inode table. Each inode is a 56-byte slot in fixed-size
+// The default metastore: a compact in-memory inode table. Each inode is a 64-byte slot in fixed-size
 // chunks (no reallocation, no slack), its name lives in a chunked byte arena, and one open-addressing
 // index of 4-byte slot numbers maps (parent, name) to the child, so a million files cost well under
 // 100 bytes each. Thread-safety as InodeStore.
@@ -54,12 +54,18 @@ class HeapInodeStore final : public InodeStore {
     uint16_t group;
     uint16_t flags;
     uint8_t name_len;
-    uint8_t pad;
+    uint8_t type;  // InodeType
     uint64_t size;
     int64_t mtime_ms;
+    int64_t ctime_ms;
     mutable int64_t last_sync_us;  // atomic_ref access only
   };
-  static_assert(sizeof(Slot) == 56);
+  static_assert(sizeof(Slot) == 64);
+  // What only special files have, kept beside the slots since they are rare.
+  struct Special {
+    std::string symlink_target;
+    uint64_t rdev = 0;
+  };
 
   Slot& slot(uint32_t s) { return chunks_[s / kSlotsPerChunk][s % kSlotsPerChunk]; }
   const Slot& slot(uint32_t s) const { return chunks_[s / kSlotsPerChunk][s % kSlotsPerChunk]; }
@@ -81,6 +87,7 @@ class HeapInodeStore final : public InodeStore {
   uint64_t live_ = 0;
   NameArena arena_;
   ChildIndex index_;
+  std::unordered_map<uint32_t, Special> specials_;  // by slot
   std::vector<std::string> strings_;  // interned owners and groups
   std::unordered_map<std::string, uint16_t> string_ids_;
 };

@@ -136,6 +136,53 @@ TEST(HeapInodeStore, CheckpointRoundTripKeepsIdsAndAllocation) {
   }
 }
 
+// Links, FIFOs and devices keep their type, text and device numbers, and every inode its ctime,
+// in the store and through a checkpoint; a freed special slot reused by a file has none of them.
+TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
+  HeapInodeStore a(3);
+  Inode link = fileAttrs(6);
+  link.type = InodeType::kSymlink;
+  link.symlink_target = "../tgt";
+  link.ctime_ms = 2000;
+  Inode dev = fileAttrs();
+  dev.type = InodeType::kBlockDevice;
+  dev.rdev = (8u << 8) | 1;
+  Inode plain = fileAttrs(10);
+  plain.ctime_ms = 3000;
+  auto l = *a.addChild(a.rootId(), "l", link);
+  auto d = *a.addChild(a.rootId(), "dev", dev);
+  auto f = *a.addChild(a.rootId(), "f", plain);
+  auto gone = *a.addChild(a.rootId(), "gone", link);
+  a.removeLeaf(gone);
+  std::stringstream buf;
+  ASSERT_TRUE(a.saveCheckpoint(buf).isOk());
+  HeapInodeStore b(3);
+  ASSERT_TRUE(b.loadCheckpoint(buf).isOk());
+  for (const HeapInodeStore* s : {&a, &b}) {
+    Inode got;
+    ASSERT_TRUE(s->get(l, &got));
+    EXPECT_EQ(got.type, InodeType::kSymlink);
+    EXPECT_EQ(got.symlink_target, "../tgt");
+    EXPECT_EQ(got.ctime_ms, 2000);
+    EXPECT_TRUE(got.isSpecial());
+    ASSERT_TRUE(s->get(d, &got));
+    EXPECT_EQ(got.type, InodeType::kBlockDevice);
+    EXPECT_EQ(got.rdev, (8u << 8) | 1);
+    EXPECT_TRUE(got.symlink_target.empty());
+    ASSERT_TRUE(s->get(f, &got));
+    EXPECT_TRUE(got.isRegular());
+    EXPECT_EQ(got.ctime_ms, 3000);
+    EXPECT_EQ(got.rdev, 0u);
+  }
+  // The freed link's slot comes back as a plain file with nothing of the link left.
+  auto reused = *b.addChild(b.rootId(), "new", fileAttrs());
+  EXPECT_EQ(inodeSlot(reused), inodeSlot(gone));
+  Inode got;
+  ASSERT_TRUE(b.get(reused, &got));
+  EXPECT_TRUE(got.isRegular());
+  EXPECT_TRUE(got.symlink_target.empty());
+}
+
 TEST(HeapInodeStore, CorruptCheckpointIsRefused) {
   HeapInodeStore a(1);
   ASSERT_TRUE(a.addChild(a.rootId(), "x", fileAttrs()));

@@ -24,6 +24,7 @@ Inode dirAttrs(const CreateSpec& s) {
   a.owner = s.owner;
   a.group = s.group;
   a.mtime_ms = s.mtime_ms;
+  a.ctime_ms = s.mtime_ms;
   return a;
 }
 
@@ -68,6 +69,7 @@ Result<Inode> Namespace::mkdir(const proto::MkdirEntry& e) {
   if (!parent) return makeError(parent.error());
   auto id = store_->addChild(*parent, baseName(e.path()), dirAttrs(spec));
   if (!id) return makeError(id.error());
+  touchDir(*parent, e.mtime_ms());
   Inode out;
   store_->get(*id, &out);
   return out;
@@ -75,17 +77,31 @@ Result<Inode> Namespace::mkdir(const proto::MkdirEntry& e) {
 
 Result<Inode> Namespace::createFile(const proto::CreateFileEntry& e) {
   if (e.path() == "/") return makeError(alreadyExists("/"));
+  if (e.type() == proto::FILE_TYPE_DIRECTORY || !proto::FileType_IsValid(e.type())) {
+    return makeError(invalidArgument(e.path() + ": not a file type createFile makes"));
+  }
+  if ((e.type() == proto::FILE_TYPE_SYMLINK) != !e.symlink_target().empty()) {
+    return makeError(invalidArgument(e.path() + ": a symbolic link needs a target, and only a link has one"));
+  }
   CreateSpec spec{e.recursive(), e.mode(), e.owner(), e.group(), e.mtime_ms(), e.persisted()};
   auto parent = ensureParent(*this, e.path(), spec);
   if (!parent) return makeError(parent.error());
   Inode attrs;
-  attrs.flags = (e.complete() ? kInodeComplete : 0) | (e.persisted() ? kInodePersisted : 0);
+  attrs.type = static_cast<InodeType>(e.type());
+  // A special file has no data to write: it is complete the moment it exists.
+  bool complete = e.complete() || attrs.isSpecial();
+  attrs.flags = (complete ? kInodeComplete : 0) | (e.persisted() ? kInodePersisted : 0);
   attrs.mode = e.mode();
   attrs.owner = e.owner();
   attrs.group = e.group();
   attrs.mtime_ms = e.mtime_ms();
+  attrs.ctime_ms = e.mtime_ms();
+  attrs.symlink_target = e.symlink_target();
+  attrs.rdev = e.rdev();
+  if (attrs.type == InodeType::kSymlink) attrs.size = attrs.symlink_target.size();  // as lstat(2) says
   auto id = store_->addChild(*parent, baseName(e.path()), attrs);
   if (!id) return makeError(id.error());
+  touchDir(*parent, e.mtime_ms());
   Inode out;
   store_->get(*id, &out);
   return out;
@@ -95,6 +111,7 @@ Result<Inode> Namespace::completeFile(const proto::CompleteFileEntry& e) {
   auto inode = lookup(e.path());
   if (!inode) return makeError(inode.error());
   if (inode->isDir()) return makeError(Status(StatusCode::kIsADirectory, e.path() + ": is a directory"));
+  if (inode->isSpecial()) return makeError(invalidArgument(e.path() + ": not a regular file"));
   if (e.file_id() != 0 && inode->id != e.file_id()) {
     return makeError(Status(StatusCode::kFailedPrecondition,
                             e.path() + ": the file was replaced while being written (its write lease expired)"));
@@ -104,6 +121,7 @@ Result<Inode> Namespace::completeFile(const proto::CompleteFileEntry& e) {
   }
   inode->size = e.length();
   inode->mtime_ms = e.mtime_ms();
+  inode->ctime_ms = e.mtime_ms();
   inode->flags |= kInodeComplete | (e.persisted() ? kInodePersisted : 0);
   SHOAL_RETURN_IF_ERROR(store_->setAttrs(inode->id, *inode).withContext(e.path()));
   return inode;

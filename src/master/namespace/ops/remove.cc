@@ -25,6 +25,7 @@ Status Namespace::remove(const proto::DeleteEntry& e) {
   auto inode = checkRemove(e);
   if (!inode) return inode.error();
   removeSubtree(inode->id);
+  touchDir(inode->parent, e.mtime_ms());
   return Status::ok();
 }
 

@@ -62,8 +62,12 @@ Status Namespace::rename(const proto::RenameEntry& e) {
   if (auto existing = store_->child(dst_parent, baseName(e.dst()))) removeSubtree(*existing);
   SHOAL_RETURN_IF_ERROR(store_->move(inode->id, dst_parent, baseName(e.dst())).withContext(
       fmt::format("rename {} to {}", e.src(), e.dst())));
-  if (!e.has_file_mtime_ms()) return Status::ok();
-  inode->mtime_ms = e.file_mtime_ms();
+  touchDir(inode->parent, e.mtime_ms());
+  touchDir(dst_parent, e.mtime_ms());
+  // As Linux file systems do: the moved inode's ctime is the rename's time, its mtime stays.
+  if (e.mtime_ms() != 0) inode->ctime_ms = e.mtime_ms();
+  if (e.has_file_mtime_ms()) inode->mtime_ms = e.file_mtime_ms();
+  if (e.mtime_ms() == 0 && !e.has_file_mtime_ms()) return Status::ok();
   return store_->setAttrs(inode->id, *inode);
 }
 

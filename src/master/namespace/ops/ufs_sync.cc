@@ -15,6 +15,12 @@ Inode attrsFrom(const proto::UfsEntry& u) {
   a.group = u.group();
   a.size = u.is_dir() ? 0 : u.size();
   a.mtime_ms = u.mtime_ms();
+  a.ctime_ms = u.mtime_ms();
+  if (!u.is_dir() && !u.symlink_target().empty()) {
+    a.type = InodeType::kSymlink;
+    a.symlink_target = u.symlink_target();
+    a.size = a.symlink_target.size();
+  }
   return a;
 }
 
@@ -29,14 +35,15 @@ Result<InodeId> upsert(Namespace& ns, InodeId parent, const proto::UfsEntry& u) 
     Inode cur;
     store.get(*existing, &cur);
     if (!syncable(cur)) return *existing;
-    if (cur.isDir() == u.is_dir()) {
+    if (cur.isDir() == u.is_dir() && cur.type == attrs.type && cur.symlink_target == attrs.symlink_target) {
       // Keep the loaded flag of directories; a file's new size/mtime is its new fingerprint.
       attrs.flags |= cur.flags & kInodeLoaded;
       attrs.flags |= cur.flags & kInodePinned;
       SHOAL_RETURN_IF_ERROR(store.setAttrs(*existing, attrs));
       return *existing;
     }
-    // Type changed in the store (file replaced by a directory or back): replace the inode.
+    // Type changed in the store (file replaced by a directory or a link, a link retargeted):
+    // replace the inode.
     ns.removeSubtree(*existing);
   }
   return store.addChild(parent, u.name(), attrs);
