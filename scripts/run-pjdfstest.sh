@@ -3,6 +3,9 @@
 # local directory, as root, and prints prove's summary. The suite is not part of Shoal: clone it
 # anywhere outside this repository and pass its directory.
 #   scripts/run-pjdfstest.sh /path/to/pjdfstest [shoal binary]
+# PJDFSTEST_STORE=URI runs it over that store instead, mounted at /store, with PJDFSTEST_OPTION
+# (one k=v mount option), e.g. the test Ceph's CephFS:
+#   PJDFSTEST_STORE=cephfs:///pjdfstest PJDFSTEST_OPTION=ceph.conf=$CEPH_CONF scripts/run-pjdfstest.sh DIR
 set -euo pipefail
 src=${1:?usage: $0 PJDFSTEST_DIR [SHOAL_BINARY]}
 shoal=${2:-$(dirname "$0")/../build/bin/shoal}
@@ -42,7 +45,12 @@ trap cleanup EXIT
 # No kernel or client caching, so every check sees the master's answer.
 "$shoal" fuse mount "$work/mnt" -o allow_other -Dshoal.fuse.entry.timeout=0s -Dshoal.fuse.attr.timeout=0s \
   -Dshoal.user.metadata.cache.expiration=0s
-mkdir "$work/mnt/pjdfstest" && cd "$work/mnt/pjdfstest"
+top="$work/mnt"
+if [ -n "${PJDFSTEST_STORE:-}" ]; then
+  "$shoal" fs mount /store "$PJDFSTEST_STORE" ${PJDFSTEST_OPTION:+--option "$PJDFSTEST_OPTION"}
+  top="$work/mnt/store"
+fi
+mkdir "$top/pjdfstest" && cd "$top/pjdfstest"
 prove -r "$work/suite/tests" > "$work/prove.txt" 2>&1 || true
 grep -E "^Files=" "$work/prove.txt" || true
 # prove counts failed subtests per file ("Failed 3/17 subtests"); the total is the figure.

@@ -405,6 +405,42 @@ TEST_P(FusePosixTest, AFullStagingAreaIsEnospcAndPublishedFilesStay) {
   EXPECT_EQ(slurp(stored("small.txt")), "fits\n");
 }
 
+// fallocate(2) grows a file with zeros (or holds room and keeps the size); what the staging area
+// cannot hold is EFBIG for a size no file here can have, with the cause in the log.
+TEST_P(FusePosixTest, FallocateAndSizesBeyondTheStagingArea) {
+  FuseMount m(master_, mnt_.path(), {"shoal.user.file.staging.capacity=4MiB"});
+  ASSERT_TRUE(m.start()) << m.log();
+  const std::string f = mnt_.sub("data/alloc.bin");
+  auto r = sh("/usr/bin/python3 -c \"import os; fd = os.open('" + f + "', os.O_RDWR | os.O_CREAT, 0o644); "
+              "os.write(fd, b'head'); os.posix_fallocate(fd, 0, 100000); os.close(fd)\"");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(stored("alloc.bin")), "head" + std::string(100000 - 4, '\0'));
+  auto keep = sh("fallocate --keep-size -l 200000 " + f + " && stat -c %s " + f);
+  EXPECT_EQ(keep.out, "100000\n") << keep.err;
+  auto punch = sh("fallocate --punch-hole -o 0 -l 4096 " + f + " 2>&1");
+  EXPECT_NE(punch.exit_code, 0);
+  EXPECT_NE(punch.out.find("unsupported"), std::string::npos) << punch.out;  // EOPNOTSUPP, as util-linux words it
+  auto big = sh("truncate -s 1P " + f + " 2>&1");
+  EXPECT_NE(big.exit_code, 0);
+  EXPECT_NE(big.out.find("File too large"), std::string::npos) << big.out;
+  EXPECT_NE(m.log().find("more than the staging area holds"), std::string::npos) << m.log();
+  EXPECT_EQ(slurp(stored("alloc.bin")).size(), 100000u) << "a refused truncate changed the file";
+}
+
+// Two processes appending to one file through one mount: every line of both lands whole.
+TEST_P(FusePosixTest, TwoProcessesAppending) {
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  const std::string log = mnt_.sub("data/app.log");
+  auto r = sh("for w in a b; do (for i in $(seq 1 150); do echo \"$w-$i\" >> " + log + "; done) & done; wait");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto sorted = sh("sort " + stored("app.log"));
+  auto expected = sh("for w in a b; do for i in $(seq 1 150); do echo \"$w-$i\"; done; done | sort");
+  EXPECT_EQ(sorted.out, expected.out);
+  // And each writer's lines in its own order.
+  EXPECT_EQ(sh("grep '^a-' " + stored("app.log")).out, sh("seq 1 150 | sed 's/^/a-/'").out);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FusePosixTest, ::testing::Values(Store::kLocal, Store::kCephFs),
                          [](const auto& info) { return info.param == Store::kLocal ? "file" : "cephfs"; });
 

@@ -7,7 +7,8 @@
 
 namespace shoal::cli {
 
-std::string modeString(bool is_dir, uint32_t mode);  // "drwxr-xr-x"
+std::string modeString(const proto::FileInfo& f);  // "drwxr-xr-x", "lrwxrwxrwx"
+std::string typeName(const proto::FileInfo& f);    // "file", "directory", "symbolic link", ...
 std::string timeString(int64_t ms);                  // "2026-11-22 14:20:05" (local time)
 std::string sizeString(uint64_t bytes, bool human);
 // "-rw-r--r--  alice  staff      1024  2026-11-22 14:20:05  PERSISTED  /data/a.txt"

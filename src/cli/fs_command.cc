@@ -58,13 +58,15 @@ void registerStat(CLI::App& fs, CliContext& ctx) {
         continue;
       }
       std::cout << f->path() << "\n"
-                << "  type:        " << (f->is_dir() ? "directory" : "file") << "\n"
-                << "  id:          " << f->id() << "\n"
+                << "  type:        " << typeName(*f) << "\n";
+      if (f->type() == proto::FILE_TYPE_SYMLINK) std::cout << "  target:      " << f->symlink_target() << "\n";
+      std::cout << "  id:          " << f->id() << "\n"
                 << "  size:        " << f->size() << "\n"
-                << "  mode:        " << fmt::format("{:04o}", f->mode()) << " (" << modeString(f->is_dir(), f->mode()) << ")\n"
+                << "  mode:        " << fmt::format("{:04o}", f->mode()) << " (" << modeString(*f) << ")\n"
                 << "  owner:       " << f->owner() << "\n"
                 << "  group:       " << f->group() << "\n"
                 << "  modified:    " << timeString(f->mtime_ms()) << "\n"
+                << "  changed:     " << timeString(f->ctime_ms()) << "\n"
                 << "  persisted:   " << (f->persisted() ? "yes" : "no") << "\n"
                 << "  complete:    " << (f->complete() ? "yes" : "no") << "\n"
                 << "  mount point: " << (f->mount_point() ? "yes" : "no") << "\n"

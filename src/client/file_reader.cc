@@ -175,6 +175,11 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
 
 Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf) {
   if (file.is_dir()) return makeError(Status(StatusCode::kIsADirectory, file.path() + ": is a directory"));
+  // A link's size is its text's; Shoal never follows a link itself (the reader's kernel does).
+  if (file.type() == proto::FILE_TYPE_SYMLINK) {
+    return makeError(invalidArgument(file.path() + ": is a symbolic link (to " + file.symlink_target() + "); read its target"));
+  }
+  if (file.type() != proto::FILE_TYPE_REGULAR) return makeError(invalidArgument(file.path() + ": not a regular file"));
   if (offset >= file.size() || buf.empty()) return size_t{0};
   uint64_t end = offset + std::min<uint64_t>(buf.size(), file.size() - offset);
   std::shared_ptr<const WorkerRing> ring = impl_->workers.ring();

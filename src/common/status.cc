@@ -22,6 +22,7 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kNotLeader: return "NotLeader";
     case StatusCode::kNoSpace: return "NoSpace";
     case StatusCode::kNotSupported: return "NotSupported";
+    case StatusCode::kFileTooLarge: return "FileTooLarge";
   }
   return "Unknown";
 }

@@ -34,8 +34,10 @@ enum class StatusCode {
   // The store or the namespace does not have this kind of object or operation (hard links on
   // S3): EPERM, as link(2) and mknod(2) answer on file systems without them.
   kNotSupported,
+  // Larger than the largest file this client can hold (its staging area): EFBIG.
+  kFileTooLarge,
 };
-inline constexpr StatusCode kLastStatusCode = StatusCode::kNotSupported;
+inline constexpr StatusCode kLastStatusCode = StatusCode::kFileTooLarge;
 
 const char* statusCodeName(StatusCode code);
 

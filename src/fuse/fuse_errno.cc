@@ -18,6 +18,7 @@ int toErrno(const Status& st) {
     case StatusCode::kDeadlineExceeded: return ETIMEDOUT;
     case StatusCode::kNoSpace: return ENOSPC;
     case StatusCode::kNotSupported: return EPERM;
+    case StatusCode::kFileTooLarge: return EFBIG;
     default: return EIO;
   }
 }

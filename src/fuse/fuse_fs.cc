@@ -80,7 +80,7 @@ FuseFs* fs(fuse_req_t req) { return static_cast<FuseFs*>(fuse_req_userdata(req))
 void replyError(fuse_req_t req, const Status& st, const char* op) {
   int err = toErrno(st);
   // Causes the caller's errno cannot tell: an I/O error, or which limit was full.
-  if (err == EIO || err == ENOSPC) logger("fuse")->warn("{}: {}", op, st.toString());
+  if (err == EIO || err == ENOSPC || err == EFBIG) logger("fuse")->warn("{}: {}", op, st.toString());
   fuse_reply_err(req, err);
 }
 

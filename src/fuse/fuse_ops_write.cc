@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <fcntl.h>
+#include <linux/falloc.h>
 
 #include "common/logging.h"
 #include "common/path.h"
@@ -92,6 +93,18 @@ void opWrite(fuse_req_t req, fuse_ino_t, const char* buf, size_t size, off_t off
   // publishes drops what the kernel was told.
   if (!n) return replyError(req, n.error(), ("write " + h->file->path()).c_str());
   fuse_reply_write(req, *n);
+}
+
+// fallocate(2): mode 0 and FALLOC_FL_KEEP_SIZE (space held in the staging area); punching or
+// collapsing ranges is EOPNOTSUPP, as on file systems without them.
+void opFallocate(fuse_req_t req, fuse_ino_t, int mode, off_t offset, off_t length, fuse_file_info* fi) {
+  auto* h = reinterpret_cast<FileHandle*>(fi->fh);
+  if (!h || !h->file || (h->flags & O_ACCMODE) == O_RDONLY) return replyErrno(req, EBADF);
+  if (mode & ~FALLOC_FL_KEEP_SIZE) return replyErrno(req, EOPNOTSUPP);
+  if (offset < 0 || length <= 0) return replyErrno(req, EINVAL);
+  Status st = h->file->allocate(static_cast<uint64_t>(offset), static_cast<uint64_t>(length), mode & FALLOC_FL_KEEP_SIZE);
+  if (!st) return replyError(req, st, ("fallocate " + h->file->path()).c_str());
+  fuse_reply_err(req, 0);
 }
 
 // close(2), fsync(2): publish the changes, so a reader that opens the file afterwards sees them.
@@ -250,6 +263,7 @@ void addWriteOps(fuse_lowlevel_ops* ops) {
   ops->create = opCreate;
   ops->write = opWrite;
   ops->flush = opFlush;
+  ops->fallocate = opFallocate;
   ops->fsync = opFsync;
   ops->release = opRelease;
   ops->mkdir = opMkdir;

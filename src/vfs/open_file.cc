@@ -122,9 +122,38 @@ Result<size_t> OpenFile::read(uint64_t offset, std::span<char> buf) {
   return want;
 }
 
+namespace {
+Status tooLarge(const std::string& path, uint64_t size, uint64_t capacity) {
+  return Status(StatusCode::kFileTooLarge,
+                fmt::format("{}: {} bytes is more than the staging area holds ({} bytes)", path, size, capacity));
+}
+}  // namespace
+
 Status OpenFile::truncate(uint64_t size) {
   std::lock_guard lock(mu_);
+  return truncateLocked(size);
+}
+
+Status OpenFile::allocate(uint64_t offset, uint64_t len, bool keep_size) {
+  std::lock_guard lock(mu_);
+  if (len == 0 || offset + len < offset) return invalidArgument(path_ + ": fallocate of an empty or overflowing range");
+  uint64_t end = offset + len;
+  if (end > deps_.staging.capacity()) {
+    return tooLarge(path_, end, deps_.staging.capacity());
+  }
+  if (keep_size || end <= size_) {
+    // The staging budget is what backs the promise that later writes find room.
+    SHOAL_RETURN_IF_ERROR(stageLocked());
+    return reserveLocked(std::max(end, size_));
+  }
+  return truncateLocked(end);
+}
+
+Status OpenFile::truncateLocked(uint64_t size) {
   if (size == size_ && staged_) return Status::ok();
+  if (size > deps_.staging.capacity()) {
+    return tooLarge(path_, size, deps_.staging.capacity());
+  }
   if (size == 0) {
     // Emptying needs none of the old content: no copy.
     staged_ = true;

@@ -42,7 +42,11 @@ class OpenFile {
   // Writes at `offset` (at the end with `append`); returns the bytes written.
   Result<size_t> write(uint64_t offset, std::span<const char> data, bool append);
   Result<size_t> read(uint64_t offset, std::span<char> buf);
+  // FileTooLarge (EFBIG) past the staging area's capacity, the largest file this client can stage.
   Status truncate(uint64_t size);
+  // fallocate(2) mode 0: the file grows to cover [offset, offset+len) (zeros), its staging space
+  // held; with `keep_size` the size stays.
+  Status allocate(uint64_t offset, uint64_t len, bool keep_size);
   // Makes the content the file's next version if it changed since the last publish.
   Status publish();
   // The file as this process sees it: the base's attributes with the current size and mtime.
@@ -56,6 +60,8 @@ class OpenFile {
  private:
   // REQUIRES mu_. Copies the base version into a staging file, once, before the first change.
   Status stageLocked();
+  // REQUIRES mu_.
+  Status truncateLocked(uint64_t size);
   // REQUIRES mu_. Grows the budget this file holds to cover `size` bytes.
   Status reserveLocked(uint64_t size);
 
