@@ -441,6 +441,49 @@ TEST_P(FusePosixTest, TwoProcessesAppending) {
   EXPECT_EQ(sh("grep '^a-' " + stored("app.log")).out, sh("seq 1 150 | sed 's/^/a-/'").out);
 }
 
+// user.* extended attributes through setxattr(2) and friends: setxattr's errno rules, kept when a
+// write publishes a new version of the file, seen by a daemon mounted later.
+TEST_P(FusePosixTest, ExtendedAttributes) {
+  const std::string f = mnt_.sub("data/x.txt");
+  {
+    FuseMount m(master_, mnt_.path());
+    ASSERT_TRUE(m.start()) << m.log();
+    ASSERT_EQ(sh("echo one > " + f).exit_code, 0);
+    auto r = sh("/usr/bin/python3 - <<'PY'\n"
+                "import errno, os\n"
+                "f = '" + f + "'\n"
+                "def fails(e, fn, *a):\n"
+                "    try:\n"
+                "        fn(*a)\n"
+                "    except OSError as x:\n"
+                "        assert x.errno == e, (fn.__name__, a, x)\n"
+                "        return\n"
+                "    raise AssertionError(f'{fn.__name__}{a} did not fail')\n"
+                "os.setxattr(f, 'user.tag', b'blue')\n"
+                "os.setxattr(f, 'user.bin', bytes(range(256)))\n"
+                "assert os.getxattr(f, 'user.tag') == b'blue'\n"
+                "assert os.getxattr(f, 'user.bin') == bytes(range(256))\n"
+                "assert sorted(os.listxattr(f)) == ['user.bin', 'user.tag'], os.listxattr(f)\n"
+                "fails(errno.EEXIST, os.setxattr, f, 'user.tag', b'x', os.XATTR_CREATE)\n"
+                "fails(errno.ENODATA, os.setxattr, f, 'user.none', b'x', os.XATTR_REPLACE)\n"
+                "fails(errno.ENODATA, os.getxattr, f, 'user.none')\n"
+                "fails(errno.ENODATA, os.removexattr, f, 'user.none')\n"
+                "fails(errno.EOPNOTSUPP, os.setxattr, f, 'trusted.x', b'x')\n"
+                "os.setxattr(f, 'user.gone', b'1')\n"
+                "os.removexattr(f, 'user.gone')\n"
+                "with open(f, 'a') as out: out.write('two\\n')\n"
+                "assert os.getxattr(f, 'user.tag') == b'blue', 'a published write lost the attributes'\n"
+                "PY");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(slurp(f), "one\ntwo\n");
+  }
+  FuseMount m(master_, mnt_.path());
+  ASSERT_TRUE(m.start()) << m.log();
+  auto later = sh("/usr/bin/python3 -c \"import os; print(sorted(os.listxattr('" + f + "')), os.getxattr('" + f +
+                  "', 'user.tag'))\"");
+  EXPECT_EQ(later.out, "['user.bin', 'user.tag'] b'blue'\n") << later.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FusePosixTest, ::testing::Values(Store::kLocal, Store::kCephFs),
                          [](const auto& info) { return info.param == Store::kLocal ? "file" : "cephfs"; });
 

@@ -209,7 +209,7 @@ Status MasterClient::remove(const std::string& path, bool recursive, bool shoal_
   return impl_->mutate(&proto::MasterService::Stub::Delete, req, &resp);
 }
 
-Status MasterClient::rename(const std::string& src, const std::string& dst, bool replace) {
+Status MasterClient::rename(const std::string& src, const std::string& dst, bool replace, bool keep_xattrs) {
   impl_->cache.invalidate(src);
   impl_->cache.invalidate(dst);
   impl_->cache.forget(parentPath(src));
@@ -218,6 +218,7 @@ Status MasterClient::rename(const std::string& src, const std::string& dst, bool
   req.set_src(src);
   req.set_dst(dst);
   req.set_replace(replace);
+  req.set_keep_xattrs(keep_xattrs);
   proto::RenameResponse resp;
   return impl_->mutate(&proto::MasterService::Stub::Rename, req, &resp);
 }
@@ -281,6 +282,28 @@ Result<std::vector<proto::MountInfo>> MasterClient::mountTable(uint64_t* version
   if (!st) return makeError(st);
   if (version) *version = resp.version();
   return std::vector<proto::MountInfo>(resp.mounts().begin(), resp.mounts().end());
+}
+
+Status MasterClient::setXattr(const std::string& path, const std::string& name, const std::string& value,
+                              proto::XattrMode mode, bool remove) {
+  impl_->cache.invalidate(path);  // its ctime and has_xattrs move
+  proto::SetXattrRequest req;
+  req.set_path(path);
+  req.set_name(name);
+  req.set_value(value);
+  req.set_mode(mode);
+  req.set_remove(remove);
+  proto::SetXattrResponse resp;
+  return impl_->mutate(&proto::MasterService::Stub::SetXattr, req, &resp);
+}
+
+Result<std::map<std::string, std::string>> MasterClient::getXattrs(const std::string& path) {
+  proto::GetXattrsRequest req;
+  req.set_path(path);
+  proto::GetXattrsResponse resp;
+  Status st = impl_->call(&proto::MasterService::Stub::GetXattrs, req, &resp);
+  if (!st) return makeError(st);
+  return std::map<std::string, std::string>(resp.xattrs().begin(), resp.xattrs().end());
 }
 
 Result<proto::GetMasterInfoResponse> MasterClient::masterInfo() {

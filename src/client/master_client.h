@@ -54,7 +54,12 @@ class MasterClient {
   // `file_id` != 0: only if the path still names that inode (a writer removing its own file).
   Status remove(const std::string& path, bool recursive, bool shoal_only = false, uint64_t file_id = 0);
   // With `replace`, POSIX rename(2): an existing destination is replaced in one step.
-  Status rename(const std::string& src, const std::string& dst, bool replace = false);
+  // `keep_xattrs`: the moved file takes the replaced one's extended attributes (a new version of it).
+  Status rename(const std::string& src, const std::string& dst, bool replace = false, bool keep_xattrs = false);
+  // Extended attributes (user.* only): one name set or removed, all of a file's read at once.
+  Status setXattr(const std::string& path, const std::string& name, const std::string& value,
+                  proto::XattrMode mode = proto::XATTR_ANY, bool remove = false);
+  Result<std::map<std::string, std::string>> getXattrs(const std::string& path);
   // touch -d / utimensat: the time is kept in the store too where the store can hold it.
   Status setModificationTime(const std::string& path, int64_t mtime_ms);
   Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,

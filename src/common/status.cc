@@ -23,6 +23,7 @@ const char* statusCodeName(StatusCode code) {
     case StatusCode::kNoSpace: return "NoSpace";
     case StatusCode::kNotSupported: return "NotSupported";
     case StatusCode::kFileTooLarge: return "FileTooLarge";
+    case StatusCode::kNoAttribute: return "NoAttribute";
   }
   return "Unknown";
 }

@@ -36,8 +36,10 @@ enum class StatusCode {
   kNotSupported,
   // Larger than the largest file this client can hold (its staging area): EFBIG.
   kFileTooLarge,
+  // An extended attribute that is not set: ENODATA.
+  kNoAttribute,
 };
-inline constexpr StatusCode kLastStatusCode = StatusCode::kFileTooLarge;
+inline constexpr StatusCode kLastStatusCode = StatusCode::kNoAttribute;
 
 const char* statusCodeName(StatusCode code);
 

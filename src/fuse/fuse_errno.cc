@@ -19,6 +19,7 @@ int toErrno(const Status& st) {
     case StatusCode::kNoSpace: return ENOSPC;
     case StatusCode::kNotSupported: return EPERM;
     case StatusCode::kFileTooLarge: return EFBIG;
+    case StatusCode::kNoAttribute: return ENODATA;
     default: return EIO;
   }
 }

@@ -256,6 +256,66 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
   f.replyAttr(req, ino, *path, "setattr");
 }
 
+// Extended attributes: a store or namespace that does not keep the name is EOPNOTSUPP here
+// (setxattr(2)'s word for it), not the EPERM other unsupported operations answer.
+void replyXattrError(fuse_req_t req, const Status& st, const char* op) {
+  if (st.code() == StatusCode::kNotSupported) return replyErrno(req, EOPNOTSUPP);
+  replyError(req, st, op);
+}
+
+void opSetxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size, int flags) {
+  auto as = requester(req);
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
+  auto path = f.nodes.path(ino);
+  if (!path) return replyErrno(req, ENOENT);
+  f.forgetIno(ino);
+  Status st = f.vfs->setXattr(*path, name, std::string(value, size), flags);
+  if (!st) return replyXattrError(req, st, ("setxattr " + *path).c_str());
+  fuse_reply_err(req, 0);
+}
+
+// size 0 asks how big the answer is; too small a buffer is ERANGE.
+void replySized(fuse_req_t req, const std::string& data, size_t size) {
+  if (size == 0) return void(fuse_reply_xattr(req, data.size()));
+  if (data.size() > size) return replyErrno(req, ERANGE);
+  fuse_reply_buf(req, data.data(), data.size());
+}
+
+void opGetxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(ino)) return replyErrno(req, ENODATA);
+  auto path = f.nodes.path(ino);
+  if (!path) return replyErrno(req, ENOENT);
+  auto value = f.vfs->getXattr(*path, name);
+  if (!value) return replyXattrError(req, value.error(), ("getxattr " + *path).c_str());
+  replySized(req, *value, size);
+}
+
+void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(ino)) return replySized(req, "", size);
+  auto path = f.nodes.path(ino);
+  if (!path) return replyErrno(req, ENOENT);
+  auto names = f.vfs->listXattrs(*path);
+  if (!names) return replyXattrError(req, names.error(), ("listxattr " + *path).c_str());
+  std::string packed;  // NUL-terminated names, one after another
+  for (const auto& n : *names) packed.append(n).push_back('\0');
+  replySized(req, packed, size);
+}
+
+void opRemovexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
+  auto as = requester(req);
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
+  auto path = f.nodes.path(ino);
+  if (!path) return replyErrno(req, ENOENT);
+  f.forgetIno(ino);
+  Status st = f.vfs->removeXattr(*path, name);
+  if (!st) return replyXattrError(req, st, ("removexattr " + *path).c_str());
+  fuse_reply_err(req, 0);
+}
+
 }  // namespace
 
 void addWriteOps(fuse_lowlevel_ops* ops) {
@@ -274,6 +334,10 @@ void addWriteOps(fuse_lowlevel_ops* ops) {
   ops->mknod = opMknod;
   ops->link = opLink;
   ops->symlink = opSymlink;
+  ops->setxattr = opSetxattr;
+  ops->getxattr = opGetxattr;
+  ops->listxattr = opListxattr;
+  ops->removexattr = opRemovexattr;
 }
 
 }  // namespace shoal::fuse

@@ -20,6 +20,7 @@ grpc::Status toGrpc(const Status& st) {
     case StatusCode::kFailedPrecondition:
     case StatusCode::kNotSupported:
     case StatusCode::kFileTooLarge:
+    case StatusCode::kNoAttribute:
     case StatusCode::kReadOnly: code = grpc::StatusCode::FAILED_PRECONDITION; break;
     case StatusCode::kPermissionDenied: code = grpc::StatusCode::PERMISSION_DENIED; break;
     case StatusCode::kUnavailable:

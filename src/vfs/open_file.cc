@@ -200,7 +200,7 @@ Status OpenFile::publish() {
   }
   auto info = (*w)->close();
   if (!info) return info.error().withContext("publish " + path_);
-  if (Status st = deps_.master.rename(tmp, path_, /*replace=*/true); !st) {
+  if (Status st = deps_.master.rename(tmp, path_, /*replace=*/true, /*keep_xattrs=*/true); !st) {
     (void)deps_.master.remove(tmp, false, false, info->id());
     return st.withContext("publish " + path_);
   }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "client/file_writer.h"
 #include "common/path.h"
@@ -139,6 +140,35 @@ Result<std::string> Vfs::readlink(const std::string& path) {
   if (!info) return makeError(info.error());
   if (info->type() != proto::FILE_TYPE_SYMLINK) return makeError(invalidArgument(path + ": not a symbolic link"));
   return info->symlink_target();
+}
+
+Status Vfs::setXattr(const std::string& path, const std::string& name, const std::string& value, int flags) {
+  if ((flags & XATTR_CREATE) && (flags & XATTR_REPLACE)) return invalidArgument(path + ": setxattr with both CREATE and REPLACE");
+  proto::XattrMode mode = (flags & XATTR_CREATE) ? proto::XATTR_CREATE : (flags & XATTR_REPLACE) ? proto::XATTR_REPLACE : proto::XATTR_ANY;
+  return master_.setXattr(path, name, value, mode);
+}
+
+Result<std::string> Vfs::getXattr(const std::string& path, const std::string& name) {
+  // Only user.* names are ever kept: the kernel's own questions (security.capability before a
+  // write, system.posix_acl_* on access) are answered here without a master call.
+  if (!name.starts_with("user.")) return makeError(Status(StatusCode::kNoAttribute, path + ": no attribute " + name));
+  auto all = master_.getXattrs(path);
+  if (!all) return makeError(all.error());
+  auto it = all->find(name);
+  if (it == all->end()) return makeError(Status(StatusCode::kNoAttribute, path + ": no attribute " + name));
+  return it->second;
+}
+
+Result<std::vector<std::string>> Vfs::listXattrs(const std::string& path) {
+  auto all = master_.getXattrs(path);
+  if (!all) return makeError(all.error());
+  std::vector<std::string> names;
+  for (const auto& [name, value] : *all) names.push_back(name);
+  return names;
+}
+
+Status Vfs::removeXattr(const std::string& path, const std::string& name) {
+  return master_.setXattr(path, name, "", proto::XATTR_ANY, /*remove=*/true);
 }
 
 Result<proto::FileInfo> Vfs::attributes(const std::string& path) {

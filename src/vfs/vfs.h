@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "vfs/open_file.h"
 #include "vfs/staging.h"
@@ -41,6 +42,12 @@ class Vfs {
   Result<proto::FileInfo> symlink(const std::string& target, const std::string& path);
   // readlink(2): InvalidArgument (EINVAL) when `path` is not a link.
   Result<std::string> readlink(const std::string& path);
+  // Extended attributes (user.* only; others NotSupported): kept by the master, so every client
+  // sees them, and kept across the new versions writes publish.
+  Status setXattr(const std::string& path, const std::string& name, const std::string& value, int flags);
+  Result<std::string> getXattr(const std::string& path, const std::string& name);
+  Result<std::vector<std::string>> listXattrs(const std::string& path);
+  Status removeXattr(const std::string& path, const std::string& name);
   // Attributes of `path` as this process sees them: those of an open file with unpublished
   // changes, else the master's.
   Result<proto::FileInfo> attributes(const std::string& path);

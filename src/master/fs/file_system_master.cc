@@ -74,6 +74,7 @@ proto::FileInfo FileSystemMaster::toFileInfo(const Inode& inode, const std::stri
   f.set_type(inode.isDir() ? proto::FILE_TYPE_DIRECTORY : static_cast<proto::FileType>(inode.type));
   f.set_symlink_target(inode.symlink_target);
   f.set_rdev(inode.rdev);
+  f.set_has_xattrs(inode.has_xattrs);
   return f;
 }
 

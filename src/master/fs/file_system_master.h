@@ -50,6 +50,10 @@ class FileSystemMaster {
 
   // Reads (fs_read_ops.cc). `sync_interval_ms` overrides the configured interval for this call.
   Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms);
+  Result<XattrMap> getXattrs(const std::string& path);
+  // setxattr(2) (mode: proto::XattrMode) or, with `remove`, removexattr(2) of one name.
+  Status setXattr(const std::string& path, const std::string& name, const std::string& value, proto::XattrMode mode,
+                  bool remove);
   Result<ListResult> listStatus(const std::string& path, const std::string& start_after, uint32_t limit,
                                 std::optional<int64_t> sync_interval_ms);
   // The mount table, and its version (see MountTable::version()) read under the same lock.
@@ -75,7 +79,7 @@ class FileSystemMaster {
   Status remove(const std::string& path, bool recursive, bool shoal_only, uint64_t file_id = 0);
   // With `replace`, POSIX rename(2): an existing destination (a file, or an empty directory for a
   // directory) is replaced in the same journal entry.
-  Status rename(const std::string& src, const std::string& dst, bool replace = false);
+  Status rename(const std::string& src, const std::string& dst, bool replace = false, bool keep_xattrs = false);
   Status setAttribute(const std::string& path, const AttrChange& change, bool recursive);
   // The mtime to journal for a touch of `path`: the store's after setting it there, the given one
   // for a directory, none when the file's version must keep its time (MUST_CACHE, S3).

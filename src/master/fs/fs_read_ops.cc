@@ -21,6 +21,19 @@ Result<proto::FileInfo> FileSystemMaster::getStatus(const std::string& raw, std:
   });
 }
 
+Result<XattrMap> FileSystemMaster::getXattrs(const std::string& raw) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(std::nullopt), /*list=*/false));
+  return sm_.read([&](const Namespace& ns) -> Result<XattrMap> {
+    auto inode = ns.lookup(*path);
+    if (!inode) return makeError(inode.error());
+    XattrMap out;
+    ns.store().xattrs(inode->id, &out);
+    return out;
+  });
+}
+
 Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const std::string& start_after, uint32_t limit,
                                                 std::optional<int64_t> sync_ms) {
   auto path = normalizePath(raw);

@@ -230,7 +230,7 @@ Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool sho
   return submitCall(std::move(je)).status;
 }
 
-Status FileSystemMaster::rename(const std::string& raw_src, const std::string& raw_dst, bool replace) {
+Status FileSystemMaster::rename(const std::string& raw_src, const std::string& raw_dst, bool replace, bool keep_xattrs) {
   auto src = normalizePath(raw_src);
   if (!src) return src.error();
   auto dst = normalizePath(raw_dst);
@@ -244,6 +244,7 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   e->set_dst(*dst);
   e->set_mtime_ms(nowMs());
   e->set_replace(replace);
+  e->set_keep_xattrs(keep_xattrs);
   struct Checked {
     Inode moving;
     bool replaces_stored_file = false;  // the destination is a file the store holds
@@ -360,6 +361,28 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
     if (next->isDir()) stack.push_back(Cursor{child, ""});
   }
   return Status::ok();
+}
+
+Status FileSystemMaster::setXattr(const std::string& raw, const std::string& name, const std::string& value,
+                                  proto::XattrMode mode, bool remove) {
+  auto path = normalizePath(raw);
+  if (!path) return path.error();
+  if (!proto::XattrMode_IsValid(mode)) return invalidArgument(fmt::format("setxattr {}: unknown mode {}", *path, static_cast<int>(mode)));
+  SHOAL_RETURN_IF_ERROR(Namespace::checkXattr(*path, name, value.size()));
+  if (auto earlier = earlierAttempt()) return earlier->status;
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, -1, /*list=*/false));
+  auto mount = mountFor(*path);
+  if (!mount) return mount.error();
+  if (*mount && (*mount)->info.readonly()) return readOnly(remove ? "removexattr" : "setxattr", *path, (*mount)->info.path());
+  proto::JournalEntry je;
+  auto* e = je.mutable_set_xattr();
+  e->set_path(*path);
+  e->set_name(name);
+  e->set_value(value);
+  e->set_mode(mode);
+  e->set_remove(remove);
+  e->set_change_ms(nowMs());
+  return submitCall(std::move(je)).status;
 }
 
 std::vector<uint64_t> FileSystemMaster::pinnedFiles() const {

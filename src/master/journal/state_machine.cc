@@ -93,6 +93,11 @@ std::optional<uint64_t> StateMachine::digest() const {
     h = mixInt(h, static_cast<uint64_t>(n.type));
     h = mixInt(h, n.rdev);
     h = mix(h, n.symlink_target);
+    if (n.has_xattrs) {
+      XattrMap attrs;
+      ns_.store().xattrs(id, &attrs);
+      for (const auto& [name, value] : attrs) h = mix(mix(h, name), value);
+    }
     h = mixInt(h, n.flags);
     h = mix(h, n.owner);
     h = mix(h, n.group);
@@ -131,6 +136,7 @@ ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
       if (r.status) ns_.mounts().setVersion(++next_mount_id_);
       break;
     case proto::JournalEntry::kUfsSync: r.status = ns_.applyUfsSync(entry.ufs_sync()); break;
+    case proto::JournalEntry::kSetXattr: r.status = ns_.setXattr(entry.set_xattr()); break;
     case proto::JournalEntry::ENTRY_NOT_SET:
       r.status = Status(StatusCode::kCorruption, "journal entry without content");
       break;

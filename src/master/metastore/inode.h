@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace shoal::master {
@@ -29,6 +30,9 @@ enum InodeFlag : uint16_t {
 // POSIX file types other than directories (those carry kInodeDir), as proto::FileType numbers them.
 enum class InodeType : uint8_t { kRegular = 0, kSymlink = 2, kFifo = 3, kSocket = 4, kCharDevice = 5, kBlockDevice = 6 };
 
+// Extended attributes of one inode, by name.
+using XattrMap = std::map<std::string, std::string, std::less<>>;
+
 struct Inode {
   InodeId id = kInvalidInode;
   InodeId parent = kInvalidInode;
@@ -43,6 +47,7 @@ struct Inode {
   InodeType type = InodeType::kRegular;  // of a non-directory
   std::string symlink_target;  // kSymlink
   uint64_t rdev = 0;           // kCharDevice, kBlockDevice
+  bool has_xattrs = false;     // read-only here: InodeStore::xattrs() has them
 
   bool isDir() const { return flags & kInodeDir; }
   bool isRegular() const { return !isDir() && type == InodeType::kRegular; }

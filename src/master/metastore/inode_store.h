@@ -36,6 +36,10 @@ class InodeStore {
   // Children sorted by name, those after `start_after`, at most `limit`.
   virtual void listChildren(InodeId dir, std::string_view start_after, size_t limit, std::vector<Inode>* out,
                             bool* has_more) const = 0;
+  // Extended attributes: all of an inode's at once (they are few and small); an empty map
+  // removes them. Removing the inode removes them too.
+  virtual void xattrs(InodeId id, XattrMap* out) const = 0;
+  virtual void setXattrs(InodeId id, XattrMap attrs) = 0;
   virtual void childIds(InodeId dir, std::vector<InodeId>* out) const = 0;
   virtual uint64_t inodeCount() const = 0;
 

@@ -38,6 +38,12 @@ class Namespace {
   Result<Inode> checkRemove(const proto::DeleteEntry& e) const;
   Result<Inode> checkRename(const proto::RenameEntry& e) const;
   Status setAttribute(const proto::SetAttributeEntry& e);
+  // setxattr(2)/removexattr(2) of one name. The checks (the name's namespace, sizes) are
+  // checkXattr's, shared with the master's early refusal.
+  Status setXattr(const proto::SetXattrEntry& e);
+  static Status checkXattr(const std::string& path, const std::string& name, size_t value_size);
+  static constexpr size_t kMaxXattrValue = 64 * 1024;
+  static constexpr size_t kMaxXattrTotal = 64 * 1024;  // names and values of one inode
   Status mount(const proto::MountEntry& e, uint64_t mount_id);
   Status unmount(const proto::UnmountEntry& e);
   Status applyUfsSync(const proto::UfsSyncEntry& e);

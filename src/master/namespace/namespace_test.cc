@@ -197,6 +197,58 @@ TEST_F(NamespaceTest, SpecialFilesKeepTheirTypeAndRefuseData) {
   ASSERT_TRUE(remove("/f", false).isOk());
 }
 
+// setxattr(2)'s rules for user.* names, and a new version published over a file keeps them.
+TEST_F(NamespaceTest, ExtendedAttributesFollowSetxattrRules) {
+  ASSERT_TRUE(create("/f").isOk());
+  auto set = [&](const std::string& name, const std::string& value, proto::XattrMode mode = proto::XATTR_ANY,
+                 bool remove = false) {
+    proto::SetXattrEntry e;
+    e.set_path("/f");
+    e.set_name(name);
+    e.set_value(value);
+    e.set_mode(mode);
+    e.set_remove(remove);
+    e.set_change_ms(500);
+    return ns.setXattr(e);
+  };
+  auto attrs = [&](const std::string& p) {
+    XattrMap out;
+    ns.store().xattrs(ns.lookup(p)->id, &out);
+    return out;
+  };
+  ASSERT_TRUE(set("user.a", "1").isOk());
+  EXPECT_EQ(ns.lookup("/f")->ctime_ms, 500);
+  EXPECT_TRUE(ns.lookup("/f")->has_xattrs);
+  EXPECT_EQ(set("user.a", "2", proto::XATTR_CREATE).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(set("user.b", "2", proto::XATTR_REPLACE).code(), StatusCode::kNoAttribute);
+  EXPECT_EQ(set("user.b", "", proto::XATTR_ANY, true).code(), StatusCode::kNoAttribute);
+  ASSERT_TRUE(set("user.a", "2", proto::XATTR_REPLACE).isOk());
+  ASSERT_TRUE(set("user.b", std::string(1000, 'x')).isOk());
+  EXPECT_EQ(set("trusted.x", "1").code(), StatusCode::kNotSupported);
+  EXPECT_EQ(set("user.", "1").code(), StatusCode::kNotSupported);
+  EXPECT_EQ(set("user." + std::string(251, 'n'), "1").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(set("user.big", std::string(Namespace::kMaxXattrValue + 1, 'v')).code(), StatusCode::kFileTooLarge);
+  EXPECT_EQ(set("user.fill", std::string(Namespace::kMaxXattrValue - 100, 'v')).code(), StatusCode::kNoSpace);
+  EXPECT_EQ(attrs("/f"), (XattrMap{{"user.a", "2"}, {"user.b", std::string(1000, 'x')}}));
+  // The vfs publishes a new version as a rename over the file that keeps its attributes.
+  ASSERT_TRUE(create("/tmp-version").isOk());
+  proto::RenameEntry publish;
+  publish.set_src("/tmp-version");
+  publish.set_dst("/f");
+  publish.set_replace(true);
+  publish.set_keep_xattrs(true);
+  ASSERT_TRUE(ns.rename(publish).isOk());
+  EXPECT_EQ(attrs("/f").size(), 2u);
+  // A plain rename over it does not: the new file is another file.
+  ASSERT_TRUE(create("/other").isOk());
+  ASSERT_TRUE(rename("/other", "/f", true).isOk());
+  EXPECT_TRUE(attrs("/f").empty());
+  EXPECT_FALSE(ns.lookup("/f")->has_xattrs);
+  ASSERT_TRUE(set("user.a", "1").isOk());
+  ASSERT_TRUE(set("user.a", "", proto::XATTR_ANY, true).isOk());
+  EXPECT_FALSE(ns.lookup("/f")->has_xattrs);
+}
+
 TEST_F(NamespaceTest, MountRules) {
   ASSERT_TRUE(mkdir("/existing").isOk());
   EXPECT_EQ(mount("/existing", "file:///x").code(), StatusCode::kAlreadyExists);

@@ -108,7 +108,23 @@ grpc::Status MasterServiceImpl::Delete(grpc::ServerContext* ctx, const proto::De
 grpc::Status MasterServiceImpl::Rename(grpc::ServerContext* ctx, const proto::RenameRequest* req, proto::RenameResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.rename(req->src(), req->dst(), req->replace()));
+  return rpc::toGrpc(fs_.rename(req->src(), req->dst(), req->replace(), req->keep_xattrs()));
+}
+
+grpc::Status MasterServiceImpl::SetXattr(grpc::ServerContext* ctx, const proto::SetXattrRequest* req,
+                                         proto::SetXattrResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  RequestScope scope(rpc::requestIdFrom(*ctx));
+  return rpc::toGrpc(fs_.setXattr(req->path(), req->name(), req->value(), req->mode(), req->remove()));
+}
+
+grpc::Status MasterServiceImpl::GetXattrs(grpc::ServerContext* ctx, const proto::GetXattrsRequest* req,
+                                          proto::GetXattrsResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  auto attrs = fs_.getXattrs(req->path());
+  if (!attrs) return rpc::toGrpc(attrs.error());
+  for (auto& [name, value] : *attrs) (*resp->mutable_xattrs())[name] = value;
+  return grpc::Status::OK;
 }
 
 grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const proto::SetAttributeRequest* req,

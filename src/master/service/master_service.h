@@ -30,6 +30,8 @@ class MasterServiceImpl final : public proto::MasterService::Service {
   grpc::Status Rename(grpc::ServerContext*, const proto::RenameRequest*, proto::RenameResponse*) override;
   grpc::Status SetAttribute(grpc::ServerContext*, const proto::SetAttributeRequest*,
                             proto::SetAttributeResponse*) override;
+  grpc::Status SetXattr(grpc::ServerContext*, const proto::SetXattrRequest*, proto::SetXattrResponse*) override;
+  grpc::Status GetXattrs(grpc::ServerContext*, const proto::GetXattrsRequest*, proto::GetXattrsResponse*) override;
   grpc::Status Mount(grpc::ServerContext*, const proto::MountRequest*, proto::MountResponse*) override;
   grpc::Status Unmount(grpc::ServerContext*, const proto::UnmountRequest*, proto::UnmountResponse*) override;
   grpc::Status GetMountTable(grpc::ServerContext*, const proto::GetMountTableRequest*,

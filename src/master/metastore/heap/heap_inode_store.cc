@@ -27,6 +27,7 @@ void HeapInodeStore::reset() {
   arena_.clear();
   index_.clear();
   specials_.clear();
+  xattrs_.clear();
   strings_.clear();
   string_ids_.clear();
   next_slot_ = kRootSlot;
@@ -81,6 +82,7 @@ void HeapInodeStore::fill(uint32_t s, Inode* out) const {
   out->type = static_cast<InodeType>(sl.type);
   out->symlink_target.clear();
   out->rdev = 0;
+  out->has_xattrs = !xattrs_.empty() && xattrs_.count(s) != 0;
   if (sl.type != 0) {
     auto it = specials_.find(s);
     if (it != specials_.end()) {
@@ -176,6 +178,7 @@ void HeapInodeStore::removeLeaf(InodeId id) {
   Slot& sl = slot(s);
   arena_.release(sl.name_ref, sl.name_len);
   if (sl.type != 0) specials_.erase(s);
+  xattrs_.erase(s);
   sl.type = 0;
   sl.flags = kFreeFlag;
   sl.generation = static_cast<uint16_t>(sl.generation + 1);
@@ -258,6 +261,20 @@ void HeapInodeStore::childIds(InodeId dir, std::vector<InodeId>* out) const {
   std::sort(out->begin(), out->end(), [](InodeId a, InodeId b) { return inodeSlot(a) < inodeSlot(b); });
 }
 
+void HeapInodeStore::xattrs(InodeId id, XattrMap* out) const {
+  out->clear();
+  uint32_t s = resolve(id);
+  if (s == 0) return;
+  if (auto it = xattrs_.find(s); it != xattrs_.end()) *out = it->second;
+}
+
+void HeapInodeStore::setXattrs(InodeId id, XattrMap attrs) {
+  uint32_t s = resolve(id);
+  if (s == 0) return;
+  if (attrs.empty()) xattrs_.erase(s);
+  else xattrs_[s] = std::move(attrs);
+}
+
 int64_t HeapInodeStore::lastSyncUs(InodeId id) const {
   uint32_t s = resolve(id);
   if (s == 0) return 0;
@@ -299,6 +316,21 @@ Status HeapInodeStore::saveCheckpoint(std::ostream& out) const {
   // The free list in its exact order, so later allocations repeat those of the original run.
   for (uint32_t s = free_head_; s != 0; s = slot(s).next_sibling) w.u32(s);
   w.u32(0);
+  // Extended attributes, in slot order (the checkpoint of equal states is equal).
+  std::vector<uint32_t> with(xattrs_.size());
+  size_t i = 0;
+  for (const auto& [s, attrs] : xattrs_) with[i++] = s;
+  std::sort(with.begin(), with.end());
+  w.u32(static_cast<uint32_t>(with.size()));
+  for (uint32_t s : with) {
+    const XattrMap& attrs = xattrs_.at(s);
+    w.u32(s);
+    w.u32(static_cast<uint32_t>(attrs.size()));
+    for (const auto& [name, value] : attrs) {
+      w.str(name);
+      w.str(value);
+    }
+  }
   w.finish();
   if (!w.ok()) return Status(StatusCode::kIoError, "writing the inode checkpoint failed");
   return Status::ok();
@@ -370,6 +402,24 @@ Status HeapInodeStore::loadCheckpoint(std::istream& in) {
     else slot(tail).next_sibling = s;
     slot(s).next_sibling = 0;
     tail = s;
+  }
+  if (!v1) {
+    uint32_t n = 0;
+    if (!r.u32(&n) || n > next) return corrupt("extended attributes");
+    for (uint32_t k = 0; k < n; ++k) {
+      uint32_t s = 0, count = 0;
+      if (!r.u32(&s) || s >= next || s < kRootSlot || (slot(s).flags & kFreeFlag) || !r.u32(&count) || count == 0 ||
+          count > 65536) {
+        return corrupt("extended attributes");
+      }
+      XattrMap attrs;
+      for (uint32_t j = 0; j < count; ++j) {
+        std::string name, value;
+        if (!r.str(&name, 255) || !r.str(&value, 1 << 16)) return corrupt("extended attribute");
+        attrs.emplace(std::move(name), std::move(value));
+      }
+      xattrs_[s] = std::move(attrs);
+    }
   }
   if (!r.verifyFinish()) return corrupt("checksum mismatch");
   for (uint32_t s = kRootSlot + 1; s < next; ++s) {

@@ -29,6 +29,8 @@ class HeapInodeStore final : public InodeStore {
   void listChildren(InodeId dir, std::string_view start_after, size_t limit, std::vector<Inode>* out,
                     bool* has_more) const override;
   void childIds(InodeId dir, std::vector<InodeId>* out) const override;
+  void xattrs(InodeId id, XattrMap* out) const override;
+  void setXattrs(InodeId id, XattrMap attrs) override;
   uint64_t inodeCount() const override { return live_; }
   // Bytes the name arena holds (names in use, plus free space kept for reuse).
   size_t nameBytesAllocated() const { return arena_.bytesAllocated(); }
@@ -88,6 +90,7 @@ class HeapInodeStore final : public InodeStore {
   NameArena arena_;
   ChildIndex index_;
   std::unordered_map<uint32_t, Special> specials_;  // by slot
+  std::unordered_map<uint32_t, XattrMap> xattrs_;   // by slot; few inodes have any
   std::vector<std::string> strings_;  // interned owners and groups
   std::unordered_map<std::string, uint16_t> string_ids_;
 };

@@ -153,6 +153,8 @@ TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
   auto d = *a.addChild(a.rootId(), "dev", dev);
   auto f = *a.addChild(a.rootId(), "f", plain);
   auto gone = *a.addChild(a.rootId(), "gone", link);
+  a.setXattrs(f, XattrMap{{"user.k", std::string("v\0w", 3)}});
+  a.setXattrs(gone, XattrMap{{"user.gone", "x"}});
   a.removeLeaf(gone);
   std::stringstream buf;
   ASSERT_TRUE(a.saveCheckpoint(buf).isOk());
@@ -173,6 +175,10 @@ TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
     EXPECT_TRUE(got.isRegular());
     EXPECT_EQ(got.ctime_ms, 3000);
     EXPECT_EQ(got.rdev, 0u);
+    EXPECT_TRUE(got.has_xattrs);
+    XattrMap attrs;
+    s->xattrs(f, &attrs);
+    EXPECT_EQ(attrs, (XattrMap{{"user.k", std::string("v\0w", 3)}}));
   }
   // The freed link's slot comes back as a plain file with nothing of the link left.
   auto reused = *b.addChild(b.rootId(), "new", fileAttrs());
@@ -181,6 +187,7 @@ TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
   ASSERT_TRUE(b.get(reused, &got));
   EXPECT_TRUE(got.isRegular());
   EXPECT_TRUE(got.symlink_target.empty());
+  EXPECT_FALSE(got.has_xattrs) << "a removed inode's attributes came back with its slot";
 }
 
 TEST(HeapInodeStore, CorruptCheckpointIsRefused) {

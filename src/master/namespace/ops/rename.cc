@@ -59,7 +59,14 @@ Status Namespace::rename(const proto::RenameEntry& e) {
   // The replaced destination goes in the same journal entry as the move: no reader ever sees the
   // name missing, and a crash leaves either the old file or the new one.
   // The move cannot then fail for room: the removal freed a name of the same length.
-  if (auto existing = store_->child(dst_parent, baseName(e.dst()))) removeSubtree(*existing);
+  if (auto existing = store_->child(dst_parent, baseName(e.dst()))) {
+    if (e.keep_xattrs()) {
+      XattrMap attrs;
+      store_->xattrs(*existing, &attrs);
+      store_->setXattrs(inode->id, std::move(attrs));
+    }
+    removeSubtree(*existing);
+  }
   SHOAL_RETURN_IF_ERROR(store_->move(inode->id, dst_parent, baseName(e.dst())).withContext(
       fmt::format("rename {} to {}", e.src(), e.dst())));
   touchDir(inode->parent, e.mtime_ms());
