@@ -52,6 +52,13 @@ TEST(LocalClusterTest, UpServesReadsAndDownStopsIt) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("already running"), std::string::npos) << again.err;
   EXPECT_TRUE(alive(home + "/master.pid")) << "a refused second `up` must leave the running cluster alone";
+  // Another directory on the same ports: refused before anything starts (the running master
+  // would otherwise answer for the new one, which cannot bind).
+  std::string other = dir.sub("other");
+  auto clash = shoal({"local", "up", "--dir", other});
+  EXPECT_EQ(clash.exit_code, 1) << clash.out;
+  EXPECT_NE(clash.err.find("already answers on"), std::string::npos) << clash.err;
+  EXPECT_FALSE(std::filesystem::exists(other + "/master.pid"));
 
   auto down = shoal({"local", "down", "--dir", home});
   EXPECT_EQ(down.exit_code, 0) << down.err;

@@ -113,6 +113,15 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
                   fmt::format("a local cluster is already running from {} (master pid {}); `shoal local down` first",
                               dir, *pid));
   }
+  // Another cluster's master on the same port would answer the readiness check for ours (which
+  // then fails to bind and exits), and everything after would talk to the wrong cluster.
+  const std::string maddr = ctx.master().address();
+  if (client::MasterClient::masterInfoAt(maddr, 2000)) {
+    return Status(StatusCode::kAlreadyExists,
+                  fmt::format("a Shoal master already answers on {} (another local cluster? stop it with `shoal local "
+                              "down --dir ITS_DIR`, or pick another port: -D{}=PORT)",
+                              maddr, keys::kMasterRpcPort));
+  }
   const std::string self = selfBinary();
   std::vector<std::string> common;
   for (const auto& o : ctx.overrides) common.push_back("-D" + o);
