@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 #include "harness/fuse_mount.h"
@@ -118,6 +119,9 @@ TEST_P(FusePosixTest, ShellRedirectsAppendsAndTextTools) {
               "seq 1 2000 | tee t.txt > /dev/null && sort -r -o t.txt t.txt && sed -i 's/1/one/g' t.txt && "
               "cp t.txt g.txt && gzip -n g.txt && gunzip -c g.txt.gz > g.out && "
               "echo first > over.txt && echo second > over.txt && "
+              "ln -s f.txt link.txt && cat link.txt > via-link.out && ln -sf over.txt link.txt && "
+              "mkdir sub && ln -s ../t.txt sub/up && touch -d '2020-01-02 03:04:05' over.txt && "
+              "stat -c '%Y' over.txt > touched.out && "
               "/usr/bin/python3 -c \"import logging; logging.basicConfig(filename='app.log', format='%(levelname)s %(message)s'); "
               "[logging.warning('line %d', i) for i in range(100)]\"");
   EXPECT_EQ(slurp(mnt_.sub("data/shell/f.txt")), "hello\nworld\nx");
@@ -248,6 +252,20 @@ TEST_P(FusePosixTest, CtimeAndDirectoryTimesMoveWithChanges) {
   later(dir_after);
   ASSERT_EQ(::unlink((f + "2").c_str()), 0);
   EXPECT_GT(times(dir).first, dir_after.first) << "unlink did not move the directory's mtime";
+  // utimensat sets both times, to the millisecond, on files, FIFOs and directories; a read never
+  // moves the atime.
+  ASSERT_EQ(sh("echo x > " + f + " && mkfifo " + f + ".fifo").exit_code, 0);
+  for (std::string p : {f, f + ".fifo", dir}) {
+    struct timespec ts[2] = {{1900000000, 100000000}, {1950000000, 200000000}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), ts, AT_SYMLINK_NOFOLLOW), 0) << p << ": " << std::strerror(errno);
+    ASSERT_EQ(sh("cat " + f + " > /dev/null").exit_code, 0);
+    struct stat st {};
+    ASSERT_EQ(::lstat(p.c_str(), &st), 0);
+    EXPECT_EQ(st.st_atim.tv_sec, 1900000000) << p;
+    EXPECT_EQ(st.st_atim.tv_nsec, 100000000) << p;
+    EXPECT_EQ(st.st_mtim.tv_sec, 1950000000) << p;
+    EXPECT_EQ(st.st_mtim.tv_nsec, 200000000) << p;
+  }
 }
 
 TEST_P(FusePosixTest, TarCpGitSqliteAndMake) {
@@ -389,6 +407,30 @@ TEST_P(FusePosixTest, NewFilesBelongToTheCallingUser) {
   auto chown = sh(as_nobody + "chown 65533 " + mnt_.sub("data/shared/f.txt") + " 2>&1");
   EXPECT_NE(chown.exit_code, 0) << "only root may give a file away";
   EXPECT_EQ(slurp(mnt_.sub("data/shared/f.txt")), "mine\nroot-wrote\n");
+}
+
+// A write by anyone but root drops set-user-ID (and set-group-ID with group execute), as write(2)
+// does: a setuid program another user changed must not keep running as its owner. Root's write
+// keeps the bits.
+TEST_P(FusePosixTest, UnprivilegedWritesDropSetIdBits) {
+  FuseMount m(master_, mnt_.path(), {"-o", "allow_other"});
+  ASSERT_TRUE(m.start()) << m.log();
+  auto mode = [&](const std::string& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(mnt_.sub(p).c_str(), &st), 0) << p;
+    return st.st_mode & 07777;
+  };
+  for (auto [name, before, after] : {std::tuple{"u", 04777u, 0777u}, {"g", 02777u, 0777u}, {"ug", 06777u, 0777u},
+                                     {"g-noexec", 02767u, 02767u}}) {
+    std::string rel = std::string("data/") + name;
+    ASSERT_EQ(sh("touch " + mnt_.sub(rel) + " && chmod " + fmt::format("{:o}", before) + " " + mnt_.sub(rel)).exit_code, 0);
+    auto w = sh("setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo x >> " + mnt_.sub(rel) + "' 2>&1");
+    ASSERT_EQ(w.exit_code, 0) << name << ": " << w.out;
+    EXPECT_EQ(mode(rel), after) << name;
+  }
+  ASSERT_EQ(sh("touch " + mnt_.sub("data/root") + " && chmod 6755 " + mnt_.sub("data/root") + " && echo x >> " +
+               mnt_.sub("data/root")).exit_code, 0);
+  EXPECT_EQ(mode("data/root"), 06755u);
 }
 
 TEST_P(FusePosixTest, AFullStagingAreaIsEnospcAndPublishedFilesStay) {

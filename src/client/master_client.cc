@@ -223,11 +223,12 @@ Status MasterClient::rename(const std::string& src, const std::string& dst, bool
   return impl_->mutate(&proto::MasterService::Stub::Rename, req, &resp);
 }
 
-Status MasterClient::setModificationTime(const std::string& path, int64_t mtime_ms) {
+Status MasterClient::setTimes(const std::string& path, std::optional<int64_t> mtime_ms, std::optional<int64_t> atime_ms) {
   impl_->cache.invalidate(path);
   proto::SetAttributeRequest req;
   req.set_path(path);
-  req.set_mtime_ms(mtime_ms);
+  if (mtime_ms) req.set_mtime_ms(*mtime_ms);
+  if (atime_ms) req.set_atime_ms(*atime_ms);
   proto::SetAttributeResponse resp;
   return impl_->mutate(&proto::MasterService::Stub::SetAttribute, req, &resp);
 }

@@ -60,8 +60,10 @@ class MasterClient {
   Status setXattr(const std::string& path, const std::string& name, const std::string& value,
                   proto::XattrMode mode = proto::XATTR_ANY, bool remove = false);
   Result<std::map<std::string, std::string>> getXattrs(const std::string& path);
-  // touch -d / utimensat: the time is kept in the store too where the store can hold it.
-  Status setModificationTime(const std::string& path, int64_t mtime_ms);
+  // touch -d / utimensat: the mtime is kept in the store too where the store can hold it; the
+  // atime in the namespace only.
+  Status setTimes(const std::string& path, std::optional<int64_t> mtime_ms, std::optional<int64_t> atime_ms = {});
+  Status setModificationTime(const std::string& path, int64_t mtime_ms) { return setTimes(path, mtime_ms); }
   Status setAttribute(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
                       std::optional<std::string> group, bool recursive);
   Status setPinned(const std::string& path, bool pinned, bool recursive);

@@ -124,6 +124,10 @@ void FuseFs::fillStat(const proto::FileInfo& f, uint64_t ino, struct stat* st) c
   st->st_mtim.tv_sec = f.mtime_ms() / 1000;
   st->st_mtim.tv_nsec = (f.mtime_ms() % 1000) * 1000000;
   st->st_atim = st->st_mtim;
+  if (f.atime_ms() != 0) {
+    st->st_atim.tv_sec = f.atime_ms() / 1000;
+    st->st_atim.tv_nsec = (f.atime_ms() % 1000) * 1000000;
+  }
   int64_t ctime = f.ctime_ms() != 0 ? f.ctime_ms() : f.mtime_ms();
   st->st_ctim.tv_sec = ctime / 1000;
   st->st_ctim.tv_nsec = (ctime % 1000) * 1000000;

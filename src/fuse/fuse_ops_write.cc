@@ -88,7 +88,9 @@ void opWrite(fuse_req_t req, fuse_ino_t, const char* buf, size_t size, off_t off
   auto* h = reinterpret_cast<FileHandle*>(fi->fh);
   if (!h || !h->file || (h->flags & O_ACCMODE) == O_RDONLY) return replyErrno(req, EBADF);
   // O_APPEND writes at the end as this process knows it, not the kernel's cached size.
-  auto n = h->file->write(static_cast<uint64_t>(off), {buf, size}, (h->flags & O_APPEND) != 0);
+  // Root may keep set-user-ID bits through a write (CAP_FSETID); anyone else drops them.
+  bool privileged = fuse_req_ctx(req)->uid == 0;
+  auto n = h->file->write(static_cast<uint64_t>(off), {buf, size}, (h->flags & O_APPEND) != 0, privileged);
   // No cache to drop per write: opens of a file open here go to its OpenFile, and the flush that
   // publishes drops what the kernel was told.
   if (!n) return replyError(req, n.error(), ("write " + h->file->path()).c_str());
@@ -243,16 +245,22 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
     Status st = f.master->setAttribute(*path, mode, owner, group, false);
     if (!st) return replyError(req, st, "setattr");
   }
-  if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW)) {
-    int64_t ms = (to_set & FUSE_SET_ATTR_MTIME_NOW)
-                     ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count()
-                     : static_cast<int64_t>(attr->st_mtim.tv_sec) * 1000 + attr->st_mtim.tv_nsec / 1000000;
-    // Kept in the store where it can hold it; a file whose store cannot keeps its time (docs).
-    Status st = f.master->setModificationTime(*path, ms);
+  auto timeOf = [&](int now_bit, const struct timespec& ts) -> int64_t {
+    if (to_set & now_bit) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    }
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+  };
+  std::optional<int64_t> mtime, atime;
+  if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW)) mtime = timeOf(FUSE_SET_ATTR_MTIME_NOW, attr->st_mtim);
+  if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW)) atime = timeOf(FUSE_SET_ATTR_ATIME_NOW, attr->st_atim);
+  if (mtime || atime) {
+    // The mtime goes to the store where it can hold it (a file whose store cannot keeps its time,
+    // docs); the atime is kept by the master (reads never move it, as with noatime).
+    Status st = f.master->setTimes(*path, mtime, atime);
     if (!st) return replyError(req, st, ("touch " + *path).c_str());
   }
-  // Access times are not kept (as with noatime).
   f.replyAttr(req, ino, *path, "setattr");
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <random>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -81,8 +82,19 @@ Status OpenFile::stageLocked() {
   return Status::ok();
 }
 
-Result<size_t> OpenFile::write(uint64_t offset, std::span<const char> data, bool append) {
+namespace {
+// The mode after an unprivileged write: no set-user-ID; no set-group-ID where it means "run as the
+// group" (with group execute; without it, it marks mandatory locking and stays).
+uint32_t withoutSetId(uint32_t mode) {
+  mode &= ~static_cast<uint32_t>(S_ISUID);
+  if (mode & S_IXGRP) mode &= ~static_cast<uint32_t>(S_ISGID);
+  return mode;
+}
+}  // namespace
+
+Result<size_t> OpenFile::write(uint64_t offset, std::span<const char> data, bool append, bool privileged) {
   std::lock_guard lock(mu_);
+  if (!privileged && (base_.mode() & (S_ISUID | S_ISGID))) drop_setid_ = true;
   SHOAL_RETURN_IF_ERROR(stageLocked());
   if (append) offset = size_;
   uint64_t end = offset + data.size();
@@ -180,6 +192,7 @@ Status OpenFile::publish() {
   const proto::FileInfo& like = current ? *current : base_;
   client::WriteOptions opts;
   opts.mode = like.mode() ? like.mode() : 0644;
+  if (drop_setid_) opts.mode = withoutSetId(*opts.mode);
   opts.recursive = false;
   // A file only Shoal holds stays that way; others take the configured write type.
   if (like.id() != 0 && like.ufs_uri().empty()) opts.write_type = proto::MUST_CACHE;
@@ -214,6 +227,7 @@ Status OpenFile::publish() {
   base_.set_path(path_);
   base_.set_name(std::string(baseName(path_)));
   dirty_ = false;
+  drop_setid_ = false;
   return Status::ok();
 }
 
@@ -223,6 +237,7 @@ proto::FileInfo OpenFile::attributes() const {
   f.set_path(path_);
   f.set_size(size_);
   f.set_mtime_ms(mtime_ms_);
+  if (drop_setid_) f.set_mode(withoutSetId(f.mode()));
   return f;
 }
 

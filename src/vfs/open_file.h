@@ -39,8 +39,10 @@ class OpenFile {
   OpenFile(const OpenFile&) = delete;
   OpenFile& operator=(const OpenFile&) = delete;
 
-  // Writes at `offset` (at the end with `append`); returns the bytes written.
-  Result<size_t> write(uint64_t offset, std::span<const char> data, bool append);
+  // Writes at `offset` (at the end with `append`); returns the bytes written. A writer without
+  // privilege (`privileged` false: not root) drops the set-user-ID bit and, on a group-executable
+  // file, set-group-ID, as write(2) does on Linux.
+  Result<size_t> write(uint64_t offset, std::span<const char> data, bool append, bool privileged = true);
   Result<size_t> read(uint64_t offset, std::span<char> buf);
   // FileTooLarge (EFBIG) past the staging area's capacity, the largest file this client can stage.
   Status truncate(uint64_t size);
@@ -76,6 +78,7 @@ class OpenFile {
   uint64_t size_ = 0;          // guarded by mu_
   int64_t mtime_ms_ = 0;       // guarded by mu_
   uint64_t reserved_ = 0;      // guarded by mu_: staging bytes held
+  bool drop_setid_ = false;    // guarded by mu_: an unprivileged write happened since the last publish
 };
 
 }  // namespace shoal::vfs

@@ -75,6 +75,7 @@ proto::FileInfo FileSystemMaster::toFileInfo(const Inode& inode, const std::stri
   f.set_symlink_target(inode.symlink_target);
   f.set_rdev(inode.rdev);
   f.set_has_xattrs(inode.has_xattrs);
+  f.set_atime_ms(inode.atime_ms);
   return f;
 }
 

@@ -33,6 +33,7 @@ struct AttrChange {
   std::optional<std::string> group;
   std::optional<bool> pinned;
   std::optional<int64_t> mtime_ms;  // one path only, never recursive
+  std::optional<int64_t> atime_ms;  // one path only; the namespace alone keeps it
 };
 
 struct ListResult {

@@ -315,8 +315,9 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
     auto settled = modificationTimeToRecord(*path, *change.mtime_ms);
     if (!settled) return settled.error();
     mtime = *settled;
-    if (!mtime && !change.mode && !change.owner && !change.group && !change.pinned) return Status::ok();
+    if (!mtime && !change.atime_ms && !change.mode && !change.owner && !change.group && !change.pinned) return Status::ok();
   }
+  if (change.atime_ms && recursive) return invalidArgument(fmt::format("touch {}: an access time is set on one path", *path));
   auto apply = [&](const std::string& t) {
     proto::JournalEntry je;
     auto* e = je.mutable_set_attribute();
@@ -326,7 +327,8 @@ Status FileSystemMaster::setAttribute(const std::string& raw, const AttrChange& 
     if (change.owner) e->set_owner(*change.owner);
     if (change.group) e->set_group(*change.group);
     if (change.pinned) e->set_pinned(*change.pinned);
-    if (mtime || change.mode || change.owner || change.group) e->set_change_ms(nowMs());
+    if (change.atime_ms) e->set_atime_ms(*change.atime_ms);
+    if (mtime || change.atime_ms || change.mode || change.owner || change.group) e->set_change_ms(nowMs());
     return submit(std::move(je)).status;
   };
   SHOAL_RETURN_IF_ERROR(apply(*path));

@@ -47,6 +47,7 @@ struct Inode {
   InodeType type = InodeType::kRegular;  // of a non-directory
   std::string symlink_target;  // kSymlink
   uint64_t rdev = 0;           // kCharDevice, kBlockDevice
+  int64_t atime_ms = 0;        // set explicitly (utimensat); 0: none, the mtime stands for it
   bool has_xattrs = false;     // read-only here: InodeStore::xattrs() has them
 
   bool isDir() const { return flags & kInodeDir; }

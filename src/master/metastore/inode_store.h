@@ -30,7 +30,7 @@ class InodeStore {
   // REQUIRES: new_parent has no child named new_name and is not below id. An error (no room for
   // the new name) leaves the tree as it was.
   virtual Status move(InodeId id, InodeId new_parent, std::string_view new_name) = 0;
-  // Replaces flags, mode, owner, group, size, mtime and ctime (the type and a link's target are
+  // Replaces flags, mode, owner, group, size, mtime, atime and ctime (the type and a link's target are
   // fixed at creation).
   virtual Status setAttrs(InodeId id, const Inode& attrs) = 0;
   // Children sorted by name, those after `start_after`, at most `limit`.

@@ -137,6 +137,7 @@ grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const pro
   if (req->has_group()) change.group = req->group();
   if (req->has_pinned()) change.pinned = req->pinned();
   if (req->has_mtime_ms()) change.mtime_ms = req->mtime_ms();
+  if (req->has_atime_ms()) change.atime_ms = req->atime_ms();
   return rpc::toGrpc(fs_.setAttribute(req->path(), change, req->recursive()));
 }
 

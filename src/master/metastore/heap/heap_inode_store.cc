@@ -82,12 +82,14 @@ void HeapInodeStore::fill(uint32_t s, Inode* out) const {
   out->type = static_cast<InodeType>(sl.type);
   out->symlink_target.clear();
   out->rdev = 0;
+  out->atime_ms = 0;
   out->has_xattrs = !xattrs_.empty() && xattrs_.count(s) != 0;
-  if (sl.type != 0) {
+  if (!specials_.empty()) {
     auto it = specials_.find(s);
     if (it != specials_.end()) {
       out->symlink_target = it->second.symlink_target;
       out->rdev = it->second.rdev;
+      out->atime_ms = it->second.atime_ms;
     }
   }
 }
@@ -163,7 +165,7 @@ Result<InodeId> HeapInodeStore::addChild(InodeId parent, std::string_view name, 
   sl.mtime_ms = attrs.mtime_ms;
   sl.ctime_ms = attrs.ctime_ms;
   sl.type = attrs.isDir() ? 0 : static_cast<uint8_t>(attrs.type);
-  if (sl.type != 0) specials_[s] = Special{attrs.symlink_target, attrs.rdev};
+  if (sl.type != 0 || attrs.atime_ms != 0) specials_[s] = Special{attrs.symlink_target, attrs.rdev, attrs.atime_ms};
   linkChild(p, s);
   index_.insert(s);
   ++live_;
@@ -177,7 +179,7 @@ void HeapInodeStore::removeLeaf(InodeId id) {
   unlinkChild(s);
   Slot& sl = slot(s);
   arena_.release(sl.name_ref, sl.name_len);
-  if (sl.type != 0) specials_.erase(s);
+  specials_.erase(s);
   xattrs_.erase(s);
   sl.type = 0;
   sl.flags = kFreeFlag;
@@ -225,6 +227,12 @@ Status HeapInodeStore::setAttrs(InodeId id, const Inode& attrs) {
   sl.size = attrs.size;
   sl.mtime_ms = attrs.mtime_ms;
   sl.ctime_ms = attrs.ctime_ms;
+  if (attrs.atime_ms != 0) {
+    specials_[s].atime_ms = attrs.atime_ms;
+  } else if (auto it = specials_.find(s); it != specials_.end()) {
+    it->second.atime_ms = 0;
+    if (sl.type == 0) specials_.erase(it);
+  }
   return Status::ok();
 }
 
@@ -307,10 +315,12 @@ Status HeapInodeStore::saveCheckpoint(std::ostream& out) const {
     w.i64(sl.mtime_ms);
     w.i64(sl.ctime_ms);
     w.u8(sl.type);
-    if (sl.type != 0) {
-      const Special& sp = specials_.at(s);
-      w.str(sp.symlink_target);
-      w.u64(sp.rdev);
+    auto sp = specials_.find(s);
+    w.u8(sp != specials_.end() ? 1 : 0);
+    if (sp != specials_.end()) {
+      w.str(sp->second.symlink_target);
+      w.u64(sp->second.rdev);
+      w.i64(sp->second.atime_ms);
     }
   }
   // The free list in its exact order, so later allocations repeat those of the original run.
@@ -375,10 +385,13 @@ Status HeapInodeStore::loadCheckpoint(std::istream& in) {
     if (v1) {
       sl.ctime_ms = sl.mtime_ms;
     } else {
-      if (!r.i64(&sl.ctime_ms) || !r.u8(&sl.type) || sl.type > kMaxType || sl.type == 1) return corrupt("slot type");
-      if (sl.type != 0) {
+      uint8_t extra = 0;
+      if (!r.i64(&sl.ctime_ms) || !r.u8(&sl.type) || sl.type > kMaxType || sl.type == 1 || !r.u8(&extra) || extra > 1) {
+        return corrupt("slot type");
+      }
+      if (extra) {
         Special sp;
-        if (!r.str(&sp.symlink_target, 4096) || !r.u64(&sp.rdev)) return corrupt("special file");
+        if (!r.str(&sp.symlink_target, 4096) || !r.u64(&sp.rdev) || !r.i64(&sp.atime_ms)) return corrupt("special file");
         specials_.emplace(s, std::move(sp));
       }
     }

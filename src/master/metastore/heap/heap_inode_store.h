@@ -63,10 +63,12 @@ class HeapInodeStore final : public InodeStore {
     mutable int64_t last_sync_us;  // atomic_ref access only
   };
   static_assert(sizeof(Slot) == 64);
-  // What only special files have, kept beside the slots since they are rare.
+  // What few inodes have, kept beside the slots: a special file's text or device numbers, an
+  // access time set explicitly.
   struct Special {
     std::string symlink_target;
     uint64_t rdev = 0;
+    int64_t atime_ms = 0;
   };
 
   Slot& slot(uint32_t s) { return chunks_[s / kSlotsPerChunk][s % kSlotsPerChunk]; }

@@ -149,6 +149,7 @@ TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
   dev.rdev = (8u << 8) | 1;
   Inode plain = fileAttrs(10);
   plain.ctime_ms = 3000;
+  plain.atime_ms = 4000;
   auto l = *a.addChild(a.rootId(), "l", link);
   auto d = *a.addChild(a.rootId(), "dev", dev);
   auto f = *a.addChild(a.rootId(), "f", plain);
@@ -174,6 +175,7 @@ TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
     ASSERT_TRUE(s->get(f, &got));
     EXPECT_TRUE(got.isRegular());
     EXPECT_EQ(got.ctime_ms, 3000);
+    EXPECT_EQ(got.atime_ms, 4000);
     EXPECT_EQ(got.rdev, 0u);
     EXPECT_TRUE(got.has_xattrs);
     XattrMap attrs;
@@ -188,6 +190,20 @@ TEST(HeapInodeStore, SpecialFilesAndCtimeSurviveACheckpoint) {
   EXPECT_TRUE(got.isRegular());
   EXPECT_TRUE(got.symlink_target.empty());
   EXPECT_FALSE(got.has_xattrs) << "a removed inode's attributes came back with its slot";
+  // An access time cleared is gone; the link keeps its text when its atime is set and cleared.
+  ASSERT_TRUE(b.get(f, &got));
+  got.atime_ms = 0;
+  ASSERT_TRUE(b.setAttrs(f, got).isOk());
+  ASSERT_TRUE(b.get(f, &got));
+  EXPECT_EQ(got.atime_ms, 0);
+  ASSERT_TRUE(b.get(l, &got));
+  got.atime_ms = 7;
+  ASSERT_TRUE(b.setAttrs(l, got).isOk());
+  got.atime_ms = 0;
+  ASSERT_TRUE(b.setAttrs(l, got).isOk());
+  ASSERT_TRUE(b.get(l, &got));
+  EXPECT_EQ(got.symlink_target, "../tgt");
+  EXPECT_EQ(got.atime_ms, 0);
 }
 
 TEST(HeapInodeStore, CorruptCheckpointIsRefused) {

@@ -12,6 +12,7 @@ Status Namespace::setAttribute(const proto::SetAttributeEntry& e) {
   if (e.has_owner()) inode->owner = e.owner();
   if (e.has_group()) inode->group = e.group();
   if (e.has_mtime_ms()) inode->mtime_ms = e.mtime_ms();
+  if (e.has_atime_ms()) inode->atime_ms = e.atime_ms();
   if (e.change_ms() != 0) inode->ctime_ms = e.change_ms();
   if (e.has_pinned()) {
     inode->flags = e.pinned() ? (inode->flags | kInodePinned) : (inode->flags & ~kInodePinned);
