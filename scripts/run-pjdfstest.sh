@@ -11,6 +11,8 @@ src=${1:?usage: $0 PJDFSTEST_DIR [SHOAL_BINARY]}
 shoal=${2:-$(dirname "$0")/../build/bin/shoal}
 [ "$(id -u)" = 0 ] || { echo "pjdfstest switches users: run it as root" >&2; exit 1; }
 work=$(mktemp -d /tmp/shoal-pjdfstest-XXXXXX)
+# A copy of the binary: a rebuild during the run must not take the one that stops the daemons.
+cp "$shoal" "$work/shoal" && shoal="$work/shoal"
 # pjdfstest.c needs only a config.h naming what Linux has (the suite's autoconf is not needed).
 cat > "$work/config.h" <<'H'
 #define _GNU_SOURCE 1

@@ -394,6 +394,25 @@ TEST_P(FusePosixTest, NewFilesBelongToTheCallingUser) {
     EXPECT_EQ(st.st_gid, 65534u) << p;
   }
   EXPECT_EQ(slurp(mnt_.sub("data/shared/f.txt")), "mine\n");
+  // A link is the caller's too, and stays so when a metadata sync reads the store (which holds it
+  // under the daemon's user): the namespace takes the store's time for it, so a sync finds it
+  // unchanged.
+  ASSERT_EQ(sh(as_nobody + "ln -s f.txt " + mnt_.sub("data/shared/l")).exit_code, 0);
+  {
+    struct stat in_mount, in_store;
+    ASSERT_EQ(::lstat(mnt_.sub("data/shared/l").c_str(), &in_mount), 0);
+    ASSERT_EQ(::lstat(stored("shared/l").c_str(), &in_store), 0);
+    EXPECT_EQ(in_mount.st_mtim.tv_sec * 1000 + in_mount.st_mtim.tv_nsec / 1000000,
+              in_store.st_mtim.tv_sec * 1000 + in_store.st_mtim.tv_nsec / 1000000);
+  }
+  auto synced = master_.cli({"fs", "ls", "/data/shared"}, {"shoal.user.file.metadata.sync.interval=0"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.err;
+  {
+    struct stat st;
+    ASSERT_EQ(::lstat(mnt_.sub("data/shared/l").c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    EXPECT_EQ(st.st_uid, 65534u) << "a sync gave the link the store's owner";
+  }
   // Rewriting keeps the owner (the next version replaces the file but not whose it is).
   ASSERT_EQ(sh("echo root-wrote >> " + mnt_.sub("data/shared/f.txt")).exit_code, 0);
   struct stat st;

@@ -147,13 +147,20 @@ Result<proto::FileInfo> FileSystemMaster::createSpecial(const CallerIdentity& wh
   auto mount = mountFor(*path);
   if (!mount) return makeError(mount.error());
   bool persist = false;
+  int64_t mtime = nowMs();
   if (*mount) {
     if ((*mount)->info.readonly()) return makeError(readOnly(link ? "symlink" : "mknod", *path, (*mount)->info.path()));
     if (link) {
       Status st = (*mount)->ufs->symlink(symlink_target, (*mount)->ufs_path);
-      if (st) persist = true;
+      if (st) {
+        persist = true;
+        // The store's time, as a completed file takes it: a later sync then finds nothing changed
+        // (and leaves the link's owner, the caller, alone).
+        if (auto made = (*mount)->ufs->getStatus((*mount)->ufs_path)) mtime = made->mtime_ms;
+      } else if (st.code() != StatusCode::kNotSupported) {
+        return makeError(st.withContext("symlink " + *path));
+      }
       // A store without links (S3) leaves the link to the namespace alone (docs/architecture.md).
-      else if (st.code() != StatusCode::kNotSupported) return makeError(st.withContext("symlink " + *path));
     }
   }
   proto::JournalEntry je;
@@ -162,7 +169,7 @@ Result<proto::FileInfo> FileSystemMaster::createSpecial(const CallerIdentity& wh
   e->set_mode(link ? 0777 : mode);
   e->set_owner(who.user);
   e->set_group(who.group);
-  e->set_mtime_ms(nowMs());
+  e->set_mtime_ms(mtime);
   e->set_persisted(persist);
   e->set_complete(true);
   e->set_type(type);
