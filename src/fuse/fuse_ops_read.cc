@@ -52,7 +52,7 @@ void opOpendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
   // The listing is read once per open, so a paged readdir sees one consistent directory.
-  auto entries = f.master->listAll(*path);
+  auto entries = f.vfs->list(*path);
   if (!entries) return replyError(req, entries.error(), "opendir");
   auto* d = new DirHandle{std::move(*entries)};
   fi->fh = reinterpret_cast<uint64_t>(d);
@@ -114,7 +114,7 @@ void opRead(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_in
   thread_local std::vector<char> buf;  // reused: fresh buffers cost page faults on every reply
   buf.resize(size);
   auto n = h->file ? h->file->read(static_cast<uint64_t>(off), {buf.data(), size})
-                   : f.reader->pread(h->info, static_cast<uint64_t>(off), {buf.data(), size});
+                   : f.vfs->readPublished(h->info, static_cast<uint64_t>(off), {buf.data(), size});
   if (!n) return replyError(req, n.error(), ("read " + h->info.path()).c_str());
   fuse_reply_buf(req, buf.data(), *n);
 }

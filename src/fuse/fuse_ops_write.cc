@@ -44,7 +44,7 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   }
   // Reads use the attributes the kernel holds (and trusts for the attr timeout) when fresh.
   auto known = f.recent(ino);
-  auto info = known ? Result<proto::FileInfo>(*known) : f.master->getStatus(*path);
+  auto info = known ? Result<proto::FileInfo>(*known) : f.vfs->attributes(*path);
   if (!info) return replyError(req, info.error(), "open");
   if (info->is_dir()) return replyErrno(req, EISDIR);
   auto* h = new FileHandle;
@@ -143,7 +143,7 @@ void opMkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
   auto path = f.childPath(parent, name);
   if (!path) return replyError(req, path.error(), "mkdir");
-  auto info = f.master->createDirectory(*path, false, mode & 07777);
+  auto info = f.vfs->mkdir(*path, mode);
   if (!info) return replyError(req, info.error(), "mkdir");
   fuse_entry_param e = f.entry(*info, *path);
   fuse_reply_entry(req, &e);
@@ -156,11 +156,7 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
   auto path = f.childPath(parent, name);
   if (!path) return replyError(req, path.error(), dir ? "rmdir" : "unlink");
-  auto info = f.master->getStatus(*path);
-  if (!info) return replyError(req, info.error(), dir ? "rmdir" : "unlink");
-  if (dir && !info->is_dir()) return replyErrno(req, ENOTDIR);
-  if (!dir && info->is_dir()) return replyErrno(req, EISDIR);
-  Status st = dir ? f.master->remove(*path, false) : f.vfs->unlink(*path);
+  Status st = dir ? f.vfs->rmdir(*path) : f.vfs->unlink(*path);
   if (!st) return replyError(req, st, dir ? "rmdir" : "unlink");
   if (auto ino = f.nodes.find(*path)) f.forgetIno(*ino);
   fuse_reply_err(req, 0);
@@ -241,10 +237,7 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
   // Ids with no name are kept as numbers (the kernel checked who may chown: default_permissions).
   if (to_set & FUSE_SET_ATTR_UID) owner = userName(attr->st_uid);
   if (to_set & FUSE_SET_ATTR_GID) group = groupName(attr->st_gid);
-  if (mode || owner || group) {
-    Status st = f.master->setAttribute(*path, mode, owner, group, false);
-    if (!st) return replyError(req, st, "setattr");
-  }
+  if (Status st = f.vfs->setAttributes(*path, mode, owner, group); !st) return replyError(req, st, "setattr");
   auto timeOf = [&](int now_bit, const struct timespec& ts) -> int64_t {
     if (to_set & now_bit) {
       return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -255,12 +248,9 @@ void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fu
   std::optional<int64_t> mtime, atime;
   if (to_set & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW)) mtime = timeOf(FUSE_SET_ATTR_MTIME_NOW, attr->st_mtim);
   if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_ATIME_NOW)) atime = timeOf(FUSE_SET_ATTR_ATIME_NOW, attr->st_atim);
-  if (mtime || atime) {
-    // The mtime goes to the store where it can hold it (a file whose store cannot keeps its time,
-    // docs); the atime is kept by the master (reads never move it, as with noatime).
-    Status st = f.master->setTimes(*path, mtime, atime);
-    if (!st) return replyError(req, st, ("touch " + *path).c_str());
-  }
+  // The mtime goes to the store where it can hold it (a file whose store cannot keeps its time,
+  // docs); the atime is kept by the master (reads never move it).
+  if (Status st = f.vfs->setTimes(*path, mtime, atime); !st) return replyError(req, st, ("touch " + *path).c_str());
   f.replyAttr(req, ino, *path, "setattr");
 }
 

@@ -103,6 +103,9 @@ Status Vfs::rename(const std::string& from, const std::string& to, bool noreplac
 }
 
 Status Vfs::unlink(const std::string& path) {
+  auto info = master_.getStatus(path);
+  if (!info) return info.error();
+  if (info->is_dir()) return Status(StatusCode::kIsADirectory, path + ": is a directory");
   SHOAL_RETURN_IF_ERROR(master_.remove(path, false));
   std::lock_guard lock(mu_);
   if (auto it = open_.find(path); it != open_.end()) {
@@ -110,6 +113,34 @@ Status Vfs::unlink(const std::string& path) {
     open_.erase(it);
   }
   return Status::ok();
+}
+
+Result<proto::FileInfo> Vfs::mkdir(const std::string& path, uint32_t mode) {
+  return master_.createDirectory(path, /*recursive=*/false, mode & 07777);
+}
+
+Status Vfs::rmdir(const std::string& path) {
+  auto info = master_.getStatus(path);
+  if (!info) return info.error();
+  if (!info->is_dir()) return Status(StatusCode::kNotADirectory, path + ": not a directory");
+  return master_.remove(path, /*recursive=*/false);
+}
+
+Result<std::vector<proto::FileInfo>> Vfs::list(const std::string& path) { return master_.listAll(path); }
+
+Status Vfs::setAttributes(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
+                          std::optional<std::string> group) {
+  if (!mode && !owner && !group) return Status::ok();
+  return master_.setAttribute(path, mode, std::move(owner), std::move(group), /*recursive=*/false);
+}
+
+Status Vfs::setTimes(const std::string& path, std::optional<int64_t> mtime_ms, std::optional<int64_t> atime_ms) {
+  if (!mtime_ms && !atime_ms) return Status::ok();
+  return master_.setTimes(path, mtime_ms, atime_ms);
+}
+
+Result<size_t> Vfs::readPublished(const proto::FileInfo& file, uint64_t offset, std::span<char> buf) {
+  return reader_.pread(file, offset, buf);
 }
 
 Result<proto::FileInfo> Vfs::mknod(const std::string& path, uint32_t mode, uint64_t rdev) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,7 +35,20 @@ class Vfs {
   // rename(2): replaces the destination unless `noreplace`; open files follow their names.
   Status rename(const std::string& from, const std::string& to, bool noreplace);
   // unlink(2): the name goes now; handles still open keep reading and are never published.
+  // IsADirectory (EISDIR) on a directory.
   Status unlink(const std::string& path);
+  // mkdir(2) and rmdir(2) (NotADirectory on anything else; DirectoryNotEmpty).
+  Result<proto::FileInfo> mkdir(const std::string& path, uint32_t mode);
+  Status rmdir(const std::string& path);
+  // A directory's entries, read once (a paged readdir then sees one consistent directory).
+  Result<std::vector<proto::FileInfo>> list(const std::string& path);
+  // chmod/chown (the caller checked who may; ids without names stay numbers) and utimensat (the
+  // mtime goes to the store where it can hold it, the atime to the namespace).
+  Status setAttributes(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
+                       std::optional<std::string> group);
+  Status setTimes(const std::string& path, std::optional<int64_t> mtime_ms, std::optional<int64_t> atime_ms);
+  // Reads `file`, a published version (what an open for reading snapshotted).
+  Result<size_t> readPublished(const proto::FileInfo& file, uint64_t offset, std::span<char> buf);
   // mknod(2)/mkfifo(3) of a FIFO, socket or device node (`type` from `mode`'s S_IFMT bits), and
   // of a regular file (an empty file, as open(O_CREAT|O_EXCL) then close).
   Result<proto::FileInfo> mknod(const std::string& path, uint32_t mode, uint64_t rdev);
