@@ -17,6 +17,13 @@ std::string relativeTo(std::string_view path, std::string_view ancestor) {
   return rest.empty() ? std::string("/") : std::string(rest);
 }
 
+Status validateLinkTarget(std::string_view target) {
+  if (target.empty() || target.size() >= 4096 || target.find('\0') != std::string_view::npos) {
+    return invalidArgument("a link's target must be 1 to 4095 bytes with no NUL");
+  }
+  return Status::ok();
+}
+
 Status validateName(std::string_view name) {
   if (name.empty()) return invalidArgument("empty file name");
   if (name == "." || name == "..") return invalidArgument(fmt::format("'{}' is not allowed as a file name", name));

@@ -33,5 +33,7 @@ std::string relativeTo(std::string_view path, std::string_view ancestor);
 // Validates one name component (no "/", no control character, not "." or "..", not empty,
 // <= 255 bytes).
 Status validateName(std::string_view name);
+// Validates a symbolic link's text (1 to 4095 bytes, no NUL; otherwise anything: it is never resolved).
+Status validateLinkTarget(std::string_view target);
 
 }  // namespace shoal

@@ -63,13 +63,29 @@ void opOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   fuse_reply_open(req, fi);
 }
 
+// The path of name `name` under `parent` for an op that makes or removes it, or nothing when the
+// errno is already replied: a bad name, a name under the shell, an unknown parent.
+std::optional<std::string> newNamePath(fuse_req_t req, fuse_ino_t parent, const char* name, const char* op) {
+  if (int e = nameErrno(name)) return replyErrno(req, e), std::nullopt;
+  FuseFs& f = *fs(req);
+  if (f.shell->isShell(parent)) return replyErrno(req, EPERM), std::nullopt;
+  auto path = f.childPath(parent, name);
+  if (!path) return replyError(req, path.error(), op), std::nullopt;
+  return *path;
+}
+
+// The reply to mkdir, mknod and symlink: the new entry, or the error naming the path.
+void replyMade(fuse_req_t req, const Result<proto::FileInfo>& made, const std::string& path, const char* op) {
+  if (!made) return replyError(req, made.error(), (std::string(op) + " " + path).c_str());
+  fuse_entry_param e = fs(req)->entry(*made, path);
+  fuse_reply_entry(req, &e);
+}
+
 void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
   auto as = requester(req);
-  if (int e = nameErrno(name)) return replyErrno(req, e);
+  auto path = newNamePath(req, parent, name, "create");
+  if (!path) return;
   FuseFs& f = *fs(req);
-  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
-  auto path = f.childPath(parent, name);
-  if (!path) return replyError(req, path.error(), "create");
   auto file = f.vfs->openWrite(*path, fi->flags | O_CREAT, mode);
   if (!file) return replyError(req, file.error(), ("create " + *path).c_str());
   uint64_t ino = f.nodes.lookup(*path);
@@ -138,24 +154,15 @@ void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 
 void opMkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
   auto as = requester(req);
-  if (int e = nameErrno(name)) return replyErrno(req, e);
-  FuseFs& f = *fs(req);
-  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
-  auto path = f.childPath(parent, name);
-  if (!path) return replyError(req, path.error(), "mkdir");
-  auto info = f.vfs->mkdir(*path, mode);
-  if (!info) return replyError(req, info.error(), "mkdir");
-  fuse_entry_param e = f.entry(*info, *path);
-  fuse_reply_entry(req, &e);
+  auto path = newNamePath(req, parent, name, "mkdir");
+  if (path) replyMade(req, fs(req)->vfs->mkdir(*path, mode), *path, "mkdir");
 }
 
 void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir) {
   auto as = requester(req);
-  if (int e = nameErrno(name)) return replyErrno(req, e);
+  auto path = newNamePath(req, parent, name, dir ? "rmdir" : "unlink");
+  if (!path) return;
   FuseFs& f = *fs(req);
-  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
-  auto path = f.childPath(parent, name);
-  if (!path) return replyError(req, path.error(), dir ? "rmdir" : "unlink");
   Status st = dir ? f.vfs->rmdir(*path) : f.vfs->unlink(*path);
   if (!st) return replyError(req, st, dir ? "rmdir" : "unlink");
   if (auto ino = f.nodes.find(*path)) f.forgetIno(*ino);
@@ -166,28 +173,14 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
 // the namespace (the kernel serves their data itself, never through this daemon).
 void opMknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
   auto as = requester(req);
-  if (int e = nameErrno(name)) return replyErrno(req, e);
-  FuseFs& f = *fs(req);
-  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
-  auto path = f.childPath(parent, name);
-  if (!path) return replyError(req, path.error(), "mknod");
-  auto info = f.vfs->mknod(*path, mode, rdev);
-  if (!info) return replyError(req, info.error(), ("mknod " + *path).c_str());
-  fuse_entry_param e = f.entry(*info, *path);
-  fuse_reply_entry(req, &e);
+  auto path = newNamePath(req, parent, name, "mknod");
+  if (path) replyMade(req, fs(req)->vfs->mknod(*path, mode, rdev), *path, "mknod");
 }
 
 void opSymlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
   auto as = requester(req);
-  if (int e = nameErrno(name)) return replyErrno(req, e);
-  FuseFs& f = *fs(req);
-  if (f.shell->isShell(parent)) return replyErrno(req, EPERM);
-  auto path = f.childPath(parent, name);
-  if (!path) return replyError(req, path.error(), "symlink");
-  auto info = f.vfs->symlink(target, *path);
-  if (!info) return replyError(req, info.error(), ("symlink " + *path).c_str());
-  fuse_entry_param e = f.entry(*info, *path);
-  fuse_reply_entry(req, &e);
+  auto path = newNamePath(req, parent, name, "symlink");
+  if (path) replyMade(req, fs(req)->vfs->symlink(target, *path), *path, "symlink");
 }
 
 // Not yet kept in the namespace: a clean EPERM (what file systems without links answer), never ENOSYS.

@@ -72,9 +72,7 @@ Status Ufs::doSetModificationTime(const std::string& path, int64_t) {
 
 Status Ufs::symlink(const std::string& target, const std::string& path) {
   SHOAL_RETURN_IF_ERROR(checkPath(path));
-  if (target.empty() || target.size() >= 4096 || target.find('\0') != std::string::npos) {
-    return invalidArgument(uri() + path + ": a link's target must be 1 to 4095 bytes with no NUL");
-  }
+  SHOAL_RETURN_IF_ERROR(validateLinkTarget(target).withContext(uri() + path));
   return doSymlink(target, path);
 }
 

@@ -29,6 +29,19 @@ std::string temporaryBeside(const std::string& path) {
   return joinPath(parentPath(path), fmt::format(".shoal-w.{:016x}", rng()));
 }
 
+// The mode after an unprivileged write: no set-user-ID; no set-group-ID where it means "run as the
+// group" (with group execute; without it, it marks mandatory locking and stays).
+uint32_t withoutSetId(uint32_t mode) {
+  mode &= ~static_cast<uint32_t>(S_ISUID);
+  if (mode & S_IXGRP) mode &= ~static_cast<uint32_t>(S_ISGID);
+  return mode;
+}
+
+Status tooLarge(const std::string& path, uint64_t size, uint64_t capacity) {
+  return Status(StatusCode::kFileTooLarge,
+                fmt::format("{}: {} bytes is more than the staging area holds ({} bytes)", path, size, capacity));
+}
+
 }  // namespace
 
 OpenFile::OpenFile(VfsDeps deps, std::string path, proto::FileInfo base, bool truncated)
@@ -82,16 +95,6 @@ Status OpenFile::stageLocked() {
   return Status::ok();
 }
 
-namespace {
-// The mode after an unprivileged write: no set-user-ID; no set-group-ID where it means "run as the
-// group" (with group execute; without it, it marks mandatory locking and stays).
-uint32_t withoutSetId(uint32_t mode) {
-  mode &= ~static_cast<uint32_t>(S_ISUID);
-  if (mode & S_IXGRP) mode &= ~static_cast<uint32_t>(S_ISGID);
-  return mode;
-}
-}  // namespace
-
 Result<size_t> OpenFile::write(uint64_t offset, std::span<const char> data, bool append, bool privileged) {
   std::lock_guard lock(mu_);
   if (!privileged && (base_.mode() & (S_ISUID | S_ISGID))) drop_setid_ = true;
@@ -133,13 +136,6 @@ Result<size_t> OpenFile::read(uint64_t offset, std::span<char> buf) {
   }
   return want;
 }
-
-namespace {
-Status tooLarge(const std::string& path, uint64_t size, uint64_t capacity) {
-  return Status(StatusCode::kFileTooLarge,
-                fmt::format("{}: {} bytes is more than the staging area holds ({} bytes)", path, size, capacity));
-}
-}  // namespace
 
 Status OpenFile::truncate(uint64_t size) {
   std::lock_guard lock(mu_);

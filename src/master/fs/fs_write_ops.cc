@@ -136,9 +136,7 @@ Result<proto::FileInfo> FileSystemMaster::createSpecial(const CallerIdentity& wh
     return makeError(invalidArgument(fmt::format("mknod {}: file type {} is not a special file", *path, static_cast<int>(type))));
   }
   const bool link = type == proto::FILE_TYPE_SYMLINK;
-  if (link && (symlink_target.empty() || symlink_target.size() >= 4096 || symlink_target.find('\0') != std::string::npos)) {
-    return makeError(invalidArgument(fmt::format("symlink {}: a link's target must be 1 to 4095 bytes with no NUL", *path)));
-  }
+  if (link) SHOAL_RETURN_IF_ERROR(validateLinkTarget(symlink_target).withContext("symlink " + *path));
   if (!link && !symlink_target.empty()) return makeError(invalidArgument(fmt::format("mknod {}: only a link has a target", *path)));
   bool device = type == proto::FILE_TYPE_CHAR_DEVICE || type == proto::FILE_TYPE_BLOCK_DEVICE;
   if (auto earlier = earlierAttempt()) return earlierInfo(*earlier, *path);
