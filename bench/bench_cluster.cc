@@ -31,6 +31,9 @@ BenchCluster::BenchCluster(const std::string& work_dir, const std::string& store
       "shoal.worker.tier.mem.capacity=" + std::to_string(mem_capacity),
       "shoal.worker.domain.socket.dir=" + work_dir,
       "shoal.worker.heartbeat.interval=100ms",
+      "shoal.master.web.port=0",
+      "shoal.worker.web.port=0",
+      "shoal.log.dir=" + work_dir + "/logs",
       "shoal.log.level=warn"};
   settings.insert(settings.end(), extra.begin(), extra.end());
   auto conf = Configuration::load("", settings);

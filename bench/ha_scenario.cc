@@ -41,7 +41,7 @@ struct Group {
             "-Dshoal.master.journal.folder=" + dir + "/m" + std::to_string(i),
             "-Dshoal.master.embedded.journal.addresses=" + fmt::format("{}", fmt::join(journal, ",")),
             "-Dshoal.master.embedded.journal.port=" + journal[i].substr(journal[i].rfind(':') + 1),
-            "-Dshoal.log.level=warn"};
+            "-Dshoal.master.web.port=0", "-Dshoal.log.dir=" + dir + "/logs", "-Dshoal.log.level=warn"};
   }
   void start(size_t i) {
     procs[i] = std::make_unique<testing::ChildProcess>();
@@ -95,7 +95,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
     testing::ChildProcess local;
     std::string port = std::to_string(freeLoopbackPort());
     if (!local.start({g.bin, "master", "-Dshoal.master.rpc.port=" + port, "-Dshoal.master.journal.folder=" + g.dir + "/local",
-                      "-Dshoal.log.level=warn"},
+                      "-Dshoal.master.web.port=0", "-Dshoal.log.dir=" + g.dir + "/logs", "-Dshoal.log.level=warn"},
                      g.dir + "/local.log")) {
       throw std::runtime_error("ha: cannot start the single master");
     }

@@ -24,7 +24,8 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec) {
     journal = mkdtemp(tmpl);
     int port = freeLoopbackPort();
     auto c = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(port),
-                                      "shoal.master.journal.folder=" + journal, "shoal.log.level=warn"});
+                                      "shoal.master.journal.folder=" + journal, "shoal.master.web.port=0",
+                                      "shoal.log.dir=", "shoal.log.level=warn"});
     if (!c) throw std::runtime_error(c.error().toString());
     conf = std::make_unique<Configuration>(*c);
     embedded = std::make_unique<master::MasterProcess>(*conf);

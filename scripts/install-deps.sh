@@ -12,6 +12,8 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libexpected-dev libxxhash-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the web port: HTTP server (header-only)
+  libcpp-httplib-dev
   # used by the integration tests' harness
   procps psmisc
   # ordinary programs the POSIX tests run on a mount
@@ -24,6 +26,8 @@ PACKAGES=(
   libraft-dev libuv1-dev
   # the test Ceph (scripts/test-ceph.sh) and the clients tests check it with
   ceph-mon ceph-osd ceph-mds radosgw ceph-fuse ceph-common awscli curl iproute2
+  # a real Prometheus scrapes the daemons in the metrics test; a headless Chromium opens the web UI
+  prometheus chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -27,6 +27,8 @@ TEST(LocalClusterTest, UpServesReadsAndDownStopsIt) {
       "-Dshoal.master.rpc.port=" + std::to_string(freeLoopbackPort()),
       "-Dshoal.worker.rpc.port=" + std::to_string(freeLoopbackPort()),
       "-Dshoal.worker.data.port=0",
+      "-Dshoal.master.web.port=" + std::to_string(freeLoopbackPort()),
+      "-Dshoal.worker.web.port=" + std::to_string(freeLoopbackPort()),
       "-Dshoal.worker.tier.mem.dir=" + shm_parent.sub("mem"),
       "-Dshoal.worker.domain.socket.dir=" + dir.path(),
   };

@@ -19,7 +19,10 @@ void registerFuseCommands(CLI::App& app, CliContext& ctx) {
   mount->callback([&ctx, opts] {
     Status st = fuse::runMount(ctx.conf, *opts);
     if (!st) return ctx.fail("fuse mount", st);
-    if (!opts->foreground) std::cout << "Mounted Shoal " << opts->root << " on " << opts->mountpoint << "\n";
+    if (opts->foreground) return;
+    std::cout << "Mounted Shoal " << opts->root << " on " << opts->mountpoint << "\n";
+    std::string log = fuse::mountLogPath(ctx.conf, opts->mountpoint);
+    if (!log.empty()) std::cout << "Log: " << log << "\n";
   });
   auto mp = std::make_shared<std::string>();
   auto* unmount = fuse->add_subcommand("unmount", "Unmount a Shoal FUSE mount (its daemon then exits)");

@@ -123,7 +123,8 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
                               maddr, keys::kMasterRpcPort));
   }
   const std::string self = selfBinary();
-  std::vector<std::string> common;
+  // Daemons log to DIR/logs unless the caller's -D says otherwise.
+  std::vector<std::string> common{"-D" + std::string(keys::kLogDir) + "=" + fs::absolute(dir).string() + "/logs"};
   for (const auto& o : ctx.overrides) common.push_back("-D" + o);
   std::vector<std::string> margs{self, "master", "-D" + std::string(keys::kMasterJournalFolder) + "=" + dir + "/journal",
                                  "-D" + std::string(keys::kMasterRootUfs) + "=file://" + fs::absolute(store).string()};
@@ -134,6 +135,11 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
   SHOAL_RETURN_IF_ERROR(waitReady(*mpid, "master", dir + "/master.log", [&] { return ctx.master().masterInfo().has_value(); }));
   std::cout << fmt::format("Shoal master running (pid {}) on {}, / mounted on file://{}\n", *mpid,
                            ctx.master().address(), fs::absolute(store).string());
+  if (int web = static_cast<int>(ctx.conf.getInt(keys::kMasterWebPort)); web > 0) {
+    const std::string& host = ctx.conf.getString(keys::kMasterWebBindHost);
+    std::cout << fmt::format("Web UI and metrics: http://{}:{}/\n",
+                             host.empty() ? ctx.conf.getString(keys::kMasterHostname) : host, web);
+  }
 
   std::vector<std::string> wargs{self, "worker"};
   wargs.insert(wargs.end(), common.begin(), common.end());
@@ -151,7 +157,7 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
     return false;
   }));
   std::cout << fmt::format("Shoal worker running (pid {}) on {}\n", *wpid, address);
-  std::cout << fmt::format("Logs in {}; stop both with `shoal local down --dir {}`\n", dir, dir);
+  std::cout << fmt::format("Logs in {}/logs; stop both with `shoal local down --dir {}`\n", fs::absolute(dir).string(), dir);
   return Status::ok();
 }
 

@@ -36,6 +36,13 @@ Status validatePropertyValue(const PropertyKey& key, std::string_view value);
 // Key names, so code never spells a key as a string literal twice.
 namespace keys {
 inline constexpr std::string_view kLogLevel = "shoal.log.level";
+inline constexpr std::string_view kLogDir = "shoal.log.dir";
+inline constexpr std::string_view kLogMaxSize = "shoal.log.max.size";
+inline constexpr std::string_view kLogMaxFiles = "shoal.log.max.files";
+inline constexpr std::string_view kMasterWebBindHost = "shoal.master.web.bind.host";
+inline constexpr std::string_view kWorkerWebBindHost = "shoal.worker.web.bind.host";
+inline constexpr std::string_view kFuseWebPort = "shoal.fuse.web.port";
+inline constexpr std::string_view kFuseWebBindHost = "shoal.fuse.web.bind.host";
 inline constexpr std::string_view kMasterHostname = "shoal.master.hostname";
 inline constexpr std::string_view kMasterRpcPort = "shoal.master.rpc.port";
 inline constexpr std::string_view kMasterWebPort = "shoal.master.web.port";

@@ -20,9 +20,11 @@ std::vector<PropertyKey> declareKeys() {
        .description = "TCP port of the master's gRPC service (0 picks a free port and prints it).",
        .min = 0, .max = 65535},
       {.name = keys::kMasterWebPort, .type = KeyType::kInt, .default_value = "19999",
-       .description = "TCP port reserved for the master's web UI and /metrics (served from a later release; "
-                      "declared now so deployments can reserve it).",
-       .min = 0, .max = 65535},
+       .description = "TCP port of the master's web UI, JSON API (/api/v1/) and Prometheus /metrics; 0 picks a "
+                      "free port (logged), -1 serves none. No authentication yet: bind it to a trusted network.",
+       .min = -1, .max = 65535},
+      {.name = keys::kMasterWebBindHost, .type = KeyType::kString, .default_value = "",
+       .description = "Address the master's web port binds to; empty means shoal.master.hostname."},
       {.name = keys::kMasterJournalFolder, .type = KeyType::kString, .default_value = "/tmp/shoal/journal",
        .description = "Directory of the master's journal: append-only log segments and checkpoints. "
                       "Every acknowledged namespace change is in it before the client hears back."},
@@ -79,8 +81,11 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kWorkerRpcPort, .type = KeyType::kInt, .default_value = "29999",
        .description = "TCP port of the worker's gRPC data service (0 picks a free port).", .min = 0, .max = 65535},
       {.name = keys::kWorkerWebPort, .type = KeyType::kInt, .default_value = "30000",
-       .description = "TCP port reserved for the worker's web UI and /metrics (served from a later release).",
-       .min = 0, .max = 65535},
+       .description = "TCP port of the worker's web pages, JSON API (/api/v1/) and Prometheus /metrics; 0 picks a "
+                      "free port (logged), -1 serves none. No authentication yet.",
+       .min = -1, .max = 65535},
+      {.name = keys::kWorkerWebBindHost, .type = KeyType::kString, .default_value = "",
+       .description = "Address the worker's web port binds to; empty means shoal.worker.hostname."},
       {.name = keys::kWorkerPageSize, .type = KeyType::kBytes, .default_value = "1MB",
        .description = "Cache unit: a read of a cold file fetches only the pages it touches from the store.",
        .min = 4096, .max = 64 << 20},
@@ -180,6 +185,19 @@ std::vector<PropertyKey> declareKeys() {
                       "reported in the log, not silently hidden."},
       {.name = keys::kFuseMaxReadahead, .type = KeyType::kBytes, .default_value = "1MB",
        .description = "Kernel read-ahead for files read through the FUSE mount.", .max = 64 << 20},
+      {.name = keys::kFuseWebPort, .type = KeyType::kInt, .default_value = "-1",
+       .description = "TCP port of a FUSE daemon's Prometheus /metrics and JSON API; -1 (the default) serves "
+                      "none, 0 picks a free port (logged).", .min = -1, .max = 65535},
+      {.name = keys::kFuseWebBindHost, .type = KeyType::kString, .default_value = "127.0.0.1",
+       .description = "Address a FUSE daemon's web port binds to."},
+      {.name = keys::kLogDir, .type = KeyType::kString, .default_value = "/tmp/shoal/logs",
+       .description = "Directory where every daemon (master, worker, FUSE mount, also in the background) writes "
+                      "its log file, <role>-<port or mount>.log; empty logs to stderr only."},
+      {.name = keys::kLogMaxSize, .type = KeyType::kBytes, .default_value = "64MB",
+       .description = "Size at which a daemon's log file is rotated (renamed to .1, .2, ...).",
+       .min = 64 * 1024, .max = int64_t{1} << 40},
+      {.name = keys::kLogMaxFiles, .type = KeyType::kInt, .default_value = "5",
+       .description = "Rotated log files kept beside the current one; older ones are deleted.", .min = 1, .max = 1000},
       {.name = keys::kFuseThreads, .type = KeyType::kInt, .default_value = "16",
        .description = "Most threads serving FUSE requests at once.", .min = 1, .max = 1024},
   };

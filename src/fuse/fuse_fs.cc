@@ -1,5 +1,7 @@
 #include "fuse/fuse_fs.h"
 
+#include "fuse/fuse_metrics.h"
+
 #include <cerrno>
 #include <cstring>
 #include <grp.h>
@@ -57,6 +59,8 @@ FuseFs::FuseFs(const Configuration& c, const std::string& root)
       entry_timeout(static_cast<double>(c.getDurationMs(keys::kFuseEntryTimeout)) / 1000.0),
       attr_timeout(static_cast<double>(c.getDurationMs(keys::kFuseAttrTimeout)) / 1000.0),
       keep_cache(c.getBool(keys::kFuseKeepCache)) {}
+
+FuseFs::~FuseFs() = default;
 
 void FuseFs::connect() {
   master = std::make_unique<client::MasterClient>(conf);

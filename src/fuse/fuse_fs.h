@@ -25,6 +25,7 @@
 namespace shoal::fuse {
 
 class FuseShell;
+class FuseOpMetrics;
 
 // An open file: a snapshot of its metadata for reads (so one open never mixes two versions), or
 // the vfs file it writes (shared with the other handles of the path, and read through too).
@@ -36,6 +37,7 @@ struct FileHandle {
 
 struct FuseFs {
   FuseFs(const Configuration& conf, const std::string& root);
+  ~FuseFs();
   // Made after the daemon forks (gRPC must not be initialised before a fork).
   void connect();
 
@@ -46,6 +48,7 @@ struct FuseFs {
   std::unique_ptr<client::FileReader> reader;
   std::unique_ptr<vfs::Vfs> vfs;
   std::unique_ptr<FuseShell> shell;
+  std::unique_ptr<FuseOpMetrics> op_metrics;  // set before the session starts, then read-only
   fuse_session* session = nullptr;
   double entry_timeout = 0;
   double attr_timeout = 0;

@@ -11,6 +11,8 @@
 
 #include "common/errno_status.h"
 #include "common/logging.h"
+#include "daemon/daemon.h"
+#include "fuse/fuse_metrics.h"
 #include "common/path.h"
 #include "fuse/fuse_fs.h"
 #include "fuse/fuse_shell.h"
@@ -62,6 +64,8 @@ Status cleanStale(const std::string& mp) {
   return Status::ok();
 }
 
+std::string logName(const std::string& mountpoint) { return "fuse" + mountpoint; }
+
 // Mounts and serves; `ready` is told "" once mounted, or the error, and closed.
 Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) {
   auto report = [&](const Status& st) {
@@ -75,6 +79,8 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
     report(st);
     return st;
   };
+  auto log_file = daemon::openDaemonLog(conf, logName(opts.mountpoint));
+  if (!log_file) return fail(log_file.error());
   auto root = normalizePath(opts.root);
   if (!root) return fail(root.error().withContext("--path"));
   const std::string prefix = conf.getString(keys::kFuseShellPrefix);
@@ -92,6 +98,11 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   ops.init = opInit;
   addReadOps(&ops);
   addWriteOps(&ops);
+  daemon::Daemon daemon("fuse", conf);
+  fs.op_metrics = std::make_unique<FuseOpMetrics>(daemon.metrics());
+  Status web = daemon.startWeb(conf.getString(keys::kFuseWebBindHost), static_cast<int>(conf.getInt(keys::kFuseWebPort)),
+                               keys::kFuseWebPort);
+  if (!web) return fail(web);
   std::vector<std::string> args{"shoal-fuse", "-o", "fsname=shoal:" + *root + ",subtype=shoal,default_permissions"};
   for (const auto& o : opts.fuse_options) {
     args.push_back("-o");
@@ -163,6 +174,10 @@ Status runMount(const Configuration& conf, const MountOptions& opts) {
   int status = 0;
   if (::waitpid(pid, &status, WNOHANG) == pid) return Status(StatusCode::kUnavailable, "the FUSE daemon exited at start-up");
   return Status::ok();
+}
+
+std::string mountLogPath(const Configuration& conf, const std::string& mountpoint) {
+  return daemon::daemonLogPath(conf, logName(mountpoint));
 }
 
 Status unmount(const std::string& mountpoint) {

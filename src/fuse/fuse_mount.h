@@ -20,5 +20,7 @@ struct MountOptions {
 // in the caller once the mount is up, or with the reason it is not.
 Status runMount(const Configuration& conf, const MountOptions& opts);
 Status unmount(const std::string& mountpoint);
+// The log file of the daemon serving `mountpoint` ("" when shoal.log.dir is empty).
+std::string mountLogPath(const Configuration& conf, const std::string& mountpoint);
 
 }  // namespace shoal::fuse

@@ -6,6 +6,7 @@
 #include "client/worker_registry_client.h"
 #include "common/path.h"
 #include "fuse/fuse_fs.h"
+#include "fuse/fuse_metrics.h"
 #include "fuse/fuse_shell.h"
 
 namespace shoal::fuse {
@@ -160,18 +161,18 @@ void opAccess(fuse_req_t req, fuse_ino_t, int) {
 }  // namespace
 
 void addReadOps(fuse_lowlevel_ops* ops) {
-  ops->lookup = opLookup;
-  ops->forget = opForget;
-  ops->forget_multi = opForgetMulti;
-  ops->getattr = opGetattr;
-  ops->opendir = opOpendir;
-  ops->readdir = opReaddir;
-  ops->readdirplus = opReaddirplus;
-  ops->releasedir = opReleasedir;
-  ops->read = opRead;
-  ops->statfs = opStatfs;
-  ops->readlink = opReadlink;
-  ops->access = opAccess;
+  ops->lookup = timed<opLookup>("lookup");
+  ops->forget = timed<opForget>("forget");
+  ops->forget_multi = timed<opForgetMulti>("forget_multi");
+  ops->getattr = timed<opGetattr>("getattr");
+  ops->opendir = timed<opOpendir>("opendir");
+  ops->readdir = timed<opReaddir>("readdir");
+  ops->readdirplus = timed<opReaddirplus>("readdirplus");
+  ops->releasedir = timed<opReleasedir>("releasedir");
+  ops->read = timed<opRead>("read");
+  ops->statfs = timed<opStatfs>("statfs");
+  ops->readlink = timed<opReadlink>("readlink");
+  ops->access = timed<opAccess>("access");
 }
 
 }  // namespace shoal::fuse

@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "common/path.h"
 #include "fuse/fuse_fs.h"
+#include "fuse/fuse_metrics.h"
 #include "fuse/fuse_shell.h"
 
 namespace shoal::fuse {
@@ -310,25 +311,25 @@ void opRemovexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
 }  // namespace
 
 void addWriteOps(fuse_lowlevel_ops* ops) {
-  ops->open = opOpen;
-  ops->create = opCreate;
-  ops->write = opWrite;
-  ops->flush = opFlush;
-  ops->fallocate = opFallocate;
-  ops->fsync = opFsync;
-  ops->release = opRelease;
-  ops->mkdir = opMkdir;
-  ops->unlink = opUnlink;
-  ops->rmdir = opRmdir;
-  ops->rename = opRename;
-  ops->setattr = opSetattr;
-  ops->mknod = opMknod;
-  ops->link = opLink;
-  ops->symlink = opSymlink;
-  ops->setxattr = opSetxattr;
-  ops->getxattr = opGetxattr;
-  ops->listxattr = opListxattr;
-  ops->removexattr = opRemovexattr;
+  ops->open = timed<opOpen>("open");
+  ops->create = timed<opCreate>("create");
+  ops->write = timed<opWrite>("write");
+  ops->flush = timed<opFlush>("flush");
+  ops->fallocate = timed<opFallocate>("fallocate");
+  ops->fsync = timed<opFsync>("fsync");
+  ops->release = timed<opRelease>("release");
+  ops->mkdir = timed<opMkdir>("mkdir");
+  ops->unlink = timed<opUnlink>("unlink");
+  ops->rmdir = timed<opRmdir>("rmdir");
+  ops->rename = timed<opRename>("rename");
+  ops->setattr = timed<opSetattr>("setattr");
+  ops->mknod = timed<opMknod>("mknod");
+  ops->link = timed<opLink>("link");
+  ops->symlink = timed<opSymlink>("symlink");
+  ops->setxattr = timed<opSetxattr>("setxattr");
+  ops->getxattr = timed<opGetxattr>("getxattr");
+  ops->listxattr = timed<opListxattr>("listxattr");
+  ops->removexattr = timed<opRemovexattr>("removexattr");
 }
 
 }  // namespace shoal::fuse

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "daemon/daemon.h"
+#include "master/master_metrics.h"
 #include "master/fs/file_system_master.h"
 #include "master/journal/local_journal.h"
 #include "master/journal/raft_journal.h"
@@ -15,11 +17,14 @@
 #include "master/service/worker_registry_service.h"
 #include "rpc/identity.h"
 #include "rpc/server_options.h"
+#include "ufs/ufs_metrics.h"
 
 namespace shoal::master {
 
 struct MasterProcess::Impl {
   const Configuration& conf;
+  daemon::Daemon daemon;
+  ufs::UfsMetrics ufs_metrics;
   ufs::UfsRegistry registry;
   std::unique_ptr<StateMachine> sm;
   std::unique_ptr<Journal> journal;
@@ -36,7 +41,7 @@ struct MasterProcess::Impl {
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;  // guarded by mu
-  explicit Impl(const Configuration& c) : conf(c) {}
+  explicit Impl(const Configuration& c) : conf(c), daemon("master", c), ufs_metrics(daemon.metrics(), "master") {}
 
   Result<std::unique_ptr<Journal>> makeJournal();
   Result<std::unique_ptr<Journal>> makeJournalOfKind();
@@ -113,11 +118,13 @@ MasterProcess::MasterProcess(const Configuration& conf) : impl_(std::make_unique
 MasterProcess::~MasterProcess() { stop(); }
 
 const std::string& MasterProcess::address() const { return impl_->address; }
+const std::string& MasterProcess::webAddress() const { return impl_->daemon.webAddress(); }
 
 Status MasterProcess::start() {
   auto& m = *impl_;
   auto log = logger("master");
   ufs::registerBuiltinUfs(m.registry);
+  m.registry.setMetrics(&m.ufs_metrics);
   auto cluster = static_cast<uint16_t>(m.conf.getInt(keys::kMasterClusterId));
   m.sm = std::make_unique<StateMachine>(std::make_unique<HeapInodeStore>(cluster));
   auto journal = m.makeJournal();
@@ -148,12 +155,16 @@ Status MasterProcess::start() {
   m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs, *m.journal);
-  auto started = rpc::startServer("master", m.conf.getString(keys::kMasterHostname),
-                                  port, static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
-                                  {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
+  declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers);
+  auto started = m.daemon.startRpc(m.conf.getString(keys::kMasterHostname), port,
+                                   static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
+                                   {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
   if (!started) return started.error();
   m.server = std::move(started->server);
   m.address = started->address;
+  const std::string& web_host = m.conf.getString(keys::kMasterWebBindHost);
+  SHOAL_RETURN_IF_ERROR(m.daemon.startWeb(web_host.empty() ? m.conf.getString(keys::kMasterHostname) : web_host,
+                                          static_cast<int>(m.conf.getInt(keys::kMasterWebPort)), keys::kMasterWebPort));
   if (m.raft) {
     log->info("master listening on {}, journal {} in the Raft group {} (the leader serves)", m.address,
               m.conf.getString(keys::kMasterJournalFolder), m.conf.getString(keys::kMasterJournalAddresses));
@@ -172,6 +183,7 @@ void MasterProcess::stop() {
   }
   m.cv.notify_all();
   if (m.duties.joinable()) m.duties.join();
+  m.daemon.stop();
   if (m.server) {
     m.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     m.server.reset();

@@ -20,6 +20,8 @@ class MasterProcess {
   void stop();
   // "host:port" the server is bound to (the real port when shoal.master.rpc.port is 0).
   const std::string& address() const;
+  // "host:port" of the web port, "" when shoal.master.web.port is -1.
+  const std::string& webAddress() const;
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
 
 namespace shoal::rpc {
 
@@ -21,10 +22,17 @@ void applyServerOptions(grpc::ServerBuilder& builder, int threads) {
   builder.SetResourceQuota(quota);
 }
 
-Result<StartedServer> startServer(const std::string& role, const std::string& host, int port, int threads,
-                                  const std::vector<grpc::Service*>& services, std::string_view port_key) {
+Result<StartedServer> startServer(
+    const std::string& role, const std::string& host, int port, int threads,
+    const std::vector<grpc::Service*>& services, std::string_view port_key,
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> interceptor) {
   grpc::ServerBuilder builder;
   applyServerOptions(builder, threads);
+  if (interceptor) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::move(interceptor));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   int bound = 0;
   builder.AddListeningPort(host + ":" + std::to_string(port), grpc::InsecureServerCredentials(), &bound);
   for (auto* s : services) builder.RegisterService(s);

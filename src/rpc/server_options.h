@@ -9,6 +9,9 @@
 #include "common/status.h"
 
 namespace grpc {
+namespace experimental {
+class ServerInterceptorFactoryInterface;
+}
 class Server;
 class ServerBuilder;
 class Service;
@@ -29,7 +32,10 @@ struct StartedServer {
 
 // Starts a server for `services` on host:port. The error names the role, the address and the
 // configuration key that sets the port.
-Result<StartedServer> startServer(const std::string& role, const std::string& host, int port, int threads,
-                                  const std::vector<grpc::Service*>& services, std::string_view port_key);
+// `interceptor`, when given, sees every call (the daemon's RPC metrics).
+Result<StartedServer> startServer(
+    const std::string& role, const std::string& host, int port, int threads,
+    const std::vector<grpc::Service*>& services, std::string_view port_key,
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> interceptor = nullptr);
 
 }  // namespace shoal::rpc

@@ -2,9 +2,12 @@
 // the store was, or was not, read) and logs failures with the store's URI. Thread-safe.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <memory>
 
+#include "common/metrics/metric.h"
 #include "ufs/ufs.h"
 
 namespace shoal::ufs {
@@ -21,9 +24,12 @@ struct UfsCounters {
   std::atomic<uint64_t> errors{0};
 };
 
+struct UfsMetrics;
+
 class InstrumentedUfs final : public Ufs {
  public:
-  explicit InstrumentedUfs(std::unique_ptr<Ufs> inner) : inner_(std::move(inner)) {}
+  // `metrics` (optional) outlives this store: the process's shared families.
+  explicit InstrumentedUfs(std::unique_ptr<Ufs> inner, UfsMetrics* metrics = nullptr);
 
   const std::string& uri() const override { return inner_->uri(); }
  protected:
@@ -44,9 +50,31 @@ class InstrumentedUfs final : public Ufs {
   const UfsCounters& counters() const { return counters_; }
 
  private:
+  enum Op { kGetStatus, kList, kRead, kCreate, kMkdirs, kRemove, kRename, kSetTime, kSymlink, kOpCount };
+  struct OpSeries {
+    metrics::Counter* ops = nullptr;
+    metrics::Counter* errors = nullptr;
+    metrics::Histogram* latency = nullptr;
+  };
+  // Counts and times one call; `failed` is whether its error is worth counting.
+  class Timer {
+   public:
+    Timer(InstrumentedUfs& u, Op op) : u_(u), op_(op), start_(std::chrono::steady_clock::now()) {}
+    ~Timer();
+    void failed() { failed_ = true; }
+
+   private:
+    InstrumentedUfs& u_;
+    Op op_;
+    std::chrono::steady_clock::time_point start_;
+    bool failed_ = false;
+  };
   void noteError(const char* op, const std::string& path, const Status& st);
+  void noteRead(size_t n);
   std::unique_ptr<Ufs> inner_;
   UfsCounters counters_;
+  std::array<OpSeries, kOpCount> series_{};  // all null without metrics
+  metrics::Counter* read_bytes_ = nullptr;
 };
 
 }  // namespace shoal::ufs

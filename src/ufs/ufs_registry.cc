@@ -32,7 +32,7 @@ Result<std::shared_ptr<Ufs>> UfsRegistry::create(const std::string& uri, const U
   }
   auto backend = it->second(*parsed, options);
   if (!backend) return makeError(backend.error());
-  std::shared_ptr<Ufs> wrapped = std::make_shared<InstrumentedUfs>(std::move(*backend));
+  std::shared_ptr<Ufs> wrapped = std::make_shared<InstrumentedUfs>(std::move(*backend), metrics_);
   // A mount whose root is missing would fail on every access later; refuse it now instead.
   auto root = wrapped->getStatus("/");
   if (!root) return makeError(root.error());

@@ -12,6 +12,8 @@
 
 namespace shoal::ufs {
 
+struct UfsMetrics;
+
 using UfsFactory = std::function<Result<std::unique_ptr<Ufs>>(const UfsUri& uri, const UfsOptions& options)>;
 
 class UfsRegistry {
@@ -22,9 +24,12 @@ class UfsRegistry {
   // cause: unknown scheme, bad options, a root that does not exist or is not a directory.
   Result<std::shared_ptr<Ufs>> create(const std::string& uri, const UfsOptions& options) const;
   std::vector<std::string> schemes() const;
+  // Stores created from now on feed these metrics (the process's, declared once); must outlive them.
+  void setMetrics(UfsMetrics* metrics) { metrics_ = metrics; }
 
  private:
   std::map<std::string, UfsFactory> factories_;
+  UfsMetrics* metrics_ = nullptr;
 };
 
 // Registers every backend compiled into this build.

@@ -82,6 +82,7 @@ void DataServer::serve(int conn) {
         if (!sent) return false;
       }
       sent = s.fd >= 0 ? sendFile(conn, s.fd, s.fd_offset, s.length) : sendAll(conn, s.data, s.length);
+      if (sent) pages_.counters().served_data_port_bytes.fetch_add(s.length, std::memory_order_relaxed);
       return sent.isOk();
     });
     if (!started && st) {  // an empty range

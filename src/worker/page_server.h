@@ -24,6 +24,10 @@ struct ReadCounters {
   std::atomic<uint64_t> cache_hits{0};
   std::atomic<uint64_t> cache_misses{0};
   std::atomic<uint64_t> short_circuit_opens{0};
+  // Bytes handed to clients by each path (short-circuit: the lengths of the page files passed).
+  std::atomic<uint64_t> served_grpc_bytes{0};
+  std::atomic<uint64_t> served_data_port_bytes{0};
+  std::atomic<uint64_t> served_short_circuit_bytes{0};
 };
 
 // One piece of a read: `length` bytes at `offset` of the file, found either in a cached page file
@@ -52,6 +56,7 @@ class PageServer {
   // The cached page file of page `index` of the file `req` describes, only if cached (no store read).
   std::optional<PageHandle> cachedPage(const proto::ReadRequest& req, uint64_t index);
   const ReadCounters& counters() const { return counters_; }
+  ReadCounters& counters() { return counters_; }
   uint64_t pageSize() const { return page_size_; }
 
  private:

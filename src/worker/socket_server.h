@@ -27,6 +27,11 @@ class SocketServer {
   int port() const { return port_; }
   // Connections served at once; call before listening.
   void setMaxConnections(size_t n) { max_conns_ = n; }
+  // Connections open now (for metrics).
+  size_t connections() {
+    std::lock_guard lock(mu_);
+    return conns_.size();
+  }
   // Stops accepting, shuts every connection down and waits for their threads. Subclasses call it
   // from their destructor, while serve() can still run.
   void stop();

@@ -8,6 +8,9 @@
 #include "client/master_client.h"
 #include "client/worker_registry_client.h"
 #include "common/logging.h"
+#include "daemon/daemon.h"
+#include "ufs/ufs_metrics.h"
+#include "worker/worker_metrics.h"
 #include "rpc/server_options.h"
 #include "worker/page_server.h"
 #include "worker/service/worker_service.h"
@@ -18,6 +21,8 @@ namespace shoal::worker {
 
 struct WorkerProcess::Impl {
   const Configuration& conf;
+  daemon::Daemon daemon;
+  ufs::UfsMetrics ufs_metrics;
   ufs::UfsRegistry registry;
   std::unique_ptr<PageStore> store;
   std::unique_ptr<client::MasterClient> master;
@@ -35,13 +40,14 @@ struct WorkerProcess::Impl {
   std::mutex mu;
   std::condition_variable cv;
   bool stopping = false;
-  explicit Impl(const Configuration& c) : conf(c) {}
+  explicit Impl(const Configuration& c) : conf(c), daemon("worker", c), ufs_metrics(daemon.metrics(), "worker") {}
   void heartbeatLoop();
 };
 
 WorkerProcess::WorkerProcess(const Configuration& conf) : impl_(std::make_unique<Impl>(conf)) {}
 WorkerProcess::~WorkerProcess() { stop(); }
 const std::string& WorkerProcess::address() const { return impl_->address; }
+const std::string& WorkerProcess::webAddress() const { return impl_->daemon.webAddress(); }
 
 namespace {
 
@@ -67,16 +73,17 @@ Status WorkerProcess::start() {
   if (!store) return store.error();
   w.store = std::move(*store);
   ufs::registerBuiltinUfs(w.registry);
+  w.registry.setMetrics(&w.ufs_metrics);
   w.master = std::make_unique<client::MasterClient>(w.conf);
   w.ufs = std::make_unique<client::UfsDirect>(*w.master, w.registry);
   w.pages = std::make_unique<PageServer>(*w.store, *w.ufs, w.conf.getBytes(keys::kWorkerPageSize));
   w.ingest = std::make_unique<PageIngest>(*w.store, w.conf.getBytes(keys::kWorkerPageSize));
   w.service = std::make_unique<WorkerServiceImpl>(*w.pages, *w.store, *w.ingest);
 
-  auto started = rpc::startServer("worker", w.conf.getString(keys::kWorkerHostname),
-                                  static_cast<int>(w.conf.getInt(keys::kWorkerRpcPort)),
-                                  static_cast<int>(w.conf.getInt(keys::kWorkerRpcThreads)), {w.service.get()},
-                                  keys::kWorkerRpcPort);
+  auto started = w.daemon.startRpc(w.conf.getString(keys::kWorkerHostname),
+                                   static_cast<int>(w.conf.getInt(keys::kWorkerRpcPort)),
+                                   static_cast<int>(w.conf.getInt(keys::kWorkerRpcThreads)), {w.service.get()},
+                                   keys::kWorkerRpcPort);
   if (!started) return started.error();
   w.server = std::move(started->server);
   w.address = started->address;
@@ -93,6 +100,10 @@ Status WorkerProcess::start() {
   Status data = w.data_server->listenTcp(w.conf.getString(keys::kWorkerHostname),
                                          static_cast<int>(w.conf.getInt(keys::kWorkerDataPort)));
   if (!data) return data.withContext(std::string(keys::kWorkerDataPort));
+  declareWorkerMetrics(w.daemon.metrics(), *w.pages, *w.store, *w.data_server, w.short_circuit.get());
+  const std::string& web_host = w.conf.getString(keys::kWorkerWebBindHost);
+  SHOAL_RETURN_IF_ERROR(w.daemon.startWeb(web_host.empty() ? w.conf.getString(keys::kWorkerHostname) : web_host,
+                                          static_cast<int>(w.conf.getInt(keys::kWorkerWebPort)), keys::kWorkerWebPort));
   w.registry_client = std::make_unique<client::WorkerRegistryClient>(
       w.master->addresses(), w.conf.getDurationMs(keys::kUserRpcTimeout));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
@@ -155,6 +166,7 @@ void WorkerProcess::stop() {
   }
   w.cv.notify_all();
   if (w.heartbeat.joinable()) w.heartbeat.join();
+  w.daemon.stop();
   if (w.short_circuit) w.short_circuit->stop();
   if (w.data_server) w.data_server->stop();
   if (w.server) w.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

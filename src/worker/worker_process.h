@@ -18,6 +18,8 @@ class WorkerProcess {
   Status start();
   void stop();
   const std::string& address() const;
+  // "host:port" of the web port, "" when shoal.worker.web.port is -1.
+  const std::string& webAddress() const;
 
  private:
   struct Impl;

@@ -33,7 +33,8 @@ FuseMount::~FuseMount() {
 
 bool FuseMount::start() {
   std::vector<std::string> argv{shoalBinary(), "fuse", "mount", mp_, "--foreground",
-                                "-Dshoal.master.rpc.port=" + std::to_string(master_.port())};
+                                "-Dshoal.master.rpc.port=" + std::to_string(master_.port()),
+                                "-Dshoal.log.dir=" + log_.sub("logs")};
   // Entries starting with '-' are arguments of `shoal fuse mount` ("-o", "allow_other").
   for (const auto& c : conf_) argv.push_back(c.starts_with("-") || (!argv.empty() && argv.back() == "-o") ? c : "-D" + c);
   // A dead mount of a killed daemon stays listed (and may even answer stat from the kernel's

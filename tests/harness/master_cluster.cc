@@ -31,7 +31,9 @@ MasterUnderTest::~MasterUnderTest() {
 
 bool MasterUnderTest::start() {
   std::vector<std::string> argv{shoalBinary(), "master", "-Dshoal.master.rpc.port=" + std::to_string(port_),
-                                "-Dshoal.master.journal.folder=" + journal_};
+                                "-Dshoal.master.journal.folder=" + journal_,
+                                "-Dshoal.master.web.port=" + std::to_string(web_port_),
+                                "-Dshoal.log.dir=" + dir_.sub("logs")};
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
   client_ = std::make_unique<client::MasterClient>(address(), 5000, 1000);
@@ -98,7 +100,8 @@ bool WorkerUnderTest::start() {
   std::vector<std::string> argv{shoalBinary(), "worker", "-Dshoal.master.rpc.port=" + std::to_string(master_.port()),
                                 "-Dshoal.worker.rpc.port=" + std::to_string(port_),
                                 "-Dshoal.worker.tier.mem.dir=" + mem_dir_, "-Dshoal.worker.heartbeat.interval=200ms",
-                                "-Dshoal.worker.data.port=0"};
+                                "-Dshoal.worker.data.port=0", "-Dshoal.worker.web.port=" + std::to_string(web_port_),
+                                "-Dshoal.log.dir=" + dir_.sub("logs")};
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
   client::WorkerRegistryClient registry(master_.address(), 5000);

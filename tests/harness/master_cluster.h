@@ -34,6 +34,8 @@ class MasterUnderTest {
 
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The web port (/metrics, /api/v1/, the UI), on 127.0.0.1.
+  int webPort() const { return web_port_; }
   const std::string& journalDir() const { return journal_; }
   std::string log() const;
   client::MasterClient& client();
@@ -45,6 +47,7 @@ class MasterUnderTest {
   std::string journal_;
   std::string log_path_;
   int port_;
+  int web_port_ = freePort();
   std::vector<std::string> extra_;
   ChildProcess proc_;
   std::unique_ptr<client::MasterClient> client_;
@@ -68,6 +71,7 @@ class WorkerUnderTest {
     return start();
   }
   const std::string& address() const { return address_; }
+  int webPort() const { return web_port_; }
   std::string log() const;
   const std::string& memDir() const { return mem_dir_; }
 
@@ -77,6 +81,7 @@ class WorkerUnderTest {
   std::string mem_dir_;
   std::string log_path_;
   int port_;
+  int web_port_ = freePort();
   std::string address_;
   std::vector<std::string> extra_;
   ChildProcess proc_;

@@ -127,6 +127,7 @@ Result<size_t> PageStore::reserveLocked(uint64_t bytes, std::vector<std::string>
                                           bytes)));
     }
     eraseLocked(*v, unlink);
+    ++evictions_;
   }
 }
 
@@ -350,6 +351,11 @@ std::vector<TierStats> PageStore::stats() const {
   std::vector<TierStats> out;
   for (const auto& t : tiers_) out.push_back(TierStats{t.config.name, t.config.dir, t.config.capacity, t.used, t.pages});
   return out;
+}
+
+uint64_t PageStore::evictions() const {
+  std::lock_guard lock(mu_);
+  return evictions_;
 }
 
 uint64_t PageStore::corruptPagesDropped() const {

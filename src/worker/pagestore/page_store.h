@@ -78,6 +78,8 @@ class PageStore {
   std::vector<TierStats> stats() const;
   // Pages dropped because they failed verification (for metrics and tests).
   uint64_t corruptPagesDropped() const;
+  // Pages evicted to make room (for metrics).
+  uint64_t evictions() const;
 
  private:
   struct Entry {
@@ -124,6 +126,7 @@ class PageStore {
   std::unordered_set<uint64_t> pinned_;                           // guarded by mu_
   std::unique_ptr<EvictionPolicy> policy_;                        // guarded by mu_
   uint64_t corrupt_dropped_ = 0;                                  // guarded by mu_
+  uint64_t evictions_ = 0;                                        // guarded by mu_
 };
 
 }  // namespace shoal::worker

@@ -39,7 +39,9 @@ grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto:
     } else {
       data->assign(s.data, s.length);
     }
-    return writer->Write(chunk);
+    if (!writer->Write(chunk)) return false;
+    pages_.counters().served_grpc_bytes.fetch_add(s.length, std::memory_order_relaxed);
+    return true;
   });
   return rpc::toGrpc(failed ? st : failed);
 }

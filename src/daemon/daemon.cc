@@ -1,0 +1,163 @@
+#include "daemon/daemon.h"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <fstream>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "common/logging.h"
+#include "common/metrics/prometheus_text.h"
+#include "rpc/rpc_metrics.h"
+#include "shoal_version.h"
+
+namespace shoal::daemon {
+namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Resident memory from /proc/self/statm (second field, pages): O(1), read at scrape.
+int64_t residentBytes() {
+  std::ifstream in("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+int64_t threadCount() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("Threads:")) return std::stoll(line.substr(8));
+  }
+  return 0;
+}
+
+std::string safeFileName(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    out += ok ? c : '_';
+  }
+  while (!out.empty() && (out.front() == '.' || out.front() == '_')) out.erase(out.begin());
+  return out.empty() ? "shoal" : out.substr(0, 200);
+}
+
+}  // namespace
+
+Daemon::Daemon(std::string role, const Configuration& conf)
+    : role_(std::move(role)), conf_(conf), start_ms_(nowMs()), web_(role_) {
+  std::string p = "shoal_" + role_ + "_";
+  metrics_.callbackFamily(p + "build_info", "Always 1; the labels say which build this process runs.",
+                          metrics::MetricType::kGauge, {"version", "revision"}, [](auto& out) {
+                            out.push_back(metrics::SeriesSample{.label_values = {kShoalVersion, kShoalRevision},
+                                                                .value = 1});
+                          });
+  metrics_.gaugeFn(p + "start_time_seconds", "When this process started (Unix time).",
+                   [this] { return start_ms_ / 1000; });
+  metrics_.gaugeFn(p + "resident_memory_bytes", "Resident memory of this process.", residentBytes);
+  metrics_.gaugeFn(p + "threads", "Threads of this process.", threadCount);
+}
+
+Daemon::~Daemon() { stop(); }
+
+Result<rpc::StartedServer> Daemon::startRpc(const std::string& host, int port, int threads,
+                                            const std::vector<grpc::Service*>& services, std::string_view port_key) {
+  auto started = rpc::startServer(role_, host, port, threads, services, port_key,
+                                  rpc::rpcMetricsInterceptor(metrics_, role_));
+  if (started) rpc_address_ = started->address;
+  return started;
+}
+
+void Daemon::addCommonRoutes() {
+  web_.get("/metrics", [this](const web::Request&) {
+    return web::Response{200, metrics::kPrometheusContentType, metrics::prometheusText(metrics_.collect())};
+  });
+  web_.get("/api/v1/info", [this](const web::Request&) {
+    nlohmann::json j = {{"role", role_},
+                        {"version", kShoalVersion},
+                        {"revision", kShoalRevision},
+                        {"build_type", kShoalBuildType},
+                        {"pid", static_cast<int64_t>(getpid())},
+                        {"start_ms", start_ms_},
+                        {"uptime_ms", nowMs() - start_ms_},
+                        {"rpc_address", rpc_address_},
+                        {"web_address", web_.address()},
+                        {"log_file", logFilePath()}};
+    return web::jsonResponse(j.dump(2) + "\n");
+  });
+  web_.get("/api/v1/config", [this](const web::Request&) {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : allPropertyKeys()) {
+      keys.push_back({{"key", k.name},
+                      {"value", conf_.getString(k.name)},
+                      {"source", valueSourceName(conf_.sourceOf(k.name))},
+                      {"default", k.default_value},
+                      {"dynamic", k.dynamic}});
+    }
+    return web::jsonResponse(nlohmann::json{{"keys", keys}}.dump(2) + "\n");
+  });
+  web_.get("/api/v1/log", [](const web::Request& req) {
+    size_t bytes = 64 * 1024;
+    if (auto it = req.params.find("bytes"); it != req.params.end()) {
+      char* end = nullptr;
+      unsigned long long v = std::strtoull(it->second.c_str(), &end, 10);
+      if (it->second.empty() || *end != '\0' || v == 0 || v > 4 * 1024 * 1024) {
+        return web::errorResponse(400, "parameter 'bytes' must be a number from 1 to 4194304, not '" +
+                                           it->second.substr(0, 64) + "'");
+      }
+      bytes = v;
+    }
+    return web::jsonResponse(nlohmann::json{{"file", logFilePath()}, {"tail", logTail(bytes)}}.dump(2) + "\n");
+  });
+}
+
+Status Daemon::startWeb(const std::string& host, int port, std::string_view port_key) {
+  SHOAL_RETURN_IF_ERROR(metrics_.status());
+  if (port < 0) return Status::ok();
+  addCommonRoutes();
+  SHOAL_RETURN_IF_ERROR(web_.start(host, port, std::string(port_key)));
+  logger(role_)->info("{} web port (metrics, API) on http://{}/", role_, web_.address());
+  return Status::ok();
+}
+
+void Daemon::stop() { web_.stop(); }
+
+Result<std::string> openDaemonLog(const Configuration& conf, const std::string& name) {
+  const std::string& dir = conf.getString(keys::kLogDir);
+  if (dir.empty()) return std::string();
+  auto path = logToFile(dir, safeFileName(name) + ".log", conf.getBytes(keys::kLogMaxSize),
+                        static_cast<size_t>(conf.getInt(keys::kLogMaxFiles)));
+  if (!path) return makeError(path.error().withContext(std::string(keys::kLogDir)));
+  return path;
+}
+
+std::string daemonLogPath(const Configuration& conf, const std::string& name) {
+  const std::string& dir = conf.getString(keys::kLogDir);
+  return dir.empty() ? "" : dir + "/" + safeFileName(name) + ".log";
+}
+
+std::string logTail(size_t max_bytes) {
+  std::string path = logFilePath();
+  if (path.empty()) return "";
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return "";
+  auto size = static_cast<size_t>(in.tellg());
+  size_t from = size > max_bytes ? size - max_bytes : 0;
+  in.seekg(static_cast<std::streamoff>(from));
+  std::string text(size - from, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (from > 0) {
+    auto nl = text.find('\n');
+    text.erase(0, nl == std::string::npos ? text.size() : nl + 1);
+  }
+  return text;
+}
+
+}  // namespace shoal::daemon

@@ -1,0 +1,65 @@
+// What every Shoal daemon (master, worker, FUSE mount) shares: its log file, a metrics registry,
+// the gRPC server with RPC metrics, and the web port serving /metrics, /api/v1/info,
+// /api/v1/config and /api/v1/log beside the daemon's own pages. A daemon's start-up is a few calls
+// on this. Routes and metrics are added before startWeb(); after that it is safe to use from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/configuration.h"
+#include "common/metrics/registry.h"
+#include "common/status.h"
+#include "rpc/server_options.h"
+#include "web/http_server.h"
+
+namespace shoal::daemon {
+
+class Daemon {
+ public:
+  // `role` names the metrics (shoal_<role>_...) and the messages: "master", "worker", "fuse".
+  Daemon(std::string role, const Configuration& conf);
+  ~Daemon();
+
+  metrics::Registry& metrics() { return metrics_; }
+  web::HttpServer& web() { return web_; }
+  const std::string& role() const { return role_; }
+  int64_t startMs() const { return start_ms_; }
+
+  // Starts a gRPC server whose every call is counted and timed (shoal_<role>_rpcs_total, ...).
+  Result<rpc::StartedServer> startRpc(const std::string& host, int port, int threads,
+                                      const std::vector<grpc::Service*>& services, std::string_view port_key);
+  // Serves the web port on host:port (0: any free port; -1: none, and this is a no-op). Refuses
+  // to start if a metric was declared twice.
+  Status startWeb(const std::string& host, int port, std::string_view port_key);
+  void stop();
+  // host:port of the web port ("" when none).
+  const std::string& webAddress() const { return web_.address(); }
+  // Addresses shown by /api/v1/info.
+  void setRpcAddress(std::string address) { rpc_address_ = std::move(address); }
+
+ private:
+  void addCommonRoutes();
+
+  std::string role_;
+  const Configuration& conf_;
+  int64_t start_ms_;
+  std::string rpc_address_;
+  metrics::Registry metrics_;
+  web::HttpServer web_;
+};
+
+// Writes this process's log to shoal.log.dir/<name>.log from now on (nothing when the key is
+// empty); the path, or "" when there is none. `name` is made safe as a file name.
+Result<std::string> openDaemonLog(const Configuration& conf, const std::string& name);
+
+// Where openDaemonLog(conf, name) writes ("" when shoal.log.dir is empty).
+std::string daemonLogPath(const Configuration& conf, const std::string& name);
+
+// The last `max_bytes` of the log file, starting at a line (the /api/v1/log page and the UI).
+std::string logTail(size_t max_bytes);
+
+}  // namespace shoal::daemon
