@@ -65,6 +65,10 @@ Result<std::string> logToFile(const std::string& dir, const std::string& file_na
   return path;
 }
 
+void flushLogs() {
+  spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->flush(); });
+}
+
 std::string logFilePath() {
   std::lock_guard<std::mutex> lock(registryMutex());
   return filePath();

@@ -22,6 +22,8 @@ void setLogLevel(const std::string& level);
 // `max_files` older files kept. Creates `dir`. Returns the file's path; the error names it.
 Result<std::string> logToFile(const std::string& dir, const std::string& file_name, uint64_t max_size,
                               size_t max_files);
+// Writes out every logger's buffered lines (before _exit, which skips the flush at exit).
+void flushLogs();
 // The current log file ("" before logToFile).
 std::string logFilePath();
 

@@ -158,6 +158,8 @@ Status runMount(const Configuration& conf, const MountOptions& opts) {
       ::dup2(null, 2);
     }
     Status st = serve(conf, opts, pipe_fds[1]);
+    if (!st) logger("fuse")->error("{}", st.toString());
+    flushLogs();
     ::_exit(st ? 0 : 1);
   }
   ::close(pipe_fds[1]);

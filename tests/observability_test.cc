@@ -1,0 +1,232 @@
+// Observability with real parts: a real Prometheus (Debian's package) scrapes a master, two
+// workers and a FUSE daemon; the series it stored must have moved as this test's own reads say
+// they must, and promtool must accept every exposition. The web port answers bad input clearly
+// and keeps serving; every daemon, a background FUSE mount included, writes a log file it names.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/fuse_mount.h"
+#include "harness/master_cluster.h"
+#include "testing/random_bytes.h"
+
+namespace shoal::testing {
+namespace {
+
+constexpr uint64_t kPage = 1 << 20;
+
+// GET http://127.0.0.1:port/path: the body, and the status in `status`.
+std::string httpGet(int port, const std::string& path, int* status = nullptr, const std::string& method = "GET") {
+  auto r = runCommand({"/usr/bin/curl", "-s", "-X", method, "-o", "-", "-w", "\n%{http_code}",
+                       fmt::format("http://127.0.0.1:{}{}", port, path)}, 30);
+  std::string out = r.out;
+  auto nl = out.rfind('\n');
+  if (status) *status = nl == std::string::npos ? 0 : std::atoi(out.c_str() + nl + 1);
+  return nl == std::string::npos ? out : out.substr(0, nl);
+}
+
+// A Prometheus server started by the test, scraping `targets` (host:port) every second.
+class PrometheusUnderTest {
+ public:
+  explicit PrometheusUnderTest(const std::vector<std::pair<std::string, int>>& targets) : port_(freePort()) {
+    std::string conf = "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n";
+    for (const auto& [job, port] : targets) {
+      conf += fmt::format("  - job_name: {}\n    static_configs:\n      - targets: ['127.0.0.1:{}']\n", job, port);
+    }
+    dir_.write("prometheus.yml", conf);
+  }
+  ~PrometheusUnderTest() {
+    if (proc_.running()) proc_.stop(SIGTERM);
+  }
+  bool start() {
+    return proc_.start({"/usr/bin/prometheus", "--config.file=" + dir_.sub("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir_.sub("data"),
+                        fmt::format("--web.listen-address=127.0.0.1:{}", port_)},
+                       dir_.sub("prometheus.log")) &&
+           eventually([&] {
+             int status = 0;
+             httpGet(port_, "/-/ready", &status);
+             return status == 200;
+           }, 60);
+  }
+  // The value of a PromQL expression that yields one sample, or -1 when it yields none.
+  double query(const std::string& promql) {
+    auto r = runCommand({"/usr/bin/curl", "-s", "-G", fmt::format("http://127.0.0.1:{}/api/v1/query", port_),
+                         "--data-urlencode", "query=" + promql}, 30);
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    if (j.is_discarded() || j.value("status", "") != "success") return -1;
+    const auto& result = j["data"]["result"];
+    if (!result.is_array() || result.size() != 1) return -1;
+    return std::stod(result[0]["value"][1].get<std::string>());
+  }
+  // Waits (deadline 60 s) until `promql` is at least `want`; its last value.
+  double atLeast(const std::string& promql, double want) {
+    double v = -1;
+    eventually([&] { return (v = query(promql)) >= want; }, 60);
+    return v;
+  }
+  std::string log() const { return slurp(dir_.sub("prometheus.log")); }
+
+ private:
+  TempDir dir_{"shoal-prometheus"};
+  int port_;
+  ChildProcess proc_;
+};
+
+class ObservabilityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(master_.start()) << master_.log();
+    ASSERT_EQ(master_.cli({"fs", "mount", "/data", "file://" + store_.path()}).exit_code, 0);
+    for (auto* w : {&w1_, &w2_}) ASSERT_TRUE(w->start()) << w->log();
+  }
+
+  TempDir store_{"shoal-obs-store"};
+  MasterUnderTest master_;
+  WorkerUnderTest w1_{master_};
+  WorkerUnderTest w2_{master_};
+};
+
+TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads) {
+  // Files of known sizes: 3 full pages and a tail, and small files of one page each.
+  const uint64_t big = 3 * kPage + 4321;
+  store_.write("big.bin", randomBytes(big, 1));
+  const int kSmall = 20;
+  for (int i = 0; i < kSmall; i++) store_.write(fmt::format("small/f{}.bin", i), randomBytes(1000 + i, 10 + i));
+  const uint64_t pages = 4 + kSmall;
+  uint64_t bytes = big;
+  for (int i = 0; i < kSmall; i++) bytes += 1000 + i;
+
+  TempDir mnt("shoal-obs-mnt");
+  int fuse_web = freePort();
+  FuseMount m(master_, mnt.path(), {"shoal.fuse.web.port=" + std::to_string(fuse_web)});
+  ASSERT_TRUE(m.start()) << m.log();
+  PrometheusUnderTest prom({{"master", master_.webPort()},
+                            {"worker1", w1_.webPort()},
+                            {"worker2", w2_.webPort()},
+                            {"fuse", fuse_web}});
+  ASSERT_TRUE(prom.start()) << prom.log();
+  ASSERT_EQ(prom.atLeast("sum(up)", 4), 4) << prom.log();
+
+  // First pass through FUSE: every page is a miss, read from the store once, handed over by
+  // short-circuit (same host).
+  ASSERT_EQ(slurp(mnt.sub("data/big.bin")), randomBytes(big, 1));
+  for (int i = 0; i < kSmall; i++) {
+    ASSERT_EQ(slurp(mnt.sub(fmt::format("data/small/f{}.bin", i))), randomBytes(1000 + i, 10 + i));
+  }
+  EXPECT_EQ(prom.atLeast("sum(shoal_worker_page_store_reads_total)", pages), pages);
+  EXPECT_EQ(prom.atLeast("sum(shoal_worker_page_store_read_bytes_total)", bytes), bytes);
+  EXPECT_EQ(prom.atLeast("sum(shoal_worker_cache_misses_total)", pages), pages);
+  EXPECT_EQ(prom.atLeast("sum(shoal_worker_store_read_bytes_total)", bytes), bytes);
+  EXPECT_GE(prom.atLeast("sum(shoal_worker_served_bytes_total{path=\"short_circuit\"})", bytes), bytes);
+  EXPECT_GE(prom.atLeast("shoal_fuse_ops_total{op=\"read\"}", 1 + kSmall), 1 + kSmall);
+  EXPECT_GE(prom.atLeast("shoal_fuse_ops_total{op=\"open\"}", 1 + kSmall), 1 + kSmall);
+  EXPECT_GE(prom.atLeast("shoal_fuse_op_latency_seconds_count{op=\"lookup\"}", 1), 1);
+  double hits_first = prom.query("sum(shoal_worker_cache_hits_total)");
+
+  // Second pass through the client library (the kernel's page cache would keep FUSE reads from
+  // reaching the workers): all hits, no store read.
+  auto r = master_.cli({"fs", "cat", "/data/big.bin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.out.size(), big);
+  EXPECT_GE(prom.atLeast("sum(shoal_worker_cache_hits_total)", hits_first + 4), hits_first + 4);
+  EXPECT_EQ(prom.query("sum(shoal_worker_page_store_reads_total)"), pages);
+  std::string hit_rate = "sum(shoal_worker_cache_hits_total) / (sum(shoal_worker_cache_hits_total) + "
+                         "sum(shoal_worker_cache_misses_total))";
+  EXPECT_GT(prom.query(hit_rate), hits_first / (hits_first + pages));
+
+  // The master: its RPCs by method, its workers, its namespace.
+  EXPECT_GE(prom.atLeast("sum(shoal_master_rpcs_total{method=\"GetStatus\",status=\"OK\"})", 1), 1);
+  EXPECT_GE(prom.atLeast("sum(shoal_master_rpcs_total{method=\"WorkerHeartbeat\"})", 2), 2);
+  EXPECT_EQ(prom.atLeast("shoal_master_workers{state=\"live\"}", 2), 2);
+  EXPECT_GE(prom.atLeast("shoal_master_inodes", 3 + kSmall), 3 + kSmall);
+  EXPECT_GE(prom.atLeast("shoal_master_rpc_latency_seconds_count{method=\"GetStatus\"}", 1), 1);
+
+  // Every exposition passes Prometheus's own linter.
+  for (int port : {master_.webPort(), w1_.webPort(), w2_.webPort(), fuse_web}) {
+    TempDir d("shoal-obs-expo");
+    int status = 0;
+    d.write("metrics.txt", httpGet(port, "/metrics", &status));
+    ASSERT_EQ(status, 200) << port;
+    auto lint = runCommand({"/bin/bash", "-c", "/usr/bin/promtool check metrics < " + d.sub("metrics.txt")}, 60);
+    EXPECT_EQ(lint.exit_code, 0) << "port " << port << ": " << lint.out << lint.err;
+    EXPECT_EQ(lint.out + lint.err, "") << "port " << port;
+  }
+}
+
+TEST_F(ObservabilityTest, TheWebPortAnswersBadInputClearlyAndKeepsServing) {
+  int port = master_.webPort();
+  int status = 0;
+  std::string body = httpGet(port, "/no/such/page", &status);
+  EXPECT_EQ(status, 404);
+  EXPECT_NE(body.find("no such page: /no/such/page"), std::string::npos) << body;
+  body = httpGet(port, "/api/v1/log?bytes=lots", &status);
+  EXPECT_EQ(status, 400);
+  EXPECT_NE(body.find("parameter 'bytes'"), std::string::npos) << body;
+  body = httpGet(port, "/metrics", &status, "DELETE");
+  EXPECT_EQ(status, 405);
+  EXPECT_NE(body.find("GET only"), std::string::npos) << body;
+  // A 1 MiB body is refused before it is read whole.
+  TempDir d("shoal-obs-big");
+  d.write("big", std::string(1 << 20, 'x'));
+  auto r = runCommand({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary",
+                       "@" + d.sub("big"), fmt::format("http://127.0.0.1:{}/metrics", port)}, 30);
+  EXPECT_EQ(r.out, "413");
+  // A path far too long for any page.
+  body = httpGet(port, "/" + std::string(20000, 'a'), &status);
+  EXPECT_GE(status, 400);
+  // Still serving, and the JSON endpoints say who answers.
+  body = httpGet(port, "/api/v1/info", &status);
+  ASSERT_EQ(status, 200);
+  auto info = nlohmann::json::parse(body, nullptr, false);
+  ASSERT_FALSE(info.is_discarded()) << body;
+  EXPECT_EQ(info["role"], "master");
+  EXPECT_EQ(info["rpc_address"], master_.address());
+  body = httpGet(port, "/api/v1/config", &status);
+  ASSERT_EQ(status, 200);
+  auto conf = nlohmann::json::parse(body, nullptr, false);
+  ASSERT_FALSE(conf.is_discarded()) << body;
+  bool found = false;
+  for (const auto& k : conf["keys"]) {
+    if (k["key"] == "shoal.master.rpc.port") {
+      found = true;
+      EXPECT_EQ(k["value"], std::to_string(master_.port()));
+      EXPECT_EQ(k["source"], "override");
+    }
+  }
+  EXPECT_TRUE(found) << body;
+}
+
+TEST_F(ObservabilityTest, EveryDaemonWritesALogFileItNames) {
+  // The master's log file holds its start-up lines, and /api/v1/log serves its tail.
+  int status = 0;
+  auto info = nlohmann::json::parse(httpGet(master_.webPort(), "/api/v1/info", &status), nullptr, false);
+  ASSERT_EQ(status, 200);
+  std::string file = info.value("log_file", "");
+  ASSERT_FALSE(file.empty());
+  EXPECT_TRUE(eventually([&] { return slurp(file).find("master serving on " + master_.address()) != std::string::npos; }))
+      << slurp(file);
+  EXPECT_TRUE(eventually([&] {
+    auto tail = nlohmann::json::parse(httpGet(master_.webPort(), "/api/v1/log?bytes=100000"), nullptr, false);
+    return !tail.is_discarded() && tail.value("tail", "").find("master serving on") != std::string::npos;
+  }));
+
+  // A FUSE mount in the background (stdout and stderr gone) says where its log is, and the log
+  // explains what it did.
+  TempDir mnt("shoal-obs-bg");
+  TempDir logs("shoal-obs-logs");
+  auto r = master_.cli({"fuse", "mount", mnt.path()}, {"shoal.log.dir=" + logs.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto at = r.out.find("Log: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::string fuse_log = r.out.substr(at + 5, r.out.find('\n', at) - at - 5);
+  EXPECT_EQ(fuse_log.rfind(logs.path() + "/fuse", 0), 0u) << fuse_log;
+  EXPECT_TRUE(eventually([&] { return slurp(fuse_log).find("mounted on " + mnt.path()) != std::string::npos; }))
+      << slurp(fuse_log);
+  EXPECT_EQ(master_.cli({"fuse", "unmount", mnt.path()}).exit_code, 0);
+  EXPECT_TRUE(eventually([&] { return slurp(fuse_log).find("unmounted " + mnt.path()) != std::string::npos; }))
+      << slurp(fuse_log);
+}
+
+}  // namespace
+}  // namespace shoal::testing
