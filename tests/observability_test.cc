@@ -2,7 +2,9 @@
 // workers and a FUSE daemon; the series it stored must have moved as this test's own reads say
 // they must, and promtool must accept every exposition. The web port answers bad input clearly
 // and keeps serving; every daemon, a background FUSE mount included, writes a log file it names.
+#include <filesystem>
 #include <fmt/format.h>
+#include <iostream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -195,6 +197,52 @@ TEST_F(ObservabilityTest, TheWebPortAnswersBadInputClearlyAndKeepsServing) {
     }
   }
   EXPECT_TRUE(found) << body;
+}
+
+// The DOM a headless Chromium renders for `url`; its console must hold no script error.
+std::string renderedDom(const std::string& url, std::string* console) {
+  auto r = runCommand({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                       "--v=0", "--dump-dom", url}, 120);
+  *console = r.err;
+  return r.out;
+}
+
+TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
+  TempDir more("shoal-obs-more");
+  auto mounted = master_.cli({"fs", "mount", "/more", "file://" + more.path(), "--readonly"});
+  ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
+  std::string base = fmt::format("http://127.0.0.1:{}", master_.webPort());
+  struct Page {
+    std::string path;
+    std::vector<std::string> shows;
+  };
+  std::vector<Page> pages = {
+      {"/", {"Shoal master", "single master", "2 live, 0 lost", "Inodes"}},
+      {"/workers", {w1_.address(), w2_.address(), "live", "MEM"}},
+      {"/mounts", {"/data", "/more", "file://" + store_.path(), "file://" + more.path(), "read-only"}},
+      {"/config", {"shoal.master.rpc.port", std::to_string(master_.port()), "override"}},
+      {"/log", {"master serving on"}},
+  };
+  for (const auto& page : pages) {
+    std::string console;
+    std::string dom = renderedDom(base + page.path, &console);
+    ASSERT_NE(dom.find("</html>"), std::string::npos) << page.path << ": " << dom << console;
+    EXPECT_EQ(dom.find("no such page"), std::string::npos) << page.path;
+    for (const auto& text : page.shows) EXPECT_NE(dom.find(text), std::string::npos) << page.path << " lacks " << text;
+    EXPECT_EQ(console.find("Uncaught"), std::string::npos) << page.path << ": " << console;
+    EXPECT_EQ(console.find(":CONSOLE("), std::string::npos) << page.path << ": " << console;
+    // Every link of the navigation leads to a page that exists.
+    for (const char* link : {"href=\"/workers\"", "href=\"/mounts\"", "href=\"/config\"", "href=\"/log\""}) {
+      EXPECT_NE(dom.find(link), std::string::npos) << page.path;
+    }
+  }
+  // A screenshot of the overview for a person to look at, beside the test's other output.
+  std::string shot = (std::filesystem::current_path() / "observability-overview.png").string();
+  std::filesystem::remove(shot);
+  auto r = runCommand({"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1000,600",
+                       "--screenshot=" + shot, base + "/"}, 120);
+  EXPECT_TRUE(std::filesystem::exists(shot) && std::filesystem::file_size(shot) > 1000) << r.err;
+  std::cout << "overview screenshot: " << shot << "\n";
 }
 
 TEST_F(ObservabilityTest, EveryDaemonWritesALogFileItNames) {

@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "daemon/daemon.h"
 #include "master/master_metrics.h"
+#include "master/web/master_pages.h"
 #include "master/fs/file_system_master.h"
 #include "master/journal/local_journal.h"
 #include "master/journal/raft_journal.h"
@@ -156,6 +157,7 @@ Status MasterProcess::start() {
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs, *m.journal);
   declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers);
+  addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers);
   auto started = m.daemon.startRpc(m.conf.getString(keys::kMasterHostname), port,
                                    static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
                                    {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
