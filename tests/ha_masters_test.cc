@@ -283,6 +283,52 @@ TEST(HaMasters, WithTheFirstConfiguredMasterDownTheMountStillFindsTheWorkers) {
   EXPECT_TRUE(slurp(mnt.sub("scratch/only-cached.bin")) == data) << m.log();
 }
 
+// The cluster counters at the leader are sums of the workers' cumulative counters: a new leader
+// hears the same values on the next heartbeats, so nothing reads lower after a failover.
+TEST(HaMasters, ClusterCountersAfterALeaderChangeAreNotBelowTheValuesBefore) {
+  TempDir store("shoal-ha-metrics-store");
+  store.write("f.bin", randomBytes(3 << 20, 77));
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  WorkerUnderTest worker(g.master(leader), {g.rpcAddressesConf()});
+  ASSERT_TRUE(worker.start()) << worker.log();
+  ASSERT_EQ(g.cli({"fs", "mount", "/data", "file://" + store.path()}).exit_code, 0);
+  for (int pass = 0; pass < 2; ++pass) {  // misses, then hits
+    auto r = g.cli({"fs", "cat", "/data/f.bin"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.out.size(), 3u << 20);
+  }
+  const std::vector<std::string> series = {"shoal_cluster_cache_hits_total", "shoal_cluster_cache_misses_total",
+                                           "shoal_cluster_store_read_bytes_total"};
+  auto values = [&](int m) {
+    std::string text = httpGet(g.master(m).webPort(), "/metrics");
+    std::vector<double> v;
+    for (const auto& s : series) v.push_back(metricValue(text, s));
+    return v;
+  };
+  std::vector<double> before;
+  ASSERT_TRUE(eventually([&] {
+    before = values(leader);
+    return before[0] >= 3 && before[1] >= 3 && before[2] == 3 << 20;
+  })) << before[0] << " " << before[1] << " " << before[2];
+
+  g.master(leader).kill9();
+  int next = g.waitLeader();
+  ASSERT_GE(next, 0);
+  ASSERT_NE(next, leader);
+  std::vector<double> after;
+  EXPECT_TRUE(eventually([&] {
+    after = values(next);
+    for (size_t i = 0; i < series.size(); ++i) {
+      if (after[i] < before[i]) return false;
+    }
+    return true;
+  }, 60)) << series[0] << " " << before[0] << " -> " << after[0] << ", " << series[1] << " " << before[1] << " -> "
+          << after[1] << ", " << series[2] << " " << before[2] << " -> " << after[2];
+}
+
 TEST(HaMastersConfig, BadGroupConfigurationsAreRefusedWithTheCause) {
   TempDir dir("shoal-ha-bad");
   auto master = [&](std::vector<std::string> conf) {

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cli/format.h"
 #include "client/worker_registry_client.h"
+#include "master/workers/cluster_counters.h"
 
 namespace shoal::cli {
 
@@ -12,7 +13,24 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
   fsadmin->require_subcommand(1);
   registerQuorumCommands(*fsadmin, ctx);
   auto* report = fsadmin->add_subcommand("report", "Master summary, and live and lost workers with tier capacity and use");
-  report->callback([&ctx] {
+  auto* metrics = report->add_subcommand(
+      "metrics", "Cluster-wide cumulative counters: cache hit rate, bytes served by path, bytes read from stores");
+  metrics->callback([&ctx] {
+    client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    auto workers = registry.workers(/*include_lost=*/true);
+    if (!workers) return ctx.fail("fsadmin report metrics", workers.error());
+    proto::WorkerCounters c = master::sumCounters(*workers);
+    uint64_t served = c.served_short_circuit_bytes() + c.served_grpc_bytes() + c.served_data_port_bytes();
+    std::cout << fmt::format("Workers reporting:        {}\n", workers->size())
+              << fmt::format("Cache hit rate (pages):   {:.1f}% ({} hits, {} misses)\n", 100 * master::hitRate(c),
+                             c.cache_hits(), c.cache_misses())
+              << fmt::format("Bytes served:             {} ({} short-circuit, {} gRPC, {} data port)\n", served,
+                             c.served_short_circuit_bytes(), c.served_grpc_bytes(), c.served_data_port_bytes())
+              << fmt::format("Bytes read from stores:   {}\n", c.store_read_bytes())
+              << fmt::format("Pages evicted:            {}\n", c.evictions());
+  });
+  report->callback([&ctx, metrics] {
+    if (metrics->parsed()) return;
     auto info = ctx.master().masterInfo();
     if (!info) {
       ctx.fail("fsadmin report", info.error());

@@ -38,8 +38,10 @@ Result<uint64_t> WorkerRegistryClient::registerWorker(const proto::WorkerInfo& i
 }
 
 Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::string& address,
-                                                                      const std::vector<proto::TierUsage>& tiers) {
+                                                                      const std::vector<proto::TierUsage>& tiers,
+                                                                      const proto::WorkerCounters& counters) {
   proto::WorkerHeartbeatRequest req;
+  *req.mutable_counters() = counters;
   req.set_worker_id(worker_id);
   req.set_address(address);
   for (const auto& t : tiers) *req.add_tiers() = t;

@@ -23,7 +23,8 @@ class WorkerRegistryClient {
   // The master's answer: whether to register again, and the pinned files.
   // `address` is the worker's own, so a master that gave `worker_id` to another worker can tell.
   Result<proto::WorkerHeartbeatResponse> heartbeat(uint64_t worker_id, const std::string& address,
-                                                   const std::vector<proto::TierUsage>& tiers);
+                                                   const std::vector<proto::TierUsage>& tiers,
+                                                   const proto::WorkerCounters& counters = {});
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
 
  private:

@@ -4,6 +4,7 @@
 
 #include "master/fs/file_system_master.h"
 #include "master/journal/raft_journal.h"
+#include "master/workers/cluster_counters.h"
 #include "master/workers/worker_registry.h"
 
 namespace shoal::master {
@@ -36,6 +37,23 @@ void declareMasterMetrics(metrics::Registry& r, FileSystemMaster& fs, Journal& j
                      for (const auto& w : workers.workers(true, nowMs())) (w.live() ? live : lost) += 1;
                      out.push_back({.label_values = {"live"}, .value = live});
                      out.push_back({.label_values = {"lost"}, .value = lost});
+                   });
+  // Sums of the workers' cumulative counters (live and lost), as of their last heartbeats.
+  auto sums = [&workers] { return sumCounters(workers.workers(true, nowMs())); };
+  r.counterFn("shoal_cluster_cache_hits_total", "Page reads answered from a worker's cache, cluster-wide.",
+              [sums] { return sums().cache_hits(); });
+  r.counterFn("shoal_cluster_cache_misses_total", "Page reads that went to an under-store, cluster-wide.",
+              [sums] { return sums().cache_misses(); });
+  r.counterFn("shoal_cluster_store_read_bytes_total", "Bytes workers read from under-stores, cluster-wide.",
+              [sums] { return sums().store_read_bytes(); });
+  r.counterFn("shoal_cluster_evictions_total", "Pages evicted by workers, cluster-wide.",
+              [sums] { return sums().evictions(); });
+  r.callbackFamily("shoal_cluster_served_bytes_total", "Bytes workers handed to clients, by path, cluster-wide.",
+                   MetricType::kCounter, {"path"}, [sums](std::vector<SeriesSample>& out) {
+                     auto s = sums();
+                     out.push_back({.label_values = {"short_circuit"}, .value = static_cast<double>(s.served_short_circuit_bytes())});
+                     out.push_back({.label_values = {"grpc"}, .value = static_cast<double>(s.served_grpc_bytes())});
+                     out.push_back({.label_values = {"data_port"}, .value = static_cast<double>(s.served_data_port_bytes())});
                    });
   r.callbackFamily("shoal_master_cluster_cache_bytes", "Cache capacity and use summed over live workers, by tier.",
                    MetricType::kGauge, {"tier", "kind"}, [&workers](std::vector<SeriesSample>& out) {

@@ -128,3 +128,25 @@ bool eventually(const std::function<bool()>& cond, int seconds) {
 }
 
 }  // namespace shoal::testing
+
+namespace shoal::testing {
+
+std::string httpGet(int port, const std::string& path, int* status, const std::string& method) {
+  auto r = runCommand({"/usr/bin/curl", "-s", "-X", method, "-o", "-", "-w", "\n%{http_code}",
+                       "http://127.0.0.1:" + std::to_string(port) + path}, 30);
+  const std::string& out = r.out;
+  auto nl = out.rfind('\n');
+  if (status) *status = nl == std::string::npos ? 0 : std::atoi(out.c_str() + nl + 1);
+  return nl == std::string::npos ? out : out.substr(0, nl);
+}
+
+double metricValue(const std::string& exposition, const std::string& series) {
+  size_t at = 0;
+  while ((at = exposition.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || exposition[at - 1] == '\n') return std::stod(exposition.substr(at + series.size() + 1));
+    at += series.size();
+  }
+  return -1;
+}
+
+}  // namespace shoal::testing

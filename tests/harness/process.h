@@ -39,6 +39,13 @@ struct CommandResult {
 // Runs a command to completion (bounded by `timeout_s`, then killed) and captures its output.
 CommandResult runCommand(const std::vector<std::string>& argv, int timeout_s = 120);
 
+// `method` http://127.0.0.1:port/path through curl: the body, and the HTTP status in `status`
+// (0 when nothing answered).
+std::string httpGet(int port, const std::string& path, int* status = nullptr, const std::string& method = "GET");
+// The value of the series named exactly `series` (with its labels, as exposed) in a Prometheus
+// text exposition, or -1 when it is absent.
+double metricValue(const std::string& exposition, const std::string& series);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int freePort();
 

@@ -20,7 +20,7 @@ grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext* ctx
                                                         proto::WorkerHeartbeatResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   std::vector<proto::TierUsage> tiers(req->tiers().begin(), req->tiers().end());
-  resp->set_reregister(!registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs()));
+  resp->set_reregister(!registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs(), req->counters()));
   for (uint64_t id : fs_.pinnedFiles()) resp->add_pinned_file_ids(id);
   resp->set_mount_table_version(fs_.mountTableVersion());
   return grpc::Status::OK;

@@ -18,7 +18,8 @@ uint64_t WorkerRegistry::registerWorker(const proto::WorkerInfo& info, int64_t n
 }
 
 bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
-                               const std::vector<proto::TierUsage>& tiers, int64_t now_ms) {
+                               const std::vector<proto::TierUsage>& tiers, int64_t now_ms,
+                               const proto::WorkerCounters& counters) {
   std::lock_guard lock(mu_);
   auto it = by_id_.find(worker_id);
   if (it == by_id_.end()) return false;
@@ -27,6 +28,7 @@ bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
   it->second.set_last_heartbeat_ms(now_ms);
   it->second.clear_tiers();
   for (const auto& t : tiers) *it->second.add_tiers() = t;
+  *it->second.mutable_counters() = counters;
   return true;
 }
 

@@ -22,7 +22,7 @@ class WorkerRegistry {
   // False when the id is unknown: the worker must register again.
   // False when `worker_id` is unknown or belongs to another address: the worker must register again.
   bool heartbeat(uint64_t worker_id, const std::string& address, const std::vector<proto::TierUsage>& tiers,
-                 int64_t now_ms);
+                 int64_t now_ms, const proto::WorkerCounters& counters = {});
   std::vector<proto::WorkerInfo> workers(bool include_lost, int64_t now_ms) const;
 
  private:
