@@ -241,6 +241,12 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
       EXPECT_NE(dom.find(link), std::string::npos) << page.path;
     }
   }
+  // A worker's own overview.
+  std::string console;
+  std::string dom = renderedDom(fmt::format("http://127.0.0.1:{}/", w1_.webPort()), &console);
+  EXPECT_NE(dom.find("Worker " + w1_.address()), std::string::npos) << dom;
+  EXPECT_NE(dom.find(w1_.memDir()), std::string::npos) << dom;
+  EXPECT_EQ(console.find(":CONSOLE("), std::string::npos) << console;
   // A screenshot of the overview for a person to look at, beside the test's other output.
   std::string shot = (std::filesystem::current_path() / "observability-overview.png").string();
   std::filesystem::remove(shot);

@@ -11,6 +11,7 @@
 #include "daemon/daemon.h"
 #include "ufs/ufs_metrics.h"
 #include "worker/worker_metrics.h"
+#include "worker/worker_pages.h"
 #include "rpc/server_options.h"
 #include "worker/page_server.h"
 #include "worker/service/worker_service.h"
@@ -116,6 +117,7 @@ Status WorkerProcess::start() {
                                          static_cast<int>(w.conf.getInt(keys::kWorkerDataPort)));
   if (!data) return data.withContext(std::string(keys::kWorkerDataPort));
   declareWorkerMetrics(w.daemon.metrics(), *w.pages, *w.store, *w.data_server, w.short_circuit.get());
+  addWorkerPages(w.daemon, w.address, *w.pages, *w.store);
   const std::string& web_host = w.conf.getString(keys::kWorkerWebBindHost);
   SHOAL_RETURN_IF_ERROR(w.daemon.startWeb(web_host.empty() ? w.conf.getString(keys::kWorkerHostname) : web_host,
                                           static_cast<int>(w.conf.getInt(keys::kWorkerWebPort)), keys::kWorkerWebPort));
