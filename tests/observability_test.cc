@@ -227,6 +227,7 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
       {"/mounts", {"/data", "/more", "file://" + store_.path(), "file://" + more.path(), "read-only"}},
       {"/config", {"shoal.master.rpc.port", std::to_string(master_.port()), "override"}},
       {"/log", {"master serving on"}},
+      {"/threads", {"Threads of the master", "Waiting in"}},
   };
   for (const auto& page : pages) {
     std::string console;
@@ -237,7 +238,8 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
     EXPECT_EQ(console.find("Uncaught"), std::string::npos) << page.path << ": " << console;
     EXPECT_EQ(console.find(":CONSOLE("), std::string::npos) << page.path << ": " << console;
     // Every link of the navigation leads to a page that exists.
-    for (const char* link : {"href=\"/workers\"", "href=\"/mounts\"", "href=\"/config\"", "href=\"/log\""}) {
+    for (const char* link : {"href=\"/workers\"", "href=\"/mounts\"", "href=\"/config\"", "href=\"/log\"",
+                             "href=\"/threads\""}) {
       EXPECT_NE(dom.find(link), std::string::npos) << page.path;
     }
   }
@@ -247,6 +249,15 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
   EXPECT_NE(dom.find("Worker " + w1_.address()), std::string::npos) << dom;
   EXPECT_NE(dom.find(w1_.memDir()), std::string::npos) << dom;
   EXPECT_EQ(console.find(":CONSOLE("), std::string::npos) << console;
+  // The master's threads, the main thread (its id is the process id) among them.
+  int status = 0;
+  auto threads = nlohmann::json::parse(httpGet(master_.webPort(), "/api/v1/threads", &status), nullptr, false);
+  ASSERT_EQ(status, 200);
+  ASSERT_FALSE(threads.is_discarded());
+  bool main_thread = false;
+  for (const auto& t : threads["threads"]) main_thread |= t["tid"] == threads["pid"];
+  EXPECT_TRUE(main_thread) << threads.dump();
+  EXPECT_GE(threads["threads"].size(), 4u) << threads.dump();
   // A screenshot of the overview for a person to look at, beside the test's other output.
   std::string shot = (std::filesystem::current_path() / "observability-overview.png").string();
   std::filesystem::remove(shot);

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/server_interceptor.h>
@@ -12,6 +14,7 @@
 #include "common/metrics/prometheus_text.h"
 #include "rpc/rpc_metrics.h"
 #include "shoal_version.h"
+#include "web/html.h"
 
 namespace shoal::daemon {
 namespace {
@@ -46,6 +49,33 @@ std::string safeFileName(const std::string& name) {
   }
   while (!out.empty() && (out.front() == '.' || out.front() == '_')) out.erase(out.begin());
   return out.empty() ? "shoal" : out.substr(0, 200);
+}
+
+std::string readSmall(const std::string& path) {
+  std::ifstream in(path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+// Every thread of this process from /proc: id, name, state and the kernel function it waits in.
+// (Where a thread is blocked, not its user-space stack: the first thing to look at when a daemon
+// hangs, and it costs no signal to the threads.)
+nlohmann::json threadList() {
+  nlohmann::json out = nlohmann::json::array();
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::string dir = e.path().string();
+    std::string stat = readSmall(dir + "/stat");
+    auto close = stat.rfind(')');
+    std::string state = close != std::string::npos && close + 2 < stat.size() ? stat.substr(close + 2, 1) : "?";
+    out.push_back({{"tid", std::stoll(e.path().filename().string())},
+                   {"name", readSmall(dir + "/comm")},
+                   {"state", state},
+                   {"wchan", readSmall(dir + "/wchan")}});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a["tid"] < b["tid"]; });
+  return out;
 }
 
 }  // namespace
@@ -101,6 +131,18 @@ void Daemon::addCommonRoutes() {
                       {"dynamic", k.dynamic}});
     }
     return web::jsonResponse(nlohmann::json{{"keys", keys}}.dump(2) + "\n");
+  });
+  web_.get("/api/v1/threads", [](const web::Request&) {
+    return web::jsonResponse(nlohmann::json{{"pid", static_cast<int64_t>(getpid())}, {"threads", threadList()}}.dump(2) + "\n");
+  });
+  web_.get("/threads", [this](const web::Request&) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : threadList()) {
+      rows.push_back({web::htmlEscape(std::to_string(t["tid"].get<int64_t>())), web::htmlEscape(t["name"].get<std::string>()),
+                      web::htmlEscape(t["state"].get<std::string>()), web::htmlEscape(t["wchan"].get<std::string>())});
+    }
+    return web::htmlResponse(web::htmlPage("Threads of the " + role_ + " (pid " + std::to_string(getpid()) + ")",
+                                           nav_, web::htmlTable({"Thread", "Name", "State", "Waiting in"}, rows)));
   });
   web_.get("/api/v1/log", [](const web::Request& req) {
     size_t bytes = 64 * 1024;

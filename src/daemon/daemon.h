@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/configuration.h"
@@ -38,6 +39,8 @@ class Daemon {
   void stop();
   // host:port of the web port ("" when none).
   const std::string& webAddress() const { return web_.address(); }
+  // The navigation links of the HTML pages the skeleton serves (/threads), the daemon's own.
+  void setNav(std::vector<std::pair<std::string, std::string>> nav) { nav_ = std::move(nav); }
   // Addresses shown by /api/v1/info.
   void setRpcAddress(std::string address) { rpc_address_ = std::move(address); }
 
@@ -48,6 +51,7 @@ class Daemon {
   const Configuration& conf_;
   int64_t start_ms_;
   std::string rpc_address_;
+  std::vector<std::pair<std::string, std::string>> nav_ = {{"/", "Overview"}, {"/metrics", "Metrics (Prometheus)"}};
   metrics::Registry metrics_;
   web::HttpServer web_;
 };

@@ -13,6 +13,9 @@
 namespace shoal::worker {
 
 void addWorkerPages(daemon::Daemon& d, const std::string& address, PageServer& pages, PageStore& store) {
+  const std::vector<std::pair<std::string, std::string>> nav = {
+      {"/", "Overview"}, {"/threads", "Threads"}, {"/metrics", "Metrics (Prometheus)"}};
+  d.setNav(nav);
   auto overview = [&address, &pages, &store] {
     const ReadCounters& c = pages.counters();
     auto v = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
@@ -31,7 +34,7 @@ void addWorkerPages(daemon::Daemon& d, const std::string& address, PageServer& p
                           {"evictions", store.evictions()}};
   };
   d.web().get("/api/v1/overview", [overview](const web::Request&) { return web::jsonResponse(overview().dump(2) + "\n"); });
-  d.web().get("/", [overview](const web::Request&) {
+  d.web().get("/", [overview, nav](const web::Request&) {
     auto o = overview();
     std::vector<std::vector<std::string>> rows;
     for (const auto& t : o["tiers"]) {
@@ -46,7 +49,7 @@ void addWorkerPages(daemon::Daemon& d, const std::string& address, PageServer& p
                        fmt::format("<p>Cache hits {}, misses {}; pinned files {}; evictions {}</p>",
                                    o["cache_hits"].get<uint64_t>(), o["cache_misses"].get<uint64_t>(),
                                    o["pinned_files"].get<uint64_t>(), o["evictions"].get<uint64_t>());
-    return web::htmlResponse(web::htmlPage("Shoal worker", {{"/", "Overview"}, {"/metrics", "Metrics (Prometheus)"}}, body));
+    return web::htmlResponse(web::htmlPage("Shoal worker", nav, body));
   });
 }
 

@@ -20,7 +20,7 @@ using web::htmlEscape;
 
 const std::vector<std::pair<std::string, std::string>> kNav = {
     {"/", "Overview"}, {"/workers", "Workers"}, {"/mounts", "Mounts"},
-    {"/config", "Configuration"}, {"/log", "Log"}, {"/metrics", "Metrics (Prometheus)"}};
+    {"/config", "Configuration"}, {"/log", "Log"}, {"/threads", "Threads"}, {"/metrics", "Metrics (Prometheus)"}};
 
 struct Pages {
   daemon::Daemon& daemon;
@@ -98,6 +98,7 @@ std::string bytes(uint64_t n) { return htmlEscape(humanBytes(n)); }
 void addMasterPages(daemon::Daemon& d, const Configuration& conf, FileSystemMaster& fs, Journal& journal,
                     RaftJournal* raft, WorkerRegistry& workers) {
   auto p = std::make_shared<Pages>(Pages{d, conf, fs, journal, raft, workers});
+  d.setNav(kNav);
   auto& w = d.web();
   w.get("/api/v1/overview", [p](const web::Request&) { return web::jsonResponse(p->overview().dump(2) + "\n"); });
   w.get("/api/v1/workers", [p](const web::Request&) { return web::jsonResponse(p->workerList().dump(2) + "\n"); });
