@@ -7,6 +7,20 @@
 
 namespace shoal::worker {
 
+proto::WorkerCounters counterSnapshot(const PageServer& pages, const PageStore& store) {
+  const ReadCounters& c = pages.counters();
+  auto v = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  proto::WorkerCounters out;
+  out.set_cache_hits(v(c.cache_hits));
+  out.set_cache_misses(v(c.cache_misses));
+  out.set_store_read_bytes(v(c.store_read_bytes));
+  out.set_served_short_circuit_bytes(v(c.served_short_circuit_bytes));
+  out.set_served_grpc_bytes(v(c.served_grpc_bytes));
+  out.set_served_data_port_bytes(v(c.served_data_port_bytes));
+  out.set_evictions(store.evictions());
+  return out;
+}
+
 void declareWorkerMetrics(metrics::Registry& r, PageServer& pages, PageStore& store, DataServer& data,
                           ShortCircuitServer* short_circuit) {
   using metrics::MetricType;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/metrics/registry.h"
+#include "worker.pb.h"
 
 namespace shoal::worker {
 
@@ -12,6 +13,9 @@ class PageServer;
 class PageStore;
 class DataServer;
 class ShortCircuitServer;
+
+// The worker's cumulative counters now: what its heartbeats carry and its overview page shows.
+proto::WorkerCounters counterSnapshot(const PageServer& pages, const PageStore& store);
 
 // Every argument must outlive the registry's last collection; `short_circuit` may be null.
 void declareWorkerMetrics(metrics::Registry& registry, PageServer& pages, PageStore& store, DataServer& data,

@@ -8,6 +8,7 @@
 #include "shoal_version.h"
 #include "web/html.h"
 #include "worker/page_server.h"
+#include "worker/worker_metrics.h"
 #include "worker/pagestore/page_store.h"
 
 namespace shoal::worker {
@@ -17,8 +18,7 @@ void addWorkerPages(daemon::Daemon& d, const std::string& address, PageServer& p
       {"/", "Overview"}, {"/threads", "Threads"}, {"/metrics", "Metrics (Prometheus)"}};
   d.setNav(nav);
   auto overview = [&address, &pages, &store] {
-    const ReadCounters& c = pages.counters();
-    auto v = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+    proto::WorkerCounters c = counterSnapshot(pages, store);
     nlohmann::json tiers = nlohmann::json::array();
     for (const auto& t : store.stats()) {
       tiers.push_back({{"name", t.name}, {"dir", t.dir}, {"capacity_bytes", t.capacity}, {"used_bytes", t.used},
@@ -27,11 +27,11 @@ void addWorkerPages(daemon::Daemon& d, const std::string& address, PageServer& p
     return nlohmann::json{{"address", address},
                           {"version", kShoalVersion},
                           {"tiers", tiers},
-                          {"cache_hits", v(c.cache_hits)},
-                          {"cache_misses", v(c.cache_misses)},
-                          {"store_read_bytes", v(c.store_read_bytes)},
+                          {"cache_hits", c.cache_hits()},
+                          {"cache_misses", c.cache_misses()},
+                          {"store_read_bytes", c.store_read_bytes()},
                           {"pinned_files", store.pinnedFiles()},
-                          {"evictions", store.evictions()}};
+                          {"evictions", c.evictions()}};
   };
   d.web().get("/api/v1/overview", [overview](const web::Request&) { return web::jsonResponse(overview().dump(2) + "\n"); });
   d.web().get("/", [overview, nav](const web::Request&) {

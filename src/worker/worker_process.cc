@@ -43,22 +43,7 @@ struct WorkerProcess::Impl {
   bool stopping = false;
   explicit Impl(const Configuration& c) : conf(c), daemon("worker", c), ufs_metrics(daemon.metrics(), "worker") {}
   void heartbeatLoop();
-  proto::WorkerCounters countersNow() const;
 };
-
-proto::WorkerCounters WorkerProcess::Impl::countersNow() const {
-  const ReadCounters& c = pages->counters();
-  auto v = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  proto::WorkerCounters out;
-  out.set_cache_hits(v(c.cache_hits));
-  out.set_cache_misses(v(c.cache_misses));
-  out.set_store_read_bytes(v(c.store_read_bytes));
-  out.set_served_short_circuit_bytes(v(c.served_short_circuit_bytes));
-  out.set_served_grpc_bytes(v(c.served_grpc_bytes));
-  out.set_served_data_port_bytes(v(c.served_data_port_bytes));
-  out.set_evictions(store->evictions());
-  return out;
-}
 
 WorkerProcess::WorkerProcess(const Configuration& conf) : impl_(std::make_unique<Impl>(conf)) {}
 WorkerProcess::~WorkerProcess() { stop(); }
@@ -143,7 +128,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
       info.set_domain_socket(domain_socket);
       info.set_data_port(static_cast<uint32_t>(data_server->port()));
       for (auto& t : tierUsage(*store)) *info.add_tiers() = std::move(t);
-      *info.mutable_counters() = countersNow();
+      *info.mutable_counters() = counterSnapshot(*pages, *store);
       auto r = registry_client->registerWorker(info);
       if (r) {
         id = *r;
@@ -154,7 +139,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
         warned = true;
       }
     } else {
-      auto r = registry_client->heartbeat(id, address, tierUsage(*store), countersNow());
+      auto r = registry_client->heartbeat(id, address, tierUsage(*store), counterSnapshot(*pages, *store));
       if (r && r->reregister()) {
         log->info("the master does not know worker {}; registering again", id);
         id = 0;
