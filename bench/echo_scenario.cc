@@ -1,6 +1,6 @@
 #include <grpcpp/grpcpp.h>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "echo.grpc.pb.h"
 #include "rpc/server_options.h"
 #include "scenarios.h"
@@ -23,7 +23,7 @@ std::vector<Figure> runEchoScenario(const LoadSpec& spec) {
   auto started = rpc::startServer("rpc-echo", "127.0.0.1", 0, 8, {&service}, "--");
   if (!started) throw std::runtime_error(started.error().toString());
   auto server = std::move(started->server);
-  auto stub = proto::EchoService::NewStub(client::makeChannel(started->address));
+  auto stub = proto::EchoService::NewStub(rpc::makeChannel(started->address));
   // A reply about the size of a GetStatus reply.
   std::string payload(160, 'e');
   Figure f = runLoad("rpc-echo", spec, [&](int, uint64_t) {

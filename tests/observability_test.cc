@@ -74,7 +74,8 @@ class ObservabilityTest : public ::testing::Test {
   }
 
   TempDir store_{"shoal-obs-store"};
-  MasterUnderTest master_;
+  // Samples for the cluster charts every 200 ms, so a test sees several.
+  MasterUnderTest master_{{"shoal.master.metrics.history.interval=200ms"}};
   WorkerUnderTest w1_{master_};
   WorkerUnderTest w2_{master_};
 };
@@ -116,6 +117,12 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_GE(prom.atLeast("shoal_fuse_ops_total{op=\"read\"}", 1 + kSmall), 1 + kSmall);
   EXPECT_GE(prom.atLeast("shoal_fuse_ops_total{op=\"open\"}", 1 + kSmall), 1 + kSmall);
   EXPECT_GE(prom.atLeast("shoal_fuse_op_latency_seconds_count{op=\"lookup\"}", 1), 1);
+  // The client library inside the FUSE daemon: what it read, by source.
+  EXPECT_GE(prom.atLeast("shoal_client_read_bytes_total{source=\"short_circuit\"}", bytes), bytes);
+  EXPECT_EQ(prom.query("shoal_client_read_bytes_total{source=\"store\"}"), 0);
+  // An error answered to the kernel is counted by operation and errno.
+  EXPECT_FALSE(std::filesystem::exists(mnt.sub("data/absent.txt")));
+  EXPECT_GE(prom.atLeast("shoal_fuse_errors_total{op=\"lookup\",errno=\"ENOENT\"}", 1), 1);
   double hits_first = prom.query("sum(shoal_worker_cache_hits_total)");
 
   // Second pass through the client library (the kernel's page cache would keep FUSE reads from
@@ -136,6 +143,9 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_TRUE(eventually([&] {
     return prom.query("shoal_cluster_cache_misses_total") == prom.query("sum(shoal_worker_cache_misses_total)");
   }, 60));
+  // Store reads by mount, at each worker and summed at the master.
+  EXPECT_EQ(prom.atLeast("sum(shoal_worker_store_read_bytes_by_mount_total{mount=\"/data\"})", bytes), bytes);
+  EXPECT_EQ(prom.atLeast("shoal_cluster_store_read_bytes_by_mount_total{mount=\"/data\"}", bytes), bytes);
   auto report = master_.cli({"fsadmin", "report", "metrics"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_NE(report.out.find(fmt::format("Bytes read from stores:   {}\n", bytes)), std::string::npos) << report.out;
@@ -148,6 +158,11 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_EQ(prom.atLeast("shoal_master_workers{state=\"live\"}", 2), 2);
   EXPECT_GE(prom.atLeast("shoal_master_inodes", 3 + kSmall), 3 + kSmall);
   EXPECT_GE(prom.atLeast("shoal_master_rpc_latency_seconds_count{method=\"GetStatus\"}", 1), 1);
+  // The journal made the mount and the syncs durable; the syncs listed every file of the store.
+  EXPECT_GE(prom.atLeast("shoal_master_journal_commit_seconds_count", 2), 2);
+  EXPECT_GE(prom.atLeast("shoal_master_journal_batch_entries_sum", 2), 2);
+  EXPECT_GE(prom.atLeast("shoal_master_metadata_syncs_total{result=\"ok\"}", 2), 2);
+  EXPECT_GE(prom.atLeast("shoal_master_metadata_sync_entries_listed_total", 2 + kSmall), 2 + kSmall);
 
   // Every exposition passes Prometheus's own linter.
   for (int port : {master_.webPort(), w1_.webPort(), w2_.webPort(), fuse_web}) {
@@ -227,8 +242,20 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
       {"/mounts", {"/data", "/more", "file://" + store_.path(), "file://" + more.path(), "read-only"}},
       {"/config", {"shoal.master.rpc.port", std::to_string(master_.port()), "override"}},
       {"/log", {"master serving on"}},
-      {"/threads", {"Threads of the master", "Waiting in"}},
+      {"/threads", {"Threads of the master", "Waiting in", "Stack", "shoal::"}},
+      {"/browse?path=/data", {"Browse /data", "seen.txt", "100.0%", "href=\"/browse?path=/data/sub\""}},
+      {"/cluster", {"Cluster metrics", "Cache hit rate", "Bytes served per second", "<polyline"}},
   };
+  store_.write("seen.txt", "seen by a reader");
+  store_.write("sub/x", "x");
+  ASSERT_EQ(master_.cli({"fs", "cat", "/data/seen.txt"}).out, "seen by a reader");
+  // The charts need a few samples with reads between them.
+  ASSERT_TRUE(eventually([&] {
+    (void)master_.cli({"fs", "cat", "/data/seen.txt"});
+    auto m = nlohmann::json::parse(httpGet(master_.webPort(), "/api/v1/metrics"), nullptr, false);
+    return !m.is_discarded() && m["samples"].size() >= 4 &&
+           m["samples"].back()["served_bytes"] > m["samples"].front()["served_bytes"];
+  }, 60));
   for (const auto& page : pages) {
     std::string console;
     std::string dom = renderedDom(base + page.path, &console);
@@ -239,7 +266,7 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
     EXPECT_EQ(console.find(":CONSOLE("), std::string::npos) << page.path << ": " << console;
     // Every link of the navigation leads to a page that exists.
     for (const char* link : {"href=\"/workers\"", "href=\"/mounts\"", "href=\"/config\"", "href=\"/log\"",
-                             "href=\"/threads\""}) {
+                             "href=\"/threads\"", "href=\"/browse\"", "href=\"/cluster\""}) {
       EXPECT_NE(dom.find(link), std::string::npos) << page.path;
     }
   }
@@ -255,8 +282,16 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
   ASSERT_EQ(status, 200);
   ASSERT_FALSE(threads.is_discarded());
   bool main_thread = false;
-  for (const auto& t : threads["threads"]) main_thread |= t["tid"] == threads["pid"];
+  for (const auto& t : threads["threads"]) {
+    if (t["tid"] != threads["pid"]) continue;
+    main_thread = true;
+    // The main thread waits for a termination signal: its user-space stack says so.
+    EXPECT_TRUE(t["stack_taken"].get<bool>()) << t.dump();
+    EXPECT_NE(t["stack"].dump().find("waitForTermination"), std::string::npos) << t.dump();
+  }
   EXPECT_TRUE(main_thread) << threads.dump();
+  httpGet(master_.webPort(), "/api/v1/threads?stacks=maybe", &status);
+  EXPECT_EQ(status, 400);
   EXPECT_GE(threads["threads"].size(), 4u) << threads.dump();
   // A screenshot of the overview for a person to look at, beside the test's other output.
   std::string shot = (std::filesystem::current_path() / "observability-overview.png").string();
@@ -265,6 +300,62 @@ TEST_F(ObservabilityTest, EveryUiPageRendersInAHeadlessBrowser) {
                        "--screenshot=" + shot, base + "/"}, 120);
   EXPECT_TRUE(std::filesystem::exists(shot) && std::filesystem::file_size(shot) > 1000) << r.err;
   std::cout << "overview screenshot: " << shot << "\n";
+}
+
+TEST_F(ObservabilityTest, BrowseShowsHowMuchOfEachFileTheWorkersHold) {
+  const uint64_t size = 2 * kPage + 777;
+  store_.write("read.bin", randomBytes(size, 5));
+  store_.write("cold.bin", randomBytes(5000, 6));
+  store_.write("sub/inner.txt", "inner");
+  auto r = master_.cli({"fs", "cat", "/data/read.bin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.out, randomBytes(size, 5));
+  int status = 0;
+  auto listing = [&](const std::string& query) {
+    return nlohmann::json::parse(httpGet(master_.webPort(), "/api/v1/browse?" + query, &status), nullptr, false);
+  };
+  auto entry = [](const nlohmann::json& b, const std::string& name) {
+    for (const auto& e : b["entries"]) {
+      if (e["name"] == name) return e;
+    }
+    return nlohmann::json();
+  };
+  auto b = listing("path=/data");
+  ASSERT_EQ(status, 200) << b.dump();
+  EXPECT_EQ(b["workers_asked"], 2);
+  EXPECT_EQ(b["workers_answered"], 2);
+  EXPECT_EQ(entry(b, "read.bin")["size"], size);
+  EXPECT_EQ(entry(b, "read.bin")["cached_bytes"], size) << b.dump();
+  EXPECT_EQ(entry(b, "cold.bin")["cached_bytes"], 0) << b.dump();
+  EXPECT_EQ(entry(b, "sub")["type"], "directory");
+  EXPECT_FALSE(entry(b, "sub").contains("cached_bytes"));
+  // Freed pages are no longer counted.
+  ASSERT_EQ(master_.cli({"fs", "free", "/data/read.bin"}).exit_code, 0);
+  EXPECT_EQ(entry(listing("path=/data"), "read.bin")["cached_bytes"], 0);
+  // Pages of the listing, one name at a time.
+  b = listing("path=/data&limit=1");
+  ASSERT_EQ(b["entries"].size(), 1u) << b.dump();
+  EXPECT_TRUE(b["has_more"].get<bool>());
+  std::string first = b["entries"][0]["name"];
+  b = listing("path=/data&limit=1&start_after=" + first);
+  ASSERT_EQ(b["entries"].size(), 1u) << b.dump();
+  EXPECT_GT(b["entries"][0]["name"].get<std::string>(), first);
+
+  // Bad input: named, and the master keeps serving.
+  b = listing("path=/data/nothing-here");
+  EXPECT_EQ(status, 404);
+  EXPECT_NE(b.value("error", "").find("/data/nothing-here"), std::string::npos) << b.dump();
+  for (const auto& [query, param] : std::vector<std::pair<std::string, std::string>>{
+           {"path=relative", "'path'"}, {"path=/data&limit=0", "'limit'"}, {"path=/data&limit=5000", "'limit'"},
+           {"path=/data&limit=x", "'limit'"}, {"colour=blue", "'colour'"}}) {
+    b = listing(query);
+    EXPECT_EQ(status, 400) << query;
+    EXPECT_NE(b.value("error", "").find(param), std::string::npos) << query << ": " << b.dump();
+  }
+  httpGet(master_.webPort(), "/browse?path=/data/nothing-here", &status);
+  EXPECT_EQ(status, 404);
+  b = listing("path=/data");
+  EXPECT_EQ(status, 200);
 }
 
 TEST_F(ObservabilityTest, EveryDaemonWritesALogFileItNames) {

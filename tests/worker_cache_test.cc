@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <random>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/file_reader.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"

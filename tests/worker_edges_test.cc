@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/data_client.h"
 #include "client/short_circuit_reader.h"
 #include "client/worker_registry_client.h"
@@ -115,7 +115,7 @@ TEST_F(WorkerEdgesTest, DataPortRefusesPathsOutsideTheNamespaceAndKeepsServing) 
 }
 
 TEST_F(WorkerEdgesTest, ReadPagesRefusesPathsOutsideTheNamespace) {
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(worker_.address()));
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(worker_.address()));
   for (const auto& [path, why] : hostilePaths()) {
     grpc::ClientContext ctx;
     auto r = stub->ReadPages(&ctx, hostile(path));
@@ -158,7 +158,7 @@ TEST_F(WorkerEdgesTest, ShortCircuitRefusesPathsOutsideTheNamespace) {
 }
 
 TEST_F(WorkerEdgesTest, WritePagesRefusesBadPathsAndPageIndexesThatOverflow) {
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(worker_.address()));
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(worker_.address()));
   auto send = [&](const std::string& path, uint64_t index) {
     grpc::ClientContext ctx;
     proto::WritePagesResponse resp;

@@ -14,7 +14,7 @@
 #include <xxhash.h>
 #include <thread>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/data_client.h"
 #include "client/file_reader.h"
 #include "client/worker_registry_client.h"
@@ -230,7 +230,7 @@ TEST_F(WorkerReadTest, BadReadRequestsGetClearErrors) {
   auto past = reader_->pread(*f, f->size() + 100, {buf, sizeof(buf)});
   ASSERT_TRUE(past);
   EXPECT_EQ(*past, 0u) << "a read past the end returns no bytes";
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(workers_[0]->address()));
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(workers_[0]->address()));
   auto call = [&](const proto::ReadRequest& req) {
     grpc::ClientContext ctx;
     auto r = stub->ReadPages(&ctx, req);

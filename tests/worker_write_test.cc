@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/file_reader.h"
 #include "client/file_writer.h"
 #include "harness/master_cluster.h"
@@ -86,7 +86,7 @@ class WorkerWriteTest : public ::testing::Test {
   std::set<uint64_t> cachedIndexes(uint64_t file_id) {
     std::set<uint64_t> out;
     for (auto& w : workers_) {
-      auto stub = proto::WorkerService::NewStub(client::makeChannel(w->address()));
+      auto stub = proto::WorkerService::NewStub(rpc::makeChannel(w->address()));
       grpc::ClientContext ctx;
       proto::FilePagesRequest req;
       req.set_file_id(file_id);
@@ -349,7 +349,7 @@ TEST_F(WorkerWriteTest, PassiveCachingCopiesRemotePagesToThisHostsWorker) {
   };
   auto id = mc_->getStatus("/data/p.bin")->id();
   auto localPages = [&] {
-    auto stub = proto::WorkerService::NewStub(client::makeChannel(local.address()));
+    auto stub = proto::WorkerService::NewStub(rpc::makeChannel(local.address()));
     grpc::ClientContext ctx;
     proto::FilePagesRequest req;
     req.set_file_id(id);
@@ -393,7 +393,7 @@ TEST_F(WorkerWriteTest, MetadataCacheServesRepeatsAndForgetsOwnChanges) {
 }
 
 TEST_F(WorkerWriteTest, BadWriteStreamsGetClearErrors) {
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(workers_[0]->address()));
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(workers_[0]->address()));
   auto send = [&](std::vector<proto::WritePagesRequest> msgs) {
     grpc::ClientContext ctx;
     proto::WritePagesResponse resp;

@@ -5,7 +5,7 @@
 #include <xxhash.h>
 
 #include "cli/cli.h"
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/worker_registry_client.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
@@ -22,7 +22,7 @@ Status forEachWorker(CliContext& ctx, uint64_t file_id,
   auto workers = registry.workers(false);
   if (!workers) return workers.error();
   for (const auto& w : *workers) {
-    auto stub = proto::WorkerService::NewStub(client::makeChannel(w.address()));
+    auto stub = proto::WorkerService::NewStub(rpc::makeChannel(w.address()));
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(ctx.conf.getDurationMs(keys::kUserRpcTimeout)));
     proto::FilePagesRequest req;

@@ -19,11 +19,14 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
     client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto workers = registry.workers(/*include_lost=*/true);
     if (!workers) return ctx.fail("fsadmin report metrics", workers.error());
-    proto::WorkerCounters c = master::sumCounters(*workers);
-    uint64_t served = c.served_short_circuit_bytes() + c.served_grpc_bytes() + c.served_data_port_bytes();
+    auto totals = registry.clusterCounters();
+    if (!totals) return ctx.fail("fsadmin report metrics", totals.error());
+    const proto::WorkerCounters& c = *totals;
+    uint64_t served = master::servedBytes(c);
     std::cout << fmt::format("Workers reporting:        {}\n", workers->size())
               << fmt::format("Cache hit rate (pages):   {:.1f}% ({} hits, {} misses)\n", 100 * master::hitRate(c),
                              c.cache_hits(), c.cache_misses())
+              << fmt::format("Cache hit rate (bytes):   {:.1f}%\n", 100 * master::byteHitRate(c))
               << fmt::format("Bytes served:             {} ({} short-circuit, {} gRPC, {} data port)\n", served,
                              c.served_short_circuit_bytes(), c.served_grpc_bytes(), c.served_data_port_bytes())
               << fmt::format("Bytes read from stores:   {}\n", c.store_read_bytes())

@@ -96,6 +96,7 @@ uint64_t FileReader::readShortCircuit(const WorkerEndpoint& w, const proto::File
       break;
     }
     counters_.short_circuit_reads.fetch_add(1, std::memory_order_relaxed);
+    counters_.short_circuit_bytes.fetch_add(n, std::memory_order_relaxed);
     if (hit_only) counters_.passive_hits.fetch_add(1, std::memory_order_relaxed);
     p += n;
   }
@@ -144,6 +145,7 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
     Status st = impl_->data.read(w.data_address, req, out, unreachable);
     if (st) {
       counters_.worker_reads.fetch_add(1, std::memory_order_relaxed);
+      counters_.worker_bytes.fetch_add(len, std::memory_order_relaxed);
       counters_.data_port_reads.fetch_add(1, std::memory_order_relaxed);
     }
     return st;
@@ -170,6 +172,7 @@ Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file
     return Status(StatusCode::kInternal, fmt::format("worker {} returned {} of {} bytes", w.address, got, len));
   }
   counters_.worker_reads.fetch_add(1, std::memory_order_relaxed);
+  counters_.worker_bytes.fetch_add(len, std::memory_order_relaxed);
   return Status::ok();
 }
 
@@ -235,6 +238,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
       auto n = impl_->direct.read(file.path(), file.size(), file.mtime_ms(), pos, {out, run_end - pos},
                                     file.mount_table_version());
       if (!n) return makeError(n.error());
+      counters_.store_bytes.fetch_add(*n, std::memory_order_relaxed);
       if (*n != run_end - pos) {
         return makeError(Status(StatusCode::kFailedPrecondition,
                                 fmt::format("{}: the store returned fewer bytes than the file's size; it changed, "

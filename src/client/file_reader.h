@@ -27,6 +27,10 @@ struct ReaderCounters {
   std::atomic<uint64_t> readahead_requests{0};   // ranges sent to workers ahead of a sequential reader
   std::atomic<uint64_t> passive_copies{0};       // pages copied into this host's worker (passive caching)
   std::atomic<uint64_t> passive_hits{0};         // pages read from this host's worker's copies
+  // Bytes read by source: a local worker's page files, a worker over the network, the store.
+  std::atomic<uint64_t> short_circuit_bytes{0};
+  std::atomic<uint64_t> worker_bytes{0};
+  std::atomic<uint64_t> store_bytes{0};
 };
 
 class FileReader {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <grpcpp/grpcpp.h>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/master_connection.h"
 #include "client/metadata_cache.h"
 #include "common/path.h"
@@ -349,6 +349,9 @@ Status MasterClient::changeQuorum(const std::string& journal_address, bool add) 
 
 namespace shoal::client {
 uint64_t MasterClient::metadataCacheHits() const { return impl_->cache.hits(); }
+uint64_t MasterClient::metadataCacheMisses() const { return impl_->cache.misses(); }
+uint64_t MasterClient::masterRetries() const { return impl_->conn->retries(); }
+uint64_t MasterClient::masterSwitches() const { return impl_->conn->switches(); }
 size_t MasterClient::metadataCacheSize() const { return impl_->cache.size(); }
 void MasterClient::dropMetadataCache(const std::string& path) {
   if (path == "/") impl_->cache.clear();

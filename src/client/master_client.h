@@ -82,6 +82,10 @@ class MasterClient {
   Status changeQuorum(const std::string& journal_address, bool add);
   // getStatus calls answered from the metadata cache.
   uint64_t metadataCacheHits() const;
+  uint64_t metadataCacheMisses() const;
+  // See MasterConnection::retries() and switches().
+  uint64_t masterRetries() const;
+  uint64_t masterSwitches() const;
   size_t metadataCacheSize() const;
   // Forgets cached statuses of `path` and everything below it ("/" forgets all).
   void dropMetadataCache(const std::string& path);

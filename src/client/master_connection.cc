@@ -7,7 +7,7 @@
 #include <random>
 #include <thread>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "rpc/identity.h"
 #include "rpc/leader_metadata.h"
 #include "rpc/status_convert.h"
@@ -37,7 +37,7 @@ bool unreachable(const grpc::Status& st) {
 
 MasterConnection::MasterConnection(std::vector<std::string> addresses, int64_t timeout_ms)
     : timeout_ms_(timeout_ms), client_id_(randomClientId()) {
-  for (auto& a : addresses) targets_.push_back(Target{a, makeChannel(a)});
+  for (auto& a : addresses) targets_.push_back(Target{a, rpc::makeChannel(a)});
 }
 
 MasterConnection::~MasterConnection() = default;
@@ -66,7 +66,7 @@ size_t MasterConnection::indexOf(const std::string& address) {
   for (size_t i = 0; i < targets_.size(); ++i) {
     if (targets_[i].address == address) return i;
   }
-  targets_.push_back(Target{address, makeChannel(address)});
+  targets_.push_back(Target{address, rpc::makeChannel(address)});
   return targets_.size() - 1;
 }
 
@@ -98,6 +98,7 @@ Status MasterConnection::call(
     grpc::Status st = attempt(target.channel, ctx);
     if (!aboutLeadership(st) && !unreachable(st)) return rpc::fromGrpc(st, "master at " + target.address);
     if (aboutLeadership(st)) leadership_error = rpc::fromGrpc(st, "master at " + target.address);
+    retries_.fetch_add(1, std::memory_order_relaxed);
     size_t count;
     bool hinted = false;
     {
@@ -112,8 +113,9 @@ Status MasterConnection::call(
       }
       // A channel that failed to connect waits out gRPC's reconnect backoff (measured: about 5 s
       // after a master restarts), whatever the backoff settings; a fresh channel connects at once.
-      if (unreachable(st) && targets_[index].channel == target.channel) targets_[index].channel = makeChannel(target.address);
+      if (unreachable(st) && targets_[index].channel == target.channel) targets_[index].channel = rpc::makeChannel(target.address);
       count = targets_.size();
+      if (current_ != index) switches_.fetch_add(1, std::memory_order_relaxed);
     }
     unreachable_in_a_row = unreachable(st) ? unreachable_in_a_row + 1 : 0;
     // Every master is down: say so now rather than at the deadline.

@@ -44,6 +44,10 @@ class MasterConnection {
   std::string current() const;
   std::vector<std::string> addresses() const;
   int64_t timeoutMs() const { return timeout_ms_; }
+  // Attempts made again after a master could not be reached or did not lead, and how often calls
+  // moved to another master (a failover followed, or a redirect to the leader).
+  uint64_t retries() const { return retries_.load(std::memory_order_relaxed); }
+  uint64_t switches() const { return switches_.load(std::memory_order_relaxed); }
 
  private:
   struct Target {
@@ -58,6 +62,8 @@ class MasterConnection {
   int64_t timeout_ms_;
   std::string client_id_;
   std::atomic<uint64_t> next_request_{1};
+  std::atomic<uint64_t> retries_{0};
+  std::atomic<uint64_t> switches_{0};
 };
 
 }  // namespace shoal::client

@@ -6,10 +6,14 @@ std::optional<proto::FileInfo> MetadataCache::get(const std::string& path) {
   if (!enabled()) return std::nullopt;
   std::lock_guard lock(mu_);
   auto it = entries_.find(path);
-  if (it == entries_.end()) return std::nullopt;
+  if (it == entries_.end()) {
+    ++misses_;
+    return std::nullopt;
+  }
   if (Clock::now() >= it->second.expires) {
     lru_.erase(it->second.lru);
     entries_.erase(it);
+    ++misses_;
     return std::nullopt;
   }
   lru_.splice(lru_.begin(), lru_, it->second.lru);
@@ -73,6 +77,11 @@ size_t MetadataCache::size() const {
 uint64_t MetadataCache::hits() const {
   std::lock_guard lock(mu_);
   return hits_;
+}
+
+uint64_t MetadataCache::misses() const {
+  std::lock_guard lock(mu_);
+  return misses_;
 }
 
 }  // namespace shoal::client

@@ -30,6 +30,8 @@ class MetadataCache {
   void forget(const std::string& path);
   void clear();
   uint64_t hits() const;
+  // Lookups of an enabled cache that found nothing fresh.
+  uint64_t misses() const;
   size_t size() const;
 
  private:
@@ -45,6 +47,7 @@ class MetadataCache {
   std::map<std::string, Entry> entries_;  // ordered, so a subtree is one range; guarded by mu_
   std::list<std::string> lru_;            // most recent first; guarded by mu_
   uint64_t hits_ = 0;                     // guarded by mu_
+  uint64_t misses_ = 0;                   // guarded by mu_
 };
 
 }  // namespace shoal::client

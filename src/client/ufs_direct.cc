@@ -78,12 +78,22 @@ Result<size_t> UfsDirect::read(const std::string& path, uint64_t size, int64_t m
   std::string rel = relativeTo(path, m->info.path());
   auto n = m->ufs->readIfUnchanged(rel, size, mtime_ms, offset, buf);
   if (!n) return makeError(n.error().withContext(path));
+  {
+    // One short lock per store read (a page, or a client's whole range): small beside the read itself.
+    std::lock_guard lock(mu_);
+    read_bytes_[m->info.path()] += *n;
+  }
   return n;
 }
 
 }  // namespace shoal::client
 
 namespace shoal::client {
+
+std::map<std::string, uint64_t> UfsDirect::readBytesByMount() const {
+  std::lock_guard lock(mu_);
+  return read_bytes_;
+}
 
 Result<std::unique_ptr<ufs::UfsOutputStream>> UfsDirect::create(const std::string& path, uint32_t mode,
                                                                 uint64_t mount_version) {

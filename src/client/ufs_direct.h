@@ -38,6 +38,9 @@ class UfsDirect {
   // The master's mount table is at `version` (a heartbeat said so): an older cached table is
   // refreshed before its next use.
   void noteMountTableVersion(uint64_t version);
+  // Bytes read from stores through this object since it was made, by mount point (cumulative: a
+  // mount that went away keeps its count).
+  std::map<std::string, uint64_t> readBytesByMount() const;
 
  private:
   struct Mounted {
@@ -50,8 +53,9 @@ class UfsDirect {
   MasterClient& master_;
   const ufs::UfsRegistry& registry_;
   std::mutex refresh_mu_;                  // one refresh at a time; taken before mu_
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, Mounted> mounts_;  // by mount path; guarded by mu_
+  std::map<std::string, uint64_t> read_bytes_;  // by mount path; guarded by mu_
   uint64_t version_ = 0;                   // of mounts_; guarded by mu_
   uint64_t wanted_ = 0;                    // newest version heard of; guarded by mu_
 };

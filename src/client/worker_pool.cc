@@ -2,7 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 
 namespace shoal::client {
 
@@ -43,7 +43,7 @@ void WorkerPool::markStale() {
 proto::WorkerService::Stub& WorkerPool::stub(const std::string& address) {
   std::lock_guard lock(mu_);
   auto& s = stubs_[address];
-  if (!s) s = proto::WorkerService::NewStub(makeChannel(address));
+  if (!s) s = proto::WorkerService::NewStub(rpc::makeChannel(address));
   return *s;
 }
 

@@ -60,4 +60,12 @@ Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool includ
   return std::vector<proto::WorkerInfo>(resp.workers().begin(), resp.workers().end());
 }
 
+Result<proto::WorkerCounters> WorkerRegistryClient::clusterCounters() {
+  proto::GetWorkersRequest req;
+  proto::GetWorkersResponse resp;
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::GetWorkers, req, &resp);
+  if (!st) return makeError(st);
+  return resp.cluster_counters();
+}
+
 }  // namespace shoal::client

@@ -26,6 +26,8 @@ class WorkerRegistryClient {
                                                    const std::vector<proto::TierUsage>& tiers,
                                                    const proto::WorkerCounters& counters = {});
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
+  // The leading master's cluster-wide sums of the workers' cumulative counters.
+  Result<proto::WorkerCounters> clusterCounters();
 
  private:
   struct Impl;

@@ -55,6 +55,7 @@ inline constexpr std::string_view kMasterRpcThreads = "shoal.master.rpc.executor
 inline constexpr std::string_view kMasterRootUfs = "shoal.master.mount.table.root.ufs";
 inline constexpr std::string_view kMasterListMaxPage = "shoal.master.list.status.max.page.size";
 inline constexpr std::string_view kMasterWorkerTimeout = "shoal.master.worker.timeout";
+inline constexpr std::string_view kMasterMetricsHistoryInterval = "shoal.master.metrics.history.interval";
 inline constexpr std::string_view kMasterRpcAddresses = "shoal.master.rpc.addresses";
 inline constexpr std::string_view kMasterJournalAddresses = "shoal.master.embedded.journal.addresses";
 inline constexpr std::string_view kMasterJournalPort = "shoal.master.embedded.journal.port";

@@ -25,6 +25,10 @@ std::vector<PropertyKey> declareKeys() {
        .min = -1, .max = 65535},
       {.name = keys::kMasterWebBindHost, .type = KeyType::kString, .default_value = "",
        .description = "Address the master's web port binds to; empty means shoal.master.hostname."},
+      {.name = keys::kMasterMetricsHistoryInterval, .type = KeyType::kDuration, .default_value = "10s",
+       .description = "How often the leading master samples the cluster's figures for the web UI's charts; "
+                      "it keeps 360 samples (an hour at the default).",
+       .min = 100},
       {.name = keys::kMasterJournalFolder, .type = KeyType::kString, .default_value = "/tmp/shoal/journal",
        .description = "Directory of the master's journal: append-only log segments and checkpoints. "
                       "Every acknowledged namespace change is in it before the client hears back."},

@@ -10,19 +10,16 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/logging.h"
 #include "common/metrics/prometheus_text.h"
+#include "daemon/thread_stacks.h"
 #include "rpc/rpc_metrics.h"
 #include "shoal_version.h"
 #include "web/html.h"
 
 namespace shoal::daemon {
 namespace {
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Resident memory from /proc/self/statm (second field, pages): O(1), read at scrape.
 int64_t residentBytes() {
@@ -51,31 +48,12 @@ std::string safeFileName(const std::string& name) {
   return out.empty() ? "shoal" : out.substr(0, 200);
 }
 
-std::string readSmall(const std::string& path) {
-  std::ifstream in(path);
-  std::string s;
-  std::getline(in, s);
-  return s;
-}
-
-// Every thread of this process from /proc: id, name, state and the kernel function it waits in.
-// (Where a thread is blocked, not its user-space stack: the first thing to look at when a daemon
-// hangs, and it costs no signal to the threads.)
-nlohmann::json threadList() {
-  nlohmann::json out = nlohmann::json::array();
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::string dir = e.path().string();
-    std::string stat = readSmall(dir + "/stat");
-    auto close = stat.rfind(')');
-    std::string state = close != std::string::npos && close + 2 < stat.size() ? stat.substr(close + 2, 1) : "?";
-    out.push_back({{"tid", std::stoll(e.path().filename().string())},
-                   {"name", readSmall(dir + "/comm")},
-                   {"state", state},
-                   {"wchan", readSmall(dir + "/wchan")}});
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a["tid"] < b["tid"]; });
-  return out;
+// The query parameter `stacks` of the threads pages: 1 (the default) or 0.
+Result<bool> wantStacks(const web::Request& req) {
+  auto it = req.params.find("stacks");
+  if (it == req.params.end() || it->second == "1") return true;
+  if (it->second == "0") return false;
+  return makeError(Status(StatusCode::kInvalidArgument, "parameter 'stacks' must be 0 or 1, not '" + it->second.substr(0, 64) + "'"));
 }
 
 }  // namespace
@@ -132,17 +110,32 @@ void Daemon::addCommonRoutes() {
     }
     return web::jsonResponse(nlohmann::json{{"keys", keys}}.dump(2) + "\n");
   });
-  web_.get("/api/v1/threads", [](const web::Request&) {
-    return web::jsonResponse(nlohmann::json{{"pid", static_cast<int64_t>(getpid())}, {"threads", threadList()}}.dump(2) + "\n");
-  });
-  web_.get("/threads", [this](const web::Request&) {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& t : threadList()) {
-      rows.push_back({web::htmlEscape(std::to_string(t["tid"].get<int64_t>())), web::htmlEscape(t["name"].get<std::string>()),
-                      web::htmlEscape(t["state"].get<std::string>()), web::htmlEscape(t["wchan"].get<std::string>())});
+  web_.get("/api/v1/threads", [](const web::Request& req) {
+    auto stacks = wantStacks(req);
+    if (!stacks) return web::errorResponse(400, stacks.error().message());
+    nlohmann::json threads = nlohmann::json::array();
+    for (const auto& t : listThreads(*stacks)) {
+      threads.push_back({{"tid", t.tid}, {"name", t.name}, {"state", t.state}, {"wchan", t.wchan}});
+      if (*stacks) {
+        threads.back()["stack_taken"] = t.stack_taken;
+        threads.back()["stack"] = t.frames;
+      }
     }
-    return web::htmlResponse(web::htmlPage("Threads of the " + role_ + " (pid " + std::to_string(getpid()) + ")",
-                                           nav_, web::htmlTable({"Thread", "Name", "State", "Waiting in"}, rows)));
+    return web::jsonResponse(nlohmann::json{{"pid", static_cast<int64_t>(getpid())}, {"threads", threads}}.dump(2) + "\n");
+  });
+  web_.get("/threads", [this](const web::Request& req) {
+    auto stacks = wantStacks(req);
+    if (!stacks) return web::errorResponse(400, stacks.error().message());
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : listThreads(*stacks)) {
+      std::string stack;
+      for (const auto& f : t.frames) stack += web::htmlEscape(f) + "\n";
+      if (*stacks && !t.stack_taken) stack = "(no answer: the thread blocks the signal or has exited)";
+      rows.push_back({web::htmlEscape(std::to_string(t.tid)), web::htmlEscape(t.name), web::htmlEscape(t.state),
+                      web::htmlEscape(t.wchan), stack.empty() ? "" : "<pre>" + stack + "</pre>"});
+    }
+    return web::htmlResponse(web::htmlPage("Threads of the " + role_ + " (pid " + std::to_string(getpid()) + ")", nav_,
+                                           web::htmlTable({"Thread", "Name", "State", "Waiting in", "Stack"}, rows)));
   });
   web_.get("/api/v1/log", [](const web::Request& req) {
     size_t bytes = 64 * 1024;

@@ -32,6 +32,8 @@ FuseOpMetrics::FuseOpMetrics(metrics::Registry& r) {
   auto& ops = r.counterFamily("shoal_fuse_ops_total", "FUSE requests answered, by operation.", {"op"});
   auto& latency = r.histogramFamily("shoal_fuse_op_latency_seconds", "Time to answer a FUSE request, by operation.",
                                     {"op"}, metrics::kLatencyBuckets);
+  errors_ = &r.counterFamily("shoal_fuse_errors_total", "FUSE requests answered with an error, by operation and errno.",
+                             {"op", "errno"});
   std::lock_guard lock(names_mu);
   const auto& n = names();
   for (size_t i = 0; i < n.size(); i++) series_[i] = Series{&ops.with({n[i]}), &latency.with({n[i]})};
@@ -42,6 +44,11 @@ void FuseOpMetrics::record(size_t slot, std::chrono::steady_clock::time_point st
   if (s.ops == nullptr) return;
   s.ops->inc();
   s.latency->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void FuseOpMetrics::recordError(const char* op, int err) const {
+  const char* name = ::strerrorname_np(err);
+  errors_->with({op, name != nullptr ? name : "unknown"}).inc();
 }
 
 const FuseOpMetrics* opMetrics(fuse_req_t req) { return fs(req)->op_metrics.get(); }

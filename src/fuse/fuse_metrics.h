@@ -1,5 +1,6 @@
 // FUSE operations by type, counted and timed around each handler (the handlers reply before they
-// return): shoal_fuse_ops_total{op} and shoal_fuse_op_latency_seconds{op}. An operation table
+// return): shoal_fuse_ops_total{op} and shoal_fuse_op_latency_seconds{op}; errors answered from a
+// Shoal status by operation and errno, shoal_fuse_errors_total{op, errno}. An operation table
 // entry is wrapped with timed<opRead>("read"); the series are made once, at mount, by
 // FuseOpMetrics. Recording is lock-free.
 #pragma once
@@ -25,8 +26,11 @@ class FuseOpMetrics {
   // Declares the families and one series per operation named so far.
   explicit FuseOpMetrics(metrics::Registry& registry);
   void record(size_t slot, std::chrono::steady_clock::time_point start) const;
+  // An operation answered with an error (shoal_fuse_errors_total{op, errno}); `op` is a literal.
+  void recordError(const char* op, int err) const;
 
  private:
+  metrics::Family<metrics::Counter>* errors_ = nullptr;
   struct Series {
     metrics::Counter* ops = nullptr;
     metrics::Histogram* latency = nullptr;

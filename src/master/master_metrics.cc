@@ -4,7 +4,6 @@
 
 #include "master/fs/file_system_master.h"
 #include "master/journal/raft_journal.h"
-#include "master/workers/cluster_counters.h"
 #include "master/workers/worker_registry.h"
 
 namespace shoal::master {
@@ -16,6 +15,8 @@ void declareMasterMetrics(metrics::Registry& r, FileSystemMaster& fs, Journal& j
             [&fs] { return static_cast<int64_t>(fs.inodeCount()); });
   r.gaugeFn("shoal_master_mounts", "Entries of the mount table.",
             [&fs] { return static_cast<int64_t>(fs.mountTable().size()); });
+  journal.declareMetrics(r);
+  fs.declareMetrics(r);
   r.gaugeFn("shoal_master_journal_sequence", "Sequence number of the last journaled change.",
             [&journal] { return static_cast<int64_t>(journal.lastSequence()); });
   r.gaugeFn("shoal_master_serving", "1 while this master serves the namespace (the leader, or a single master).",
@@ -30,43 +31,58 @@ void declareMasterMetrics(metrics::Registry& r, FileSystemMaster& fs, Journal& j
                      });
     r.gaugeFn("shoal_master_raft_term", "Current Raft term of this member.",
               [raft] { return static_cast<int64_t>(raft->state().term); });
+    r.gaugeFn("shoal_master_raft_apply_lag", "Committed Raft entries this member has not applied yet.", [raft] {
+      RaftState s = raft->state();
+      return static_cast<int64_t>(s.commit_index > s.applied_index ? s.commit_index - s.applied_index : 0);
+    });
+    r.callbackFamily("shoal_master_raft_role", "1 for this member's current Raft role.", MetricType::kGauge, {"role"},
+                     [raft](std::vector<SeriesSample>& out) {
+                       std::string role = raft->state().role;
+                       for (const char* r : {"leader", "follower", "candidate", "unavailable"}) {
+                         out.push_back({.label_values = {r}, .value = role == r ? 1.0 : 0.0});
+                       }
+                     });
   }
   r.callbackFamily("shoal_master_workers", "Registered workers, live or lost (no heartbeat within the timeout).",
                    MetricType::kGauge, {"state"}, [&workers](std::vector<SeriesSample>& out) {
-                     double live = 0, lost = 0;
-                     for (const auto& w : workers.workers(true, nowMs())) (w.live() ? live : lost) += 1;
-                     out.push_back({.label_values = {"live"}, .value = live});
-                     out.push_back({.label_values = {"lost"}, .value = lost});
+                     auto c = workers.counts(nowMs());
+                     out.push_back({.label_values = {"live"}, .value = static_cast<double>(c.live)});
+                     out.push_back({.label_values = {"lost"}, .value = static_cast<double>(c.lost)});
                    });
-  // Sums of the workers' cumulative counters (live and lost), as of their last heartbeats.
-  auto sums = [&workers] { return sumCounters(workers.workers(true, nowMs())); };
-  r.counterFn("shoal_cluster_cache_hits_total", "Page reads answered from a worker's cache, cluster-wide.",
-              [sums] { return sums().cache_hits(); });
-  r.counterFn("shoal_cluster_cache_misses_total", "Page reads that went to an under-store, cluster-wide.",
-              [sums] { return sums().cache_misses(); });
-  r.counterFn("shoal_cluster_store_read_bytes_total", "Bytes workers read from under-stores, cluster-wide.",
-              [sums] { return sums().store_read_bytes(); });
-  r.counterFn("shoal_cluster_evictions_total", "Pages evicted by workers, cluster-wide.",
-              [sums] { return sums().evictions(); });
+  // The cluster sums exist only where workers heartbeat: a standby leaves them out rather than
+  // exporting zeros a dashboard would add to the leader's figures.
+  auto cluster = [&journal, &workers](auto&& fill) {
+    return [&journal, &workers, fill](std::vector<SeriesSample>& out) {
+      if (journal.servingStatus().isOk()) fill(workers.counterTotals(), out);
+    };
+  };
+  auto one = [](uint64_t v, std::vector<SeriesSample>& out) { out.push_back({.value = static_cast<double>(v)}); };
+  r.callbackFamily("shoal_cluster_cache_hits_total", "Page reads answered from a worker's cache, cluster-wide.",
+                   MetricType::kCounter, {}, cluster([one](const auto& c, auto& out) { one(c.cache_hits(), out); }));
+  r.callbackFamily("shoal_cluster_cache_misses_total", "Page reads that went to an under-store, cluster-wide.",
+                   MetricType::kCounter, {}, cluster([one](const auto& c, auto& out) { one(c.cache_misses(), out); }));
+  r.callbackFamily("shoal_cluster_store_read_bytes_total", "Bytes workers read from under-stores, cluster-wide.",
+                   MetricType::kCounter, {}, cluster([one](const auto& c, auto& out) { one(c.store_read_bytes(), out); }));
+  r.callbackFamily("shoal_cluster_evictions_total", "Pages evicted by workers, cluster-wide.", MetricType::kCounter, {},
+                   cluster([one](const auto& c, auto& out) { one(c.evictions(), out); }));
   r.callbackFamily("shoal_cluster_served_bytes_total", "Bytes workers handed to clients, by path, cluster-wide.",
-                   MetricType::kCounter, {"path"}, [sums](std::vector<SeriesSample>& out) {
-                     auto s = sums();
-                     out.push_back({.label_values = {"short_circuit"}, .value = static_cast<double>(s.served_short_circuit_bytes())});
-                     out.push_back({.label_values = {"grpc"}, .value = static_cast<double>(s.served_grpc_bytes())});
-                     out.push_back({.label_values = {"data_port"}, .value = static_cast<double>(s.served_data_port_bytes())});
-                   });
+                   MetricType::kCounter, {"path"}, cluster([](const proto::WorkerCounters& c, std::vector<SeriesSample>& out) {
+                     out.push_back({.label_values = {"short_circuit"}, .value = static_cast<double>(c.served_short_circuit_bytes())});
+                     out.push_back({.label_values = {"grpc"}, .value = static_cast<double>(c.served_grpc_bytes())});
+                     out.push_back({.label_values = {"data_port"}, .value = static_cast<double>(c.served_data_port_bytes())});
+                   }));
+  r.callbackFamily("shoal_cluster_store_read_bytes_by_mount_total",
+                   "Bytes workers read from under-stores, by mount point, cluster-wide.", MetricType::kCounter, {"mount"},
+                   cluster([](const proto::WorkerCounters& c, std::vector<SeriesSample>& out) {
+                     for (const auto& [mount, bytes] : c.store_read_bytes_by_mount()) {
+                       out.push_back({.label_values = {mount}, .value = static_cast<double>(bytes)});
+                     }
+                   }));
   r.callbackFamily("shoal_master_cluster_cache_bytes", "Cache capacity and use summed over live workers, by tier.",
                    MetricType::kGauge, {"tier", "kind"}, [&workers](std::vector<SeriesSample>& out) {
-                     std::map<std::string, std::pair<double, double>> tiers;
-                     for (const auto& w : workers.workers(false, nowMs())) {
-                       for (const auto& t : w.tiers()) {
-                         tiers[t.name()].first += static_cast<double>(t.capacity());
-                         tiers[t.name()].second += static_cast<double>(t.used());
-                       }
-                     }
-                     for (const auto& [tier, cu] : tiers) {
-                       out.push_back({.label_values = {tier, "capacity"}, .value = cu.first});
-                       out.push_back({.label_values = {tier, "used"}, .value = cu.second});
+                     for (const auto& [tier, t] : workers.tierTotals(nowMs())) {
+                       out.push_back({.label_values = {tier, "capacity"}, .value = static_cast<double>(t.capacity)});
+                       out.push_back({.label_values = {tier, "used"}, .value = static_cast<double>(t.used)});
                      }
                    });
 }

@@ -16,6 +16,7 @@
 #include "master/metastore/heap/heap_inode_store.h"
 #include "master/service/master_service.h"
 #include "master/service/worker_registry_service.h"
+#include "master/workers/cluster_history.h"
 #include "rpc/identity.h"
 #include "rpc/server_options.h"
 #include "ufs/ufs_metrics.h"
@@ -34,6 +35,7 @@ struct MasterProcess::Impl {
   std::unique_ptr<MasterServiceImpl> service;
   std::unique_ptr<WorkerRegistry> workers;
   std::unique_ptr<WorkerRegistryServiceImpl> worker_service;
+  ClusterHistory history{360};  // the web UI's last hour of cluster figures
   std::unique_ptr<grpc::Server> server;
   std::string address;
   // Raft: a master that becomes leader takes up the leader's duties (mounting the root store on a
@@ -157,7 +159,7 @@ Status MasterProcess::start() {
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs, *m.journal);
   declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers);
-  addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers);
+  addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers, m.history);
   auto started = m.daemon.startRpc(m.conf.getString(keys::kMasterHostname), port,
                                    static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
                                    {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
@@ -167,6 +169,11 @@ Status MasterProcess::start() {
   const std::string& web_host = m.conf.getString(keys::kMasterWebBindHost);
   SHOAL_RETURN_IF_ERROR(m.daemon.startWeb(web_host.empty() ? m.conf.getString(keys::kMasterHostname) : web_host,
                                           static_cast<int>(m.conf.getInt(keys::kMasterWebPort)), keys::kMasterWebPort));
+  m.history.start(m.conf.getDurationMs(keys::kMasterMetricsHistoryInterval),
+                  [journal = m.journal.get(), workers = m.workers.get()]() -> std::optional<ClusterSample> {
+                    if (!journal->servingStatus().isOk()) return std::nullopt;
+                    return sampleCluster(*workers, nowMs());
+                  });
   if (m.raft) {
     log->info("master listening on {}, journal {} in the Raft group {} (the leader serves)", m.address,
               m.conf.getString(keys::kMasterJournalFolder), m.conf.getString(keys::kMasterJournalAddresses));
@@ -185,6 +192,7 @@ void MasterProcess::stop() {
   }
   m.cv.notify_all();
   if (m.duties.joinable()) m.duties.join();
+  m.history.stop();
   m.daemon.stop();
   if (m.server) {
     m.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

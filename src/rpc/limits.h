@@ -8,4 +8,7 @@ namespace shoal::rpc {
 // enough that one call is bounded work (and lock time) at the master.
 inline constexpr int kMaxBatchPaths = 4096;
 
+// Files in one worker CachedBytes call (the browse page asks for one page of a listing at a time).
+inline constexpr int kMaxCachedBytesFiles = 1000;
+
 }  // namespace shoal::rpc

@@ -10,6 +10,8 @@
 namespace shoal::web {
 
 std::string htmlEscape(std::string_view s);
+// Percent-encodes everything but unreserved characters and '/', for a path in a query string.
+std::string urlEncode(std::string_view s);
 // A whole page: `nav` are (href, label) links, `body` is already-escaped HTML.
 std::string htmlPage(const std::string& title, const std::vector<std::pair<std::string, std::string>>& nav,
                      const std::string& body);

@@ -15,12 +15,17 @@ Result<PageServer::Page> PageServer::fetchMiss(const proto::ReadRequest& req, co
     if (it != inflight_.end()) theirs = it->second;
     else inflight_.emplace(key, mine.get_future().share());
   }
-  if (theirs.valid()) return theirs.get();
+  if (theirs.valid()) {
+    counters_.misses_joined.fetch_add(1, std::memory_order_relaxed);
+    return theirs.get();
+  }
+  counters_.misses_in_flight.fetch_add(1, std::memory_order_relaxed);
   auto finish = [&](Result<Page> r) {
     {
       std::lock_guard lock(mu_);
       inflight_.erase(key);
     }
+    counters_.misses_in_flight.fetch_sub(1, std::memory_order_relaxed);
     mine.set_value(r);
     return r;
   };

@@ -28,6 +28,10 @@ struct ReadCounters {
   std::atomic<uint64_t> served_grpc_bytes{0};
   std::atomic<uint64_t> served_data_port_bytes{0};
   std::atomic<uint64_t> served_short_circuit_bytes{0};
+  // The miss path: pages being read from a store now (each by the request that missed first; no
+  // queue), and requests that waited on another's read of the same page instead of reading it again.
+  std::atomic<int64_t> misses_in_flight{0};
+  std::atomic<uint64_t> misses_joined{0};
 };
 
 // One piece of a read: `length` bytes at `offset` of the file, found either in a cached page file
@@ -58,6 +62,8 @@ class PageServer {
   const ReadCounters& counters() const { return counters_; }
   ReadCounters& counters() { return counters_; }
   uint64_t pageSize() const { return page_size_; }
+  // Bytes read from stores to fill misses, by mount point.
+  std::map<std::string, uint64_t> storeReadBytesByMount() const { return ufs_.readBytesByMount(); }
 
  private:
   using Page = std::shared_ptr<const std::string>;

@@ -18,6 +18,7 @@ proto::WorkerCounters counterSnapshot(const PageServer& pages, const PageStore& 
   out.set_served_grpc_bytes(v(c.served_grpc_bytes));
   out.set_served_data_port_bytes(v(c.served_data_port_bytes));
   out.set_evictions(store.evictions());
+  for (const auto& [mount, bytes] : pages.storeReadBytesByMount()) (*out.mutable_store_read_bytes_by_mount())[mount] = bytes;
   return out;
 }
 
@@ -34,6 +35,18 @@ void declareWorkerMetrics(metrics::Registry& r, PageServer& pages, PageStore& st
                      out.push_back({.label_values = {"data_port"}, .value = value(c.served_data_port_bytes)});
                      out.push_back({.label_values = {"short_circuit"}, .value = value(c.served_short_circuit_bytes)});
                    });
+  r.callbackFamily("shoal_worker_store_read_bytes_by_mount_total",
+                   "Bytes read from under-stores to fill misses, by mount point.", MetricType::kCounter, {"mount"},
+                   [&pages](std::vector<SeriesSample>& out) {
+                     for (const auto& [mount, bytes] : pages.storeReadBytesByMount()) {
+                       out.push_back({.label_values = {mount}, .value = static_cast<double>(bytes)});
+                     }
+                   });
+  r.gaugeFn("shoal_worker_misses_in_flight", "Pages being read from an under-store right now (the miss path).",
+            [&c] { return c.misses_in_flight.load(std::memory_order_relaxed); });
+  r.counterFn("shoal_worker_misses_joined_total",
+              "Requests for a page already being read from the store that waited for that read instead.",
+              [&c] { return c.misses_joined.load(std::memory_order_relaxed); });
   r.counterFn("shoal_worker_cache_hits_total", "Page reads answered from the cache.",
               [&c] { return c.cache_hits.load(std::memory_order_relaxed); });
   r.counterFn("shoal_worker_cache_misses_total", "Page reads that had to go to the under-store.",

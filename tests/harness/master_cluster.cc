@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <thread>
 
-#include "client/channel.h"
+#include "rpc/channel.h"
 #include "client/worker_registry_client.h"
 #include "worker.grpc.pb.h"
 #include <grpcpp/grpcpp.h>
@@ -70,7 +70,7 @@ CommandResult MasterUnderTest::cli(const std::vector<std::string>& args, const s
 }
 
 proto::WorkerStatsResponse workerStats(const std::string& address) {
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(address));
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(address));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   proto::WorkerStatsResponse resp;
@@ -105,7 +105,7 @@ bool WorkerUnderTest::start() {
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
   client::WorkerRegistryClient registry(master_.address(), 5000);
-  auto stub = proto::WorkerService::NewStub(client::makeChannel(address_));
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(address_));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   // Ready when this process answers itself (an earlier process's registration may still look
   // live at the master) and the master lists it.

@@ -7,19 +7,11 @@
 
 namespace shoal::master {
 
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t nowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 FileSystemMaster::FileSystemMaster(const Configuration& conf, StateMachine& sm, Journal& journal,
                                    const ufs::UfsRegistry& registry)
     : conf_(conf), sm_(sm), journal_(journal), ufs_(registry) {}
+
+FileSystemMaster::~FileSystemMaster() = default;
 
 Status FileSystemMaster::start(const CallerIdentity& self) {
   const std::string& root_ufs = conf_.getString(keys::kMasterRootUfs);

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "common.pb.h"
+#include "common/clock.h"
 #include "common/configuration.h"
+#include "common/metrics/registry.h"
 #include "master/fs/sync_coordinator.h"
 #include "master/fs/ufs_manager.h"
 #include "master/journal/journal.h"
@@ -108,7 +110,8 @@ class FileSystemMaster {
   // step (another caller got there first); INT64_MIN means "only if never loaded".
   Status syncPath(const std::string& path, bool listing, int64_t decided_at_us);
   bool alreadyFresh(const std::string& path, bool listing, int64_t decided_at_us) const;
-  Status doSync(const std::string& path, bool listing);
+  // Reads the store and journals what changed; `listed` and `changed` count store entries.
+  Status doSync(const std::string& path, bool listing, size_t* listed, size_t* changed);
 
   // fs_write_ops.cc: drops an incomplete file at `path` whose writer's lease ran out.
   // The checks every create makes before the store is touched: the name is free, its parents exist
@@ -133,8 +136,21 @@ class FileSystemMaster {
   std::mutex unholdable_mu_;
   std::unordered_set<std::string> unholdable_;  // "<dir>/<name>"; bounded; guarded by unholdable_mu_
   std::atomic<uint64_t> unholdable_count_{0};
+  struct SyncMetrics {
+    metrics::Counter& ok;
+    metrics::Counter& failed;
+    metrics::Histogram& seconds;
+    metrics::Counter& listed;
+    metrics::Counter& journaled;
+  };
+  std::unique_ptr<SyncMetrics> sync_metrics_owned_;
+  std::atomic<SyncMetrics*> sync_metrics_{nullptr};  // null until declareMetrics
 
  public:
+  // Declares the metadata-sync metrics (shoal_master_metadata_syncs_total, ...); before this
+  // call syncs are not measured.
+  void declareMetrics(metrics::Registry& registry);
+  ~FileSystemMaster();
   // Distinct names in the stores that Shoal skips because it cannot hold them.
   uint64_t unholdableStoreNames() const { return unholdable_count_.load(); }
 
@@ -143,9 +159,5 @@ class FileSystemMaster {
   // valid Shoal names (over 255 bytes, "..", a control character), so they are never journaled.
   void skipUnholdable(const std::string& path, std::vector<ufs::UfsStatus>& children);
 };
-
-int64_t nowMs();
-// Sync timestamps are in microseconds: two syncs within one millisecond must still be ordered.
-int64_t nowUs();
 
 }  // namespace shoal::master

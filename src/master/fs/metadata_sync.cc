@@ -4,6 +4,7 @@
 // against Shoal's view, and journals only a real change, so a sync that finds nothing new costs no
 // journal write. Concurrent syncs of one path are run once (SyncCoordinator).
 #include <algorithm>
+#include <chrono>
 #include <fmt/format.h>
 #include <unordered_map>
 
@@ -113,9 +114,34 @@ bool FileSystemMaster::alreadyFresh(const std::string& path, bool listing, int64
   });
 }
 
+void FileSystemMaster::declareMetrics(metrics::Registry& r) {
+  auto& syncs = r.counterFamily("shoal_master_metadata_syncs_total",
+                                "Metadata syncs with an under-store (a path or a directory listing), by result.",
+                                {"result"});
+  sync_metrics_owned_ = std::make_unique<SyncMetrics>(SyncMetrics{
+      syncs.with({"ok"}), syncs.with({"error"}),
+      r.histogram("shoal_master_metadata_sync_seconds", "Time of one metadata sync, store reads and journaling included.",
+                  metrics::kLatencyBuckets),
+      r.counter("shoal_master_metadata_sync_entries_listed_total", "Store entries read by metadata syncs."),
+      r.counter("shoal_master_metadata_sync_entries_journaled_total",
+                "Entries metadata syncs journaled because the store changed: the path itself, and children "
+                "added, updated or removed.")});
+  sync_metrics_.store(sync_metrics_owned_.get(), std::memory_order_release);
+}
+
 Status FileSystemMaster::syncPath(const std::string& path, bool listing, int64_t decided_at_us) {
   return sync_.run(fmt::format("{}{}", listing ? "L" : "S", path), [&] {
-    return alreadyFresh(path, listing, decided_at_us) ? Status::ok() : doSync(path, listing);
+    if (alreadyFresh(path, listing, decided_at_us)) return Status::ok();
+    auto started = std::chrono::steady_clock::now();
+    size_t listed = 0, changed = 0;
+    Status st = doSync(path, listing, &listed, &changed);
+    if (auto* m = sync_metrics_.load(std::memory_order_acquire)) {
+      (st ? m->ok : m->failed).inc();
+      m->seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      m->listed.inc(listed);
+      m->journaled.inc(changed);
+    }
+    return st;
   });
 }
 
@@ -137,7 +163,7 @@ void FileSystemMaster::skipUnholdable(const std::string& path, std::vector<ufs::
   children.erase(std::remove_if(children.begin(), children.end(), bad), children.end());
 }
 
-Status FileSystemMaster::doSync(const std::string& path, bool listing) {
+Status FileSystemMaster::doSync(const std::string& path, bool listing, size_t* listed, size_t* changed_entries) {
   int64_t started = nowUs();  // before reading: a change made while we read is caught next time
   auto mount = mountFor(path);
   if (!mount) return mount.error();
@@ -162,6 +188,7 @@ Status FileSystemMaster::doSync(const std::string& path, bool listing) {
     }
   }
   bool listed_dir = st && listing && st->is_dir;
+  *listed = (st ? 1 : 0) + children.size();
 
   // Diff against Shoal's view; journal only what changed.
   bool changed = sm_.read([&](const Namespace& ns) {
@@ -197,6 +224,7 @@ Status FileSystemMaster::doSync(const std::string& path, bool listing) {
     return any || e.mark_loaded() || e.upserts_size() > 0 || e.removed_size() > 0;
   });
   if (changed) {
+    *changed_entries = static_cast<size_t>(e.upserts_size() + e.removed_size()) + 1;
     ApplyResult r = submit(std::move(je));
     if (!r.status) return r.status.withContext("sync " + path);
   }

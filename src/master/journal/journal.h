@@ -3,11 +3,14 @@
 // neither the state machine nor the master's operations know which one runs. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
 
 #include "journal.pb.h"
+#include "common/clock.h"
+#include "common/metrics/registry.h"
 #include "master/journal/state_machine.h"
 
 namespace shoal::master {
@@ -31,11 +34,43 @@ class Journal {
   // How long submit() waits for its entry (a disk or a quorum that does not answer): past it the
   // caller gets DeadlineExceeded saying the change may or may not be applied. Set before start().
   void setSubmitTimeoutMs(int64_t ms) { submit_timeout_ms_ = ms; }
+  // Declares shoal_master_journal_commit_seconds (submit to applied, as callers wait) and
+  // shoal_master_journal_batch_entries (entries made durable together); until then nothing is measured.
+  void declareMetrics(metrics::Registry& r) {
+    batch_entries_.store(&r.histogram("shoal_master_journal_batch_entries",
+                                      "Entries made durable by one write (a disk flush, or one Raft proposal).",
+                                      metrics::kCountBuckets));
+    commit_seconds_.store(&r.histogram("shoal_master_journal_commit_seconds",
+                                       "From submitting a change to the journal until it is durable and applied.",
+                                       metrics::kLatencyBuckets));
+    r.gaugeFn("shoal_master_journal_snapshot_bytes", "Size of the last checkpoint or Raft snapshot written or loaded.",
+              [this] { return snapshot_bytes_.load(std::memory_order_relaxed); });
+    r.gaugeFn("shoal_master_journal_snapshot_age_seconds",
+              "Seconds since the last checkpoint or Raft snapshot was written (-1: none yet).", [this] {
+                int64_t at = snapshot_ms_.load(std::memory_order_relaxed);
+                if (at == 0) return int64_t{-1};
+                return (nowMs() - at) / 1000;
+              });
+  }
 
  protected:
+  // A checkpoint or snapshot of `bytes` was written (or loaded) at `at_ms` (Unix time).
+  void noteSnapshot(int64_t bytes, int64_t at_ms) {
+    snapshot_bytes_.store(bytes, std::memory_order_relaxed);
+    snapshot_ms_.store(at_ms, std::memory_order_relaxed);
+  }
+  void observeBatch(size_t entries) const {
+    if (auto* h = batch_entries_.load(std::memory_order_acquire)) h->observe(static_cast<double>(entries));
+  }
   // Waits for a submitted entry's result up to the submit timeout.
   ApplyResult awaitApplied(std::future<ApplyResult>& done) const {
-    if (done.wait_for(std::chrono::milliseconds(submit_timeout_ms_)) == std::future_status::ready) return done.get();
+    auto started = std::chrono::steady_clock::now();
+    if (done.wait_for(std::chrono::milliseconds(submit_timeout_ms_)) == std::future_status::ready) {
+      if (auto* h = commit_seconds_.load(std::memory_order_acquire)) {
+        h->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
+      return done.get();
+    }
     return ApplyResult{Status(StatusCode::kDeadlineExceeded,
                               "the journal did not make the change durable within " +
                                   std::to_string(submit_timeout_ms_) +
@@ -45,6 +80,10 @@ class Journal {
 
  private:
   int64_t submit_timeout_ms_ = 30000;
+  std::atomic<metrics::Histogram*> batch_entries_{nullptr};
+  std::atomic<metrics::Histogram*> commit_seconds_{nullptr};
+  std::atomic<int64_t> snapshot_bytes_{0};
+  std::atomic<int64_t> snapshot_ms_{0};
 };
 
 }  // namespace shoal::master

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/errno_status.h"
 #include "common/logging.h"
 #include "master/journal/journal_segment.h"
@@ -91,6 +93,10 @@ Status LocalJournal::recover() {
     if (st) {
       checkpoint_seq = it->first;
       log->info("loaded checkpoint {} (sequence {})", it->second, checkpoint_seq);
+      struct stat sb {};
+      if (::stat(it->second.c_str(), &sb) == 0) {
+        noteSnapshot(sb.st_size, static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1000000);
+      }
       break;
     }
     log->error("checkpoint {} is unusable, trying an older one: {}", it->second, st.toString());
@@ -192,6 +198,7 @@ void LocalJournal::writerLoop() {
 }
 
 void LocalJournal::commitBatch(std::deque<Pending>& batch) {
+  observeBatch(batch.size());
   write_buf_.clear();
   uint64_t seq = last_seq_;
   for (auto& p : batch) {
@@ -241,7 +248,10 @@ Status LocalJournal::writeCheckpoint() {
     return st;
   }
   ::close(fd);
+  struct stat sb {};
+  int64_t bytes = ::stat(tmp.c_str(), &sb) == 0 ? sb.st_size : 0;
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) return errnoStatus(errno, "rename checkpoint " + tmp);
+  noteSnapshot(bytes, nowMs());
   SHOAL_RETURN_IF_ERROR(fsyncDir(folder_));
   SHOAL_RETURN_IF_ERROR(openSegment(seq + 1));
   since_checkpoint_ = 0;

@@ -23,6 +23,7 @@ extern "C" {
 #include <raft/uv.h>
 }
 
+#include "common/clock.h"
 #include "common/logging.h"
 #include "master/journal/raft_codec.h"
 
@@ -118,7 +119,8 @@ struct RaftJournal::Impl {
   // Results of the batch the FSM applied last, handed to the apply callback that follows it.
   std::vector<ApplyResult> last_results;
 
-  Impl(RaftJournalConfig c, StateMachine& s) : config(std::move(c)), sm(s) {}
+  Impl(RaftJournal& o, RaftJournalConfig c, StateMachine& s) : config(std::move(c)), sm(s), owner(&o) {}
+  RaftJournal* owner;  // for its metrics
 
   std::string self() const { return config.rpc_address.empty() ? config.self : config.rpc_address; }
 
@@ -265,6 +267,7 @@ struct RaftJournal::Impl {
       logger("raft")->error("snapshot: writing {} failed", self->snapshot_file);
       return RAFT_IOERR;
     }
+    self->owner->noteSnapshot(static_cast<int64_t>(data.size()), nowMs());
     *bufs = static_cast<struct raft_buffer*>(raft_malloc(sizeof(struct raft_buffer)));
     if (!*bufs) return RAFT_NOMEM;
     (*bufs)[0].len = data.size();
@@ -411,6 +414,7 @@ struct RaftJournal::Impl {
         items.push_back(std::move(q.front()));
         q.pop_front();
       }
+      self->owner->observeBatch(items.size());
       self->proposeBatch(std::move(items));
     }
   }
@@ -534,7 +538,7 @@ struct RaftJournal::Impl {
 };
 
 RaftJournal::RaftJournal(RaftJournalConfig config, StateMachine& sm)
-    : impl_(std::make_unique<Impl>(std::move(config), sm)) {}
+    : impl_(std::make_unique<Impl>(*this, std::move(config), sm)) {}
 
 RaftJournal::~RaftJournal() { stop(); }
 

@@ -30,6 +30,7 @@ grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext* ctx, con
                                                    proto::GetWorkersResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   for (auto& w : registry_.workers(req->include_lost(), nowMs())) *resp->add_workers() = std::move(w);
+  *resp->mutable_cluster_counters() = registry_.counterTotals();
   return grpc::Status::OK;
 }
 

@@ -8,8 +8,12 @@
 #include "daemon/daemon.h"
 #include "master/fs/file_system_master.h"
 #include "master/journal/raft_journal.h"
+#include "master/web/browse.h"
+#include "master/workers/cluster_counters.h"
+#include "master/workers/cluster_history.h"
 #include "master/workers/worker_registry.h"
 #include "shoal_version.h"
+#include "web/chart.h"
 #include "web/html.h"
 
 namespace shoal::master {
@@ -19,8 +23,9 @@ using nlohmann::json;
 using web::htmlEscape;
 
 const std::vector<std::pair<std::string, std::string>> kNav = {
-    {"/", "Overview"}, {"/workers", "Workers"}, {"/mounts", "Mounts"},
-    {"/config", "Configuration"}, {"/log", "Log"}, {"/threads", "Threads"}, {"/metrics", "Metrics (Prometheus)"}};
+    {"/", "Overview"},      {"/workers", "Workers"}, {"/mounts", "Mounts"},   {"/browse", "Browse"},
+    {"/cluster", "Cluster metrics"}, {"/config", "Configuration"}, {"/log", "Log"}, {"/threads", "Threads"},
+    {"/metrics", "Metrics (Prometheus)"}};
 
 struct Pages {
   daemon::Daemon& daemon;
@@ -29,6 +34,8 @@ struct Pages {
   Journal& journal;
   RaftJournal* raft;
   WorkerRegistry& workers;
+  ClusterHistory& history;
+  CachedBytesProbe probe;
 
   json overview() const {
     int64_t now = nowMs();
@@ -48,18 +55,48 @@ struct Pages {
       for (const auto& m : s.members) members.push_back(m.address);
       j["raft"] = {{"role", s.role}, {"term", s.term}, {"commit_index", s.commit_index}, {"members", members}};
     }
-    uint64_t live = 0, lost = 0, capacity = 0, used = 0;
-    for (const auto& w : workers.workers(true, now)) {
-      (w.live() ? live : lost)++;
-      if (!w.live()) continue;
-      for (const auto& t : w.tiers()) {
-        capacity += t.capacity();
-        used += t.used();
-      }
-    }
-    j["workers"] = {{"live", live}, {"lost", lost}};
-    j["cache"] = {{"capacity_bytes", capacity}, {"used_bytes", used}};
+    ClusterSample s = sampleCluster(workers, now);
+    auto counts = workers.counts(now);
+    j["workers"] = {{"live", counts.live}, {"lost", counts.lost}};
+    j["cache"] = {{"capacity_bytes", s.cache_capacity_bytes},
+                  {"used_bytes", s.cache_used_bytes},
+                  {"hit_rate", hitRate(s.counters)},
+                  {"byte_hit_rate", byteHitRate(s.counters)}};
     return j;
+  }
+
+  // The cluster's cumulative figures now, and the last hour of samples for the charts.
+  json clusterMetrics() const {
+    bool serving = journal.servingStatus().isOk();
+    const auto c = workers.counterTotals();
+    json by_mount = json::object();
+    for (const auto& [mount, bytes] : c.store_read_bytes_by_mount()) by_mount[mount] = bytes;
+    json samples = json::array();
+    for (const auto& s : history.samples()) {
+      samples.push_back({{"time_ms", s.time_ms},
+                         {"served_bytes", servedBytes(s.counters)},
+                         {"store_read_bytes", s.counters.store_read_bytes()},
+                         {"cache_hits", s.counters.cache_hits()},
+                         {"cache_misses", s.counters.cache_misses()},
+                         {"cache_used_bytes", s.cache_used_bytes},
+                         {"live_workers", s.live_workers}});
+    }
+    return {{"serving", serving},
+            {"leader_rpc_address", serving ? "" : journal.leaderRpcAddress()},
+            {"current",
+             {{"cache_hits", c.cache_hits()},
+              {"cache_misses", c.cache_misses()},
+              {"hit_rate", hitRate(c)},
+              {"byte_hit_rate", byteHitRate(c)},
+              {"served_bytes",
+               {{"short_circuit", c.served_short_circuit_bytes()},
+                {"grpc", c.served_grpc_bytes()},
+                {"data_port", c.served_data_port_bytes()}}},
+              {"store_read_bytes", c.store_read_bytes()},
+              {"store_read_bytes_by_mount", by_mount},
+              {"evictions", c.evictions()}}},
+            {"interval_ms", history.intervalMs()},
+            {"samples", samples}};
   }
 
   json workerList() const {
@@ -93,11 +130,50 @@ std::string cell(const json& v) { return htmlEscape(v.is_string() ? v.get<std::s
 
 std::string bytes(uint64_t n) { return htmlEscape(humanBytes(n)); }
 
+std::string percent(double r) { return fmt::format("{:.1f}%", 100 * r); }
+
+// HTTP status for an error of the namespace: what the user asked for is wrong (400, 404) or the
+// master cannot answer now (503).
+int httpStatus(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotADirectory:
+      return 400;
+    case StatusCode::kNotLeader:
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+// Per-second rates (or ratios) between successive samples, for a chart. A counter that went down
+// (a restarted worker whose sum a new leader has not heard yet) gives no point rather than a spike.
+std::vector<web::ChartPoint> rates(const json& samples, const std::function<std::optional<double>(const json&, const json&)>& f) {
+  std::vector<web::ChartPoint> out;
+  for (size_t i = 1; i < samples.size(); ++i) {
+    if (auto y = f(samples[i - 1], samples[i])) {
+      out.push_back({samples[i]["time_ms"].get<double>() / 1000.0, *y});
+    }
+  }
+  return out;
+}
+
+std::optional<double> perSecond(const json& a, const json& b, const char* key) {
+  double dt = (b["time_ms"].get<double>() - a["time_ms"].get<double>()) / 1000.0;
+  uint64_t va = a[key].get<uint64_t>(), vb = b[key].get<uint64_t>();
+  if (dt <= 0 || vb < va) return std::nullopt;
+  return static_cast<double>(vb - va) / dt;
+}
+
 }  // namespace
 
 void addMasterPages(daemon::Daemon& d, const Configuration& conf, FileSystemMaster& fs, Journal& journal,
-                    RaftJournal* raft, WorkerRegistry& workers) {
-  auto p = std::make_shared<Pages>(Pages{d, conf, fs, journal, raft, workers});
+                    RaftJournal* raft, WorkerRegistry& workers, ClusterHistory& history) {
+  auto p = std::make_shared<Pages>(d, conf, fs, journal, raft, workers, history);
   d.setNav(kNav);
   auto& w = d.web();
   w.get("/api/v1/overview", [p](const web::Request&) { return web::jsonResponse(p->overview().dump(2) + "\n"); });
@@ -114,6 +190,8 @@ void addMasterPages(daemon::Daemon& d, const Configuration& conf, FileSystemMast
         {"Mounts", cell(o["mounts"])},
         {"Workers", cell(o["workers"]["live"]) + " live, " + cell(o["workers"]["lost"]) + " lost"},
         {"Cache", bytes(o["cache"]["used_bytes"]) + " used of " + bytes(o["cache"]["capacity_bytes"])},
+        {"Hit rate", percent(o["cache"]["hit_rate"].get<double>()) + " of page reads, " +
+                         percent(o["cache"]["byte_hit_rate"].get<double>()) + " of bytes served"},
         {"Journal sequence", cell(o["journal_sequence"])}};
     if (o.contains("raft")) {
       rows.push_back({"Raft", "term " + cell(o["raft"]["term"]) + ", " + cell(o["raft"]["role"]) + ", members " +
@@ -149,6 +227,103 @@ void addMasterPages(daemon::Daemon& d, const Configuration& conf, FileSystemMast
                       htmlEscape(valueSourceName(p->conf.sourceOf(k.name)))});
     }
     return web::htmlResponse(web::htmlPage("Configuration", kNav, web::htmlTable({"Key", "Value", "Source"}, rows)));
+  });
+  w.get("/api/v1/metrics", [p](const web::Request&) { return web::jsonResponse(p->clusterMetrics().dump(2) + "\n"); });
+  w.get("/cluster", [p](const web::Request&) {
+    json m = p->clusterMetrics();
+    if (!m["serving"].get<bool>()) {
+      return web::htmlResponse(web::htmlPage(
+          "Cluster metrics", kNav,
+          "<p>This master is a standby: workers heartbeat to the leader, which keeps the cluster figures. The "
+          "leader is " + cell(m["leader_rpc_address"]) + ".</p>"));
+    }
+    const json& c = m["current"];
+    std::vector<std::vector<std::string>> rows = {
+        {"Cache hit rate", percent(c["hit_rate"].get<double>()) + " of page reads (" + cell(c["cache_hits"]) +
+                               " hits, " + cell(c["cache_misses"]) + " misses), " +
+                               percent(c["byte_hit_rate"].get<double>()) + " of bytes served"},
+        {"Bytes served", bytes(c["served_bytes"]["short_circuit"]) + " short-circuit, " +
+                             bytes(c["served_bytes"]["grpc"]) + " gRPC, " + bytes(c["served_bytes"]["data_port"]) +
+                             " data port"},
+        {"Bytes read from stores", bytes(c["store_read_bytes"])},
+        {"Pages evicted", cell(c["evictions"])}};
+    for (const auto& [mount, n] : c["store_read_bytes_by_mount"].items()) {
+      rows.push_back({"Read from the store of " + htmlEscape(mount), bytes(n.get<uint64_t>())});
+    }
+    const json& s = m["samples"];
+    auto byte_rate = [](double v) { return humanBytes(static_cast<uint64_t>(v)) + "/s"; };
+    std::string charts =
+        web::svgLineChart("Bytes served per second", rates(s, [](const json& a, const json& b) { return perSecond(a, b, "served_bytes"); }), byte_rate) +
+        web::svgLineChart("Bytes read from stores per second",
+                          rates(s, [](const json& a, const json& b) { return perSecond(a, b, "store_read_bytes"); }), byte_rate) +
+        web::svgLineChart("Cache hit rate (page reads in each interval)",
+                          rates(s, [](const json& a, const json& b) -> std::optional<double> {
+                            auto h = perSecond(a, b, "cache_hits"), x = perSecond(a, b, "cache_misses");
+                            if (!h || !x || *h + *x == 0) return std::nullopt;
+                            return *h / (*h + *x);
+                          }),
+                          [](double v) { return percent(v); }) +
+        web::svgLineChart("Cache used", [&s] {
+          std::vector<web::ChartPoint> out;
+          for (const auto& q : s) out.push_back({q["time_ms"].get<double>() / 1000.0, q["cache_used_bytes"].get<double>()});
+          return out;
+        }(), [](double v) { return humanBytes(static_cast<uint64_t>(v)); });
+    return web::htmlResponse(web::htmlPage(
+        "Cluster metrics", kNav,
+        web::htmlTable({"", ""}, rows) + "<h2>The last hour</h2><p>One sample every " +
+            htmlEscape(fmt::format("{} s", m["interval_ms"].get<int64_t>() / 1000.0)) + ", " +
+            htmlEscape(std::to_string(s.size())) + " kept.</p>" + charts));
+  });
+  w.get("/api/v1/browse", [p](const web::Request& req) {
+    auto q = parseBrowseQuery(req.params);
+    if (!q) return web::errorResponse(400, q.error().message());
+    if (!p->journal.servingStatus().isOk()) {
+      return web::errorResponse(503, "this master is a standby; browse on the leader (" + p->journal.leaderRpcAddress() + ")");
+    }
+    auto b = browse(p->fs, p->workers, p->probe, *q);
+    if (!b) return web::errorResponse(httpStatus(b.error()), b.error().message());
+    return web::jsonResponse(b->dump(2) + "\n");
+  });
+  w.get("/browse", [p](const web::Request& req) {
+    auto q = parseBrowseQuery(req.params);
+    auto page = [](int status, const std::string& title, const std::string& body) {
+      auto r = web::htmlResponse(web::htmlPage(title, kNav, body));
+      r.status = status;
+      return r;
+    };
+    if (!q) return page(400, "Browse", "<p>" + htmlEscape(q.error().message()) + "</p>");
+    if (!p->journal.servingStatus().isOk()) {
+      return page(503, "Browse", "<p>This master is a standby; browse on the leader (" +
+                                     htmlEscape(p->journal.leaderRpcAddress()) + ").</p>");
+    }
+    auto b = browse(p->fs, p->workers, p->probe, *q);
+    if (!b) return page(httpStatus(b.error()), "Browse " + q->path, "<p>" + htmlEscape(b.error().message()) + "</p>");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : (*b)["entries"]) {
+      std::string type = e["type"].get<std::string>();
+      std::string name = htmlEscape(e["name"].get<std::string>());
+      if (type == "directory") {
+        name = "<a href=\"/browse?path=" + htmlEscape(web::urlEncode(e["path"].get<std::string>())) + "\">" + name + "/</a>";
+      }
+      std::string cached = "";
+      if (e.contains("cached_bytes")) {
+        uint64_t size = e["size"].get<uint64_t>(), c = e["cached_bytes"].get<uint64_t>();
+        cached = bytes(c) + (size ? " (" + percent(static_cast<double>(c) / static_cast<double>(size)) + ")" : "");
+      }
+      rows.push_back({name, htmlEscape(type), type == "directory" ? "" : bytes(e["size"]), cached,
+                      e["persisted"].get<bool>() ? "yes" : "no"});
+    }
+    std::string body = web::htmlTable({"Name", "Type", "Size", "Cached", "In store"}, rows);
+    if ((*b)["workers_answered"] != (*b)["workers_asked"]) {
+      body += "<p>Cached figures are partial: " + cell((*b)["workers_answered"]) + " of " + cell((*b)["workers_asked"]) +
+              " live workers answered in time.</p>";
+    }
+    if (b->contains("next_start_after")) {
+      body += "<p><a href=\"/browse?path=" + htmlEscape(web::urlEncode(q->path)) +
+              "&amp;start_after=" + htmlEscape(web::urlEncode((*b)["next_start_after"].get<std::string>())) +
+              "&amp;limit=" + std::to_string(q->limit) + "\">Next page</a></p>";
+    }
+    return page(200, "Browse " + q->path, body);
   });
   w.get("/log", [](const web::Request&) {
     return web::htmlResponse(web::htmlPage("Log (last 64 KiB)", kNav, "<pre>" + htmlEscape(daemon::logTail(64 * 1024)) + "</pre>"));

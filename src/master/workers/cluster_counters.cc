@@ -1,25 +1,24 @@
 #include "master/workers/cluster_counters.h"
 
-namespace shoal::master {
+#include <algorithm>
 
-proto::WorkerCounters sumCounters(const std::vector<proto::WorkerInfo>& workers) {
-  proto::WorkerCounters s;
-  for (const auto& w : workers) {
-    const auto& c = w.counters();
-    s.set_cache_hits(s.cache_hits() + c.cache_hits());
-    s.set_cache_misses(s.cache_misses() + c.cache_misses());
-    s.set_store_read_bytes(s.store_read_bytes() + c.store_read_bytes());
-    s.set_served_short_circuit_bytes(s.served_short_circuit_bytes() + c.served_short_circuit_bytes());
-    s.set_served_grpc_bytes(s.served_grpc_bytes() + c.served_grpc_bytes());
-    s.set_served_data_port_bytes(s.served_data_port_bytes() + c.served_data_port_bytes());
-    s.set_evictions(s.evictions() + c.evictions());
-  }
-  return s;
-}
+namespace shoal::master {
 
 double hitRate(const proto::WorkerCounters& c) {
   uint64_t all = c.cache_hits() + c.cache_misses();
   return all == 0 ? 0.0 : static_cast<double>(c.cache_hits()) / static_cast<double>(all);
+}
+
+uint64_t servedBytes(const proto::WorkerCounters& c) {
+  return c.served_short_circuit_bytes() + c.served_grpc_bytes() + c.served_data_port_bytes();
+}
+
+double byteHitRate(const proto::WorkerCounters& c) {
+  uint64_t served = servedBytes(c);
+  if (served == 0) return 0.0;
+  // A store read can exceed what was served (a page read whole for a short read); the rate stays in [0, 1].
+  uint64_t from_store = std::min(c.store_read_bytes(), served);
+  return static_cast<double>(served - from_store) / static_cast<double>(served);
 }
 
 }  // namespace shoal::master

@@ -1,6 +1,27 @@
 #include "master/workers/worker_registry.h"
 
 namespace shoal::master {
+namespace {
+
+// Adds to `total` what `now` counted since `before` (the same worker's previous report), field by
+// field; a field that went down means the worker restarted and counts from zero again.
+void addGrowth(const proto::WorkerCounters& before, const proto::WorkerCounters& now, proto::WorkerCounters* total) {
+  const auto* d = proto::WorkerCounters::descriptor();
+  const auto* refl = proto::WorkerCounters::GetReflection();
+  auto growth = [](uint64_t b, uint64_t n) { return n >= b ? n - b : n; };
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->is_map()) continue;
+    refl->SetUInt64(total, f, refl->GetUInt64(*total, f) + growth(refl->GetUInt64(before, f), refl->GetUInt64(now, f)));
+  }
+  auto& by_mount = *total->mutable_store_read_bytes_by_mount();
+  for (const auto& [mount, n] : now.store_read_bytes_by_mount()) {
+    auto it = before.store_read_bytes_by_mount().find(mount);
+    by_mount[mount] += growth(it == before.store_read_bytes_by_mount().end() ? 0 : it->second, n);
+  }
+}
+
+}  // namespace
 
 uint64_t WorkerRegistry::registerWorker(const proto::WorkerInfo& info, int64_t now_ms) {
   std::lock_guard lock(mu_);
@@ -10,7 +31,10 @@ uint64_t WorkerRegistry::registerWorker(const proto::WorkerInfo& info, int64_t n
   }
   if (id == 0) id = next_id_++;
   proto::WorkerInfo& w = by_id_[id];
+  // The counters already summed stay the base the next heartbeat's growth is measured from.
+  proto::WorkerCounters summed = w.counters();
   w = info;
+  *w.mutable_counters() = summed;
   w.set_id(id);
   w.set_registered_ms(now_ms);
   w.set_last_heartbeat_ms(now_ms);
@@ -28,6 +52,7 @@ bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
   it->second.set_last_heartbeat_ms(now_ms);
   it->second.clear_tiers();
   for (const auto& t : tiers) *it->second.add_tiers() = t;
+  addGrowth(it->second.counters(), counters, &totals_);
   *it->second.mutable_counters() = counters;
   return true;
 }
@@ -36,12 +61,39 @@ std::vector<proto::WorkerInfo> WorkerRegistry::workers(bool include_lost, int64_
   std::lock_guard lock(mu_);
   std::vector<proto::WorkerInfo> out;
   for (const auto& [id, w] : by_id_) {
-    bool live = now_ms - w.last_heartbeat_ms() < timeout_ms_;
+    bool live = liveLocked(w, now_ms);
     if (!live && !include_lost) continue;
     out.push_back(w);
     out.back().set_live(live);
   }
   return out;
+}
+
+proto::WorkerCounters WorkerRegistry::counterTotals() const {
+  std::lock_guard lock(mu_);
+  return totals_;
+}
+
+std::map<std::string, WorkerRegistry::TierTotals> WorkerRegistry::tierTotals(int64_t now_ms) const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, TierTotals> out;
+  for (const auto& [id, w] : by_id_) {
+    if (!liveLocked(w, now_ms)) continue;
+    for (const auto& t : w.tiers()) {
+      auto& o = out[t.name()];
+      o.capacity += t.capacity();
+      o.used += t.used();
+      o.pages += t.pages();
+    }
+  }
+  return out;
+}
+
+WorkerRegistry::Counts WorkerRegistry::counts(int64_t now_ms) const {
+  std::lock_guard lock(mu_);
+  Counts c;
+  for (const auto& [id, w] : by_id_) (liveLocked(w, now_ms) ? c.live : c.lost)++;
+  return c;
 }
 
 }  // namespace shoal::master

@@ -1,8 +1,10 @@
 #include "worker/service/worker_service.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "common/errno_status.h"
+#include "rpc/limits.h"
 #include "rpc/status_convert.h"
 #include "worker/request_check.h"
 
@@ -96,6 +98,32 @@ grpc::Status WorkerServiceImpl::FreeFile(grpc::ServerContext*, const proto::File
                                          proto::FilePagesResponse* resp) {
   for (const auto& p : store_.pagesOf(req->file_id())) resp->add_pages(p.index);
   store_.removeFile(req->file_id());
+  return grpc::Status::OK;
+}
+
+}  // namespace shoal::worker
+
+namespace shoal::worker {
+
+grpc::Status WorkerServiceImpl::CachedBytes(grpc::ServerContext*, const proto::CachedBytesRequest* req,
+                                            proto::CachedBytesResponse* resp) {
+  if (req->files_size() > rpc::kMaxCachedBytesFiles) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        fmt::format("CachedBytes asks for {} files; at most {} per call", req->files_size(),
+                                    rpc::kMaxCachedBytesFiles));
+  }
+  const uint64_t page = pages_.pageSize();
+  for (const auto& f : req->files()) {
+    const uint64_t version = fileVersion(f.file_size(), f.mtime_ms(), "");
+    const uint64_t page_count = (f.file_size() + page - 1) / page;
+    uint64_t bytes = 0;
+    for (const auto& k : store_.pagesOf(f.file_id())) {
+      // Pages of another version, or past the end of this one, hold none of the file's bytes.
+      if (k.version != version || k.index >= page_count) continue;
+      bytes += std::min(page, f.file_size() - k.index * page);
+    }
+    resp->add_bytes(bytes);
+  }
   return grpc::Status::OK;
 }
 

@@ -19,6 +19,7 @@ class WorkerServiceImpl final : public proto::WorkerService::Service {
   grpc::Status GetStats(grpc::ServerContext*, const proto::WorkerStatsRequest*, proto::WorkerStatsResponse*) override;
   grpc::Status ListFilePages(grpc::ServerContext*, const proto::FilePagesRequest*, proto::FilePagesResponse*) override;
   grpc::Status FreeFile(grpc::ServerContext*, const proto::FilePagesRequest*, proto::FilePagesResponse*) override;
+  grpc::Status CachedBytes(grpc::ServerContext*, const proto::CachedBytesRequest*, proto::CachedBytesResponse*) override;
 
  private:
   PageServer& pages_;

@@ -1,8 +1,8 @@
-#include "client/channel.h"
+#include "rpc/channel.h"
 
 #include <grpcpp/grpcpp.h>
 
-namespace shoal::client {
+namespace shoal::rpc {
 
 std::shared_ptr<grpc::Channel> makeChannel(const std::string& address) {
   grpc::ChannelArguments args;
@@ -18,4 +18,4 @@ std::shared_ptr<grpc::Channel> makeChannel(const std::string& address) {
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::rpc

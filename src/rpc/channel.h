@@ -1,4 +1,4 @@
-// The one way Shoal clients open a gRPC channel, so every connection gets the same settings.
+// The one way Shoal processes open a gRPC channel, so every connection gets the same settings.
 #pragma once
 
 #include <memory>
@@ -8,8 +8,8 @@ namespace grpc {
 class Channel;
 }
 
-namespace shoal::client {
+namespace shoal::rpc {
 
 std::shared_ptr<grpc::Channel> makeChannel(const std::string& address);
 
-}  // namespace shoal::client
+}  // namespace shoal::rpc
