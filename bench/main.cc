@@ -27,6 +27,11 @@ int main(int argc, char** argv) {
   master->add_option("--dirs", mspec.dirs, "Directories in the bench tree")->check(CLI::Range(1, 100000));
   master->add_option("--files-per-dir", mspec.files_per_dir, "Files per directory")->check(CLI::Range(1, 100000));
   master->add_option("--ops", mspec.ops, "Operations: getstatus liststatus mkdir create rename delete");
+  auto* scrape = app.add_subcommand("scrape", "GET /metrics of a master with many inodes and simulated workers");
+  uint64_t scrape_files = 1'000'000;
+  int scrape_workers = 100;
+  scrape->add_option("--files", scrape_files, "Inodes the master holds")->check(CLI::Range(1ULL, 100'000'000ULL));
+  scrape->add_option("--workers", scrape_workers, "Simulated workers")->check(CLI::Range(0, 100000));
   auto* meta = app.add_subcommand("metastore", "Memory per inode of the heap metastore");
   uint64_t files = 1'000'000;
   meta->add_option("--files", files, "Files to create")->check(CLI::Range(1ULL, 1'000'000'000ULL));
@@ -84,6 +89,10 @@ int main(int argc, char** argv) {
       mspec.load = load;
       auto m = runMasterScenario(mspec);
       figures.insert(figures.end(), m.begin(), m.end());
+    }
+    if (*scrape || *suite) {
+      auto s = runScrapeScenario(scrape_files, scrape_workers);
+      figures.insert(figures.end(), s.begin(), s.end());
     }
     if (*wk || *suite) {
       auto w = runWorkerScenario(load, file_bytes);

@@ -7,16 +7,12 @@
 #include "scenarios.h"
 
 namespace shoal::bench {
-namespace {
-
 uint64_t rssBytes() {
   std::ifstream statm("/proc/self/statm");
   uint64_t size = 0, resident = 0;
   statm >> size >> resident;
   return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
 }
-
-}  // namespace
 
 std::vector<Figure> runMetastoreScenario(uint64_t files) {
   malloc_trim(0);

@@ -23,6 +23,13 @@ struct MasterSpec {
 };
 std::vector<Figure> runMasterScenario(const MasterSpec& spec);
 
+// GET /metrics of a master holding `files` inodes with `workers` simulated workers, beside
+// GET /api/v1/info; the master's memory before and after the scrapes.
+std::vector<Figure> runScrapeScenario(uint64_t files, int workers);
+
+// This process's resident memory.
+uint64_t rssBytes();
+
 // RSS growth of the heap metastore per inode, for `files` files in directories of 1,000.
 std::vector<Figure> runMetastoreScenario(uint64_t files);
 

@@ -42,6 +42,7 @@ inline constexpr std::string_view kLogMaxFiles = "shoal.log.max.files";
 inline constexpr std::string_view kMasterWebBindHost = "shoal.master.web.bind.host";
 inline constexpr std::string_view kWorkerWebBindHost = "shoal.worker.web.bind.host";
 inline constexpr std::string_view kFuseWebPort = "shoal.fuse.web.port";
+inline constexpr std::string_view kFuseMetricsEnabled = "shoal.fuse.metrics.enabled";
 inline constexpr std::string_view kFuseWebBindHost = "shoal.fuse.web.bind.host";
 inline constexpr std::string_view kMasterHostname = "shoal.master.hostname";
 inline constexpr std::string_view kMasterRpcPort = "shoal.master.rpc.port";

@@ -194,6 +194,9 @@ std::vector<PropertyKey> declareKeys() {
                       "none, 0 picks a free port (logged).", .min = -1, .max = 65535},
       {.name = keys::kFuseWebBindHost, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Address a FUSE daemon's web port binds to."},
+      {.name = keys::kFuseMetricsEnabled, .type = KeyType::kBool, .default_value = "true",
+       .description = "Count and time every FUSE operation (shoal_fuse_ops_total, shoal_fuse_op_latency_seconds, "
+                      "shoal_fuse_errors_total). Off only to measure what the counting costs (make bench)."},
       {.name = keys::kLogDir, .type = KeyType::kString, .default_value = "/tmp/shoal/logs",
        .description = "Directory where every daemon (master, worker, FUSE mount, also in the background) writes "
                       "its log file, <role>-<port or mount>.log; empty logs to stderr only."},

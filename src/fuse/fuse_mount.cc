@@ -100,7 +100,7 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   addReadOps(&ops);
   addWriteOps(&ops);
   daemon::Daemon daemon("fuse", conf);
-  fs.op_metrics = std::make_unique<FuseOpMetrics>(daemon.metrics());
+  if (conf.getBool(keys::kFuseMetricsEnabled)) fs.op_metrics = std::make_unique<FuseOpMetrics>(daemon.metrics());
   client::declareClientMetrics(daemon.metrics(), *fs.master, *fs.reader);
   Status web = daemon.startWeb(conf.getString(keys::kFuseWebBindHost), static_cast<int>(conf.getInt(keys::kFuseWebPort)),
                                keys::kFuseWebPort);
