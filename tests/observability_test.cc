@@ -92,7 +92,7 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
 
   TempDir mnt("shoal-obs-mnt");
   int fuse_web = freePort();
-  FuseMount m(master_, mnt.path(), {"shoal.fuse.web.port=" + std::to_string(fuse_web)});
+  FuseMount m(master_, mnt.path(), {"shoal.fuse.web.port=" + std::to_string(fuse_web), "shoal.user.heartbeat.interval=200ms"});
   ASSERT_TRUE(m.start()) << m.log();
   PrometheusUnderTest prom({{"master", master_.webPort()},
                             {"worker1", w1_.webPort()},
@@ -120,6 +120,9 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   // The client library inside the FUSE daemon: what it read, by source.
   EXPECT_GE(prom.atLeast("shoal_client_read_bytes_total{source=\"short_circuit\"}", bytes), bytes);
   EXPECT_EQ(prom.query("shoal_client_read_bytes_total{source=\"store\"}"), 0);
+  // ... and what the master sums from its heartbeats.
+  EXPECT_EQ(prom.atLeast("shoal_master_clients{state=\"live\"}", 1), 1);
+  EXPECT_GE(prom.atLeast("shoal_cluster_client_read_bytes_total{source=\"short_circuit\"}", bytes), bytes);
   // An error answered to the kernel is counted by operation and errno.
   EXPECT_FALSE(std::filesystem::exists(mnt.sub("data/absent.txt")));
   EXPECT_GE(prom.atLeast("shoal_fuse_errors_total{op=\"lookup\",errno=\"ENOENT\"}", 1), 1);
@@ -151,6 +154,7 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_NE(report.out.find(fmt::format("Bytes read from stores:   {}\n", bytes)), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("Cache hit rate (pages):"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("Workers reporting:        2"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("Clients reporting:        1 live"), std::string::npos) << report.out;
 
   // The master: its RPCs by method, its workers, its namespace.
   EXPECT_GE(prom.atLeast("sum(shoal_master_rpcs_total{method=\"GetStatus\",status=\"OK\"})", 1), 1);

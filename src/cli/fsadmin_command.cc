@@ -19,9 +19,10 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
     client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto workers = registry.workers(/*include_lost=*/true);
     if (!workers) return ctx.fail("fsadmin report metrics", workers.error());
-    auto totals = registry.clusterCounters();
-    if (!totals) return ctx.fail("fsadmin report metrics", totals.error());
-    const proto::WorkerCounters& c = *totals;
+    auto sums = registry.clusterSums();
+    if (!sums) return ctx.fail("fsadmin report metrics", sums.error());
+    const proto::WorkerCounters& c = sums->cluster_counters();
+    const proto::ClientCounters& k = sums->client_counters();
     uint64_t served = master::servedBytes(c);
     std::cout << fmt::format("Workers reporting:        {}\n", workers->size())
               << fmt::format("Cache hit rate (pages):   {:.1f}% ({} hits, {} misses)\n", 100 * master::hitRate(c),
@@ -30,7 +31,12 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
               << fmt::format("Bytes served:             {} ({} short-circuit, {} gRPC, {} data port)\n", served,
                              c.served_short_circuit_bytes(), c.served_grpc_bytes(), c.served_data_port_bytes())
               << fmt::format("Bytes read from stores:   {}\n", c.store_read_bytes())
-              << fmt::format("Pages evicted:            {}\n", c.evictions());
+              << fmt::format("Pages evicted:            {}\n", c.evictions())
+              << fmt::format("Clients reporting:        {} live\n", sums->live_clients())
+              << fmt::format("Client bytes read:        {} short-circuit, {} from workers, {} from stores\n",
+                             k.short_circuit_bytes(), k.worker_bytes(), k.store_bytes())
+              << fmt::format("Client metadata cache:    {} hits, {} misses\n", k.metadata_cache_hits(),
+                             k.metadata_cache_misses());
   });
   report->callback([&ctx, metrics] {
     if (metrics->parsed()) return;

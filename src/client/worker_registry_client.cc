@@ -60,12 +60,18 @@ Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool includ
   return std::vector<proto::WorkerInfo>(resp.workers().begin(), resp.workers().end());
 }
 
-Result<proto::WorkerCounters> WorkerRegistryClient::clusterCounters() {
+Result<proto::GetWorkersResponse> WorkerRegistryClient::clusterSums() {
   proto::GetWorkersRequest req;
   proto::GetWorkersResponse resp;
   Status st = impl_->call(&proto::WorkerRegistry::Stub::GetWorkers, req, &resp);
   if (!st) return makeError(st);
-  return resp.cluster_counters();
+  resp.clear_workers();
+  return resp;
+}
+
+Status WorkerRegistryClient::clientHeartbeat(const proto::ClientHeartbeatRequest& req) {
+  proto::ClientHeartbeatResponse resp;
+  return impl_->call(&proto::WorkerRegistry::Stub::ClientHeartbeat, req, &resp);
 }
 
 }  // namespace shoal::client

@@ -26,8 +26,11 @@ class WorkerRegistryClient {
                                                    const std::vector<proto::TierUsage>& tiers,
                                                    const proto::WorkerCounters& counters = {});
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
-  // The leading master's cluster-wide sums of the workers' cumulative counters.
-  Result<proto::WorkerCounters> clusterCounters();
+  // The leading master's cluster-wide sums of the workers' and the clients' cumulative counters
+  // (GetWorkers without the worker list).
+  Result<proto::GetWorkersResponse> clusterSums();
+  // A long-lived client's check-in with its counters.
+  Status clientHeartbeat(const proto::ClientHeartbeatRequest& req);
 
  private:
   struct Impl;

@@ -76,6 +76,7 @@ inline constexpr std::string_view kUserShortCircuitEnabled = "shoal.user.short.c
 inline constexpr std::string_view kWorkerRpcThreads = "shoal.worker.rpc.executor.threads";
 inline constexpr std::string_view kUserMetadataSyncInterval = "shoal.user.file.metadata.sync.interval";
 inline constexpr std::string_view kUserRpcTimeout = "shoal.user.rpc.timeout";
+inline constexpr std::string_view kUserHeartbeatInterval = "shoal.user.heartbeat.interval";
 inline constexpr std::string_view kUserWorkerListRefreshInterval = "shoal.user.worker.list.refresh.interval";
 inline constexpr std::string_view kUserListPageSize = "shoal.user.list.status.page.size";
 inline constexpr std::string_view kMasterWriteLease = "shoal.master.file.write.lease";

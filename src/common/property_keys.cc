@@ -118,6 +118,11 @@ std::vector<PropertyKey> declareKeys() {
        .description = "How old cached under-store metadata may be before an access re-reads it from the "
                       "store: -1 never after the first load, 0 on every access, or a duration (10min).",
        .dynamic = true, .min = 0, .allow_never = true},
+      {.name = keys::kUserHeartbeatInterval, .type = KeyType::kDuration, .default_value = "5s",
+       .description = "How often a long-lived client (a FUSE daemon) sends the leading master its cumulative "
+                      "counters (bytes read by source, metadata-cache hits and misses, failovers), which the "
+                      "master sums as shoal_cluster_client_*.",
+       .min = 100},
       {.name = keys::kUserRpcTimeout, .type = KeyType::kDuration, .default_value = "30s",
        .description = "Deadline of one client RPC to the master.", .dynamic = true, .min = 1},
       {.name = keys::kUserWorkerListRefreshInterval, .type = KeyType::kDuration, .default_value = "10s",

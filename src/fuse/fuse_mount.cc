@@ -12,6 +12,7 @@
 #include "common/errno_status.h"
 #include "common/logging.h"
 #include "daemon/daemon.h"
+#include "client/client_heartbeat.h"
 #include "client/client_metrics.h"
 #include "fuse/fuse_metrics.h"
 #include "common/path.h"
@@ -102,6 +103,7 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   daemon::Daemon daemon("fuse", conf);
   if (conf.getBool(keys::kFuseMetricsEnabled)) fs.op_metrics = std::make_unique<FuseOpMetrics>(daemon.metrics());
   client::declareClientMetrics(daemon.metrics(), *fs.master, *fs.reader);
+  client::ClientHeartbeat heartbeat(conf, *fs.master, *fs.reader, "fuse");
   Status web = daemon.startWeb(conf.getString(keys::kFuseWebBindHost), static_cast<int>(conf.getInt(keys::kFuseWebPort)),
                                keys::kFuseWebPort);
   if (!web) return fail(web);

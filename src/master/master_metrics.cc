@@ -4,11 +4,12 @@
 
 #include "master/fs/file_system_master.h"
 #include "master/journal/raft_journal.h"
+#include "master/workers/client_registry.h"
 #include "master/workers/worker_registry.h"
 
 namespace shoal::master {
 void declareMasterMetrics(metrics::Registry& r, FileSystemMaster& fs, Journal& journal, RaftJournal* raft,
-                          WorkerRegistry& workers) {
+                          WorkerRegistry& workers, ClientRegistry& clients) {
   using metrics::MetricType;
   using metrics::SeriesSample;
   r.gaugeFn("shoal_master_inodes", "Files and directories in the namespace.",
@@ -77,6 +78,37 @@ void declareMasterMetrics(metrics::Registry& r, FileSystemMaster& fs, Journal& j
                      for (const auto& [mount, bytes] : c.store_read_bytes_by_mount()) {
                        out.push_back({.label_values = {mount}, .value = static_cast<double>(bytes)});
                      }
+                   }));
+  r.callbackFamily("shoal_master_clients", "Long-lived clients (FUSE daemons) heartbeating, live or lost.",
+                   MetricType::kGauge, {"state"}, [&clients](std::vector<SeriesSample>& out) {
+                     auto c = clients.counts(nowMs());
+                     out.push_back({.label_values = {"live"}, .value = static_cast<double>(c.live)});
+                     out.push_back({.label_values = {"lost"}, .value = static_cast<double>(c.lost)});
+                   });
+  auto client_sums = [&journal, &clients](auto&& fill) {
+    return [&journal, &clients, fill](std::vector<SeriesSample>& out) {
+      if (journal.servingStatus().isOk()) fill(clients.counterTotals(), out);
+    };
+  };
+  r.callbackFamily("shoal_cluster_client_read_bytes_total",
+                   "Bytes long-lived clients read, by source (short_circuit, worker, store), cluster-wide.",
+                   MetricType::kCounter, {"source"},
+                   client_sums([](const proto::ClientCounters& c, std::vector<SeriesSample>& out) {
+                     out.push_back({.label_values = {"short_circuit"}, .value = static_cast<double>(c.short_circuit_bytes())});
+                     out.push_back({.label_values = {"worker"}, .value = static_cast<double>(c.worker_bytes())});
+                     out.push_back({.label_values = {"store"}, .value = static_cast<double>(c.store_bytes())});
+                   }));
+  r.callbackFamily("shoal_cluster_client_metadata_cache_total",
+                   "Metadata-cache lookups of long-lived clients, by result (hit, miss), cluster-wide.",
+                   MetricType::kCounter, {"result"},
+                   client_sums([](const proto::ClientCounters& c, std::vector<SeriesSample>& out) {
+                     out.push_back({.label_values = {"hit"}, .value = static_cast<double>(c.metadata_cache_hits())});
+                     out.push_back({.label_values = {"miss"}, .value = static_cast<double>(c.metadata_cache_misses())});
+                   }));
+  r.callbackFamily("shoal_cluster_client_master_failovers_total",
+                   "Times long-lived clients' calls moved to another master, cluster-wide.", MetricType::kCounter, {},
+                   client_sums([](const proto::ClientCounters& c, std::vector<SeriesSample>& out) {
+                     out.push_back({.value = static_cast<double>(c.master_failovers())});
                    }));
   r.callbackFamily("shoal_master_cluster_cache_bytes", "Cache capacity and use summed over live workers, by tier.",
                    MetricType::kGauge, {"tier", "kind"}, [&workers](std::vector<SeriesSample>& out) {

@@ -12,9 +12,10 @@ class FileSystemMaster;
 class Journal;
 class RaftJournal;
 class WorkerRegistry;
+class ClientRegistry;
 
-// All four must outlive the registry's last collection. `raft` is null for a single master.
+// All must outlive the registry's last collection. `raft` is null for a single master.
 void declareMasterMetrics(metrics::Registry& registry, FileSystemMaster& fs, Journal& journal, RaftJournal* raft,
-                          WorkerRegistry& workers);
+                          WorkerRegistry& workers, ClientRegistry& clients);
 
 }  // namespace shoal::master

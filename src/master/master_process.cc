@@ -34,6 +34,7 @@ struct MasterProcess::Impl {
   std::unique_ptr<FileSystemMaster> fs;
   std::unique_ptr<MasterServiceImpl> service;
   std::unique_ptr<WorkerRegistry> workers;
+  std::unique_ptr<ClientRegistry> clients;
   std::unique_ptr<WorkerRegistryServiceImpl> worker_service;
   ClusterHistory history{360};  // the web UI's last hour of cluster figures
   std::unique_ptr<grpc::Server> server;
@@ -157,8 +158,9 @@ Status MasterProcess::start() {
   std::string advertised = port == 0 ? "" : m.conf.getString(keys::kMasterHostname) + ":" + std::to_string(port);
   m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
-  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.fs, *m.journal);
-  declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers);
+  m.clients = std::make_unique<ClientRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
+  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.clients, *m.fs, *m.journal);
+  declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers, *m.clients);
   addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers, m.history);
   auto started = m.daemon.startRpc(m.conf.getString(keys::kMasterHostname), port,
                                    static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),

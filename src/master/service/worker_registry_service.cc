@@ -1,5 +1,7 @@
 #include "master/service/worker_registry_service.h"
 
+#include "rpc/status_convert.h"
+
 
 namespace shoal::master {
 
@@ -31,7 +33,15 @@ grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext* ctx, con
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   for (auto& w : registry_.workers(req->include_lost(), nowMs())) *resp->add_workers() = std::move(w);
   *resp->mutable_cluster_counters() = registry_.counterTotals();
+  *resp->mutable_client_counters() = clients_.counterTotals();
+  resp->set_live_clients(clients_.counts(nowMs()).live);
   return grpc::Status::OK;
+}
+
+grpc::Status WorkerRegistryServiceImpl::ClientHeartbeat(grpc::ServerContext* ctx, const proto::ClientHeartbeatRequest* req,
+                                                        proto::ClientHeartbeatResponse*) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  return rpc::toGrpc(clients_.heartbeat(*req, nowMs()));
 }
 
 }  // namespace shoal::master

@@ -4,6 +4,7 @@
 
 #include "master/fs/file_system_master.h"
 #include "master/service/leader_gate.h"
+#include "master/workers/client_registry.h"
 #include "master/workers/worker_registry.h"
 #include "worker.grpc.pb.h"
 
@@ -11,17 +12,21 @@ namespace shoal::master {
 
 class WorkerRegistryServiceImpl final : public proto::WorkerRegistry::Service {
  public:
-  WorkerRegistryServiceImpl(WorkerRegistry& registry, const FileSystemMaster& fs, const Journal& journal)
-      : registry_(registry), fs_(fs), gate_(journal) {}
+  WorkerRegistryServiceImpl(WorkerRegistry& registry, ClientRegistry& clients, const FileSystemMaster& fs,
+                            const Journal& journal)
+      : registry_(registry), clients_(clients), fs_(fs), gate_(journal) {}
 
   grpc::Status RegisterWorker(grpc::ServerContext*, const proto::RegisterWorkerRequest*,
                               proto::RegisterWorkerResponse*) override;
   grpc::Status WorkerHeartbeat(grpc::ServerContext*, const proto::WorkerHeartbeatRequest*,
                                proto::WorkerHeartbeatResponse*) override;
   grpc::Status GetWorkers(grpc::ServerContext*, const proto::GetWorkersRequest*, proto::GetWorkersResponse*) override;
+  grpc::Status ClientHeartbeat(grpc::ServerContext*, const proto::ClientHeartbeatRequest*,
+                               proto::ClientHeartbeatResponse*) override;
 
  private:
   WorkerRegistry& registry_;
+  ClientRegistry& clients_;
   const FileSystemMaster& fs_;
   LeaderGate gate_;
 };

@@ -1,27 +1,8 @@
 #include "master/workers/worker_registry.h"
 
+#include "master/workers/counter_growth.h"
+
 namespace shoal::master {
-namespace {
-
-// Adds to `total` what `now` counted since `before` (the same worker's previous report), field by
-// field; a field that went down means the worker restarted and counts from zero again.
-void addGrowth(const proto::WorkerCounters& before, const proto::WorkerCounters& now, proto::WorkerCounters* total) {
-  const auto* d = proto::WorkerCounters::descriptor();
-  const auto* refl = proto::WorkerCounters::GetReflection();
-  auto growth = [](uint64_t b, uint64_t n) { return n >= b ? n - b : n; };
-  for (int i = 0; i < d->field_count(); ++i) {
-    const auto* f = d->field(i);
-    if (f->is_map()) continue;
-    refl->SetUInt64(total, f, refl->GetUInt64(*total, f) + growth(refl->GetUInt64(before, f), refl->GetUInt64(now, f)));
-  }
-  auto& by_mount = *total->mutable_store_read_bytes_by_mount();
-  for (const auto& [mount, n] : now.store_read_bytes_by_mount()) {
-    auto it = before.store_read_bytes_by_mount().find(mount);
-    by_mount[mount] += growth(it == before.store_read_bytes_by_mount().end() ? 0 : it->second, n);
-  }
-}
-
-}  // namespace
 
 uint64_t WorkerRegistry::registerWorker(const proto::WorkerInfo& info, int64_t now_ms) {
   std::lock_guard lock(mu_);

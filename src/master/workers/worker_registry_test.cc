@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "master/workers/client_registry.h"
 #include "master/workers/cluster_history.h"
 
 namespace shoal::master {
@@ -63,6 +64,28 @@ TEST(WorkerRegistryTest, TierTotalsCountLiveWorkersOnly) {
   t = r.tierTotals(1600);
   EXPECT_EQ(t["MEM"].capacity, 100u);
   EXPECT_EQ(t["MEM"].used, 40u);
+}
+
+TEST(ClientRegistryTest, SumsClientCountersAndRefusesAHeartbeatWithoutAnId) {
+  ClientRegistry r(1000);
+  proto::ClientHeartbeatRequest req;
+  req.set_client_id("host-1-abc");
+  req.set_kind("fuse");
+  req.mutable_counters()->set_short_circuit_bytes(100);
+  ASSERT_TRUE(r.heartbeat(req, 0));
+  req.mutable_counters()->set_short_circuit_bytes(250);
+  ASSERT_TRUE(r.heartbeat(req, 100));
+  proto::ClientHeartbeatRequest other = req;
+  other.set_client_id("host-2-def");
+  other.mutable_counters()->set_short_circuit_bytes(50);
+  ASSERT_TRUE(r.heartbeat(other, 100));
+  EXPECT_EQ(r.counterTotals().short_circuit_bytes(), 300u);
+  EXPECT_EQ(r.counts(500).live, 2u);
+  EXPECT_EQ(r.counts(5000).lost, 2u);
+  proto::ClientHeartbeatRequest anonymous;
+  Status st = r.heartbeat(anonymous, 0);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("client id"), std::string::npos);
 }
 
 TEST(ClusterHistoryTest, KeepsTheNewestSamplesUpToItsCapacity) {

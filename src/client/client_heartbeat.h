@@ -1,0 +1,45 @@
+// A long-lived client's heartbeat to the leading master (a FUSE daemon's): every
+// shoal.user.heartbeat.interval it sends its cumulative counters, which the master sums as
+// shoal_cluster_client_*. A failed heartbeat is logged (rate-limited) and tried again at the next
+// interval; it never blocks the client's own calls. Thread-safe; stops when destroyed.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/configuration.h"
+#include "worker.pb.h"
+
+namespace shoal::client {
+
+class FileReader;
+class MasterClient;
+class WorkerRegistryClient;
+
+// The counters a client reports (also what client_metrics exports).
+proto::ClientCounters clientCounters(const MasterClient& master, const FileReader& reader);
+
+class ClientHeartbeat {
+ public:
+  // `kind` names the client in the master's table ("fuse"). Both must outlive this object.
+  ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader, std::string kind);
+  ~ClientHeartbeat();
+
+ private:
+  void run();
+
+  const MasterClient& master_;
+  const FileReader& reader_;
+  const int64_t interval_ms_;
+  proto::ClientHeartbeatRequest req_;
+  std::unique_ptr<WorkerRegistryClient> registry_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace shoal::client
