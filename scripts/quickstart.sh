@@ -45,6 +45,7 @@ start() {
   "$SHOAL" fsadmin report "${D[@]}"
   echo
   echo "Try: $SHOAL fs mkdir /datasets/new -Dshoal.master.rpc.port=$PORT   (appears in $HOME_DIR/data too)"
+  echo "Web UI: http://127.0.0.1:19999/ (overview, workers, mounts, browse, cluster metrics, threads); metrics: http://127.0.0.1:19999/metrics"
   echo "Logs: $HOME_DIR/master.log, $HOME_DIR/worker.log.  Stop them with: make stop"
 }
 
