@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -313,6 +314,18 @@ TEST(HaMasters, ClusterCountersAfterALeaderChangeAreNotBelowTheValuesBefore) {
     before = values(leader);
     return before[0] >= 3 && before[1] >= 3 && before[2] == 3 << 20;
   })) << before[0] << " " << before[1] << " " << before[2];
+  // A standby hears no heartbeats: it exports no cluster sums (rather than zeros beside the
+  // leader's), its cluster page names the leader, and browse is refused with 503.
+  int standby = (leader + 1) % 3;
+  EXPECT_EQ(httpGet(g.master(standby).webPort(), "/metrics").find("\nshoal_cluster_cache_hits_total "), std::string::npos);
+  auto m = nlohmann::json::parse(httpGet(g.master(standby).webPort(), "/api/v1/metrics"), nullptr, false);
+  ASSERT_FALSE(m.is_discarded());
+  EXPECT_FALSE(m["serving"].get<bool>());
+  EXPECT_EQ(m["leader_rpc_address"], g.master(leader).address());
+  int status = 0;
+  std::string body = httpGet(g.master(standby).webPort(), "/api/v1/browse?path=/data", &status);
+  EXPECT_EQ(status, 503);
+  EXPECT_NE(body.find(g.master(leader).address()), std::string::npos) << body;
 
   g.master(leader).kill9();
   int next = g.waitLeader();
