@@ -127,6 +127,14 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_FALSE(std::filesystem::exists(mnt.sub("data/absent.txt")));
   EXPECT_GE(prom.atLeast("shoal_fuse_errors_total{op=\"lookup\",errno=\"ENOENT\"}", 1), 1);
   double hits_first = prom.query("sum(shoal_worker_cache_hits_total)");
+  // The master's cluster hit rate after the first pass, once its sums have caught up with the workers'.
+  std::string cluster_rate = "shoal_cluster_cache_hits_total / (shoal_cluster_cache_hits_total + "
+                             "shoal_cluster_cache_misses_total)";
+  ASSERT_TRUE(eventually([&] {
+    return prom.query("shoal_cluster_cache_hits_total") == prom.query("sum(shoal_worker_cache_hits_total)") &&
+           prom.query("shoal_cluster_cache_misses_total") == prom.query("sum(shoal_worker_cache_misses_total)");
+  }, 60));
+  double cluster_rate_first = prom.query(cluster_rate);
 
   // Second pass through the client library (the kernel's page cache would keep FUSE reads from
   // reaching the workers): all hits, no store read.
@@ -143,6 +151,7 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_EQ(prom.atLeast("shoal_cluster_store_read_bytes_total", bytes), bytes);
   double cluster_hits = prom.atLeast("shoal_cluster_cache_hits_total", hits_first + 4);
   EXPECT_GE(cluster_hits, hits_first + 4);
+  EXPECT_GT(prom.query(cluster_rate), cluster_rate_first);
   EXPECT_TRUE(eventually([&] {
     return prom.query("shoal_cluster_cache_misses_total") == prom.query("sum(shoal_worker_cache_misses_total)");
   }, 60));
