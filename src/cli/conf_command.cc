@@ -22,22 +22,22 @@ void registerConfCommands(CLI::App& app, CliContext& ctx) {
   auto* conf = app.add_subcommand("conf", "Configuration keys and values");
   conf->require_subcommand(1);
 
-  auto* list = conf->add_subcommand("list", "Every key with its type, default, dynamic flag and description");
+  auto* list = conf->add_subcommand("list", "Every key with its type, default, mutability (static: needs a restart) and description");
   auto markdown = std::make_shared<bool>(false);
   list->add_flag("--markdown", *markdown, "Print the table docs/config-reference.md is made of");
   list->callback([markdown] {
     if (*markdown) {
-      std::cout << "| key | type | default | dynamic | description |\n|---|---|---|---|---|\n";
+      std::cout << "| key | type | default | mutability | description |\n|---|---|---|---|---|\n";
       for (const auto& k : allPropertyKeys()) {
         std::cout << "| `" << k.name << "` | " << keyTypeName(k.type) << " | `" << markdownEscape(k.default_value)
-                  << "` | " << (k.dynamic ? "yes" : "no") << " | " << markdownEscape(k.description) << " |\n";
+                  << "` | " << mutabilityName(k.mutability) << " | " << markdownEscape(k.description) << " |\n";
       }
       return;
     }
     for (const auto& k : allPropertyKeys()) {
       std::cout << k.name << "\n    type: " << keyTypeName(k.type) << ", default: "
                 << (k.default_value.empty() ? "(empty)" : std::string(k.default_value))
-                << (k.dynamic ? ", dynamic" : "") << "\n    " << k.description << "\n";
+                << ", " << mutabilityName(k.mutability) << "\n    " << k.description << "\n";
     }
   });
 

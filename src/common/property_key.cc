@@ -7,6 +7,8 @@
 
 namespace shoal {
 
+const char* mutabilityName(Mutability m) { return m == Mutability::kHot ? "hot" : "static"; }
+
 const char* keyTypeName(KeyType type) {
   switch (type) {
     case KeyType::kString: return "string";

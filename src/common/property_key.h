@@ -1,5 +1,5 @@
 // The declaration of configuration keys: each key is declared exactly once (property_keys.cc) with
-// its type, default, unit, description, dynamic flag and bounds. Immutable after start; thread-safe.
+// its type, default, unit, description, mutability and bounds. Immutable after start; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,12 +14,17 @@ namespace shoal {
 
 enum class KeyType { kString, kInt, kBool, kBytes, kDuration, kEnum, kHostPortList };
 
+// When a change of the key takes effect. Every key is static until the cluster configuration of the
+// "run it without restarts" issue can change one on a running process; a key becomes hot only
+// together with the code that applies it at run time, and the test that shows it.
+enum class Mutability { kStatic, kHot };
+
 struct PropertyKey {
   std::string_view name;
   KeyType type;
   std::string_view default_value;
   std::string_view description;
-  bool dynamic = false;  // may change at run time (through the master's config, later issue)
+  Mutability mutability = Mutability::kStatic;
   std::optional<int64_t> min = std::nullopt;  // numeric bounds (ints, bytes, durations in ms)
   std::optional<int64_t> max = std::nullopt;
   std::vector<std::string_view> choices = {};  // kEnum: allowed values
@@ -27,6 +32,8 @@ struct PropertyKey {
 };
 
 const char* keyTypeName(KeyType type);
+// "static" or "hot".
+const char* mutabilityName(Mutability m);
 // Every declared key, sorted by name.
 std::span<const PropertyKey> allPropertyKeys();
 const PropertyKey* findPropertyKey(std::string_view name);

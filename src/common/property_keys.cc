@@ -12,7 +12,7 @@ std::vector<PropertyKey> declareKeys() {
   std::vector<PropertyKey> k = {
       {.name = keys::kLogLevel, .type = KeyType::kEnum, .default_value = "info",
        .description = "Log level of every Shoal process: trace, debug, info, warn or error.",
-       .dynamic = true, .choices = {"trace", "debug", "info", "warn", "error"}},
+       .choices = {"trace", "debug", "info", "warn", "error"}},
       {.name = keys::kMasterHostname, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Host name or IP address the master binds and advertises; clients find the master "
                       "through it together with shoal.master.rpc.port."},
@@ -111,43 +111,42 @@ std::vector<PropertyKey> declareKeys() {
                       "same host receive cached page files by descriptor (short-circuit). Empty disables it."},
       {.name = keys::kUserShortCircuitEnabled, .type = KeyType::kBool, .default_value = "true",
        .description = "Read cached pages of a worker on this host straight from its page files (passed over its "
-                      "Unix socket) instead of streaming them over gRPC.", .dynamic = true},
+                      "Unix socket) instead of streaming them over gRPC."},
       {.name = keys::kWorkerRpcThreads, .type = KeyType::kInt, .default_value = "16",
        .description = "Threads serving worker RPCs.", .min = 1, .max = 1024},
       {.name = keys::kUserMetadataSyncInterval, .type = KeyType::kDuration, .default_value = "-1",
        .description = "How old cached under-store metadata may be before an access re-reads it from the "
                       "store: -1 never after the first load, 0 on every access, or a duration (10min).",
-       .dynamic = true, .min = 0, .allow_never = true},
+       .min = 0, .allow_never = true},
       {.name = keys::kUserHeartbeatInterval, .type = KeyType::kDuration, .default_value = "5s",
        .description = "How often a long-lived client (a FUSE daemon) sends the leading master its cumulative "
                       "counters (bytes read by source, metadata-cache hits and misses, failovers), which the "
                       "master sums as shoal_cluster_client_*.",
        .min = 100},
       {.name = keys::kUserRpcTimeout, .type = KeyType::kDuration, .default_value = "30s",
-       .description = "Deadline of one client RPC to the master.", .dynamic = true, .min = 1},
+       .description = "Deadline of one client RPC to the master.", .min = 1},
       {.name = keys::kUserWorkerListRefreshInterval, .type = KeyType::kDuration, .default_value = "10s",
        .description = "How long a client uses its list of live workers before asking the master again (it also "
-                      "asks at once after a worker fails).", .dynamic = true, .min = 0},
+                      "asks at once after a worker fails).", .min = 0},
       {.name = keys::kUserListPageSize, .type = KeyType::kInt, .default_value = "1000",
-       .description = "Entries a client asks for per ListStatus page.", .dynamic = true,
-       .min = 1, .max = 1'000'000},
+       .description = "Entries a client asks for per ListStatus page.", .min = 1, .max = 1'000'000},
       {.name = keys::kMasterWriteLease, .type = KeyType::kDuration, .default_value = "1h",
        .description = "A file still being written this long after its creation counts as abandoned (its writer "
                       "died): creating the same path again replaces it. Until then the path is busy.", .min = 1},
       {.name = keys::kUserFileWriteTypeDefault, .type = KeyType::kEnum, .default_value = "CACHE_THROUGH",
        .description = "Where written data goes: MUST_CACHE (worker caches only; lost if evicted), CACHE_THROUGH "
                       "(the under-store and the cache) or THROUGH (the under-store only). Files outside any mount "
-                      "can only be MUST_CACHE.", .dynamic = true, .choices = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH"}},
+                      "can only be MUST_CACHE.", .choices = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH"}},
       {.name = keys::kUserMetadataCacheMaxSize, .type = KeyType::kInt, .default_value = "100000",
        .description = "Paths whose status a client keeps in memory (least recently used go first); 0 disables "
-                      "the metadata cache.", .dynamic = true, .min = 0, .max = 100'000'000},
+                      "the metadata cache.", .min = 0, .max = 100'000'000},
       {.name = keys::kUserMetadataCacheExpiration, .type = KeyType::kDuration, .default_value = "1s",
        .description = "How long a client trusts a cached path status before asking the master again. A client's "
                       "own changes drop the affected entries at once; 0 disables the cache.",
-       .dynamic = true, .min = 0},
+       .min = 0},
       {.name = keys::kUserFileReadAheadPages, .type = KeyType::kInt, .default_value = "8",
        .description = "Pages a client asks the workers to cache ahead of a sequential reader (0: no read-ahead).",
-       .dynamic = true, .min = 0, .max = 4096},
+       .min = 0, .max = 4096},
       {.name = keys::kUserFileStagingDir, .type = KeyType::kString, .default_value = "/tmp/shoal-staging",
        .description = "Local directory where a FUSE mount keeps the data of files open for writing until they are "
                       "published (at flush, fsync or close). Files here are unlinked at once: nothing is left "
@@ -157,8 +156,7 @@ std::vector<PropertyKey> declareKeys() {
                       "fails with ENOSPC until open files are closed.", .min = 1},
       {.name = keys::kUserFilePassiveCacheEnabled, .type = KeyType::kBool, .default_value = "false",
        .description = "Also cache pages read from a worker on another host in the worker on this client's host, "
-                      "so later reads here are local (costs cache space on every host that reads).",
-       .dynamic = true},
+                      "so later reads here are local (costs cache space on every host that reads)."},
       {.name = keys::kUserHostname, .type = KeyType::kString, .default_value = "",
        .description = "This client's host as workers advertise theirs (shoal.worker.hostname): a worker with this "
                       "host is local (short-circuit reads, passive caching). Empty: 127.0.0.1, localhost and "
@@ -173,7 +171,7 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kUserDataTransport, .type = KeyType::kEnum, .default_value = "tcp",
        .description = "How a client streams pages from a worker on another host: tcp (the worker's data port, "
                       "sendfile, the fastest) or grpc (a ReadPages stream on the RPC port).",
-       .dynamic = true, .choices = {"tcp", "grpc"}},
+       .choices = {"tcp", "grpc"}},
       {.name = keys::kUserDataConnectTimeout, .type = KeyType::kDuration, .default_value = "1s",
        .description = "How long a client waits for a worker's data port to accept a connection before it counts "
                       "the worker as unreachable and reads elsewhere (a host that is down then costs about this, "

@@ -106,7 +106,7 @@ void Daemon::addCommonRoutes() {
                       {"value", conf_.getString(k.name)},
                       {"source", valueSourceName(conf_.sourceOf(k.name))},
                       {"default", k.default_value},
-                      {"dynamic", k.dynamic}});
+                      {"mutability", mutabilityName(k.mutability)}});
     }
     return web::jsonResponse(nlohmann::json{{"keys", keys}}.dump(2) + "\n");
   });
