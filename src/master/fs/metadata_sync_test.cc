@@ -155,7 +155,9 @@ TEST_F(MetadataSyncTest, ShortIntervalSeesTheChangeOnceItHasPassed) {
   auto at_once = fs_->getStatus("/top.txt", kIntervalMs);
   ASSERT_TRUE(at_once);
   bool seen = at_once->size() == 15;
-  if (!seen) EXPECT_EQ(stats(), s0) << "inside the interval the store is not asked";
+  if (!seen) {
+    EXPECT_EQ(stats(), s0) << "inside the interval the store is not asked";
+  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!seen && std::chrono::steady_clock::now() < deadline) {
     auto f = fs_->getStatus("/top.txt", kIntervalMs);
