@@ -155,6 +155,8 @@ TEST_F(ObservabilityTest, PrometheusScrapesEveryDaemonAndTheSeriesFollowTheReads
   EXPECT_TRUE(eventually([&] {
     return prom.query("shoal_cluster_cache_misses_total") == prom.query("sum(shoal_worker_cache_misses_total)");
   }, 60));
+  // No miss is left in flight once the reads are done.
+  EXPECT_TRUE(eventually([&] { return prom.query("sum(shoal_worker_misses_in_flight)") == 0; }, 60));
   // Store reads by mount, at each worker and summed at the master.
   EXPECT_EQ(prom.atLeast("sum(shoal_worker_store_read_bytes_by_mount_total{mount=\"/data\"})", bytes), bytes);
   EXPECT_EQ(prom.atLeast("shoal_cluster_store_read_bytes_by_mount_total{mount=\"/data\"}", bytes), bytes);
