@@ -196,6 +196,16 @@ TEST(MasterStartup, SecondMasterOnTheSameJournalIsRefused) {
   EXPECT_TRUE(first.client().masterInfo()) << "the first master must keep serving";
 }
 
+TEST(MasterStartup, AHostnameThatDoesNotResolveIsAClearError) {
+  TempDir dir("shoal-badhost");
+  auto r = runCommand({shoalBinary(), "master", "-Dshoal.master.hostname=no-such-host.invalid",
+                       "-Dshoal.master.rpc.port=" + std::to_string(freePort()), "-Dshoal.master.web.port=-1",
+                       "-Dshoal.master.journal.folder=" + dir.sub("j")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'no-such-host.invalid': the name does not resolve"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("shoal.master.hostname"), std::string::npos) << r.err;
+}
+
 TEST(MasterStartup, BusyPortIsAClearError) {
   MasterUnderTest first;
   ASSERT_TRUE(first.start()) << first.log();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/server_interceptor.h>
+#include <netdb.h>
 
 namespace shoal::rpc {
 
@@ -26,6 +27,18 @@ Result<StartedServer> startServer(
     const std::string& role, const std::string& host, int port, int threads,
     const std::vector<grpc::Service*>& services, std::string_view port_key,
     std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> interceptor) {
+  // gRPC reports a name that does not resolve like any other bind failure; say which it is.
+  addrinfo hints{};
+  hints.ai_flags = AI_PASSIVE;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+    return makeError(Status(StatusCode::kInvalidArgument,
+                            fmt::format("{} cannot listen on '{}': the name does not resolve ({}); set "
+                                        "shoal.{}.hostname to a name or address of this machine",
+                                        role, host, ::gai_strerror(rc), role)));
+  }
+  ::freeaddrinfo(found);
   grpc::ServerBuilder builder;
   applyServerOptions(builder, threads);
   if (interceptor) {
