@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
       figures.insert(figures.end(), m.begin(), m.end());
     }
     if (*scrape || *suite) {
-      auto s = runScrapeScenario(scrape_files, scrape_workers);
+      // The suite's --files sizes the master's namespace here as it does the metastore's.
+      auto s = runScrapeScenario(*suite ? files : scrape_files, scrape_workers);
       figures.insert(figures.end(), s.begin(), s.end());
     }
     if (*wk || *suite) {

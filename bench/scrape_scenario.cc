@@ -109,10 +109,10 @@ std::vector<Figure> runScrapeScenario(uint64_t files, int workers) {
     }
     int web = std::stoi(m.webAddress().substr(m.webAddress().rfind(':') + 1));
     std::string info, exposition;
-    out.push_back(timeGets("web.info", "", web, "/api/v1/info", 200, &info));
+    out.push_back(timeGets("scrape.info", "", web, "/api/v1/info", 200, &info));
     (void)timeGets("warmup", "", web, "/metrics", 5, &exposition);
     uint64_t before = rssBytes();
-    Figure f = timeGets("master.scrape", "web.info", web, "/metrics", 200, &exposition);
+    Figure f = timeGets("scrape.metrics", "scrape.info", web, "/metrics", 200, &exposition);
     uint64_t after = rssBytes();
     // The master's own count, read from the exposition: the inodes really are there.
     auto at = exposition.find("\nshoal_master_inodes ");

@@ -40,7 +40,8 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
                         "barefuse.dd", "tmpfs.stat.first", "ha.local.mkdir", "ha.raft.mkdir", "ha.failover", "client.seq-read", "local.seq-read",
                         "client.random-4k", "local.random-4k", "client.small-file-read", "local.small-file-read",
                         "client.write.must-cache", "client.write.cache-through", "client.write.through",
-                        "local.write"}) {
+                        "local.write", "scrape.info", "scrape.metrics", "fuse_metrics_off.read4k.cached",
+                        "fuse_metrics_on.read4k.cached"}) {
     EXPECT_TRUE(seen.count(s)) << s << " missing from the report";
   }
   auto meta = std::find_if(j["figures"].begin(), j["figures"].end(),
