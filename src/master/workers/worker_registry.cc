@@ -34,6 +34,8 @@ bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
   it->second.clear_tiers();
   for (const auto& t : tiers) *it->second.add_tiers() = t;
   addGrowth(it->second.counters(), counters, &totals_);
+  addMapGrowth(it->second.counters().store_read_bytes_by_mount(), counters.store_read_bytes_by_mount(),
+               totals_.mutable_store_read_bytes_by_mount());
   *it->second.mutable_counters() = counters;
   return true;
 }
