@@ -56,8 +56,7 @@ struct Pages {
       j["raft"] = {{"role", s.role}, {"term", s.term}, {"commit_index", s.commit_index}, {"members", members}};
     }
     ClusterSample s = sampleCluster(workers, now);
-    auto counts = workers.counts(now);
-    j["workers"] = {{"live", counts.live}, {"lost", counts.lost}};
+    j["workers"] = {{"live", s.live_workers}, {"lost", s.lost_workers}};
     j["cache"] = {{"capacity_bytes", s.cache_capacity_bytes},
                   {"used_bytes", s.cache_used_bytes},
                   {"hit_rate", hitRate(s.counters)},

@@ -14,7 +14,9 @@ ClusterSample sampleCluster(const WorkerRegistry& workers, int64_t now_ms) {
     s.cache_capacity_bytes += t.capacity;
     s.cache_used_bytes += t.used;
   }
-  s.live_workers = workers.counts(now_ms).live;
+  auto counts = workers.counts(now_ms);
+  s.live_workers = counts.live;
+  s.lost_workers = counts.lost;
   return s;
 }
 

@@ -23,6 +23,7 @@ struct ClusterSample {
   uint64_t cache_capacity_bytes = 0;
   uint64_t cache_used_bytes = 0;
   uint64_t live_workers = 0;
+  uint64_t lost_workers = 0;
 };
 
 class WorkerRegistry;
