@@ -47,6 +47,10 @@ void registerFsCommands(CLI::App& app, CliContext& ctx);
 void registerFsMountCommands(CLI::App& fs, CliContext& ctx);
 void registerFsUsageCommands(CLI::App& fs, CliContext& ctx);
 void registerConfCommands(CLI::App& app, CliContext& ctx);
+// conf_cluster_command.cc: set, unset, history, status.
+void registerConfClusterCommands(CLI::App& conf, CliContext& ctx);
+// The cluster configuration from the leading master, within `timeout_ms`.
+Result<proto::ClusterConf> fetchClusterConf(CliContext& ctx, int64_t timeout_ms);
 void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
 void registerQuorumCommands(CLI::App& fsadmin, CliContext& ctx);

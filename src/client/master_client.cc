@@ -63,6 +63,7 @@ MasterClient::MasterClient(const std::vector<std::string>& addresses, int64_t ti
 }
 
 std::string MasterClient::address() const { return impl_->conn->current(); }
+MasterConnection& MasterClient::connection() { return *impl_->conn; }
 std::vector<std::string> MasterClient::addresses() const { return impl_->conn->addresses(); }
 int64_t MasterClient::timeoutMs() const { return impl_->conn->timeoutMs(); }
 

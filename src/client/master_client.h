@@ -16,6 +16,8 @@
 
 namespace shoal::client {
 
+class MasterConnection;
+
 class MasterClient {
  public:
   // Connects to shoal.master.rpc.addresses, or shoal.master.hostname:shoal.master.rpc.port.
@@ -87,6 +89,8 @@ class MasterClient {
   uint64_t masterRetries() const;
   uint64_t masterSwitches() const;
   size_t metadataCacheSize() const;
+  // The leader-following connection (for the other master services: conf_client.h).
+  MasterConnection& connection();
   // Forgets cached statuses of `path` and everything below it ("/" forgets all).
   void dropMetadataCache(const std::string& path);
 

@@ -72,9 +72,9 @@ size_t MasterConnection::indexOf(const std::string& address) {
 
 Status MasterConnection::call(
     const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, grpc::ClientContext&)>& attempt,
-    const std::string& request_id) {
+    const std::string& request_id, int64_t timeout_ms) {
   const rpc::Identity identity = rpc::callerIdentity();
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : timeout_ms_);
   auto backoff = std::chrono::milliseconds(10);
   size_t unreachable_in_a_row = 0;
   // Redirects followed without waiting; two masters naming each other still back off.

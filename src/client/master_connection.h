@@ -35,8 +35,11 @@ class MasterConnection {
 
   // One attempt runs `attempt(channel, ctx)` with the identity, deadline and (for a mutation) the
   // request id already on `ctx`. Returns the first answer that is not about leadership or reach.
+  // `timeout_ms` > 0 replaces the connection's deadline for this call (a long poll).
   Status call(const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, grpc::ClientContext&)>& attempt,
-              const std::string& request_id = "");
+              const std::string& request_id = "", int64_t timeout_ms = 0);
+  // This client's random id (the prefix of its request ids).
+  const std::string& clientId() const { return client_id_; }
 
   // A new id for one mutation: "<this client's random id>-<sequence>".
   std::string newRequestId();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/path.h"
 #include "common/units.h"
 
 namespace shoal {
@@ -16,6 +17,8 @@ const char* valueSourceName(ValueSource source) {
     case ValueSource::kDefault: return "default";
     case ValueSource::kSiteFile: return "site file";
     case ValueSource::kOverride: return "override";
+    case ValueSource::kCluster: return "cluster";
+    case ValueSource::kPathRule: return "path rule";
   }
   return "?";
 }
@@ -34,6 +37,45 @@ Status Configuration::set(std::string_view key, std::string_view value, ValueSou
   SHOAL_RETURN_IF_ERROR(validatePropertyValue(*decl, value));
   values_[std::string(key)] = Entry{std::string(value), source, decl->type};
   return Status::ok();
+}
+
+Result<std::string> validateConfRule(std::string_view key, std::string_view value, std::string_view path, bool unset) {
+  const PropertyKey* decl = findPropertyKey(key);
+  if (decl == nullptr) {
+    return makeError(invalidArgument(fmt::format("unknown configuration key '{}' (`shoal conf list` shows every key)", key)));
+  }
+  if (decl->mutability != Mutability::kHot) {
+    return makeError(invalidArgument(fmt::format(
+        "{} is static: it is read once at start-up, so the cluster configuration cannot change it (set it in "
+        "shoal-site.properties or with -D and restart; `shoal conf list` shows which keys are hot)", key)));
+  }
+  if (!unset) SHOAL_RETURN_IF_ERROR(validatePropertyValue(*decl, value));
+  if (path.empty()) return std::string();
+  if (!decl->per_path) {
+    return makeError(invalidArgument(fmt::format("{} applies to the whole process, not per path: drop --path", key)));
+  }
+  auto norm = normalizePath(path);
+  if (!norm) return makeError(norm.error().withContext("--path"));
+  return *norm;
+}
+
+Result<Configuration> Configuration::withRules(const std::vector<ConfRuleValue>& rules, std::string_view path) const {
+  Configuration out = *this;
+  std::vector<const ConfRuleValue*> order;
+  for (const auto& r : rules) {
+    if (r.path.empty() || (!path.empty() && isSameOrUnder(path, r.path))) order.push_back(&r);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const ConfRuleValue* a, const ConfRuleValue* b) { return a->path.size() < b->path.size(); });
+  for (const ConfRuleValue* r : order) {
+    auto checked = validateConfRule(r->key, r->value, r->path, false);
+    if (!checked) return makeError(checked.error().withContext("cluster configuration"));
+    auto it = out.values_.find(r->key);
+    if (it->second.source == ValueSource::kOverride) continue;
+    it->second.value = r->value;
+    it->second.source = r->path.empty() ? ValueSource::kCluster : ValueSource::kPathRule;
+  }
+  return out;
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> parseProperties(std::string_view text,

@@ -15,8 +15,23 @@
 
 namespace shoal {
 
-enum class ValueSource { kDefault, kSiteFile, kOverride };
+// Where a value came from, lowest precedence first except kOverride: -D wins over everything, so a
+// process started with an explicit value keeps it whatever the cluster configuration says.
+enum class ValueSource { kDefault, kSiteFile, kOverride, kCluster, kPathRule };
 const char* valueSourceName(ValueSource source);
+
+// One rule of the cluster configuration (`shoal conf set`): path "" for the whole cluster, else a
+// normalised prefix (per-path keys only).
+struct ConfRuleValue {
+  std::string key;
+  std::string value;
+  std::string path;
+};
+
+// Checks one change of the cluster configuration as the leader does before journaling it: a
+// declared hot key, a valid value (unless unset), and a path only for per-path keys, normalised.
+// Returns the normalised path.
+Result<std::string> validateConfRule(std::string_view key, std::string_view value, std::string_view path, bool unset);
 
 class Configuration {
  public:
@@ -30,6 +45,12 @@ class Configuration {
   static std::string confDirFromEnv();
 
   Status set(std::string_view key, std::string_view value, ValueSource source = ValueSource::kOverride);
+
+  // This configuration under the cluster's rules: the cluster-wide rules, then the rules of the
+  // prefixes that hold `path` from the shortest to the longest (so the longest wins), each unless
+  // the key was given with -D. A rule this process cannot take (an unknown key, a static key, a bad
+  // value) fails the whole call, naming it: a process applies all of a version or none of it.
+  Result<Configuration> withRules(const std::vector<ConfRuleValue>& rules, std::string_view path = "") const;
 
   const std::string& getString(std::string_view key) const;
   int64_t getInt(std::string_view key) const;

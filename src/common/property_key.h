@@ -14,9 +14,10 @@ namespace shoal {
 
 enum class KeyType { kString, kInt, kBool, kBytes, kDuration, kEnum, kHostPortList };
 
-// When a change of the key takes effect. Every key is static until the cluster configuration of the
-// "run it without restarts" issue can change one on a running process; a key becomes hot only
-// together with the code that applies it at run time, and the test that shows it.
+// When a change of the key takes effect. A static key is read once at start-up: changing it needs a
+// restart, and the cluster configuration (`shoal conf set`) refuses it. A hot key is applied by a
+// running process within a second of `conf set`; a key becomes hot only together with the code that
+// applies it at run time, and the test that shows it.
 enum class Mutability { kStatic, kHot };
 
 struct PropertyKey {
@@ -29,6 +30,8 @@ struct PropertyKey {
   std::optional<int64_t> max = std::nullopt;
   std::vector<std::string_view> choices = {};  // kEnum: allowed values
   bool allow_never = false;  // kDuration: "-1" means never
+  // A client key that `shoal conf set --path PREFIX` may set for the paths under a prefix (hot keys only).
+  bool per_path = false;
 };
 
 const char* keyTypeName(KeyType type);

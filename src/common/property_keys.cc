@@ -11,7 +11,7 @@ namespace {
 std::vector<PropertyKey> declareKeys() {
   std::vector<PropertyKey> k = {
       {.name = keys::kLogLevel, .type = KeyType::kEnum, .default_value = "info",
-       .description = "Log level of every Shoal process: trace, debug, info, warn or error.",
+       .description = "Log level of every Shoal process: trace, debug, info, warn or error.", .mutability = Mutability::kHot,
        .choices = {"trace", "debug", "info", "warn", "error"}},
       {.name = keys::kMasterHostname, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Host name or IP address the master binds and advertises; clients find the master "
@@ -116,8 +116,8 @@ std::vector<PropertyKey> declareKeys() {
        .description = "Threads serving worker RPCs.", .min = 1, .max = 1024},
       {.name = keys::kUserMetadataSyncInterval, .type = KeyType::kDuration, .default_value = "-1",
        .description = "How old cached under-store metadata may be before an access re-reads it from the "
-                      "store: -1 never after the first load, 0 on every access, or a duration (10min).",
-       .min = 0, .allow_never = true},
+                      "store: -1 never after the first load, 0 on every access, or a duration (10min).", .mutability = Mutability::kHot,
+       .min = 0, .allow_never = true, .per_path = true},
       {.name = keys::kUserHeartbeatInterval, .type = KeyType::kDuration, .default_value = "5s",
        .description = "How often a long-lived client (a FUSE daemon) sends the leading master its cumulative "
                       "counters (bytes read by source, metadata-cache hits and misses, failovers), which the "
@@ -136,17 +136,17 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kUserFileWriteTypeDefault, .type = KeyType::kEnum, .default_value = "CACHE_THROUGH",
        .description = "Where written data goes: MUST_CACHE (worker caches only; lost if evicted), CACHE_THROUGH "
                       "(the under-store and the cache) or THROUGH (the under-store only). Files outside any mount "
-                      "can only be MUST_CACHE.", .choices = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH"}},
+                      "can only be MUST_CACHE.", .mutability = Mutability::kHot, .choices = {"MUST_CACHE", "CACHE_THROUGH", "THROUGH"}, .per_path = true},
       {.name = keys::kUserMetadataCacheMaxSize, .type = KeyType::kInt, .default_value = "100000",
        .description = "Paths whose status a client keeps in memory (least recently used go first); 0 disables "
-                      "the metadata cache.", .min = 0, .max = 100'000'000},
+                      "the metadata cache.", .mutability = Mutability::kHot, .min = 0, .max = 100'000'000},
       {.name = keys::kUserMetadataCacheExpiration, .type = KeyType::kDuration, .default_value = "1s",
        .description = "How long a client trusts a cached path status before asking the master again. A client's "
-                      "own changes drop the affected entries at once; 0 disables the cache.",
+                      "own changes drop the affected entries at once; 0 disables the cache.", .mutability = Mutability::kHot,
        .min = 0},
       {.name = keys::kUserFileReadAheadPages, .type = KeyType::kInt, .default_value = "8",
-       .description = "Pages a client asks the workers to cache ahead of a sequential reader (0: no read-ahead).",
-       .min = 0, .max = 4096},
+       .description = "Pages a client asks the workers to cache ahead of a sequential reader (0: no read-ahead).", .mutability = Mutability::kHot,
+       .min = 0, .max = 4096, .per_path = true},
       {.name = keys::kUserFileStagingDir, .type = KeyType::kString, .default_value = "/tmp/shoal-staging",
        .description = "Local directory where a FUSE mount keeps the data of files open for writing until they are "
                       "published (at flush, fsync or close). Files here are unlinked at once: nothing is left "
@@ -156,7 +156,7 @@ std::vector<PropertyKey> declareKeys() {
                       "fails with ENOSPC until open files are closed.", .min = 1},
       {.name = keys::kUserFilePassiveCacheEnabled, .type = KeyType::kBool, .default_value = "false",
        .description = "Also cache pages read from a worker on another host in the worker on this client's host, "
-                      "so later reads here are local (costs cache space on every host that reads)."},
+                      "so later reads here are local (costs cache space on every host that reads).", .mutability = Mutability::kHot, .per_path = true},
       {.name = keys::kUserHostname, .type = KeyType::kString, .default_value = "",
        .description = "This client's host as workers advertise theirs (shoal.worker.hostname): a worker with this "
                       "host is local (short-circuit reads, passive caching). Empty: 127.0.0.1, localhost and "
@@ -179,9 +179,9 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kFuseEntryTimeout, .type = KeyType::kDuration, .default_value = "60s",
        .description = "How long the kernel trusts a name it looked up through the FUSE mount. Read-mostly "
                       "trees can use hours (the production case ran 7200s); `ls .shoal/metadatacache/drop` "
-                      "forgets them at once.", .min = 0},
+                      "forgets them at once.", .mutability = Mutability::kHot, .min = 0},
       {.name = keys::kFuseAttrTimeout, .type = KeyType::kDuration, .default_value = "60s",
-       .description = "How long the kernel trusts file attributes (size, mtime) it got through the FUSE mount.",
+       .description = "How long the kernel trusts file attributes (size, mtime) it got through the FUSE mount.", .mutability = Mutability::kHot,
        .min = 0},
       {.name = keys::kFuseKeepCache, .type = KeyType::kBool, .default_value = "true",
        .description = "Keep the kernel's cached pages of a file across opens while its size and mtime are "

@@ -59,7 +59,12 @@ Result<bool> wantStacks(const web::Request& req) {
 }  // namespace
 
 Daemon::Daemon(std::string role, const Configuration& conf)
-    : role_(std::move(role)), conf_(conf), start_ms_(nowMs()), web_(role_) {
+    : role_(std::move(role)), conf_(conf), start_ms_(nowMs()), web_(role_), live_(conf) {
+  log_level_ = live_.listen({std::string(keys::kLogLevel)}, [role = role_](const LiveConfig::Snapshot& s) {
+    setLogLevel(s.conf->getString(keys::kLogLevel));
+    logger(role)->info("log level is now {} (cluster configuration version {})", s.conf->getString(keys::kLogLevel),
+                       s.version);
+  });
   std::string p = "shoal_" + role_ + "_";
   metrics_.callbackFamily(p + "build_info", "Always 1; the labels say which build this process runs.",
                           metrics::MetricType::kGauge, {"version", "revision"}, [](auto& out) {
@@ -101,14 +106,16 @@ void Daemon::addCommonRoutes() {
   });
   web_.get("/api/v1/config", [this](const web::Request&) {
     nlohmann::json keys = nlohmann::json::array();
+    auto snap = live_.current();
+    const Configuration& conf = *snap->conf;
     for (const auto& k : allPropertyKeys()) {
       keys.push_back({{"key", k.name},
-                      {"value", conf_.getString(k.name)},
-                      {"source", valueSourceName(conf_.sourceOf(k.name))},
+                      {"value", conf.getString(k.name)},
+                      {"source", valueSourceName(conf.sourceOf(k.name))},
                       {"default", k.default_value},
                       {"mutability", mutabilityName(k.mutability)}});
     }
-    return web::jsonResponse(nlohmann::json{{"keys", keys}}.dump(2) + "\n");
+    return web::jsonResponse(nlohmann::json{{"cluster_version", snap->version}, {"keys", keys}}.dump(2) + "\n");
   });
   web_.get("/api/v1/threads", [](const web::Request& req) {
     auto stacks = wantStacks(req);

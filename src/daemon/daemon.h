@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/configuration.h"
+#include "common/live_config.h"
 #include "common/metrics/registry.h"
 #include "common/status.h"
 #include "rpc/server_options.h"
@@ -26,6 +27,9 @@ class Daemon {
   ~Daemon();
 
   metrics::Registry& metrics() { return metrics_; }
+  // The daemon's configuration under the cluster configuration it applied (`shoal conf set`); the
+  // skeleton applies shoal.log.level itself, and /api/v1/config shows the effective values.
+  LiveConfig& liveConfig() { return live_; }
   web::HttpServer& web() { return web_; }
   const std::string& role() const { return role_; }
   int64_t startMs() const { return start_ms_; }
@@ -54,6 +58,8 @@ class Daemon {
   std::vector<std::pair<std::string, std::string>> nav_ = {{"/", "Overview"}, {"/metrics", "Metrics (Prometheus)"}};
   metrics::Registry metrics_;
   web::HttpServer web_;
+  LiveConfig live_;
+  std::unique_ptr<LiveConfig::Listener> log_level_;
 };
 
 // Writes this process's log to shoal.log.dir/<name>.log from now on (nothing when the key is

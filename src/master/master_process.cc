@@ -14,6 +14,9 @@
 #include "master/journal/local_journal.h"
 #include "master/journal/raft_journal.h"
 #include "master/metastore/heap/heap_inode_store.h"
+#include "master/config/conf_master.h"
+#include "master/service/config_service.h"
+#include "master/service/config_watch_service.h"
 #include "master/service/master_service.h"
 #include "master/service/worker_registry_service.h"
 #include "master/workers/cluster_history.h"
@@ -36,6 +39,10 @@ struct MasterProcess::Impl {
   std::unique_ptr<WorkerRegistry> workers;
   std::unique_ptr<ClientRegistry> clients;
   std::unique_ptr<WorkerRegistryServiceImpl> worker_service;
+  std::unique_ptr<ConfMaster> conf_master;
+  std::unique_ptr<ConfigServiceImpl> conf_service;
+  std::unique_ptr<ConfigWatchServiceImpl> conf_watch;
+  std::atomic<ConfigWatchServiceImpl*> watchers{nullptr};  // conf_watch once it exists
   ClusterHistory history{360};  // the web UI's last hour of cluster figures
   std::unique_ptr<grpc::Server> server;
   std::string address;
@@ -50,7 +57,16 @@ struct MasterProcess::Impl {
   Result<std::unique_ptr<Journal>> makeJournal();
   Result<std::unique_ptr<Journal>> makeJournalOfKind();
   void leaderDuties(CallerIdentity self);
+  // The state machine applied a new cluster configuration (a change, a replay, a snapshot).
+  void confApplied();
 };
+
+void MasterProcess::Impl::confApplied() {
+  proto::ClusterConf c = sm->clusterConf();
+  Status st = daemon.liveConfig().update(c.version(), toRuleValues(c));
+  if (!st) logger("master")->error("cannot apply the cluster configuration: {}", st.toString());
+  if (auto* w = watchers.load()) w->notify();
+}
 
 Result<std::unique_ptr<Journal>> MasterProcess::Impl::makeJournal() {
   auto journal = makeJournalOfKind();
@@ -131,11 +147,14 @@ Status MasterProcess::start() {
   m.registry.setMetrics(&m.ufs_metrics);
   auto cluster = static_cast<uint16_t>(m.conf.getInt(keys::kMasterClusterId));
   m.sm = std::make_unique<StateMachine>(std::make_unique<HeapInodeStore>(cluster));
+  m.sm->setConfObserver([&m](uint64_t) { m.confApplied(); });
   auto journal = m.makeJournal();
   if (!journal) return journal.error();
   m.journal = std::move(*journal);
   SHOAL_RETURN_IF_ERROR(m.journal->start());
   m.fs = std::make_unique<FileSystemMaster>(m.conf, *m.sm, *m.journal, m.registry);
+  m.fs->followConfig(m.daemon.liveConfig());
+  m.confApplied();  // the version recovered before fs followed it
   rpc::Identity self = rpc::processIdentity();
   if (m.raft) {
     // Refuse a root store that can never be mounted now, as a single master does, rather than
@@ -160,11 +179,17 @@ Status MasterProcess::start() {
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.clients = std::make_unique<ClientRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.clients, *m.fs, *m.journal);
+  m.conf_master = std::make_unique<ConfMaster>(*m.sm, *m.journal, *m.workers, *m.clients);
+  m.conf_service = std::make_unique<ConfigServiceImpl>(
+      *m.conf_master, *m.sm, *m.journal, [&m] { return m.address; }, [&m] { return m.daemon.liveConfig().version(); });
+  m.conf_watch = std::make_unique<ConfigWatchServiceImpl>(*m.sm, *m.journal, *m.clients);
+  m.watchers.store(m.conf_watch.get());
   declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers, *m.clients);
   addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers, m.history);
   auto started = m.daemon.startRpc(m.conf.getString(keys::kMasterHostname), port,
                                    static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
-                                   {m.service.get(), m.worker_service.get()}, keys::kMasterRpcPort);
+                                   {m.service.get(), m.worker_service.get(), m.conf_service.get(), m.conf_watch.get()},
+                                   keys::kMasterRpcPort);
   if (!started) return started.error();
   m.server = std::move(started->server);
   m.address = started->address;
@@ -196,6 +221,8 @@ void MasterProcess::stop() {
   if (m.duties.joinable()) m.duties.join();
   m.history.stop();
   m.daemon.stop();
+  // Waiting watches are answered first: a server shutting down waits for every call in progress.
+  if (m.conf_watch) m.conf_watch->stop();
   if (m.server) {
     m.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     m.server.reset();

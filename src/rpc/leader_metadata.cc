@@ -12,14 +12,14 @@ constexpr size_t kMaxRequestId = 128;
 
 void attachRequestId(grpc::ClientContext& ctx, const std::string& id) { ctx.AddMetadata(kRequestIdKey, id); }
 
-std::string requestIdFrom(const grpc::ServerContext& ctx) {
+std::string requestIdFrom(const grpc::ServerContextBase& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find(kRequestIdKey);
   if (it == md.end() || it->second.size() > kMaxRequestId) return "";
   return std::string(it->second.data(), it->second.size());
 }
 
-void attachLeader(grpc::ServerContext& ctx, const std::string& leader_rpc_address) {
+void attachLeader(grpc::ServerContextBase& ctx, const std::string& leader_rpc_address) {
   if (!leader_rpc_address.empty()) ctx.AddTrailingMetadata(kLeaderKey, leader_rpc_address);
 }
 

@@ -7,7 +7,7 @@
 
 namespace grpc {
 class ClientContext;
-class ServerContext;
+class ServerContextBase;
 }  // namespace grpc
 
 namespace shoal::rpc {
@@ -17,8 +17,8 @@ inline constexpr char kRequestIdKey[] = "shoal-request-id";
 
 void attachRequestId(grpc::ClientContext& ctx, const std::string& id);
 // The request id a call carries; "" when it carries none.
-std::string requestIdFrom(const grpc::ServerContext& ctx);
-void attachLeader(grpc::ServerContext& ctx, const std::string& leader_rpc_address);
+std::string requestIdFrom(const grpc::ServerContextBase& ctx);
+void attachLeader(grpc::ServerContextBase& ctx, const std::string& leader_rpc_address);
 // The leader a refusal named; "" when it named none.
 std::string leaderFrom(const grpc::ClientContext& ctx);
 

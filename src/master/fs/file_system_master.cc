@@ -9,7 +9,11 @@ namespace shoal::master {
 
 FileSystemMaster::FileSystemMaster(const Configuration& conf, StateMachine& sm, Journal& journal,
                                    const ufs::UfsRegistry& registry)
-    : conf_(conf), sm_(sm), journal_(journal), ufs_(registry) {}
+    : conf_(conf), sm_(sm), journal_(journal), ufs_(registry) {
+  auto base = std::make_shared<PathValue<int64_t>>();
+  base->base = conf.getDurationMs(keys::kUserMetadataSyncInterval);
+  sync_interval_.store(std::move(base));
+}
 
 FileSystemMaster::~FileSystemMaster() = default;
 
@@ -43,8 +47,17 @@ Result<proto::FileInfo> FileSystemMaster::earlierInfo(const ApplyResult& r, cons
   return toFileInfo(*r.inode, path);
 }
 
-int64_t FileSystemMaster::intervalOr(std::optional<int64_t> override_ms) const {
-  return override_ms ? *override_ms : conf_.getDurationMs(keys::kUserMetadataSyncInterval);
+int64_t FileSystemMaster::intervalOr(std::string_view path, std::optional<int64_t> override_ms) const {
+  if (override_ms) return *override_ms;
+  return sync_interval_.load()->at(path);
+}
+
+void FileSystemMaster::followConfig(LiveConfig& live) {
+  conf_listener_ = live.listen({std::string(keys::kUserMetadataSyncInterval)}, [this](const LiveConfig::Snapshot& s) {
+    sync_interval_.store(std::make_shared<const PathValue<int64_t>>(PathValue<int64_t>::build(
+        s, keys::kUserMetadataSyncInterval,
+        [](const Configuration& c) { return c.getDurationMs(keys::kUserMetadataSyncInterval); })));
+  });
 }
 
 proto::FileInfo FileSystemMaster::toFileInfo(const Inode& inode, const std::string& path) const {

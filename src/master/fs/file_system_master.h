@@ -17,6 +17,7 @@
 #include "common/configuration.h"
 #include "common/metrics/registry.h"
 #include "master/fs/sync_coordinator.h"
+#include "common/path_value.h"
 #include "master/fs/ufs_manager.h"
 #include "master/journal/journal.h"
 
@@ -62,6 +63,11 @@ class FileSystemMaster {
   // The mount table, and its version (see MountTable::version()) read under the same lock.
   std::vector<proto::MountInfo> mountTable(uint64_t* version = nullptr) const;
   uint64_t mountTableVersion() const;
+  // The cluster configuration's version (it rides on heartbeat replies).
+  uint64_t confVersion() const { return sm_.confVersion(); }
+  // Applies the hot keys of this master's configuration from now on (the metadata sync interval of
+  // callers that send none, per path).
+  void followConfig(LiveConfig& live);
   uint64_t inodeCount() const;
   uint64_t journalSequence() const { return journal_.lastSequence(); }
   std::optional<uint64_t> namespaceDigest() const { return sm_.digest(); }
@@ -125,10 +131,13 @@ class FileSystemMaster {
   std::optional<ApplyResult> earlierAttempt() const;
   Result<proto::FileInfo> earlierInfo(const ApplyResult& r, const std::string& path) const;
   proto::FileInfo toFileInfo(const Inode& inode, const std::string& path) const;
-  int64_t intervalOr(std::optional<int64_t> override_ms) const;
+  // The caller's sync interval, else this master's for `path` (its cluster configuration included).
+  int64_t intervalOr(std::string_view path, std::optional<int64_t> override_ms) const;
 
   const Configuration& conf_;
   StateMachine& sm_;
+  std::atomic<std::shared_ptr<const PathValue<int64_t>>> sync_interval_;
+  std::unique_ptr<LiveConfig::Listener> conf_listener_;
   Journal& journal_;
   UfsManager ufs_;
   SyncCoordinator sync_;

@@ -8,7 +8,7 @@ namespace shoal::master {
 Result<proto::FileInfo> FileSystemMaster::getStatus(const std::string& raw, std::optional<int64_t> sync_ms) {
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
-  SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(sync_ms), /*list=*/false));
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(*path, sync_ms), /*list=*/false));
   return sm_.read([&](const Namespace& ns) -> Result<proto::FileInfo> {
     auto inode = ns.lookup(*path);
     if (!inode) return makeError(inode.error());
@@ -24,7 +24,7 @@ Result<proto::FileInfo> FileSystemMaster::getStatus(const std::string& raw, std:
 Result<XattrMap> FileSystemMaster::getXattrs(const std::string& raw) {
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
-  SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(std::nullopt), /*list=*/false));
+  SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(*path, std::nullopt), /*list=*/false));
   return sm_.read([&](const Namespace& ns) -> Result<XattrMap> {
     auto inode = ns.lookup(*path);
     if (!inode) return makeError(inode.error());
@@ -39,7 +39,7 @@ Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const st
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
   // Only the first page syncs, so a paged listing reads one consistent store listing.
-  if (start_after.empty()) SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(sync_ms), /*list=*/true));
+  if (start_after.empty()) SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(*path, sync_ms), /*list=*/true));
   size_t max_page = static_cast<size_t>(conf_.getInt(keys::kMasterListMaxPage));
   size_t page = limit == 0 ? max_page : std::min<size_t>(limit, max_page);
   return sm_.read([&](const Namespace& ns) -> Result<ListResult> {

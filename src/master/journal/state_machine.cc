@@ -10,6 +10,7 @@ namespace shoal::master {
 namespace {
 constexpr uint64_t kStateMagic = 0x3154535f4c414f48ULL;    // "HOAL_ST1": no request ids
 constexpr uint64_t kStateMagicV2 = 0x3254535f4c414f48ULL;  // "HOAL_ST2": with request ids
+constexpr uint64_t kStateMagicV3 = 0x3354535f4c414f48ULL;  // "HOAL_ST3": with the cluster configuration
 
 uint64_t mix(uint64_t h, std::string_view bytes) {
   for (unsigned char c : bytes) {
@@ -25,6 +26,12 @@ uint64_t mixInt(uint64_t h, uint64_t v) { return mix(h, std::string_view(reinter
 StateMachine::StateMachine(std::unique_ptr<InodeStore> store) : ns_(std::move(store)) {}
 
 ApplyResult StateMachine::apply(const proto::JournalEntry& entry) {
+  ApplyResult r = applyRemembered(entry);
+  if (entry.entry_case() == proto::JournalEntry::kClusterConf && conf_observer_) conf_observer_(confVersion());
+  return r;
+}
+
+ApplyResult StateMachine::applyRemembered(const proto::JournalEntry& entry) {
   std::unique_lock lock(mu_);
   last_applied_ = entry.sequence();
   const std::string& rid = entry.request_id();
@@ -70,6 +77,7 @@ std::optional<uint64_t> StateMachine::digest() const {
   {
     std::shared_lock lock(mu_);
     for (const auto& m : ns_.mounts().all()) h = mix(h, m.SerializeAsString());
+    h = mix(h, conf_.conf().SerializeAsString());
     stack.emplace_back(ns_.store().rootId(), "/");
   }
   // Depth-first in name order, so the walk is the same on every replica.
@@ -137,6 +145,10 @@ ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
       break;
     case proto::JournalEntry::kUfsSync: r.status = ns_.applyUfsSync(entry.ufs_sync()); break;
     case proto::JournalEntry::kSetXattr: r.status = ns_.setXattr(entry.set_xattr()); break;
+    case proto::JournalEntry::kClusterConf:
+      conf_.apply(entry.cluster_conf());
+      conf_version_.store(conf_.version(), std::memory_order_release);
+      break;
     case proto::JournalEntry::ENTRY_NOT_SET:
       r.status = Status(StatusCode::kCorruption, "journal entry without content");
       break;
@@ -148,7 +160,7 @@ Status StateMachine::saveCheckpoint(std::ostream& out) const {
   std::shared_lock lock(mu_);
   {
     BinaryWriter w(out);
-    w.u64(kStateMagicV2);
+    w.u64(kStateMagicV3);
     w.u64(last_applied_);
     w.u64(next_mount_id_);
     auto mounts = ns_.mounts().all();
@@ -162,6 +174,7 @@ Status StateMachine::saveCheckpoint(std::ostream& out) const {
       w.str(o.status.message());
       w.u64(o.inode);
     }
+    w.str(conf_.state().SerializeAsString());
     w.finish();
     if (!w.ok()) return Status(StatusCode::kIoError, "writing the state checkpoint failed");
   }
@@ -173,7 +186,7 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
   BinaryReader r(in);
   uint64_t magic = 0;
   uint32_t nmounts = 0;
-  if (!r.u64(&magic) || (magic != kStateMagic && magic != kStateMagicV2) || !r.u64(&last_applied_) ||
+  if (!r.u64(&magic) || (magic != kStateMagic && magic != kStateMagicV2 && magic != kStateMagicV3) || !r.u64(&last_applied_) ||
       !r.u64(&next_mount_id_) ||
       !r.u32(&nmounts)) {
     return Status(StatusCode::kCorruption, "state checkpoint header is corrupt");
@@ -191,7 +204,7 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
   requests_.clear();
   request_order_.clear();
   uint32_t nrequests = 0;
-  if (magic == kStateMagicV2) {
+  if (magic == kStateMagicV2 || magic == kStateMagicV3) {
     if (!r.u32(&nrequests)) return Status(StatusCode::kCorruption, "state checkpoint request table is corrupt");
     for (uint32_t i = 0; i < nrequests; ++i) {
       std::string rid, message;
@@ -205,9 +218,20 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
       request_order_.push_back(std::move(rid));
     }
   }
+  proto::ClusterConfState conf;
+  if (magic == kStateMagicV3) {
+    std::string bytes;
+    if (!r.str(&bytes, 64 << 20) || !conf.ParseFromString(bytes)) {
+      return Status(StatusCode::kCorruption, "state checkpoint cluster configuration is corrupt");
+    }
+  }
   if (!r.verifyFinish()) return Status(StatusCode::kCorruption, "state checkpoint checksum mismatch");
+  conf_.load(conf);
+  conf_version_.store(conf_.version(), std::memory_order_release);
   SHOAL_RETURN_IF_ERROR(ns_.store().loadCheckpoint(in));
   ns_.rebuildPinned();
+  lock.unlock();
+  if (conf_observer_) conf_observer_(conf_version_.load());
   return Status::ok();
 }
 

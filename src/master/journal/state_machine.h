@@ -4,6 +4,7 @@
 // any number of RPC threads read while one journal thread applies.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <iosfwd>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 
 #include "journal.pb.h"
+#include "master/config/cluster_config.h"
 #include "master/namespace/namespace.h"
 
 namespace shoal::master {
@@ -42,6 +44,20 @@ class StateMachine {
     return f(ns_);
   }
 
+  // The cluster configuration's current version (cheap: every heartbeat reply carries it).
+  uint64_t confVersion() const { return conf_version_.load(std::memory_order_acquire); }
+  proto::ClusterConf clusterConf() const {
+    std::shared_lock lock(mu_);
+    return conf_.conf();
+  }
+  std::vector<proto::ConfHistoryRecord> confHistory(size_t limit) const {
+    std::shared_lock lock(mu_);
+    return conf_.history(limit);
+  }
+  // Called (outside the state lock, on the applying thread) after every applied change of the
+  // cluster configuration and after a checkpoint is loaded, with the new version. Set before start.
+  void setConfObserver(std::function<void(uint64_t version)> fn) { conf_observer_ = std::move(fn); }
+
   uint64_t lastApplied() const {
     std::shared_lock lock(mu_);
     return last_applied_;
@@ -57,12 +73,16 @@ class StateMachine {
   Status loadCheckpoint(std::istream& in);
 
  private:
+  ApplyResult applyRemembered(const proto::JournalEntry& entry);
   ApplyResult applyLocked(const proto::JournalEntry& entry);
 
   mutable std::shared_mutex mu_;
   Namespace ns_;                 // guarded by mu_
   uint64_t last_applied_ = 0;    // guarded by mu_
   uint64_t next_mount_id_ = 1;   // guarded by mu_
+  ClusterConfig conf_;           // guarded by mu_
+  std::atomic<uint64_t> conf_version_{0};
+  std::function<void(uint64_t)> conf_observer_;
   mutable std::mutex digest_mu_;  // one digest walk at a time
   struct Outcome {
     Status status;

@@ -5,7 +5,7 @@
 
 namespace shoal::master {
 
-grpc::Status LeaderGate::check(grpc::ServerContext* ctx) const {
+grpc::Status LeaderGate::check(grpc::ServerContextBase* ctx) const {
   Status st = journal_.servingStatus();
   if (st.isOk()) return grpc::Status::OK;
   if (ctx) rpc::attachLeader(*ctx, journal_.leaderRpcAddress());

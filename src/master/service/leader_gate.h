@@ -13,7 +13,7 @@ class LeaderGate {
  public:
   explicit LeaderGate(const Journal& journal) : journal_(journal) {}
   // OK when this master serves; otherwise the refusal to answer with.
-  grpc::Status check(grpc::ServerContext* ctx) const;
+  grpc::Status check(grpc::ServerContextBase* ctx) const;
 
  private:
   const Journal& journal_;

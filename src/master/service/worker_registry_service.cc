@@ -22,9 +22,11 @@ grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext* ctx
                                                         proto::WorkerHeartbeatResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   std::vector<proto::TierUsage> tiers(req->tiers().begin(), req->tiers().end());
-  resp->set_reregister(!registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs(), req->counters()));
+  resp->set_reregister(
+      !registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs(), req->counters(), req->conf_version()));
   for (uint64_t id : fs_.pinnedFiles()) resp->add_pinned_file_ids(id);
   resp->set_mount_table_version(fs_.mountTableVersion());
+  resp->set_conf_version(fs_.confVersion());
   return grpc::Status::OK;
 }
 
@@ -39,8 +41,9 @@ grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext* ctx, con
 }
 
 grpc::Status WorkerRegistryServiceImpl::ClientHeartbeat(grpc::ServerContext* ctx, const proto::ClientHeartbeatRequest* req,
-                                                        proto::ClientHeartbeatResponse*) {
+                                                        proto::ClientHeartbeatResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  resp->set_conf_version(fs_.confVersion());
   return rpc::toGrpc(clients_.heartbeat(*req, nowMs()));
 }
 

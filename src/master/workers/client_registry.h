@@ -10,8 +10,10 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
+#include "master.pb.h"
 #include "worker.pb.h"
 
 namespace shoal::master {
@@ -23,6 +25,11 @@ class ClientRegistry {
 
   // Unavailable when the table is full of live clients.
   Status heartbeat(const proto::ClientHeartbeatRequest& req, int64_t now_ms);
+  // A client watching the cluster configuration says which version it applied (also a sign of life).
+  Status noteConfVersion(const std::string& id, const std::string& kind, const std::string& host, uint64_t version,
+                         int64_t now_ms);
+  // Every client known, with the configuration version it applied.
+  std::vector<proto::ConfProcess> confStatus(int64_t now_ms) const;
   proto::ClientCounters counterTotals() const;
   struct Counts {
     uint64_t live = 0;
@@ -36,7 +43,10 @@ class ClientRegistry {
     std::string host;
     int64_t last_ms = 0;
     proto::ClientCounters counters;
+    uint64_t conf_version = 0;
   };
+  // The client's entry, made if new (forgetting lost clients when full); callers hold mu_.
+  Result<Client*> touchLocked(const std::string& id, const std::string& kind, const std::string& host, int64_t now_ms);
   const int64_t timeout_ms_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Client> clients_;  // by client id; guarded by mu_

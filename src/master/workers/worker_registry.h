@@ -23,7 +23,7 @@ class WorkerRegistry {
   // False when the id is unknown: the worker must register again.
   // False when `worker_id` is unknown or belongs to another address: the worker must register again.
   bool heartbeat(uint64_t worker_id, const std::string& address, const std::vector<proto::TierUsage>& tiers,
-                 int64_t now_ms, const proto::WorkerCounters& counters = {});
+                 int64_t now_ms, const proto::WorkerCounters& counters = {}, uint64_t conf_version = 0);
   std::vector<proto::WorkerInfo> workers(bool include_lost, int64_t now_ms) const;
 
   // The sum of every worker's cumulative counters (live and lost) since this master started
