@@ -30,7 +30,8 @@ ALLOWED = {
     "cli": {"common", "rpc", "ufs", "client", "master", "worker", "fuse", "daemon"},
     "bin": {"cli", "common"},
 }
-WORKER_MAY_USE = {"client/ufs_direct.h", "client/master_client.h", "client/worker_registry_client.h"}
+WORKER_MAY_USE = {"client/ufs_direct.h", "client/master_client.h", "client/worker_registry_client.h",
+                  "client/conf_sync.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')
 
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "client/conf_sync.h"
 #include "client/file_reader.h"
 #include "client/master_client.h"
 #include "client/worker_registry_client.h"
@@ -27,15 +28,24 @@ proto::ClientCounters clientCounters(const MasterClient& master, const FileReade
   return out;
 }
 
-ClientHeartbeat::ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader,
-                                 std::string kind)
-    : master_(master), reader_(reader), interval_ms_(conf.getDurationMs(keys::kUserHeartbeatInterval)) {
-  std::random_device rd;
+std::string localHostName() {
   char host[256] = {};
   ::gethostname(host, sizeof(host) - 1);
-  req_.set_client_id(fmt::format("{}-{}-{:016x}", host, ::getpid(), (uint64_t{rd()} << 32) | rd()));
+  return host;
+}
+
+std::string newClientId() {
+  std::random_device rd;
+  return fmt::format("{}-{}-{:016x}", localHostName(), ::getpid(), (uint64_t{rd()} << 32) | rd());
+}
+
+ClientHeartbeat::ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader,
+                                 std::string kind, const LiveConfig* live, ConfSync* sync, std::string client_id)
+    : master_(master), reader_(reader), interval_ms_(conf.getDurationMs(keys::kUserHeartbeatInterval)), live_(live),
+      sync_(sync) {
+  req_.set_client_id(std::move(client_id));
   req_.set_kind(std::move(kind));
-  req_.set_host(host);
+  req_.set_host(localHostName());
   // Each beat is bounded (at most 2 s), so a master that does not answer delays only the next beat
   // and the client's shutdown by no more than that.
   registry_ = std::make_unique<WorkerRegistryClient>(master.addresses(), std::clamp<int64_t>(interval_ms_, 500, 2000));
@@ -57,12 +67,14 @@ void ClientHeartbeat::run() {
   while (!stopping_) {
     lock.unlock();
     *req_.mutable_counters() = clientCounters(master_, reader_);
-    Status st = registry_->clientHeartbeat(req_);
+    if (live_ != nullptr) req_.set_conf_version(live_->version());
+    auto r = registry_->clientHeartbeat(req_);
     uint64_t held = 0;
-    if (!st && limit.allow(held)) {
+    if (!r && limit.allow(held)) {
       logger("client")->warn("heartbeat to the master failed, tried again every {} ms ({} more failures not logged): {}",
-                             interval_ms_, held, st.toString());
+                             interval_ms_, held, r.error().toString());
     }
+    if (r && sync_ != nullptr) sync_->noteVersion(r->conf_version());
     lock.lock();
     cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stopping_; });
   }

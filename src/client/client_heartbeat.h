@@ -11,13 +11,20 @@
 #include <thread>
 
 #include "common/configuration.h"
+#include "common/live_config.h"
 #include "worker.pb.h"
 
 namespace shoal::client {
 
+class ConfSync;
 class FileReader;
 class MasterClient;
 class WorkerRegistryClient;
+
+// A new id for a client in the master's table: "<host>-<pid>-<random>".
+std::string newClientId();
+// This machine's host name.
+std::string localHostName();
 
 // The counters a client reports (also what client_metrics exports).
 proto::ClientCounters clientCounters(const MasterClient& master, const FileReader& reader);
@@ -25,7 +32,10 @@ proto::ClientCounters clientCounters(const MasterClient& master, const FileReade
 class ClientHeartbeat {
  public:
   // `kind` names the client in the master's table ("fuse"). Both must outlive this object.
-  ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader, std::string kind);
+  // With `live` and `sync`, each beat reports the configuration version applied and hands the
+  // cluster's version in the reply to `sync`.
+  ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader, std::string kind,
+                  const LiveConfig* live = nullptr, ConfSync* sync = nullptr, std::string client_id = newClientId());
   ~ClientHeartbeat();
 
  private:
@@ -34,6 +44,8 @@ class ClientHeartbeat {
   const MasterClient& master_;
   const FileReader& reader_;
   const int64_t interval_ms_;
+  const LiveConfig* live_;
+  ConfSync* sync_;
   proto::ClientHeartbeatRequest req_;
   std::unique_ptr<WorkerRegistryClient> registry_;
   std::mutex mu_;

@@ -49,13 +49,13 @@ Result<proto::GetConfStatusResponse> ConfClient::status() {
   return resp;
 }
 
-Result<uint64_t> ConfClient::watch(uint64_t since, uint64_t applied, uint32_t wait_ms, const std::string& kind,
-                                   const std::string& host) {
+Result<uint64_t> ConfClient::watch(uint64_t since, uint64_t applied, uint32_t wait_ms, const std::string& client_id,
+                                   const std::string& kind, const std::string& host) {
   proto::WatchConfRequest req;
   req.set_since_version(since);
   req.set_applied_version(applied);
   req.set_wait_ms(wait_ms);
-  req.set_client_id(conn_.clientId());
+  req.set_client_id(client_id);
   req.set_kind(kind);
   req.set_host(host);
   proto::WatchConfResponse resp;

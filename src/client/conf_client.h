@@ -27,8 +27,8 @@ class ConfClient {
   Result<proto::GetConfStatusResponse> status();
   // The current version once it is newer than `since` or `wait_ms` passed (a long poll); `applied`
   // is reported as this process's version.
-  Result<uint64_t> watch(uint64_t since, uint64_t applied, uint32_t wait_ms, const std::string& kind,
-                         const std::string& host);
+  Result<uint64_t> watch(uint64_t since, uint64_t applied, uint32_t wait_ms, const std::string& client_id,
+                         const std::string& kind, const std::string& host);
   // Ends a watch in progress (it returns Cancelled) and every later one at once: for shutting down.
   void cancelWatches();
 

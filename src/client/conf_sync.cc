@@ -4,8 +4,9 @@
 
 namespace shoal::client {
 
-ConfSync::ConfSync(MasterConnection& conn, LiveConfig& live, std::string kind, std::string host)
-    : client_(conn), live_(live), kind_(std::move(kind)), host_(std::move(host)), thread_([this] { run(); }) {}
+ConfSync::ConfSync(MasterConnection& conn, LiveConfig& live, std::string kind, std::string host, std::string client_id)
+    : client_(conn), live_(live), kind_(std::move(kind)), host_(std::move(host)), client_id_(std::move(client_id)),
+      thread_([this] { run(); }) {}
 
 ConfSync::~ConfSync() {
   {
@@ -52,7 +53,7 @@ void ConfSync::run() {
     }
     // Wait at the master for a version newer than the one held, unless one is known already.
     if (target <= have) {
-      auto v = client_.watch(have, applied, kWatchMs, kind_, host_);
+      auto v = client_.watch(have, applied, kWatchMs, client_id_, kind_, host_);
       if (!v) {
         failed("watching", v.error());
         continue;

@@ -22,9 +22,9 @@ class ConfSync {
   // How long one watch waits at the master for a change.
   static constexpr uint32_t kWatchMs = 20'000;
 
-  // `kind` ("worker", "fuse", "client") and `host` name this process in `conf status`. `conn` and
-  // `live` must outlive this object.
-  ConfSync(MasterConnection& conn, LiveConfig& live, std::string kind, std::string host);
+  // `kind` ("worker", "fuse", "client"), `host` and `client_id` (a worker's: its address) name
+  // this process in `conf status`. `conn` and `live` must outlive this object.
+  ConfSync(MasterConnection& conn, LiveConfig& live, std::string kind, std::string host, std::string client_id);
   ~ConfSync();
 
   // A heartbeat reply said the cluster is at `version`.
@@ -37,6 +37,7 @@ class ConfSync {
   LiveConfig& live_;
   const std::string kind_;
   const std::string host_;
+  const std::string client_id_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;   // guarded by mu_

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
+#include "client/client_settings.h"
 #include "client/data_client.h"
 #include "client/prefetcher.h"
 #include "client/read_request.h"
@@ -23,8 +24,7 @@ struct FileReader::Impl {
   bool short_circuit_enabled;
   DataClient data;
   bool tcp_transport;
-  uint64_t readahead_pages;
-  bool passive;
+  MasterClient& master;  // holds the hot settings: read-ahead and passive caching, per path
   std::string user_host;
   Prefetcher prefetcher;
   std::mutex mu;
@@ -42,10 +42,10 @@ struct FileReader::Impl {
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
         data(c.getDurationMs(keys::kUserRpcTimeout), c.getDurationMs(keys::kUserDataConnectTimeout)),
         tcp_transport(c.getString(keys::kUserDataTransport) == "tcp"),
-        readahead_pages(static_cast<uint64_t>(c.getInt(keys::kUserFileReadAheadPages))),
-        passive(c.getBool(keys::kUserFilePassiveCacheEnabled)),
+        master(m),
         user_host(c.getString(keys::kUserHostname)),
-        prefetcher(workers, page_size, readahead_pages > 0 ? 2 : 0) {}
+        // Threads even while read-ahead is off: it may be turned on at run time.
+        prefetcher(workers, page_size, 2) {}
 };
 
 FileReader::FileReader(const Configuration& conf, MasterClient& master, const ufs::UfsRegistry& registry)
@@ -60,7 +60,8 @@ Status FileReader::load(const proto::FileInfo& file, uint64_t offset, uint64_t l
 }
 
 void FileReader::readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end) {
-  if (impl_->readahead_pages == 0) return;
+  const uint64_t readahead_pages = impl_->master.settings()->readahead_pages.at(file.path());
+  if (readahead_pages == 0) return;
   const uint64_t ps = impl_->page_size;
   uint64_t from = 0, to = 0;
   {
@@ -71,7 +72,7 @@ void FileReader::readAhead(const proto::FileInfo& file, uint64_t offset, uint64_
     s.next = end;
     if (!sequential) return;
     // Ask for the window past this read that has not been asked for yet.
-    uint64_t window_end = std::min(file.size(), ((end + ps - 1) / ps + impl_->readahead_pages) * ps);
+    uint64_t window_end = std::min(file.size(), ((end + ps - 1) / ps + readahead_pages) * ps);
     from = std::max(s.ahead, (end + ps - 1) / ps * ps);
     if (from >= window_end) return;
     to = window_end;
@@ -190,7 +191,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   readAhead(file, offset, end);
   // With passive caching, the worker on this host (if any) keeps copies of what others serve us.
   const WorkerEndpoint* local = nullptr;
-  if (impl_->passive && impl_->short_circuit_enabled && file.persisted()) {
+  if (impl_->short_circuit_enabled && file.persisted() && impl_->master.settings()->passive_cache.at(file.path())) {
     for (const auto& w : ring->workers()) {
       if (!w.domain_socket.empty() && isLocal(w)) local = &w;
     }

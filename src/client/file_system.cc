@@ -1,10 +1,13 @@
 // The public client API (include/shoal/file_system.h) over the client library's parts.
 #include "shoal/file_system.h"
 
+#include "client/client_heartbeat.h"
+#include "client/conf_sync.h"
 #include "client/file_reader.h"
 #include "client/file_writer.h"
 #include "client/master_client.h"
 #include "common/configuration.h"
+#include "common/logging.h"
 #include "ufs/ufs_registry.h"
 
 namespace shoal {
@@ -60,9 +63,16 @@ class Output final : public OutputFile {
 
 class Client final : public FileSystem {
  public:
-  explicit Client(Configuration conf) : conf_(std::move(conf)), master_(conf_) {
+  // A program's client follows the cluster configuration as a FUSE mount does (its hot client
+  // keys and the log level), and shows in `shoal conf status` as a "client".
+  explicit Client(Configuration conf) : conf_(std::move(conf)), master_(conf_), live_(conf_) {
     ufs::registerBuiltinUfs(registry_);
     reader_ = std::make_unique<client::FileReader>(conf_, master_, registry_);
+    settings_ = master_.followConfig(live_);
+    log_level_ = live_.listen({std::string(keys::kLogLevel)},
+                              [](const LiveConfig::Snapshot& s) { setLogLevel(s.conf->getString(keys::kLogLevel)); });
+    sync_ = std::make_unique<client::ConfSync>(master_.connection(), live_, "client", client::localHostName(),
+                                               client::newClientId());
   }
 
   Result<FileStatus> getStatus(const std::string& path) override {
@@ -102,6 +112,10 @@ class Client final : public FileSystem {
   client::MasterClient master_;
   ufs::UfsRegistry registry_;
   std::unique_ptr<client::FileReader> reader_;
+  LiveConfig live_;
+  std::unique_ptr<LiveConfig::Listener> settings_;
+  std::unique_ptr<LiveConfig::Listener> log_level_;
+  std::unique_ptr<client::ConfSync> sync_;
 };
 
 }  // namespace

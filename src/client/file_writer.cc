@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <map>
 
+#include "client/client_settings.h"
 #include "rpc/status_convert.h"
 
 namespace shoal::client {
@@ -125,9 +126,7 @@ Result<std::unique_ptr<FileWriter>> FileWriter::create(const Configuration& conf
                                                        const std::string& path, const WriteOptions& options) {
   auto impl = std::make_unique<Impl>(master, workers, direct);
   if (options.write_type == proto::WRITE_TYPE_DEFAULT) {
-    auto t = parseWriteType(conf.getString(keys::kUserFileWriteTypeDefault));
-    if (!t) return makeError(t.error());
-    impl->type = *t;
+    impl->type = master.settings()->write_type.at(path);
   } else if (options.write_type == proto::ASYNC_THROUGH) {
     return makeError(invalidArgument("write " + path + ": ASYNC_THROUGH is not supported; use CACHE_THROUGH"));
   } else {

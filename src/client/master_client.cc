@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "rpc/channel.h"
+#include "client/client_settings.h"
 #include "client/master_connection.h"
 #include "client/metadata_cache.h"
 #include "common/path.h"
@@ -20,6 +21,7 @@ struct MasterClient::Impl {
   std::unique_ptr<MasterConnection> conn;
   uint32_t page_size;
   MetadataCache cache;
+  std::atomic<std::shared_ptr<const ClientSettings>> settings;
 
   // One unary call on the leader, following redirects; errors name the master.
   template <typename Req, typename Resp>
@@ -46,9 +48,7 @@ MasterClient::MasterClient(const Configuration& conf)
                    static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize)),
                    static_cast<size_t>(conf.getInt(keys::kUserMetadataCacheMaxSize)),
                    conf.getDurationMs(keys::kUserMetadataCacheExpiration)) {
-  if (conf.sourceOf(keys::kUserMetadataSyncInterval) != ValueSource::kDefault) {
-    default_sync_ = conf.getDurationMs(keys::kUserMetadataSyncInterval);
-  }
+  impl_->settings.store(ClientSettings::from(conf));
 }
 
 MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size,
@@ -60,6 +60,23 @@ MasterClient::MasterClient(const std::vector<std::string>& addresses, int64_t ti
     : impl_(std::make_unique<Impl>(cache_entries, cache_ttl_ms)) {
   impl_->conn = std::make_unique<MasterConnection>(addresses, timeout_ms);
   impl_->page_size = list_page_size;
+  auto settings = std::make_shared<ClientSettings>(*ClientSettings::from(Configuration()));
+  settings->metadata_cache_entries = cache_entries;
+  settings->metadata_cache_ttl_ms = cache_ttl_ms;
+  impl_->settings.store(std::move(settings));
+}
+
+std::shared_ptr<const ClientSettings> MasterClient::settings() const { return impl_->settings.load(); }
+
+void MasterClient::applySettings(std::shared_ptr<const ClientSettings> settings) {
+  impl_->cache.setLimits(settings->metadata_cache_entries, settings->metadata_cache_ttl_ms);
+  impl_->settings.store(std::move(settings));
+}
+
+std::unique_ptr<LiveConfig::Listener> MasterClient::followConfig(LiveConfig& live) {
+  applySettings(ClientSettings::from(*live.current()));
+  return live.listen(clientSettingKeys(),
+                     [this](const LiveConfig::Snapshot& s) { applySettings(ClientSettings::from(s)); });
 }
 
 std::string MasterClient::address() const { return impl_->conn->current(); }
@@ -82,7 +99,7 @@ Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::op
   }
   proto::GetStatusRequest req;
   req.set_path(path);
-  setSync(req.mutable_sync(), sync_ms, default_sync_);
+  setSync(req.mutable_sync(), sync_ms, settings()->sync_interval_ms.at(path));
   proto::GetStatusResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::GetStatus, req, &resp);
   if (!st) return makeError(st);
@@ -98,7 +115,8 @@ Result<std::vector<proto::PathResult>> MasterClient::getStatusBatch(const std::v
   for (size_t i = 0; i < paths.size(); i += per_call) {
     proto::GetStatusBatchRequest req;
     for (size_t j = i; j < std::min(paths.size(), i + per_call); ++j) req.add_paths(paths[j]);
-    setSync(req.mutable_sync(), std::nullopt, default_sync_);
+    // One interval for the batch: the one outside every path rule.
+    setSync(req.mutable_sync(), std::nullopt, settings()->sync_interval_ms.base);
     proto::GetStatusBatchResponse resp;
     Status st = impl_->call(&proto::MasterService::Stub::GetStatusBatch, req, &resp);
     if (!st) return makeError(st);
@@ -113,7 +131,7 @@ Status MasterClient::listStatus(const std::string& path,
   proto::ListStatusRequest req;
   req.set_path(path);
   req.set_limit(impl_->page_size);
-  setSync(req.mutable_sync(), sync_ms, default_sync_);
+  setSync(req.mutable_sync(), sync_ms, settings()->sync_interval_ms.at(path));
   for (;;) {
     proto::ListStatusResponse resp;
     SHOAL_RETURN_IF_ERROR(impl_->call(&proto::MasterService::Stub::ListStatus, req, &resp));

@@ -12,11 +12,13 @@
 
 #include "common.pb.h"
 #include "common/configuration.h"
+#include "common/live_config.h"
 #include "master.pb.h"
 
 namespace shoal::client {
 
 class MasterConnection;
+struct ClientSettings;
 
 class MasterClient {
  public:
@@ -89,6 +91,13 @@ class MasterClient {
   uint64_t masterRetries() const;
   uint64_t masterSwitches() const;
   size_t metadataCacheSize() const;
+  // The client's hot settings (client_settings.h), shared by the readers and writers built on this
+  // connection; until the vfs issue's client::Context owns them, this is their one holder.
+  std::shared_ptr<const ClientSettings> settings() const;
+  // New settings: the metadata cache takes its new limits at once.
+  void applySettings(std::shared_ptr<const ClientSettings> settings);
+  // Applies `live`'s current settings and every later version until the handle is destroyed.
+  std::unique_ptr<LiveConfig::Listener> followConfig(LiveConfig& live);
   // The leader-following connection (for the other master services: conf_client.h).
   MasterConnection& connection();
   // Forgets cached statuses of `path` and everything below it ("/" forgets all).
@@ -97,9 +106,6 @@ class MasterClient {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  // shoal.user.file.metadata.sync.interval when this client's configuration sets it; otherwise
-  // calls carry no interval and the master's own setting applies.
-  std::optional<int64_t> default_sync_;
 };
 
 }  // namespace shoal::client

@@ -10,7 +10,7 @@ std::optional<proto::FileInfo> MetadataCache::get(const std::string& path) {
     ++misses_;
     return std::nullopt;
   }
-  if (Clock::now() >= it->second.expires) {
+  if (Clock::now() >= it->second.stored + std::chrono::milliseconds(ttl_ms_.load(std::memory_order_relaxed))) {
     lru_.erase(it->second.lru);
     entries_.erase(it);
     ++misses_;
@@ -24,19 +24,31 @@ std::optional<proto::FileInfo> MetadataCache::get(const std::string& path) {
 void MetadataCache::put(const std::string& path, const proto::FileInfo& info) {
   if (!enabled()) return;
   std::lock_guard lock(mu_);
+  if (!enabled()) return;  // disabled meanwhile (setLimits holds mu_): nothing may stay behind
   auto it = entries_.find(path);
   if (it != entries_.end()) {
     it->second.info = info;
-    it->second.expires = Clock::now() + ttl_;
+    it->second.stored = Clock::now();
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     return;
   }
-  while (entries_.size() >= max_ && !lru_.empty()) {
+  while (entries_.size() >= max_.load(std::memory_order_relaxed) && !lru_.empty()) {
     entries_.erase(lru_.back());
     lru_.pop_back();
   }
   lru_.push_front(path);
-  entries_.emplace(path, Entry{info, Clock::now() + ttl_, lru_.begin()});
+  entries_.emplace(path, Entry{info, Clock::now(), lru_.begin()});
+}
+
+void MetadataCache::setLimits(size_t max_entries, int64_t ttl_ms) {
+  std::lock_guard lock(mu_);
+  max_.store(max_entries, std::memory_order_relaxed);
+  ttl_ms_.store(ttl_ms, std::memory_order_relaxed);
+  size_t keep = ttl_ms > 0 ? max_entries : 0;
+  while (entries_.size() > keep && !lru_.empty()) {
+    entries_.erase(lru_.back());
+    lru_.pop_back();
+  }
 }
 
 void MetadataCache::invalidate(const std::string& path) {

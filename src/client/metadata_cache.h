@@ -4,6 +4,7 @@
 // entries they affect (a path and everything under it) at once. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <list>
@@ -19,9 +20,15 @@ namespace shoal::client {
 class MetadataCache {
  public:
   // A cache with max_entries == 0 or ttl_ms == 0 holds nothing.
-  MetadataCache(size_t max_entries, int64_t ttl_ms) : max_(max_entries), ttl_(std::chrono::milliseconds(ttl_ms)) {}
+  MetadataCache(size_t max_entries, int64_t ttl_ms) : max_(max_entries), ttl_ms_(ttl_ms) {}
 
-  bool enabled() const { return max_ > 0 && ttl_.count() > 0; }
+  bool enabled() const {
+    return max_.load(std::memory_order_relaxed) > 0 && ttl_ms_.load(std::memory_order_relaxed) > 0;
+  }
+  // New limits at run time (shoal.user.metadata.cache.*): a smaller cache drops its least recently
+  // used entries at once, a disabled one everything; a new expiration applies to every entry held.
+  void setLimits(size_t max_entries, int64_t ttl_ms);
+  size_t maxEntries() const { return max_.load(std::memory_order_relaxed); }
   std::optional<proto::FileInfo> get(const std::string& path);
   void put(const std::string& path, const proto::FileInfo& info);
   // Drops `path` and every path below it.
@@ -38,11 +45,11 @@ class MetadataCache {
   using Clock = std::chrono::steady_clock;
   struct Entry {
     proto::FileInfo info;
-    Clock::time_point expires;
+    Clock::time_point stored;
     std::list<std::string>::iterator lru;
   };
-  const size_t max_;
-  const Clock::duration ttl_;
+  std::atomic<size_t> max_;
+  std::atomic<int64_t> ttl_ms_;
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;  // ordered, so a subtree is one range; guarded by mu_
   std::list<std::string> lru_;            // most recent first; guarded by mu_

@@ -39,8 +39,10 @@ Result<uint64_t> WorkerRegistryClient::registerWorker(const proto::WorkerInfo& i
 
 Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::string& address,
                                                                       const std::vector<proto::TierUsage>& tiers,
-                                                                      const proto::WorkerCounters& counters) {
+                                                                      const proto::WorkerCounters& counters,
+                                                                      uint64_t conf_version) {
   proto::WorkerHeartbeatRequest req;
+  req.set_conf_version(conf_version);
   *req.mutable_counters() = counters;
   req.set_worker_id(worker_id);
   req.set_address(address);
@@ -69,9 +71,11 @@ Result<proto::GetWorkersResponse> WorkerRegistryClient::clusterSums() {
   return resp;
 }
 
-Status WorkerRegistryClient::clientHeartbeat(const proto::ClientHeartbeatRequest& req) {
+Result<proto::ClientHeartbeatResponse> WorkerRegistryClient::clientHeartbeat(const proto::ClientHeartbeatRequest& req) {
   proto::ClientHeartbeatResponse resp;
-  return impl_->call(&proto::WorkerRegistry::Stub::ClientHeartbeat, req, &resp);
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::ClientHeartbeat, req, &resp);
+  if (!st) return makeError(st);
+  return resp;
 }
 
 }  // namespace shoal::client

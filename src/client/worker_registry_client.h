@@ -24,13 +24,14 @@ class WorkerRegistryClient {
   // `address` is the worker's own, so a master that gave `worker_id` to another worker can tell.
   Result<proto::WorkerHeartbeatResponse> heartbeat(uint64_t worker_id, const std::string& address,
                                                    const std::vector<proto::TierUsage>& tiers,
-                                                   const proto::WorkerCounters& counters = {});
+                                                   const proto::WorkerCounters& counters = {},
+                                                   uint64_t conf_version = 0);
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
   // The leading master's cluster-wide sums of the workers' and the clients' cumulative counters
   // (GetWorkers without the worker list).
   Result<proto::GetWorkersResponse> clusterSums();
   // A long-lived client's check-in with its counters.
-  Status clientHeartbeat(const proto::ClientHeartbeatRequest& req);
+  Result<proto::ClientHeartbeatResponse> clientHeartbeat(const proto::ClientHeartbeatRequest& req);
 
  private:
   struct Impl;

@@ -62,6 +62,14 @@ FuseFs::FuseFs(const Configuration& c, const std::string& root)
 
 FuseFs::~FuseFs() = default;
 
+std::unique_ptr<LiveConfig::Listener> FuseFs::followConfig(LiveConfig& live) {
+  return live.listen({std::string(keys::kFuseEntryTimeout), std::string(keys::kFuseAttrTimeout)},
+                     [this](const LiveConfig::Snapshot& s) {
+                       entry_timeout.store(static_cast<double>(s.conf->getDurationMs(keys::kFuseEntryTimeout)) / 1000.0);
+                       attr_timeout.store(static_cast<double>(s.conf->getDurationMs(keys::kFuseAttrTimeout)) / 1000.0);
+                     });
+}
+
 void FuseFs::connect() {
   master = std::make_unique<client::MasterClient>(conf);
   ufs::registerBuiltinUfs(registry);
@@ -148,7 +156,7 @@ std::optional<proto::FileInfo> FuseFs::recent(uint64_t ino) {
   std::lock_guard lock(mu);
   auto it = given.find(ino);
   if (it == given.end()) return std::nullopt;
-  if (std::chrono::steady_clock::now() - it->second.second > std::chrono::duration<double>(attr_timeout)) {
+  if (std::chrono::steady_clock::now() - it->second.second > std::chrono::duration<double>(attr_timeout.load())) {
     given.erase(it);
     return std::nullopt;
   }

@@ -7,6 +7,7 @@
 #define FUSE_USE_VERSION 34
 #include <fuse_lowlevel.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "client/file_reader.h"
 #include "client/master_client.h"
 #include "common/configuration.h"
+#include "common/live_config.h"
 #include "fuse/node_table.h"
 #include "ufs/ufs_registry.h"
 #include "vfs/caller.h"
@@ -50,8 +52,11 @@ struct FuseFs {
   std::unique_ptr<FuseShell> shell;
   std::unique_ptr<FuseOpMetrics> op_metrics;  // set before the session starts, then read-only
   fuse_session* session = nullptr;
-  double entry_timeout = 0;
-  double attr_timeout = 0;
+  // Hot (shoal.fuse.entry.timeout, .attr.timeout): what the kernel is told for new lookups.
+  std::atomic<double> entry_timeout{0};
+  std::atomic<double> attr_timeout{0};
+  // Applies the FUSE keys of every later version of `live` until the handle is destroyed.
+  std::unique_ptr<LiveConfig::Listener> followConfig(LiveConfig& live);
   bool keep_cache = true;
 
   std::mutex mu;

@@ -14,6 +14,7 @@
 #include "daemon/daemon.h"
 #include "client/client_heartbeat.h"
 #include "client/client_metrics.h"
+#include "client/conf_sync.h"
 #include "fuse/fuse_metrics.h"
 #include "common/path.h"
 #include "fuse/fuse_fs.h"
@@ -103,7 +104,13 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   daemon::Daemon daemon("fuse", conf);
   if (conf.getBool(keys::kFuseMetricsEnabled)) fs.op_metrics = std::make_unique<FuseOpMetrics>(daemon.metrics());
   client::declareClientMetrics(daemon.metrics(), *fs.master, *fs.reader);
-  client::ClientHeartbeat heartbeat(conf, *fs.master, *fs.reader, "fuse");
+  // Hot keys: the daemon's log level, the client's settings, the kernel timeouts; the version
+  // comes by the watch and by the heartbeat's reply.
+  auto fuse_conf = fs.followConfig(daemon.liveConfig());
+  auto client_conf = fs.master->followConfig(daemon.liveConfig());
+  const std::string client_id = client::newClientId();
+  client::ConfSync conf_sync(fs.master->connection(), daemon.liveConfig(), "fuse", client::localHostName(), client_id);
+  client::ClientHeartbeat heartbeat(conf, *fs.master, *fs.reader, "fuse", &daemon.liveConfig(), &conf_sync, client_id);
   Status web = daemon.startWeb(conf.getString(keys::kFuseWebBindHost), static_cast<int>(conf.getInt(keys::kFuseWebPort)),
                                keys::kFuseWebPort);
   if (!web) return fail(web);

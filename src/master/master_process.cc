@@ -182,7 +182,7 @@ Status MasterProcess::start() {
   m.conf_master = std::make_unique<ConfMaster>(*m.sm, *m.journal, *m.workers, *m.clients);
   m.conf_service = std::make_unique<ConfigServiceImpl>(
       *m.conf_master, *m.sm, *m.journal, [&m] { return m.address; }, [&m] { return m.daemon.liveConfig().version(); });
-  m.conf_watch = std::make_unique<ConfigWatchServiceImpl>(*m.sm, *m.journal, *m.clients);
+  m.conf_watch = std::make_unique<ConfigWatchServiceImpl>(*m.sm, *m.journal, *m.workers, *m.clients);
   m.watchers.store(m.conf_watch.get());
   declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers, *m.clients);
   addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers, m.history);

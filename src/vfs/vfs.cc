@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "client/client_settings.h"
 #include "client/file_writer.h"
 #include "common/path.h"
 
@@ -38,9 +39,8 @@ Result<std::shared_ptr<OpenFile>> Vfs::openWrite(const std::string& path, int fl
   if (!info && info.error().code() == StatusCode::kNotFound && (flags & O_CREAT)) {
     // The name exists for everyone from now on, as after open(2): an empty first version, made
     // by the master in one call (it writes the empty file to the store itself).
-    auto type = client::parseWriteType(conf_.getString(keys::kUserFileWriteTypeDefault));
-    if (!type) return makeError(type.error());
-    auto made = master_.createFile(path, /*recursive=*/false, /*complete=*/true, *type, mode & 07777);
+    proto::WriteType type = master_.settings()->write_type.at(path);
+    auto made = master_.createFile(path, /*recursive=*/false, /*complete=*/true, type, mode & 07777);
     if (made) {
       info = *made;
     } else if (made.error().code() == StatusCode::kAlreadyExists && !(flags & O_EXCL)) {

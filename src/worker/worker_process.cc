@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "client/master_client.h"
+#include "client/conf_sync.h"
 #include "client/worker_registry_client.h"
 #include "common/logging.h"
 #include "daemon/daemon.h"
@@ -35,6 +36,7 @@ struct WorkerProcess::Impl {
   std::unique_ptr<ShortCircuitServer> short_circuit;
   std::unique_ptr<DataServer> data_server;
   std::unique_ptr<client::WorkerRegistryClient> registry_client;
+  std::unique_ptr<client::ConfSync> conf_sync;  // the cluster configuration, into daemon.liveConfig()
   std::string address;
   std::string domain_socket;
   std::thread heartbeat;
@@ -108,6 +110,8 @@ Status WorkerProcess::start() {
                                           static_cast<int>(w.conf.getInt(keys::kWorkerWebPort)), keys::kWorkerWebPort));
   w.registry_client = std::make_unique<client::WorkerRegistryClient>(
       w.master->addresses(), w.conf.getDurationMs(keys::kUserRpcTimeout));
+  w.conf_sync = std::make_unique<client::ConfSync>(w.master->connection(), w.daemon.liveConfig(), "worker",
+                                                   w.conf.getString(keys::kWorkerHostname), w.address);
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
   logger("worker")->info("worker serving on {} (master {})", w.address, w.master->address());
   return Status::ok();
@@ -139,7 +143,8 @@ void WorkerProcess::Impl::heartbeatLoop() {
         warned = true;
       }
     } else {
-      auto r = registry_client->heartbeat(id, address, tierUsage(*store), counterSnapshot(*pages, *store));
+      auto r = registry_client->heartbeat(id, address, tierUsage(*store), counterSnapshot(*pages, *store),
+                                          daemon.liveConfig().version());
       if (r && r->reregister()) {
         log->info("the master does not know worker {}; registering again", id);
         id = 0;
@@ -153,6 +158,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
         warned = false;
         store->setPinnedFiles({r->pinned_file_ids().begin(), r->pinned_file_ids().end()});
         ufs->noteMountTableVersion(r->mount_table_version());
+        conf_sync->noteVersion(r->conf_version());
       }
     }
     lock.lock();
@@ -169,6 +175,7 @@ void WorkerProcess::stop() {
   }
   w.cv.notify_all();
   if (w.heartbeat.joinable()) w.heartbeat.join();
+  w.conf_sync.reset();
   w.daemon.stop();
   if (w.short_circuit) w.short_circuit->stop();
   if (w.data_server) w.data_server->stop();

@@ -5,8 +5,9 @@
 
 namespace shoal::master {
 
-ConfigWatchServiceImpl::ConfigWatchServiceImpl(const StateMachine& sm, const Journal& journal, ClientRegistry& clients)
-    : sm_(sm), gate_(journal), clients_(clients), timer_([this] { run(); }) {}
+ConfigWatchServiceImpl::ConfigWatchServiceImpl(const StateMachine& sm, const Journal& journal, WorkerRegistry& workers,
+                                               ClientRegistry& clients)
+    : sm_(sm), gate_(journal), workers_(workers), clients_(clients), timer_([this] { run(); }) {}
 
 ConfigWatchServiceImpl::~ConfigWatchServiceImpl() {
   stop();
@@ -22,7 +23,10 @@ grpc::ServerUnaryReactor* ConfigWatchServiceImpl::WatchConf(grpc::CallbackServer
     reactor->Finish(refused);
     return reactor;
   }
-  if (!req->client_id().empty()) {
+  if (req->kind() == "worker") {
+    // A worker is listed by its registration; its watch only brings its version up to date.
+    workers_.noteConfVersion(req->client_id(), req->applied_version());
+  } else if (!req->client_id().empty()) {
     Status st = clients_.noteConfVersion(req->client_id(), req->kind(), req->host().empty() ? ctx->peer() : req->host(),
                                         req->applied_version(), nowMs());
     if (!st) {

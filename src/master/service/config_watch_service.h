@@ -13,6 +13,7 @@
 #include "master/journal/state_machine.h"
 #include "master/service/leader_gate.h"
 #include "master/workers/client_registry.h"
+#include "master/workers/worker_registry.h"
 
 namespace shoal::master {
 
@@ -21,7 +22,8 @@ class ConfigWatchServiceImpl final : public proto::ConfigWatch::CallbackService 
   static constexpr uint32_t kMaxWaitMs = 30'000;
   static constexpr size_t kMaxWaiting = 100'000;
 
-  ConfigWatchServiceImpl(const StateMachine& sm, const Journal& journal, ClientRegistry& clients);
+  ConfigWatchServiceImpl(const StateMachine& sm, const Journal& journal, WorkerRegistry& workers,
+                         ClientRegistry& clients);
   ~ConfigWatchServiceImpl() override;
 
   grpc::ServerUnaryReactor* WatchConf(grpc::CallbackServerContext* ctx, const proto::WatchConfRequest* req,
@@ -45,6 +47,7 @@ class ConfigWatchServiceImpl final : public proto::ConfigWatch::CallbackService 
 
   const StateMachine& sm_;
   LeaderGate gate_;
+  WorkerRegistry& workers_;
   ClientRegistry& clients_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -41,6 +41,13 @@ bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
   return true;
 }
 
+void WorkerRegistry::noteConfVersion(const std::string& address, uint64_t version) {
+  std::lock_guard lock(mu_);
+  for (auto& [id, w] : by_id_) {
+    if (w.address() == address) w.set_conf_version(version);
+  }
+}
+
 std::vector<proto::WorkerInfo> WorkerRegistry::workers(bool include_lost, int64_t now_ms) const {
   std::lock_guard lock(mu_);
   std::vector<proto::WorkerInfo> out;

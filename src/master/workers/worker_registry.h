@@ -25,6 +25,8 @@ class WorkerRegistry {
   bool heartbeat(uint64_t worker_id, const std::string& address, const std::vector<proto::TierUsage>& tiers,
                  int64_t now_ms, const proto::WorkerCounters& counters = {}, uint64_t conf_version = 0);
   std::vector<proto::WorkerInfo> workers(bool include_lost, int64_t now_ms) const;
+  // The worker at `address` applied this cluster configuration version (no-op for an unknown one).
+  void noteConfVersion(const std::string& address, uint64_t version);
 
   // The sum of every worker's cumulative counters (live and lost) since this master started
   // hearing them. A worker that restarted (a counter went down) adds its new values in full, so
