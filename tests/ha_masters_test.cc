@@ -397,5 +397,33 @@ TEST(HaMastersConfig, AMasterStartedWithAnotherAddressListSaysSo) {
   EXPECT_NE(st.error().message().find(journal[3]), std::string::npos) << st.error().toString();
 }
 
+// The cluster configuration is replicated state: a new leader serves the same version, rules and
+// history, a restarted member catches up, and a change made after the failover gets the next version.
+TEST(HaMasters, ClusterConfigurationSurvivesLeaderFailover) {
+  MasterGroupUnderTest g;
+  ASSERT_TRUE(g.startAll());
+  int leader = g.waitLeader();
+  ASSERT_GE(leader, 0);
+  auto set = g.cli({"conf", "set", "shoal.user.file.readahead.pages=3", "--path", "/ml"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  ASSERT_EQ(set.out, "cluster configuration version 1\n");
+  ASSERT_EQ(g.cli({"conf", "set", "shoal.log.level=warn"}).exit_code, 0);
+  g.master(leader).kill9();
+  int now = g.waitLeader();
+  ASSERT_GE(now, 0);
+  ASSERT_NE(now, leader);
+  auto got = g.cli({"conf", "get", "shoal.user.file.readahead.pages", "--source", "--path", "/ml/x"});
+  EXPECT_EQ(got.out, "3  (path rule)\n") << got.err;
+  got = g.cli({"conf", "get", "shoal.log.level", "--source"});
+  EXPECT_EQ(got.out, "warn  (cluster)\n") << got.err;
+  auto history = g.cli({"conf", "history"});
+  EXPECT_NE(history.out.find("version 2 "), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("version 1 "), std::string::npos) << history.out;
+  set = g.cli({"conf", "set", "shoal.log.level=info"});
+  EXPECT_EQ(set.out, "cluster configuration version 3\n") << set.err;
+  ASSERT_TRUE(g.master(leader).start()) << g.master(leader).log();
+  EXPECT_TRUE(eventually([&] { return g.converged({0, 1, 2}); }, 60)) << "the masters' states differ";
+}
+
 }  // namespace
 }  // namespace shoal::testing
