@@ -220,12 +220,21 @@ void addMasterPages(daemon::Daemon& d, const Configuration& conf, FileSystemMast
     return web::htmlResponse(web::htmlPage("Mount table", kNav, web::htmlTable({"Path", "Store", "Access"}, rows)));
   });
   w.get("/config", [p](const web::Request&) {
-    std::vector<std::vector<std::string>> rows;
+    // This master's values under the cluster configuration it applied, then the path rules.
+    auto snap = p->daemon.liveConfig().current();
+    std::vector<std::vector<std::string>> rows, rules;
     for (const auto& k : allPropertyKeys()) {
-      rows.push_back({htmlEscape(k.name), htmlEscape(p->conf.getString(k.name)),
-                      htmlEscape(valueSourceName(p->conf.sourceOf(k.name)))});
+      rows.push_back({htmlEscape(k.name), htmlEscape(snap->conf->getString(k.name)),
+                      htmlEscape(valueSourceName(snap->conf->sourceOf(k.name))), mutabilityName(k.mutability)});
     }
-    return web::htmlResponse(web::htmlPage("Configuration", kNav, web::htmlTable({"Key", "Value", "Source"}, rows)));
+    for (const auto& r : snap->rules) {
+      if (!r.path.empty()) rules.push_back({htmlEscape(r.path), htmlEscape(r.key), htmlEscape(r.value)});
+    }
+    std::string body = "<p>Cluster configuration version " + std::to_string(snap->version) +
+                       " (<code>shoal conf history</code> lists the changes).</p>" +
+                       web::htmlTable({"Key", "Value", "Source", "Mutability"}, rows);
+    if (!rules.empty()) body += "<h2>Path rules</h2>" + web::htmlTable({"Prefix", "Key", "Value"}, rules);
+    return web::htmlResponse(web::htmlPage("Configuration", kNav, body));
   });
   w.get("/api/v1/metrics", [p](const web::Request&) { return web::jsonResponse(p->clusterMetrics().dump(2) + "\n"); });
   w.get("/cluster", [p](const web::Request&) {
