@@ -200,6 +200,34 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kFuseMetricsEnabled, .type = KeyType::kBool, .default_value = "true",
        .description = "Count and time every FUSE operation (shoal_fuse_ops_total, shoal_fuse_op_latency_seconds, "
                       "shoal_fuse_errors_total). Off only to measure what the counting costs (make bench)."},
+      {.name = keys::kAuditEnabled, .type = KeyType::kBool, .default_value = "false",
+       .description = "Write an audit record for every namespace operation at the master and every FUSE operation "
+                      "that changes something (time, front door, op, paths, result, user, groups, client, request id, "
+                      "latency). Request threads only queue the record; one writer thread formats and writes.",
+       .mutability = Mutability::kHot},
+      {.name = keys::kAuditDir, .type = KeyType::kString, .default_value = "",
+       .description = "Directory of the audit files, <daemon>.audit.log; empty: beside the daemon's log file "
+                      "(shoal.log.dir)."},
+      {.name = keys::kAuditFormat, .type = KeyType::kEnum, .default_value = "json",
+       .description = "Audit record format: json (one object per line) or hdfs (HDFS's tab-separated "
+                      "allowed=/ugi=/ip=/cmd=/src=/dst= fields, for existing parsers).",
+       .choices = {"json", "hdfs"}},
+      {.name = keys::kAuditQueueSize, .type = KeyType::kInt, .default_value = "16384",
+       .description = "Records the audit queue holds between the request threads and the writer (rounded up to a "
+                      "power of two).", .min = 16, .max = 1 << 22},
+      {.name = keys::kAuditQueuePolicy, .type = KeyType::kEnum, .default_value = "drop",
+       .description = "When the audit queue is full: drop (count the record, later write a gap record saying how "
+                      "many were dropped between which times; requests never wait) or block (the request waits "
+                      "for room; no record is lost).", .choices = {"drop", "block"}},
+      {.name = keys::kAuditMaxSize, .type = KeyType::kBytes, .default_value = "256MB",
+       .description = "Size at which an audit file is rotated (renamed to .1, .2, ...).", .min = 1 << 20},
+      {.name = keys::kAuditMaxFiles, .type = KeyType::kInt, .default_value = "10",
+       .description = "Rotated audit files kept.", .min = 1, .max = 1000},
+      {.name = keys::kAuditFilterOps, .type = KeyType::kString, .default_value = "",
+       .description = "Comma-separated ops to audit (mkdir,rename,...; the names in the records); empty: all.",
+       .mutability = Mutability::kHot},
+      {.name = keys::kAuditFilterPaths, .type = KeyType::kString, .default_value = "",
+       .description = "Comma-separated path prefixes to audit; empty: all paths.", .mutability = Mutability::kHot},
       {.name = keys::kLogDir, .type = KeyType::kString, .default_value = "/tmp/shoal/logs",
        .description = "Directory where every daemon (master, worker, FUSE mount, also in the background) writes "
                       "its log file, <role>-<port or mount>.log; empty logs to stderr only."},

@@ -77,7 +77,50 @@ Daemon::Daemon(std::string role, const Configuration& conf)
   metrics_.gaugeFn(p + "threads", "Threads of this process.", threadCount);
 }
 
-Daemon::~Daemon() { stop(); }
+Daemon::~Daemon() {
+  stop();
+  audit_conf_.reset();
+}
+
+Status Daemon::startAudit(const std::string& name) {
+  const Configuration& c = *live_.current()->conf;
+  AuditOptions o;
+  std::string dir = c.getString(keys::kAuditDir);
+  if (dir.empty()) dir = c.getString(keys::kLogDir);
+  if (dir.empty()) dir = "/tmp/shoal/audit";
+  o.path = dir + "/" + safeFileName(name) + ".audit.log";
+  o.format = c.getString(keys::kAuditFormat) == "hdfs" ? AuditFormat::kHdfs : AuditFormat::kJson;
+  o.policy = c.getString(keys::kAuditQueuePolicy) == "block" ? AuditPolicy::kBlock : AuditPolicy::kDrop;
+  o.queue_size = static_cast<size_t>(c.getInt(keys::kAuditQueueSize));
+  o.max_size = c.getBytes(keys::kAuditMaxSize);
+  o.max_files = static_cast<size_t>(c.getInt(keys::kAuditMaxFiles));
+  audit_ = std::make_unique<AuditLog>(o);
+  std::string p = "shoal_" + role_ + "_audit_";
+  AuditLog* a = audit_.get();
+  metrics_.gaugeFn(p + "queue_depth", "Audit records queued for the writer.", [a] { return static_cast<int64_t>(a->depth()); });
+  metrics_.counterFn(p + "records_total", "Audit records written.", [a] { return a->written(); });
+  metrics_.counterFn(p + "dropped_total", "Audit records dropped because the queue was full (policy drop).",
+                     [a] { return a->dropped(); });
+  auto* write = &metrics_.histogram(p + "write_seconds", "Time the audit writer took to format and write one batch.",
+                                    metrics::kLatencyBuckets);
+  audit_->setWriteObserver([write](double s) { write->observe(s); });
+  auto apply = [this](const LiveConfig::Snapshot& s) {
+    audit_->setFilters(s.conf->getString(keys::kAuditFilterOps), s.conf->getString(keys::kAuditFilterPaths));
+    Status st = audit_->setEnabled(s.conf->getBool(keys::kAuditEnabled));
+    if (!st) logger(role_)->error("audit log: {}", st.toString());
+    else logger(role_)->info("audit log {} ({})", s.conf->getBool(keys::kAuditEnabled) ? "on" : "off", audit_->path());
+    return st;
+  };
+  audit_conf_ = live_.listen({std::string(keys::kAuditEnabled), std::string(keys::kAuditFilterOps),
+                              std::string(keys::kAuditFilterPaths)},
+                             [apply](const LiveConfig::Snapshot& s) { apply(s); });
+  auto now = live_.current();
+  if (!now->conf->getBool(keys::kAuditEnabled)) {
+    audit_->setFilters(now->conf->getString(keys::kAuditFilterOps), now->conf->getString(keys::kAuditFilterPaths));
+    return Status::ok();
+  }
+  return apply(*now);
+}
 
 Result<rpc::StartedServer> Daemon::startRpc(const std::string& host, int port, int threads,
                                             const std::vector<grpc::Service*>& services, std::string_view port_key) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/audit_log.h"
 #include "common/configuration.h"
 #include "common/live_config.h"
 #include "common/metrics/registry.h"
@@ -30,6 +31,11 @@ class Daemon {
   // The daemon's configuration under the cluster configuration it applied (`shoal conf set`); the
   // skeleton applies shoal.log.level itself, and /api/v1/config shows the effective values.
   LiveConfig& liveConfig() { return live_; }
+  // The audit log (common/audit_log.h), once startAudit() made it; null before. Its file is
+  // <shoal.audit.dir or beside the log>/<name>.audit.log; shoal.audit.enabled and the filters
+  // follow the live configuration.
+  Status startAudit(const std::string& name);
+  AuditLog* audit() { return audit_.get(); }
   web::HttpServer& web() { return web_; }
   const std::string& role() const { return role_; }
   int64_t startMs() const { return start_ms_; }
@@ -60,6 +66,8 @@ class Daemon {
   web::HttpServer web_;
   LiveConfig live_;
   std::unique_ptr<LiveConfig::Listener> log_level_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<LiveConfig::Listener> audit_conf_;
 };
 
 // Writes this process's log to shoal.log.dir/<name>.log from now on (nothing when the key is

@@ -94,6 +94,7 @@ void replyError(fuse_req_t req, const Status& st, const char* op) {
   // Causes the caller's errno cannot tell: an I/O error, or which limit was full.
   if (err == EIO || err == ENOSPC || err == EFBIG) logger("fuse")->warn("{}: {}", op, st.toString());
   if (const FuseOpMetrics* m = opMetrics(req)) m->recordError(op, err);
+  FuseAudit::noteError(err);
   fuse_reply_err(req, err);
 }
 

@@ -19,6 +19,7 @@
 #include "client/master_client.h"
 #include "common/configuration.h"
 #include "common/live_config.h"
+#include "fuse/fuse_audit.h"
 #include "fuse/node_table.h"
 #include "ufs/ufs_registry.h"
 #include "vfs/caller.h"
@@ -51,6 +52,7 @@ struct FuseFs {
   std::unique_ptr<vfs::Vfs> vfs;
   std::unique_ptr<FuseShell> shell;
   std::unique_ptr<FuseOpMetrics> op_metrics;  // set before the session starts, then read-only
+  AuditLog* audit = nullptr;                   // the daemon's; set before the session starts
   fuse_session* session = nullptr;
   // Hot (shoal.fuse.entry.timeout, .attr.timeout): what the kernel is told for new lookups.
   std::atomic<double> entry_timeout{0};
@@ -86,7 +88,10 @@ inline vfs::ActingFor requester(fuse_req_t req) {
   return vfs::ActingFor(c->uid, c->gid);
 }
 // fuse_reply_err as a void call, so handlers can `return replyErrno(req, ENOENT);`.
-inline void replyErrno(fuse_req_t req, int err) { fuse_reply_err(req, err); }
+inline void replyErrno(fuse_req_t req, int err) {
+  FuseAudit::noteError(err);
+  fuse_reply_err(req, err);
+}
 // ENAMETOOLONG for names over 255 bytes, EINVAL for names with control characters, else 0.
 int nameErrno(const char* name);
 // The S_IFMT bits of a file's type.

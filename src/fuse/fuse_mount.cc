@@ -107,6 +107,8 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   // Hot keys: the daemon's log level, the client's settings, the kernel timeouts; the version
   // comes by the watch and by the heartbeat's reply.
   auto fuse_conf = fs.followConfig(daemon.liveConfig());
+  if (Status st = daemon.startAudit(logName(opts.mountpoint)); !st) return fail(st);
+  fs.audit = daemon.audit();
   auto client_conf = fs.master->followConfig(daemon.liveConfig());
   const std::string client_id = client::newClientId();
   client::ConfSync conf_sync(fs.master->connection(), daemon.liveConfig(), "fuse", client::localHostName(), client_id);

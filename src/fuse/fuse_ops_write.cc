@@ -72,6 +72,7 @@ std::optional<std::string> newNamePath(fuse_req_t req, fuse_ino_t parent, const 
   if (f.shell->isShell(parent)) return replyErrno(req, EPERM), std::nullopt;
   auto path = f.childPath(parent, name);
   if (!path) return replyError(req, path.error(), op), std::nullopt;
+  FuseAudit::notePath(*path);
   return *path;
 }
 
@@ -83,6 +84,7 @@ void replyMade(fuse_req_t req, const Result<proto::FileInfo>& made, const std::s
 }
 
 void opCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
+  FuseAudit audit(req, "create");
   auto as = requester(req);
   auto path = newNamePath(req, parent, name, "create");
   if (!path) return;
@@ -154,12 +156,14 @@ void opRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 }
 
 void opMkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
+  FuseAudit audit(req, "mkdir");
   auto as = requester(req);
   auto path = newNamePath(req, parent, name, "mkdir");
   if (path) replyMade(req, fs(req)->vfs->mkdir(*path, mode), *path, "mkdir");
 }
 
 void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir) {
+  FuseAudit audit(req, dir ? "rmdir" : "unlink");
   auto as = requester(req);
   auto path = newNamePath(req, parent, name, dir ? "rmdir" : "unlink");
   if (!path) return;
@@ -173,12 +177,14 @@ void removeCommon(fuse_req_t req, fuse_ino_t parent, const char* name, bool dir)
 // mknod(2) of a regular file makes an empty file; FIFOs, sockets and device nodes are names in
 // the namespace (the kernel serves their data itself, never through this daemon).
 void opMknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
+  FuseAudit audit(req, "mknod");
   auto as = requester(req);
   auto path = newNamePath(req, parent, name, "mknod");
   if (path) replyMade(req, fs(req)->vfs->mknod(*path, mode, rdev), *path, "mknod");
 }
 
 void opSymlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
+  FuseAudit audit(req, "symlink");
   auto as = requester(req);
   auto path = newNamePath(req, parent, name, "symlink");
   if (path) replyMade(req, fs(req)->vfs->symlink(target, *path), *path, "symlink");
@@ -192,6 +198,7 @@ void opRmdir(fuse_req_t req, fuse_ino_t parent, const char* name) { removeCommon
 
 void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newparent, const char* newname,
               unsigned int flags) {
+  FuseAudit audit(req, "rename");
   auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(parent) || f.shell->isShell(newparent)) return replyErrno(req, EPERM);
@@ -201,6 +208,7 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
   auto to = f.childPath(newparent, newname);
   if (!from) return replyError(req, from.error(), "rename");
   if (!to) return replyError(req, to.error(), "rename");
+  audit.at(*from, *to);
   // POSIX rename replaces the destination in one step (the master journals both); with
   // RENAME_NOREPLACE an existing destination is EEXIST.
   Status st = f.vfs->rename(*from, *to, (flags & RENAME_NOREPLACE) != 0);
@@ -211,11 +219,13 @@ void opRename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t ne
 }
 
 void opSetattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
+  FuseAudit audit(req, (to_set & FUSE_SET_ATTR_SIZE) ? "truncate" : "setattr");
   auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
+  audit.at(*path);
   f.forgetIno(ino);
   if (to_set & FUSE_SET_ATTR_SIZE) {
     if (attr->st_size < 0) return replyErrno(req, EINVAL);
@@ -256,11 +266,13 @@ void replyXattrError(fuse_req_t req, const Status& st, const char* op) {
 }
 
 void opSetxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size, int flags) {
+  FuseAudit audit(req, "setxattr");
   auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
+  audit.at(*path);
   f.forgetIno(ino);
   Status st = f.vfs->setXattr(*path, name, std::string(value, size), flags);
   if (!st) return replyXattrError(req, st, ("setxattr " + *path).c_str());
@@ -297,11 +309,13 @@ void opListxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
 }
 
 void opRemovexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
+  FuseAudit audit(req, "removexattr");
   auto as = requester(req);
   FuseFs& f = *fs(req);
   if (f.shell->isShell(ino)) return replyErrno(req, EPERM);
   auto path = f.nodes.path(ino);
   if (!path) return replyErrno(req, ENOENT);
+  audit.at(*path);
   f.forgetIno(ino);
   Status st = f.vfs->removeXattr(*path, name);
   if (!st) return replyXattrError(req, st, ("removexattr " + *path).c_str());

@@ -175,7 +175,8 @@ Status MasterProcess::start() {
   // The advertised address; unknown before binding only when port 0 asks for any free port.
   int port = static_cast<int>(m.conf.getInt(keys::kMasterRpcPort));
   std::string advertised = port == 0 ? "" : m.conf.getString(keys::kMasterHostname) + ":" + std::to_string(port);
-  m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs());
+  SHOAL_RETURN_IF_ERROR(m.daemon.startAudit("master-" + m.conf.getString(keys::kMasterRpcPort)));
+  m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs(), m.daemon.audit());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.clients = std::make_unique<ClientRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.clients, *m.fs, *m.journal);

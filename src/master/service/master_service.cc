@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "master/fs/request_scope.h"
+#include "master/service/audited_call.h"
 #include "rpc/identity.h"
 #include "rpc/leader_metadata.h"
 #include "rpc/limits.h"
@@ -33,16 +34,18 @@ grpc::Status fill(Result<T> r, T* out) {
 grpc::Status MasterServiceImpl::GetStatus(grpc::ServerContext* ctx, const proto::GetStatusRequest* req,
                                           proto::GetStatusResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
-  return fill(fs_.getStatus(req->path(), syncOverride(req->sync())), resp->mutable_info());
+  AuditedCall audit(audit_, ctx, "getStatus", req->path());
+  return audit.done(fill(fs_.getStatus(req->path(), syncOverride(req->sync())), resp->mutable_info()));
 }
 
 grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext* ctx, const proto::GetStatusBatchRequest* req,
                                                proto::GetStatusBatchResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "getStatusBatch", req->paths_size() > 0 ? std::string_view(req->paths(0)) : std::string_view());
   if (req->paths_size() > rpc::kMaxBatchPaths) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+    return audit.done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         fmt::format("GetStatusBatch: {} paths in one call; at most {} (split the batch)",
-                                    req->paths_size(), rpc::kMaxBatchPaths));
+                                    req->paths_size(), rpc::kMaxBatchPaths)));
   }
   for (const auto& path : req->paths()) {
     auto* r = resp->add_results();
@@ -56,80 +59,89 @@ grpc::Status MasterServiceImpl::GetStatusBatch(grpc::ServerContext* ctx, const p
       r->set_error_message(g.error_message());
     }
   }
-  return grpc::Status::OK;
+  return audit.done(grpc::Status::OK);
 }
 
 grpc::Status MasterServiceImpl::ListStatus(grpc::ServerContext* ctx, const proto::ListStatusRequest* req,
                                            proto::ListStatusResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "listStatus", req->path());
   auto r = fs_.listStatus(req->path(), req->start_after(), req->limit(), syncOverride(req->sync()));
-  if (!r) return rpc::toGrpc(r.error());
+  if (!r) return audit.done(rpc::toGrpc(r.error()));
   for (auto& e : r->entries) *resp->add_entries() = std::move(e);
   resp->set_has_more(r->has_more);
-  return grpc::Status::OK;
+  return audit.done(grpc::Status::OK);
 }
 
 grpc::Status MasterServiceImpl::CreateDirectory(grpc::ServerContext* ctx, const proto::CreateDirectoryRequest* req,
                                                 proto::CreateDirectoryResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "mkdir", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
   std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
-  return fill(fs_.createDirectory(caller(ctx), req->path(), req->recursive(), mode), resp->mutable_info());
+  return audit.done(fill(fs_.createDirectory(caller(ctx), req->path(), req->recursive(), mode), resp->mutable_info()));
 }
 
 grpc::Status MasterServiceImpl::CreateFile(grpc::ServerContext* ctx, const proto::CreateFileRequest* req,
                                            proto::CreateFileResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "createFile", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
   std::optional<uint32_t> mode = req->has_mode() ? std::optional<uint32_t>(req->mode()) : std::nullopt;
   if (req->type() != proto::FILE_TYPE_REGULAR) {
-    return fill(fs_.createSpecial(caller(ctx), req->path(), mode.value_or(0644), req->type(), req->symlink_target(),
+    return audit.done(fill(fs_.createSpecial(caller(ctx), req->path(), mode.value_or(0644), req->type(), req->symlink_target(),
                                   req->rdev()),
-                resp->mutable_info());
+                resp->mutable_info()));
   }
-  return fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
-              resp->mutable_info());
+  return audit.done(fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
+              resp->mutable_info()));
 }
 
 grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext* ctx, const proto::CompleteFileRequest* req,
                                              proto::CompleteFileResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "completeFile", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return fill(fs_.completeFile(req->path(), req->length(), req->persisted(), req->file_id(), req->mtime_ms()),
-              resp->mutable_info());
+  return audit.done(fill(fs_.completeFile(req->path(), req->length(), req->persisted(), req->file_id(), req->mtime_ms()),
+              resp->mutable_info()));
 }
 
 grpc::Status MasterServiceImpl::Delete(grpc::ServerContext* ctx, const proto::DeleteRequest* req, proto::DeleteResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "delete", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.remove(req->path(), req->recursive(), req->shoal_only(), req->file_id()));
+  return audit.done(rpc::toGrpc(fs_.remove(req->path(), req->recursive(), req->shoal_only(), req->file_id())));
 }
 
 grpc::Status MasterServiceImpl::Rename(grpc::ServerContext* ctx, const proto::RenameRequest* req, proto::RenameResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "rename", req->src(), req->dst());
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.rename(req->src(), req->dst(), req->replace(), req->keep_xattrs()));
+  return audit.done(rpc::toGrpc(fs_.rename(req->src(), req->dst(), req->replace(), req->keep_xattrs())));
 }
 
 grpc::Status MasterServiceImpl::SetXattr(grpc::ServerContext* ctx, const proto::SetXattrRequest* req,
                                          proto::SetXattrResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "setXattr", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.setXattr(req->path(), req->name(), req->value(), req->mode(), req->remove()));
+  return audit.done(rpc::toGrpc(fs_.setXattr(req->path(), req->name(), req->value(), req->mode(), req->remove())));
 }
 
 grpc::Status MasterServiceImpl::GetXattrs(grpc::ServerContext* ctx, const proto::GetXattrsRequest* req,
                                           proto::GetXattrsResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "getXattrs", req->path());
   auto attrs = fs_.getXattrs(req->path());
-  if (!attrs) return rpc::toGrpc(attrs.error());
+  if (!attrs) return audit.done(rpc::toGrpc(attrs.error()));
   for (auto& [name, value] : *attrs) (*resp->mutable_xattrs())[name] = value;
-  return grpc::Status::OK;
+  return audit.done(grpc::Status::OK);
 }
 
 grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const proto::SetAttributeRequest* req,
                                              proto::SetAttributeResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "setAttribute", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
   master::AttrChange change;
   if (req->has_mode()) change.mode = req->mode();
@@ -138,21 +150,23 @@ grpc::Status MasterServiceImpl::SetAttribute(grpc::ServerContext* ctx, const pro
   if (req->has_pinned()) change.pinned = req->pinned();
   if (req->has_mtime_ms()) change.mtime_ms = req->mtime_ms();
   if (req->has_atime_ms()) change.atime_ms = req->atime_ms();
-  return rpc::toGrpc(fs_.setAttribute(req->path(), change, req->recursive()));
+  return audit.done(rpc::toGrpc(fs_.setAttribute(req->path(), change, req->recursive())));
 }
 
 grpc::Status MasterServiceImpl::Mount(grpc::ServerContext* ctx, const proto::MountRequest* req, proto::MountResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "mount", req->path(), req->uri());
   RequestScope scope(rpc::requestIdFrom(*ctx));
   std::map<std::string, std::string> options(req->options().begin(), req->options().end());
-  return rpc::toGrpc(fs_.mount(caller(ctx), req->path(), req->uri(), req->readonly(), options));
+  return audit.done(rpc::toGrpc(fs_.mount(caller(ctx), req->path(), req->uri(), req->readonly(), options)));
 }
 
 grpc::Status MasterServiceImpl::Unmount(grpc::ServerContext* ctx, const proto::UnmountRequest* req,
                                         proto::UnmountResponse*) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "unmount", req->path());
   RequestScope scope(rpc::requestIdFrom(*ctx));
-  return rpc::toGrpc(fs_.unmount(req->path()));
+  return audit.done(rpc::toGrpc(fs_.unmount(req->path())));
 }
 
 grpc::Status MasterServiceImpl::GetMountTable(grpc::ServerContext* ctx, const proto::GetMountTableRequest*,

@@ -3,6 +3,7 @@
 // (or, for quorum administration, to the Raft journal), and converts the result. Thread-safe.
 #pragma once
 
+#include "common/audit_log.h"
 #include "master.grpc.pb.h"
 #include "master/fs/file_system_master.h"
 #include "master/journal/raft_journal.h"
@@ -13,9 +14,11 @@ namespace shoal::master {
 class MasterServiceImpl final : public proto::MasterService::Service {
  public:
   // `raft` is null on a single master.
+  // `audit` (may be null) gets a record of every namespace call.
   MasterServiceImpl(FileSystemMaster& fs, const Journal& journal, RaftJournal* raft, std::string rpc_address,
-                    int64_t start_time_ms)
-      : fs_(fs), gate_(journal), raft_(raft), rpc_address_(std::move(rpc_address)), start_time_ms_(start_time_ms) {}
+                    int64_t start_time_ms, AuditLog* audit = nullptr)
+      : fs_(fs), gate_(journal), raft_(raft), rpc_address_(std::move(rpc_address)), start_time_ms_(start_time_ms),
+        audit_(audit) {}
 
   grpc::Status GetStatus(grpc::ServerContext*, const proto::GetStatusRequest*, proto::GetStatusResponse*) override;
   grpc::Status GetStatusBatch(grpc::ServerContext*, const proto::GetStatusBatchRequest*,
@@ -49,6 +52,7 @@ class MasterServiceImpl final : public proto::MasterService::Service {
   RaftJournal* raft_;
   std::string rpc_address_;
   int64_t start_time_ms_;
+  AuditLog* audit_;
 };
 
 }  // namespace shoal::master
