@@ -23,14 +23,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using testing::freeLoopbackPort;
 
-std::string shoalBinary() {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  auto bin = self.parent_path() / "shoal";
-  if (ec || !std::filesystem::exists(bin)) throw std::runtime_error("ha: the shoal binary is not beside shoal-bench");
-  return bin.string();
-}
-
 struct Group {
   std::string dir, bin;
   std::vector<std::string> rpc, journal;
@@ -70,6 +62,14 @@ struct Group {
 };
 
 }  // namespace
+
+std::string shoalBinary() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  auto bin = self.parent_path() / "shoal";
+  if (ec || !std::filesystem::exists(bin)) throw std::runtime_error("the shoal binary is not beside shoal-bench");
+  return bin.string();
+}
 
 std::vector<Figure> runHaScenario(const HaSpec& spec) {
   char tmpl[] = "/tmp/shoal-bench-ha-XXXXXX";

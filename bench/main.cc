@@ -27,6 +27,15 @@ int main(int argc, char** argv) {
   master->add_option("--dirs", mspec.dirs, "Directories in the bench tree")->check(CLI::Range(1, 100000));
   master->add_option("--files-per-dir", mspec.files_per_dir, "Files per directory")->check(CLI::Range(1, 100000));
   master->add_option("--ops", mspec.ops, "Operations: getstatus liststatus mkdir create rename delete");
+  auto* cf = app.add_subcommand("conf", "Audit log on vs off (master GetStatus/s), conf set to applied in every "
+                                        "follower, master CPU with simulated workers and watching clients");
+  ConfSpec cspec;
+  cf->add_option("--workers", cspec.workers, "Following workers timed")->check(CLI::Range(0, 1000));
+  cf->add_option("--clients", cspec.clients, "Following clients timed")->check(CLI::Range(0, 10000));
+  cf->add_option("--rounds", cspec.rounds, "Changes timed")->check(CLI::Range(1, 10000));
+  cf->add_option("--sim-workers", cspec.sim_workers, "Simulated heartbeating workers")->check(CLI::Range(1, 100000));
+  cf->add_option("--sim-clients", cspec.sim_clients, "Simulated watching clients")->check(CLI::Range(0, 100000));
+  cf->add_option("--cpu-seconds", cspec.cpu_seconds, "Seconds the master's CPU is measured")->check(CLI::Range(1, 3600));
   auto* scrape = app.add_subcommand("scrape", "GET /metrics of a master with many inodes and simulated workers");
   uint64_t scrape_files = 1'000'000;
   int scrape_workers = 100;
@@ -75,6 +84,12 @@ int main(int argc, char** argv) {
   suite->add_option("--file-size", file_bytes, "Bytes of the file the worker and FUSE scenarios read");
   suite->add_option("--fuse-files", fuse_files, "4 KiB files for the FUSE scenario");
   suite->add_option("--ha-rounds", hspec.rounds, "Failovers the ha scenario times")->check(CLI::Range(1, 1000));
+  suite->add_option("--conf-sim-workers", cspec.sim_workers, "Simulated workers of the conf scenario")
+      ->check(CLI::Range(1, 100000));
+  suite->add_option("--conf-sim-clients", cspec.sim_clients, "Simulated watching clients of the conf scenario")
+      ->check(CLI::Range(0, 100000));
+  suite->add_option("--conf-seconds", cspec.cpu_seconds, "Seconds the conf scenario measures the master's CPU")
+      ->check(CLI::Range(1, 3600));
   CLI11_PARSE(app, argc, argv);
 
   shoal::setLogLevel("warn");
@@ -89,6 +104,11 @@ int main(int argc, char** argv) {
       mspec.load = load;
       auto m = runMasterScenario(mspec);
       figures.insert(figures.end(), m.begin(), m.end());
+    }
+    if (*cf || *suite) {
+      cspec.load = load;
+      auto c = runConfScenario(cspec);
+      figures.insert(figures.end(), c.begin(), c.end());
     }
     if (*scrape || *suite) {
       // The suite's --files sizes the master's namespace here as it does the metastore's.

@@ -27,6 +27,23 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec);
 // GET /api/v1/info; the master's memory before and after the scrapes.
 std::vector<Figure> runScrapeScenario(uint64_t files, int workers);
 
+// The `shoal` binary beside shoal-bench (the scenarios that start daemons as processes).
+std::string shoalBinary();
+
+struct ConfSpec {
+  LoadSpec load;
+  int workers = 10;            // processes following the configuration, timed per change
+  int clients = 50;
+  int rounds = 20;             // changes timed
+  int sim_workers = 1000;      // heartbeating at 1 s while the master's CPU is measured
+  int sim_clients = 10000;     // watching the configuration (20 s long polls)
+  int cpu_seconds = 20;
+};
+// Dynamic configuration and the audit log: master GetStatus/s with the audit log on beside off;
+// the time from `conf set` to applied in every follower (p50/p99) beside the set itself; the
+// master's CPU with simulated workers heartbeating and clients watching.
+std::vector<Figure> runConfScenario(const ConfSpec& spec);
+
 // This process's resident memory.
 uint64_t rssBytes();
 

@@ -15,7 +15,8 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
   TempDir dir("shoal-bench-smoke");
   std::string json = dir.sub("out.json"), md = dir.sub("out.md");
   auto r = runCommand({SHOAL_BENCH_BINARY, "--threads", "2", "--duration", "0.2", "--json", json, "--markdown", md,
-                       "suite", "--files", "2000", "--file-size", "4194304", "--fuse-files", "300", "--ha-rounds", "1"},
+                       "suite", "--files", "2000", "--file-size", "4194304", "--fuse-files", "300", "--ha-rounds", "1",
+                       "--conf-sim-workers", "20", "--conf-sim-clients", "100", "--conf-seconds", "1"},
                       300);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::ifstream in(json);
@@ -41,7 +42,8 @@ TEST(BenchSmoke, SuiteRunsAndWritesSaneJson) {
                         "client.random-4k", "local.random-4k", "client.small-file-read", "local.small-file-read",
                         "client.write.must-cache", "client.write.cache-through", "client.write.through",
                         "local.write", "scrape.info", "scrape.metrics", "fuse_metrics_off.read4k.cached",
-                        "fuse_metrics_on.read4k.cached"}) {
+                        "fuse_metrics_on.read4k.cached", "audit.off.getstatus", "audit.on.getstatus", "conf.set",
+                        "conf.propagation", "conf.master_cpu"}) {
     EXPECT_TRUE(seen.count(s)) << s << " missing from the report";
   }
   auto meta = std::find_if(j["figures"].begin(), j["figures"].end(),

@@ -192,7 +192,9 @@ void AuditLog::record(const AuditEvent& e) {
     space_cv_.wait_for(lock, std::chrono::milliseconds(10));
     blocked_.fetch_sub(1);
   }
-  if (writer_idle_.load()) {
+  // The writer wakes on its own every kWriterPeriod; it is woken early only when the queue is half
+  // full, so a request never pays for a wake-up (nor the writer for one per record).
+  if (depth() > (mask_ + 1) / 2 && writer_idle_.load()) {
     std::lock_guard lock(mu_);
     work_cv_.notify_one();
   }
@@ -206,6 +208,7 @@ void AuditLog::flush() {
   size_t target = head_.load();
   std::unique_lock lock(mu_);
   if (!writer_.joinable()) return;
+  flush_wanted_ = true;
   work_cv_.notify_one();
   space_cv_.wait(lock, [&] { return flushed_.load() >= target || stopping_; });
 }
@@ -292,7 +295,8 @@ void AuditLog::run() {
       reported_drops = drops;
       ++n;
     }
-    size_t pos = tail_.load(std::memory_order_relaxed);
+    const size_t first = tail_.load(std::memory_order_relaxed);
+    size_t pos = first;
     for (size_t i = 0; i < kBatch; ++i, ++pos) {
       Slot& s = slots_[pos & mask_];
       if (s.seq.load(std::memory_order_acquire) != pos + 1) break;
@@ -310,20 +314,16 @@ void AuditLog::run() {
       if (write_observer_) {
         write_observer_(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       }
-      std::lock_guard lock(mu_);
-      space_cv_.notify_all();
-      continue;
     }
     std::unique_lock lock(mu_);
     space_cv_.notify_all();
-    if (stopping_) return;
+    if (pos - first == kBatch) continue;  // a full batch: more is waiting
+    if (stopping_ && n == 0) return;
+    if (stopping_) continue;
     writer_idle_.store(true);
-    // A record pushed after the check above finds writer_idle_ set and notifies under mu_.
-    Slot& next = slots_[tail_.load() & mask_];
-    if (next.seq.load(std::memory_order_acquire) != tail_.load() + 1 &&
-        dropped_.load(std::memory_order_relaxed) == reported_drops) {
-      work_cv_.wait_for(lock, std::chrono::milliseconds(100));
-    }
+    // Blocked producers, flush() and a half-full queue wake it early.
+    if (blocked_.load() == 0 && !flush_wanted_) work_cv_.wait_for(lock, kWriterPeriod);
+    flush_wanted_ = false;
     writer_idle_.store(false);
   }
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -117,6 +118,9 @@ class AuditLog {
   std::condition_variable work_cv_;   // the writer waits for records
   std::condition_variable space_cv_;  // blocked producers and flush() wait for the writer
   bool stopping_ = false;             // guarded by mu_
+  bool flush_wanted_ = false;         // guarded by mu_
+  // How long records wait at most before the writer formats and writes them.
+  static constexpr std::chrono::milliseconds kWriterPeriod{20};
   std::shared_ptr<spdlog::logger> file_;
   std::thread writer_;
 };
