@@ -48,11 +48,13 @@ class HotConfigTest : public ::testing::Test {
     reader_ = std::make_unique<client::FileReader>(*conf_, *mc_, registry_);
     live_ = std::make_unique<LiveConfig>(*conf_);
     settings_ = mc_->followConfig(*live_);
+    reader_settings_ = reader_->followConfig(*live_);
     sync_ = std::make_unique<client::ConfSync>(mc_->connection(), *live_, "client", "127.0.0.2", "hot-config-test");
   }
   void TearDown() override {
     sync_.reset();
     settings_.reset();
+    reader_settings_.reset();
   }
 
   // `shoal conf set ARGS...`; the version it made.
@@ -103,6 +105,7 @@ class HotConfigTest : public ::testing::Test {
   std::unique_ptr<client::FileReader> reader_;
   std::unique_ptr<LiveConfig> live_;
   std::unique_ptr<LiveConfig::Listener> settings_;
+  std::unique_ptr<LiveConfig::Listener> reader_settings_;
   std::unique_ptr<client::ConfSync> sync_;
 };
 

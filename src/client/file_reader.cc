@@ -24,7 +24,8 @@ struct FileReader::Impl {
   bool short_circuit_enabled;
   DataClient data;
   bool tcp_transport;
-  MasterClient& master;  // holds the hot settings: read-ahead and passive caching, per path
+  // Read-ahead and passive caching, per path (hot: followConfig swaps them).
+  std::atomic<std::shared_ptr<const ClientSettings>> settings;
   std::string user_host;
   Prefetcher prefetcher;
   std::mutex mu;
@@ -42,7 +43,7 @@ struct FileReader::Impl {
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
         data(c.getDurationMs(keys::kUserRpcTimeout), c.getDurationMs(keys::kUserDataConnectTimeout)),
         tcp_transport(c.getString(keys::kUserDataTransport) == "tcp"),
-        master(m),
+        settings(ClientSettings::from(c)),
         user_host(c.getString(keys::kUserHostname)),
         // Threads even while read-ahead is off: it may be turned on at run time.
         prefetcher(workers, page_size, 2) {}
@@ -53,6 +54,12 @@ FileReader::FileReader(const Configuration& conf, MasterClient& master, const uf
 FileReader::~FileReader() = default;
 
 WorkerPool& FileReader::workers() { return impl_->workers; }
+
+std::unique_ptr<LiveConfig::Listener> FileReader::followConfig(LiveConfig& live) {
+  impl_->settings.store(ClientSettings::from(*live.current()));
+  return live.listen(clientSettingKeys(),
+                     [this](const LiveConfig::Snapshot& s) { impl_->settings.store(ClientSettings::from(s)); });
+}
 UfsDirect& FileReader::direct() { return impl_->direct; }
 
 Status FileReader::load(const proto::FileInfo& file, uint64_t offset, uint64_t length) {
@@ -60,7 +67,7 @@ Status FileReader::load(const proto::FileInfo& file, uint64_t offset, uint64_t l
 }
 
 void FileReader::readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end) {
-  const uint64_t readahead_pages = impl_->master.settings()->readahead_pages.at(file.path());
+  const uint64_t readahead_pages = impl_->settings.load()->readahead_pages.at(file.path());
   if (readahead_pages == 0) return;
   const uint64_t ps = impl_->page_size;
   uint64_t from = 0, to = 0;
@@ -191,7 +198,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   readAhead(file, offset, end);
   // With passive caching, the worker on this host (if any) keeps copies of what others serve us.
   const WorkerEndpoint* local = nullptr;
-  if (impl_->short_circuit_enabled && file.persisted() && impl_->master.settings()->passive_cache.at(file.path())) {
+  if (impl_->short_circuit_enabled && file.persisted() && impl_->settings.load()->passive_cache.at(file.path())) {
     for (const auto& w : ring->workers()) {
       if (!w.domain_socket.empty() && isLocal(w)) local = &w;
     }

@@ -15,6 +15,7 @@
 #include "client/ufs_direct.h"
 #include "client/worker_pool.h"
 #include "common/configuration.h"
+#include "common/live_config.h"
 
 namespace shoal::client {
 
@@ -44,6 +45,9 @@ class FileReader {
   // Caches [offset, offset+length) of the file in the workers without reading it here (load).
   Status load(const proto::FileInfo& file, uint64_t offset, uint64_t length);
   const ReaderCounters& counters() const { return counters_; }
+  // Read-ahead and passive caching come from this reader's configuration, then from every later
+  // version of `live` until the handle is destroyed.
+  std::unique_ptr<LiveConfig::Listener> followConfig(LiveConfig& live);
   // What writers share with this reader: the same workers and store connections.
   WorkerPool& workers();
   UfsDirect& direct();

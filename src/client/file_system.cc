@@ -69,6 +69,7 @@ class Client final : public FileSystem {
     ufs::registerBuiltinUfs(registry_);
     reader_ = std::make_unique<client::FileReader>(conf_, master_, registry_);
     settings_ = master_.followConfig(live_);
+    reader_settings_ = reader_->followConfig(live_);
     log_level_ = live_.listen({std::string(keys::kLogLevel)},
                               [](const LiveConfig::Snapshot& s) { setLogLevel(s.conf->getString(keys::kLogLevel)); });
     sync_ = std::make_unique<client::ConfSync>(master_.connection(), live_, "client", client::localHostName(),
@@ -114,6 +115,7 @@ class Client final : public FileSystem {
   std::unique_ptr<client::FileReader> reader_;
   LiveConfig live_;
   std::unique_ptr<LiveConfig::Listener> settings_;
+  std::unique_ptr<LiveConfig::Listener> reader_settings_;
   std::unique_ptr<LiveConfig::Listener> log_level_;
   std::unique_ptr<client::ConfSync> sync_;
 };

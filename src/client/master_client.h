@@ -91,8 +91,9 @@ class MasterClient {
   uint64_t masterRetries() const;
   uint64_t masterSwitches() const;
   size_t metadataCacheSize() const;
-  // The client's hot settings (client_settings.h), shared by the readers and writers built on this
-  // connection; until the vfs issue's client::Context owns them, this is their one holder.
+  // The client's hot settings (client_settings.h): its metadata cache and sync interval, and the
+  // default write type of the writers built on this connection (the FileReader keeps its own
+  // read-ahead and passive caching); until the vfs issue's client::Context holds them all.
   std::shared_ptr<const ClientSettings> settings() const;
   // New settings: the metadata cache takes its new limits at once.
   void applySettings(std::shared_ptr<const ClientSettings> settings);

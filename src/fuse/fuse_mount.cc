@@ -110,6 +110,7 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   if (Status st = daemon.startAudit(logName(opts.mountpoint)); !st) return fail(st);
   fs.audit = daemon.audit();
   auto client_conf = fs.master->followConfig(daemon.liveConfig());
+  auto reader_conf = fs.reader->followConfig(daemon.liveConfig());
   const std::string client_id = client::newClientId();
   client::ConfSync conf_sync(fs.master->connection(), daemon.liveConfig(), "fuse", client::localHostName(), client_id);
   client::ClientHeartbeat heartbeat(conf, *fs.master, *fs.reader, "fuse", &daemon.liveConfig(), &conf_sync, client_id);
