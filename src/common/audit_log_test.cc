@@ -61,8 +61,8 @@ AuditEvent event(const std::string& path) {
 
 TEST(AuditLog, FullQueueUnderDropCountsAndWritesAGapRecord) {
   TempDir dir;
+  Gate gate;  // before the log: the writer (stopped with the log) calls it until then
   AuditLog log({.path = dir.sub("a.audit.log"), .policy = AuditPolicy::kDrop, .queue_size = 16});
-  Gate gate;
   log.setWriteObserver([&gate](double) { gate.hold(); });
   ASSERT_TRUE(log.setEnabled(true).isOk());
   log.record(event("/first"));
@@ -81,8 +81,8 @@ TEST(AuditLog, FullQueueUnderDropCountsAndWritesAGapRecord) {
 
 TEST(AuditLog, FullQueueUnderBlockLosesNothing) {
   TempDir dir;
+  Gate gate;  // before the log: the writer (stopped with the log) calls it until then
   AuditLog log({.path = dir.sub("b.audit.log"), .policy = AuditPolicy::kBlock, .queue_size = 16});
-  Gate gate;
   log.setWriteObserver([&gate](double) { gate.hold(); });
   ASSERT_TRUE(log.setEnabled(true).isOk());
   log.record(event("/first"));
