@@ -14,7 +14,9 @@ grpc::Status ConfigServiceImpl::SetConf(grpc::ServerContext* ctx, const proto::S
   RequestScope scope(rpc::requestIdFrom(*ctx));
   auto id = rpc::identityFrom(*ctx);
   std::vector<proto::ConfChange> changes(req->changes().begin(), req->changes().end());
-  auto v = conf_.set(changes, req->dry_run(), CallerIdentity{id.user, id.group}, ctx->peer());
+  std::string peer = ctx->peer();  // "ipv4:127.0.0.1:5000": the history keeps the address alone
+  if (peer.starts_with("ipv4:") || peer.starts_with("ipv6:")) peer.erase(0, 5);
+  auto v = conf_.set(changes, req->dry_run(), CallerIdentity{id.user, id.group}, peer);
   if (!v) return rpc::toGrpc(v.error());
   resp->set_version(*v);
   return grpc::Status::OK;
