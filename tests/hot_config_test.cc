@@ -228,6 +228,12 @@ TEST_F(HotConfigTest, DefaultWriteTypePerPath) {
   ASSERT_TRUE(kept) << kept.error().toString();
   EXPECT_TRUE(kept->persisted());
   EXPECT_EQ(slurp(store_.sub("kept.bin")), "both");
+  // A CLI command takes the rule too.
+  store_.write("src/local.txt", "from the CLI");
+  auto cp = master_.cli({"fs", "cp", "file://" + store_.sub("src/local.txt"), "/data/scratch/cli.txt"});
+  ASSERT_EQ(cp.exit_code, 0) << cp.err;
+  EXPECT_FALSE(fs::exists(store_.sub("scratch/cli.txt"))) << "shoal fs cp ignored the cluster's path rule";
+  EXPECT_EQ(master_.cli({"fs", "cat", "/data/scratch/cli.txt"}).out, "from the CLI");
   // Through the mount: the same rule.
   {
     std::ofstream out(mnt_.path() + "/data/scratch/b.txt");

@@ -2,13 +2,28 @@
 
 #include <iostream>
 
+#include "client/client_settings.h"
 #include "common/logging.h"
 #include "shoal_version.h"
 
 namespace shoal::cli {
 
 client::MasterClient& CliContext::master() {
-  if (!master_) master_ = std::make_unique<client::MasterClient>(conf);
+  if (!master_) {
+    master_ = std::make_unique<client::MasterClient>(conf);
+    // The cluster's values of hot client keys apply to this command too (a path rule on the default
+    // write type, say). A master that cannot be asked leaves the machine's own values; the command's
+    // own call then says what is wrong.
+    live_ = std::make_unique<LiveConfig>(conf);
+    auto cluster = fetchClusterConf(*this, std::min<int64_t>(3000, conf.getDurationMs(keys::kUserRpcTimeout)));
+    if (cluster) {
+      std::vector<ConfRuleValue> rules;
+      for (const auto& r : cluster->rules()) rules.push_back(ConfRuleValue{r.key(), r.value(), r.path()});
+      Status st = live_->update(cluster->version(), std::move(rules));
+      if (!st) std::cerr << "shoal: ignoring the cluster configuration: " << st.message() << "\n";
+    }
+    master_->applySettings(client::ClientSettings::from(*live_->current()));
+  }
   return *master_;
 }
 
@@ -17,6 +32,7 @@ client::FileReader& CliContext::reader() {
     registry_ = std::make_unique<ufs::UfsRegistry>();
     ufs::registerBuiltinUfs(*registry_);
     reader_ = std::make_unique<client::FileReader>(conf, master(), *registry_);
+    reader_settings_ = reader_->followConfig(*live_);
   }
   return *reader_;
 }

@@ -16,6 +16,7 @@
 #include "client/file_writer.h"
 #include "client/master_client.h"
 #include "common/configuration.h"
+#include "common/live_config.h"
 
 namespace shoal::cli {
 
@@ -32,9 +33,11 @@ struct CliContext {
   void fail(const std::string& command, const Status& status);
 
  private:
+  std::unique_ptr<LiveConfig> live_;  // this machine's configuration under the cluster's (hot keys)
   std::unique_ptr<client::MasterClient> master_;
   std::unique_ptr<ufs::UfsRegistry> registry_;
   std::unique_ptr<client::FileReader> reader_;
+  std::unique_ptr<LiveConfig::Listener> reader_settings_;
 };
 
 // A list option that takes one value per occurrence (`--option a=1 --option b=2`), so it can
