@@ -19,7 +19,9 @@ ALLOWED = {
     "daemon": {"common", "rpc", "web"},
     "client": {"common", "rpc", "ufs", "shoal"},
     # The worker still reaches its stores and the master through client/ (UfsDirect, MasterClient):
-    # the seam that removes it is the stubs/ of the vfs issue. Nothing else of client/ is allowed.
+    # the seam that removes it is the stubs/ of the vfs issue. It places the pages it hands over
+    # when decommissioned with the clients' own ring (one placement function, never two).
+    # Nothing else of client/ is allowed.
     "worker": {"common", "rpc", "ufs", "client", "daemon", "web"},
     "master": {"common", "rpc", "ufs", "daemon", "web"},
     # POSIX semantics over the client; the front ends (FUSE, then S3 and Python) sit on it.
@@ -31,6 +33,7 @@ ALLOWED = {
     "bin": {"cli", "common"},
 }
 WORKER_MAY_USE = {"client/ufs_direct.h", "client/master_client.h", "client/worker_registry_client.h",
+                  "client/worker_ring.h",
                   "client/conf_sync.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')
 

@@ -5,6 +5,7 @@
 #include "cli/format.h"
 #include "client/worker_registry_client.h"
 #include "master/workers/cluster_counters.h"
+#include "master/workers/worker_admin.h"
 
 namespace shoal::cli {
 
@@ -12,6 +13,7 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
   auto* fsadmin = app.add_subcommand("fsadmin", "Administration commands");
   fsadmin->require_subcommand(1);
   registerQuorumCommands(*fsadmin, ctx);
+  registerWorkerStateCommands(*fsadmin, ctx);
   auto* report = fsadmin->add_subcommand("report", "Master summary, and live and lost workers with tier capacity and use");
   auto* metrics = report->add_subcommand(
       "metrics", "Cluster-wide cumulative counters: cache hit rate, bytes served by path, bytes read from stores");
@@ -70,13 +72,19 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
               << fmt::format("Live workers:    {}\n", live)
               << fmt::format("Lost workers:    {}\n", workers->size() - live)
               << fmt::format("Cache capacity:  {} ({} used)\n\n", sizeString(capacity, true), sizeString(used, true));
-    std::cout << fmt::format("{:<6} {:<24} {:<6} {:<6} {:>10} {:>10} {:>8}  {}\n", "ID", "ADDRESS", "STATE", "TIER",
-                             "CAPACITY", "USED", "PAGES", "LAST HEARTBEAT");
+    std::cout << fmt::format("{:<6} {:<24} {:<6} {:<6} {:>10} {:>10} {:>8}  {:<19}  {}\n", "ID", "ADDRESS", "STATE",
+                             "TIER", "CAPACITY", "USED", "PAGES", "LAST HEARTBEAT", "ADMIN");
     for (const auto& w : *workers) {
+      std::string admin = master::workerStateName(w.state());
+      if (w.state() == proto::WORKER_DECOMMISSIONING) {
+        const auto& h = w.handover();
+        admin += fmt::format(" ({} pages copied, {} left{})", h.pages_copied(), h.pages_left(),
+                             h.error().empty() ? "" : "; " + h.error());
+      }
       for (const auto& t : w.tiers()) {
-        std::cout << fmt::format("{:<6} {:<24} {:<6} {:<6} {:>10} {:>10} {:>8}  {}\n", w.id(), w.address(),
+        std::cout << fmt::format("{:<6} {:<24} {:<6} {:<6} {:>10} {:>10} {:>8}  {:<19}  {}\n", w.id(), w.address(),
                                  w.live() ? "LIVE" : "LOST", t.name(), sizeString(t.capacity(), true),
-                                 sizeString(t.used(), true), t.pages(), timeString(w.last_heartbeat_ms()));
+                                 sizeString(t.used(), true), t.pages(), timeString(w.last_heartbeat_ms()), admin);
       }
     }
   });

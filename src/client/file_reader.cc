@@ -224,6 +224,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
       out = buf.data() + (pos - offset);
       if (pos == run_end) continue;
     }
+    Status refused;  // a worker's own answer (not a transport failure)
     for (const WorkerEndpoint* w : ring->candidates(file.id(), page, ring->size())) {
       bool unreachable = false;
       Status st = readFrom(*w, file, pos, run_end - pos, out, &unreachable);
@@ -232,10 +233,30 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
         if (local && w != local) copyPages(*local, file, pos, run_end, out);
         break;
       }
-      if (!unreachable) return makeError(st);
+      if (!unreachable) {
+        refused = st;
+        break;
+      }
       counters_.worker_failovers.fetch_add(1, std::memory_order_relaxed);
       impl_->workers.markStale();
     }
+    // A file with no store copy whose new owner does not have all the pages yet: a worker being
+    // decommissioned still holds those it has not handed over. Page by page, since the run may mix
+    // pages the owner always had with pages it is still being given.
+    if (!served && !file.persisted() && !ring->draining().empty()) {
+      served = true;
+      for (uint64_t p = pos; served && p < run_end;) {
+        uint64_t p_end = std::min(run_end, (p / ps + 1) * ps);
+        char* p_out = buf.data() + (p - offset);
+        bool unreachable = false, got = owner && readFrom(*owner, file, p, p_end - p, p_out, &unreachable).isOk();
+        for (size_t d = 0; !got && d < ring->draining().size(); ++d) {
+          got = readFrom(ring->draining()[d], file, p, p_end - p, p_out, &unreachable).isOk();
+        }
+        served = got;
+        p = p_end;
+      }
+    }
+    if (!served && !refused.isOk()) return makeError(refused);
     if (!served && !file.persisted()) {
       return makeError(Status(StatusCode::kUnavailable,
                               fmt::format("{}: no live worker holds bytes {}-{} and the file has no store copy "

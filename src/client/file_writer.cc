@@ -76,7 +76,8 @@ struct FileWriter::Impl {
       s->broken = true;
       grpc::Status gs = s->writer->Finish();
       Status st = rpc::fromGrpc(gs, "worker at " + owner->address).withContext("writing " + info.path());
-      if (gs.error_details().empty()) workers.markStale();
+      // Gone, or refusing new pages (being decommissioned): the next writer asks for the workers again.
+      if (gs.error_details().empty() || st.code() == StatusCode::kUnavailable) workers.markStale();
       // The store has a CACHE_THROUGH file's bytes; only a MUST_CACHE file depends on the worker.
       if (type == proto::MUST_CACHE) return st;
     }

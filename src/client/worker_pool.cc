@@ -24,12 +24,7 @@ std::shared_ptr<const WorkerRing> WorkerPool::ring() {
     if (!ring_) ring_ = std::make_shared<const WorkerRing>(std::vector<WorkerEndpoint>{});
     return ring_;
   }
-  std::vector<WorkerEndpoint> eps;
-  for (const auto& w : *workers) {
-    std::string data = w.data_port() == 0 ? "" : w.host() + ":" + std::to_string(w.data_port());
-    eps.push_back({w.address(), w.host(), w.domain_socket(), data});
-  }
-  ring_ = std::make_shared<const WorkerRing>(std::move(eps));
+  ring_ = std::make_shared<const WorkerRing>(WorkerRing::of(*workers));
   ring_time_ = now;
   stale_ = false;
   return ring_;

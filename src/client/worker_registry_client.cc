@@ -40,8 +40,10 @@ Result<uint64_t> WorkerRegistryClient::registerWorker(const proto::WorkerInfo& i
 Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t worker_id, const std::string& address,
                                                                       const std::vector<proto::TierUsage>& tiers,
                                                                       const proto::WorkerCounters& counters,
-                                                                      uint64_t conf_version) {
+                                                                      uint64_t conf_version,
+                                                                      const proto::HandoverProgress* handover) {
   proto::WorkerHeartbeatRequest req;
+  if (handover) *req.mutable_handover() = *handover;
   req.set_conf_version(conf_version);
   *req.mutable_counters() = counters;
   req.set_worker_id(worker_id);
@@ -60,6 +62,25 @@ Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool includ
   Status st = impl_->call(&proto::WorkerRegistry::Stub::GetWorkers, req, &resp);
   if (!st) return makeError(st);
   return std::vector<proto::WorkerInfo>(resp.workers().begin(), resp.workers().end());
+}
+
+Result<proto::WorkerState> WorkerRegistryClient::setWorkerState(const std::string& address, proto::WorkerState state) {
+  proto::SetWorkerStateRequest req;
+  req.set_address(address);
+  req.set_state(state);
+  proto::SetWorkerStateResponse resp;
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::SetWorkerState, req, &resp);
+  if (!st) return makeError(st);
+  return resp.previous();
+}
+
+Result<std::vector<proto::HandoverFile>> WorkerRegistryClient::handoverFiles(const std::vector<uint64_t>& file_ids) {
+  proto::HandoverFilesRequest req;
+  for (uint64_t id : file_ids) req.add_file_ids(id);
+  proto::HandoverFilesResponse resp;
+  Status st = impl_->call(&proto::WorkerRegistry::Stub::GetHandoverFiles, req, &resp);
+  if (!st) return makeError(st);
+  return std::vector<proto::HandoverFile>(resp.files().begin(), resp.files().end());
 }
 
 Result<proto::GetWorkersResponse> WorkerRegistryClient::clusterSums() {

@@ -25,7 +25,12 @@ class WorkerRegistryClient {
   Result<proto::WorkerHeartbeatResponse> heartbeat(uint64_t worker_id, const std::string& address,
                                                    const std::vector<proto::TierUsage>& tiers,
                                                    const proto::WorkerCounters& counters = {},
-                                                   uint64_t conf_version = 0);
+                                                   uint64_t conf_version = 0,
+                                                   const proto::HandoverProgress* handover = nullptr);
+  // `fsadmin decommission worker` / `enable`: the state the worker was in before.
+  Result<proto::WorkerState> setWorkerState(const std::string& address, proto::WorkerState state);
+  // Of these files (at most 1000), those a decommissioning worker must hand over.
+  Result<std::vector<proto::HandoverFile>> handoverFiles(const std::vector<uint64_t>& file_ids);
   Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
   // The leading master's cluster-wide sums of the workers' and the clients' cumulative counters
   // (GetWorkers without the worker list).

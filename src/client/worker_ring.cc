@@ -5,7 +5,19 @@
 
 namespace shoal::client {
 
-WorkerRing::WorkerRing(std::vector<WorkerEndpoint> workers, int virtual_nodes) : workers_(std::move(workers)) {
+WorkerRing WorkerRing::of(const std::vector<proto::WorkerInfo>& workers) {
+  std::vector<WorkerEndpoint> owners, draining;
+  for (const auto& w : workers) {
+    if (!w.live() || w.state() == proto::WORKER_DECOMMISSIONED) continue;
+    std::string data = w.data_port() == 0 ? "" : w.host() + ":" + std::to_string(w.data_port());
+    WorkerEndpoint ep{w.address(), w.host(), w.domain_socket(), data};
+    (w.state() == proto::WORKER_ACTIVE ? owners : draining).push_back(std::move(ep));
+  }
+  return WorkerRing(std::move(owners), 160, std::move(draining));
+}
+
+WorkerRing::WorkerRing(std::vector<WorkerEndpoint> workers, int virtual_nodes, std::vector<WorkerEndpoint> draining)
+    : workers_(std::move(workers)), draining_(std::move(draining)) {
   // Points depend only on each worker's address, never on list order.
   for (uint32_t w = 0; w < workers_.size(); ++w) {
     const std::string& addr = workers_[w].address;

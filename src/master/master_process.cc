@@ -38,6 +38,7 @@ struct MasterProcess::Impl {
   std::unique_ptr<MasterServiceImpl> service;
   std::unique_ptr<WorkerRegistry> workers;
   std::unique_ptr<ClientRegistry> clients;
+  std::unique_ptr<WorkerAdmin> worker_admin;
   std::unique_ptr<WorkerRegistryServiceImpl> worker_service;
   std::unique_ptr<ConfMaster> conf_master;
   std::unique_ptr<ConfigServiceImpl> conf_service;
@@ -179,7 +180,9 @@ Status MasterProcess::start() {
   m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs(), m.daemon.audit());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
   m.clients = std::make_unique<ClientRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
-  m.worker_service = std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.clients, *m.fs, *m.journal);
+  m.worker_admin = std::make_unique<WorkerAdmin>(*m.sm, *m.journal, *m.workers);
+  m.worker_service =
+      std::make_unique<WorkerRegistryServiceImpl>(*m.workers, *m.clients, *m.fs, *m.worker_admin, *m.journal);
   m.conf_master = std::make_unique<ConfMaster>(*m.sm, *m.journal, *m.workers, *m.clients);
   m.conf_service = std::make_unique<ConfigServiceImpl>(
       *m.conf_master, *m.sm, *m.journal, [&m] { return m.address; }, [&m] { return m.daemon.liveConfig().version(); });

@@ -10,6 +10,27 @@ namespace shoal::worker {
 PageIngest::Session::~Session() {
   // No commit: the writer failed or went away. Its pages must not linger, held, forever.
   if (!done_ && file_id_ != 0) owner_.store_.removeVersion(file_id_, kWritingVersion);
+  end();
+}
+
+void PageIngest::Session::begin() {
+  if (counted_) return;
+  counted_ = true;
+  owner_.in_flight_.fetch_add(1);
+}
+
+void PageIngest::Session::end() {
+  if (!counted_) return;
+  counted_ = false;
+  owner_.in_flight_.fetch_sub(1);
+}
+
+Status PageIngest::refuseNew(const std::string& path) const {
+  if (accepting()) return Status::ok();
+  return Status(StatusCode::kUnavailable,
+                fmt::format("WritePages {}: this worker is being decommissioned and takes no new pages; the "
+                            "client's worker list is stale (it refreshes within shoal.user.worker.list.refresh.interval)",
+                            path));
 }
 
 Status PageIngest::Session::checkPage(uint64_t file_id, const std::string& path, uint64_t page_size,
@@ -31,6 +52,7 @@ Status PageIngest::Session::checkPage(uint64_t file_id, const std::string& path,
 Status PageIngest::Session::addCopy(uint64_t file_id, const std::string& path, uint64_t page_size, uint64_t index,
                                     uint64_t file_size, int64_t mtime_ms, std::string_view data) {
   SHOAL_RETURN_IF_ERROR(checkPage(file_id, path, page_size, index, data));
+  SHOAL_RETURN_IF_ERROR(owner_.refuseNew(path));
   uint64_t start = index * page_size;
   if (start >= file_size || data.size() != std::min(page_size, file_size - start)) {
     return invalidArgument(fmt::format("WritePages {}: a copy of page {} must hold the page whole ({} bytes given, "
@@ -48,6 +70,15 @@ Status PageIngest::Session::addPage(uint64_t file_id, const std::string& path, u
     return invalidArgument(fmt::format("WritePages {}: one stream carries one file (got id {} after {})", path,
                                        file_id, file_id_));
   }
+  if (file_id_ == 0) {
+    // Counted before the check: a hand-over that stopped taking files and then saw no write under
+    // way can never miss one that slipped in between.
+    begin();
+    if (Status no = owner_.refuseNew(path); !no) {
+      end();
+      return no;
+    }
+  }
   file_id_ = file_id;
   path_ = path;
   SHOAL_RETURN_IF_ERROR(owner_.store_.put(PageKey{file_id, kWritingVersion, index}, {data.data(), data.size()},
@@ -61,6 +92,11 @@ Status PageIngest::Session::addPage(uint64_t file_id, const std::string& path, u
 Result<uint64_t> PageIngest::Session::commit(uint64_t file_size, int64_t mtime_ms) {
   if (done_) return makeError(invalidArgument("WritePages " + path_ + ": committed twice"));
   done_ = true;
+  // Counted as under way until its pages are published (or dropped), not just until now.
+  struct EndAtReturn {
+    Session* s;
+    ~EndAtReturn() { s->end(); }
+  } end_at_return{this};
   if (file_id_ == 0) return uint64_t{0};  // nothing of this file landed here
   if (pages_ > 0 && max_index_ * owner_.page_size_ >= file_size) {
     owner_.store_.removeVersion(file_id_, kWritingVersion);

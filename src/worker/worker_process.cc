@@ -17,6 +17,7 @@
 #include "worker/page_server.h"
 #include "worker/service/worker_service.h"
 #include "worker/data_server.h"
+#include "worker/handover.h"
 #include "worker/short_circuit_server.h"
 
 namespace shoal::worker {
@@ -37,6 +38,7 @@ struct WorkerProcess::Impl {
   std::unique_ptr<DataServer> data_server;
   std::unique_ptr<client::WorkerRegistryClient> registry_client;
   std::unique_ptr<client::ConfSync> conf_sync;  // the cluster configuration, into daemon.liveConfig()
+  std::unique_ptr<Handover> handover;           // while decommissioned
   std::string address;
   std::string domain_socket;
   std::thread heartbeat;
@@ -112,6 +114,7 @@ Status WorkerProcess::start() {
       w.master->addresses(), w.conf.getDurationMs(keys::kUserRpcTimeout));
   w.conf_sync = std::make_unique<client::ConfSync>(w.master->connection(), w.daemon.liveConfig(), "worker",
                                                    w.conf.getString(keys::kWorkerHostname), w.address);
+  w.handover = std::make_unique<Handover>(*w.store, *w.ingest, *w.registry_client, w.conf.getBytes(keys::kWorkerPageSize));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
   logger("worker")->info("worker serving on {} (master {})", w.address, w.master->address());
   return Status::ok();
@@ -143,8 +146,9 @@ void WorkerProcess::Impl::heartbeatLoop() {
         warned = true;
       }
     } else {
+      proto::HandoverProgress progress = handover->progress();
       auto r = registry_client->heartbeat(id, address, tierUsage(*store), counterSnapshot(*pages, *store),
-                                          daemon.liveConfig().version());
+                                          daemon.liveConfig().version(), &progress);
       if (r && r->reregister()) {
         log->info("the master does not know worker {}; registering again", id);
         id = 0;
@@ -159,6 +163,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
         store->setPinnedFiles({r->pinned_file_ids().begin(), r->pinned_file_ids().end()});
         ufs->noteMountTableVersion(r->mount_table_version());
         conf_sync->noteVersion(r->conf_version());
+        handover->noteState(r->state());
       }
     }
     lock.lock();
@@ -175,6 +180,7 @@ void WorkerProcess::stop() {
   }
   w.cv.notify_all();
   if (w.heartbeat.joinable()) w.heartbeat.join();
+  w.handover.reset();
   w.conf_sync.reset();
   w.daemon.stop();
   if (w.short_circuit) w.short_circuit->stop();

@@ -16,6 +16,7 @@
 #include "journal.pb.h"
 #include "master/config/cluster_config.h"
 #include "master/namespace/namespace.h"
+#include "master/workers/worker_states.h"
 
 namespace shoal::master {
 
@@ -54,6 +55,15 @@ class StateMachine {
     std::shared_lock lock(mu_);
     return conf_.history(limit);
   }
+  // The administrator's word on a worker (ACTIVE unless decommissioning or decommissioned).
+  proto::WorkerState workerState(const std::string& address) const {
+    std::shared_lock lock(mu_);
+    return workers_.state(address);
+  }
+  std::map<std::string, proto::WorkerStateRecord> workerStates() const {
+    std::shared_lock lock(mu_);
+    return workers_.all();
+  }
   // Called (outside the state lock, on the applying thread) after every applied change of the
   // cluster configuration and after a checkpoint is loaded, with the new version. Set before start.
   void setConfObserver(std::function<void(uint64_t version)> fn) { conf_observer_ = std::move(fn); }
@@ -81,6 +91,7 @@ class StateMachine {
   uint64_t last_applied_ = 0;    // guarded by mu_
   uint64_t next_mount_id_ = 1;   // guarded by mu_
   ClusterConfig conf_;           // guarded by mu_
+  WorkerStates workers_;         // guarded by mu_
   std::atomic<uint64_t> conf_version_{0};
   std::function<void(uint64_t)> conf_observer_;
   mutable std::mutex digest_mu_;  // one digest walk at a time

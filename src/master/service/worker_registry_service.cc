@@ -1,5 +1,6 @@
 #include "master/service/worker_registry_service.h"
 
+#include "rpc/identity.h"
 #include "rpc/status_convert.h"
 
 
@@ -22,8 +23,10 @@ grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext* ctx
                                                         proto::WorkerHeartbeatResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   std::vector<proto::TierUsage> tiers(req->tiers().begin(), req->tiers().end());
-  resp->set_reregister(
-      !registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs(), req->counters(), req->conf_version()));
+  bool known = registry_.heartbeat(req->worker_id(), req->address(), tiers, nowMs(), req->counters(),
+                                   req->conf_version(), req->handover());
+  resp->set_reregister(!known);
+  if (known) resp->set_state(admin_.onHeartbeat(req->address(), req->handover()));
   for (uint64_t id : fs_.pinnedFiles()) resp->add_pinned_file_ids(id);
   resp->set_mount_table_version(fs_.mountTableVersion());
   resp->set_conf_version(fs_.confVersion());
@@ -33,7 +36,11 @@ grpc::Status WorkerRegistryServiceImpl::WorkerHeartbeat(grpc::ServerContext* ctx
 grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext* ctx, const proto::GetWorkersRequest* req,
                                                    proto::GetWorkersResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
-  for (auto& w : registry_.workers(req->include_lost(), nowMs())) *resp->add_workers() = std::move(w);
+  auto states = admin_.states();
+  for (auto& w : registry_.workers(req->include_lost(), nowMs())) {
+    if (auto it = states.find(w.address()); it != states.end()) w.set_state(it->second.state());
+    *resp->add_workers() = std::move(w);
+  }
   *resp->mutable_cluster_counters() = registry_.counterTotals();
   *resp->mutable_client_counters() = clients_.counterTotals();
   resp->set_live_clients(clients_.counts(nowMs()).live);
@@ -45,6 +52,25 @@ grpc::Status WorkerRegistryServiceImpl::ClientHeartbeat(grpc::ServerContext* ctx
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   resp->set_conf_version(fs_.confVersion());
   return rpc::toGrpc(clients_.heartbeat(*req, nowMs()));
+}
+
+grpc::Status WorkerRegistryServiceImpl::SetWorkerState(grpc::ServerContext* ctx, const proto::SetWorkerStateRequest* req,
+                                                       proto::SetWorkerStateResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  rpc::Identity id = rpc::identityFrom(*ctx);
+  auto before = admin_.setState(req->address(), req->state(), CallerIdentity{id.user, id.group});
+  if (!before) return rpc::toGrpc(before.error());
+  resp->set_previous(*before);
+  return grpc::Status::OK;
+}
+
+grpc::Status WorkerRegistryServiceImpl::GetHandoverFiles(grpc::ServerContext* ctx, const proto::HandoverFilesRequest* req,
+                                                         proto::HandoverFilesResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  auto files = admin_.handoverFiles({req->file_ids().begin(), req->file_ids().end()});
+  if (!files) return rpc::toGrpc(files.error());
+  for (auto& f : *files) *resp->add_files() = std::move(f);
+  return grpc::Status::OK;
 }
 
 }  // namespace shoal::master

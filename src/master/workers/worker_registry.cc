@@ -24,7 +24,8 @@ uint64_t WorkerRegistry::registerWorker(const proto::WorkerInfo& info, int64_t n
 
 bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
                                const std::vector<proto::TierUsage>& tiers, int64_t now_ms,
-                               const proto::WorkerCounters& counters, uint64_t conf_version) {
+                               const proto::WorkerCounters& counters, uint64_t conf_version,
+                               const proto::HandoverProgress& handover) {
   std::lock_guard lock(mu_);
   auto it = by_id_.find(worker_id);
   if (it == by_id_.end()) return false;
@@ -38,6 +39,7 @@ bool WorkerRegistry::heartbeat(uint64_t worker_id, const std::string& address,
                totals_.mutable_store_read_bytes_by_mount());
   *it->second.mutable_counters() = counters;
   it->second.set_conf_version(conf_version);
+  *it->second.mutable_handover() = handover;
   return true;
 }
 

@@ -23,7 +23,8 @@ class WorkerRegistry {
   // False when the id is unknown: the worker must register again.
   // False when `worker_id` is unknown or belongs to another address: the worker must register again.
   bool heartbeat(uint64_t worker_id, const std::string& address, const std::vector<proto::TierUsage>& tiers,
-                 int64_t now_ms, const proto::WorkerCounters& counters = {}, uint64_t conf_version = 0);
+                 int64_t now_ms, const proto::WorkerCounters& counters = {}, uint64_t conf_version = 0,
+                 const proto::HandoverProgress& handover = {});
   std::vector<proto::WorkerInfo> workers(bool include_lost, int64_t now_ms) const;
   // The worker at `address` applied this cluster configuration version (no-op for an unknown one).
   void noteConfVersion(const std::string& address, uint64_t version);

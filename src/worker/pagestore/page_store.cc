@@ -346,6 +346,14 @@ std::vector<PageKey> PageStore::pagesOf(uint64_t file_id) const {
   return out;
 }
 
+std::vector<uint64_t> PageStore::fileIds() const {
+  std::lock_guard lock(mu_);
+  std::vector<uint64_t> out;
+  out.reserve(by_file_.size());
+  for (const auto& [id, keys] : by_file_) out.push_back(id);
+  return out;
+}
+
 std::vector<TierStats> PageStore::stats() const {
   std::lock_guard lock(mu_);
   std::vector<TierStats> out;

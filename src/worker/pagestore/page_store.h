@@ -75,6 +75,8 @@ class PageStore {
   // Drops the pages of one version of the file.
   void removeVersion(uint64_t file_id, uint64_t version);
   std::vector<PageKey> pagesOf(uint64_t file_id) const;
+  // Every file with a page here (any version), in no particular order.
+  std::vector<uint64_t> fileIds() const;
   std::vector<TierStats> stats() const;
   // Pages dropped because they failed verification (for metrics and tests).
   uint64_t corruptPagesDropped() const;

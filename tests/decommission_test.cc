@@ -1,0 +1,225 @@
+// Taking a worker out of a running cluster (`shoal fsadmin decommission worker`): with real
+// processes (one master, three workers, a local store). The worker holds pages of pinned files and
+// of files written MUST_CACHE (no store copy) while eight readers read every file; it hands those
+// pages over, no read fails, it is reported decommissioned, and once it is stopped every byte is
+// still there. Restarted, it stays out (the state is journaled) until enabled.
+#include <atomic>
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "client/file_reader.h"
+#include "client/file_writer.h"
+#include "client/worker_registry_client.h"
+#include "harness/master_cluster.h"
+#include "rpc/channel.h"
+#include "testing/random_bytes.h"
+#include "worker.grpc.pb.h"
+
+namespace shoal::testing {
+namespace {
+
+constexpr uint64_t kPage = 1 << 20;
+
+class DecommissionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(master_.start()) << master_.log();
+    ASSERT_EQ(master_.cli({"fs", "mount", "/data", "file://" + store_.path()}).exit_code, 0);
+    for (int i = 0; i < 3; ++i) {
+      workers_.push_back(std::make_unique<WorkerUnderTest>(master_, std::vector<std::string>{
+                                                                         "shoal.worker.heartbeat.interval=200ms"}));
+      ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
+    }
+    conf_ = std::make_unique<Configuration>(*Configuration::load(
+        "", {"shoal.master.rpc.port=" + std::to_string(master_.port()), "shoal.user.short.circuit.enabled=false",
+             "shoal.user.worker.list.refresh.interval=100ms"}));
+    ufs::registerBuiltinUfs(registry_);
+    mc_ = std::make_unique<client::MasterClient>(*conf_);
+    reader_ = std::make_unique<client::FileReader>(*conf_, *mc_, registry_);
+    registry_client_ = std::make_unique<client::WorkerRegistryClient>(master_.address(), 10'000);
+  }
+
+  Result<proto::FileInfo> write(const std::string& path, const std::string& data, proto::WriteType type) {
+    auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+    if (!w) return makeError(w.error());
+    Status st = (*w)->write({data.data(), data.size()});
+    if (!st) return makeError(st);
+    return (*w)->close();
+  }
+
+  std::string readAll(client::FileReader& reader, const std::string& path) {
+    auto f = mc_->getStatus(path, 0);
+    if (!f) return "<" + f.error().toString() + ">";
+    std::string out(f->size(), '\0');
+    auto n = reader.pread(*f, 0, {out.data(), out.size()});
+    if (!n) return "<" + n.error().toString() + ">";
+    return out;
+  }
+
+  // The page indexes of the file the worker at `address` holds.
+  std::set<uint64_t> pagesOn(const std::string& address, uint64_t file_id) {
+    auto stub = proto::WorkerService::NewStub(rpc::makeChannel(address));
+    grpc::ClientContext ctx;
+    proto::FilePagesRequest req;
+    req.set_file_id(file_id);
+    proto::FilePagesResponse resp;
+    EXPECT_TRUE(stub->ListFilePages(&ctx, req, &resp).ok()) << address;
+    return {resp.pages().begin(), resp.pages().end()};
+  }
+
+  proto::WorkerState stateOf(const std::string& address) {
+    auto ws = registry_client_->workers(/*include_lost=*/true);
+    if (!ws) return proto::WorkerState(-1);
+    for (const auto& w : *ws) {
+      if (w.address() == address) return w.state();
+    }
+    return proto::WorkerState(-1);
+  }
+
+  TempDir store_{"shoal-decommission-store"};
+  MasterUnderTest master_{{"shoal.master.worker.timeout=3s"}};
+  std::vector<std::unique_ptr<WorkerUnderTest>> workers_;
+  std::unique_ptr<Configuration> conf_;
+  ufs::UfsRegistry registry_;
+  std::unique_ptr<client::MasterClient> mc_;
+  std::unique_ptr<client::FileReader> reader_;
+  std::unique_ptr<client::WorkerRegistryClient> registry_client_;
+};
+
+TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) {
+  // Files with no store copy, and pinned files fully cached: each of several pages, spread over
+  // the three workers by the ring.
+  std::map<std::string, std::string> files;
+  std::map<std::string, proto::FileInfo> infos;
+  for (int i = 0; i < 6; ++i) {
+    std::string path = fmt::format("/data/mc{}.bin", i);
+    files[path] = randomBytes(3 * kPage + 1000 * i + 7, 100 + i);
+    auto info = write(path, files[path], proto::MUST_CACHE);
+    ASSERT_TRUE(info) << info.error().toString();
+    EXPECT_FALSE(info->persisted());
+    infos[path] = *info;
+  }
+  for (int i = 0; i < 4; ++i) {
+    std::string path = fmt::format("/data/pinned{}.bin", i);
+    files[path] = randomBytes(3 * kPage + 500 * i + 3, 200 + i);
+    auto info = write(path, files[path], proto::CACHE_THROUGH);
+    ASSERT_TRUE(info) << info.error().toString();
+    ASSERT_EQ(master_.cli({"fs", "pin", path}).exit_code, 0);
+    ASSERT_EQ(readAll(*reader_, path), files[path]);  // cached at the owners
+    infos[path] = *info;
+  }
+  // The worker holding the most of these pages leaves.
+  size_t victim = 0, most = 0;
+  for (size_t w = 0; w < workers_.size(); ++w) {
+    size_t held = 0;
+    for (const auto& [path, info] : infos) held += pagesOn(workers_[w]->address(), info.id()).size();
+    if (held > most) most = held, victim = w;
+  }
+  const std::string leaving = workers_[victim]->address();
+  ASSERT_GT(most, 0u);
+  ASSERT_TRUE(eventually([&] { return workerStats(leaving).pinned_files() == 4; }));
+
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> reads{0};
+  std::mutex mu;
+  std::vector<std::string> failures;
+  std::vector<std::thread> readers;
+  // Joined on every way out of the test, a failed ASSERT included.
+  struct Join {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    void now() {
+      stop = true;
+      for (auto& t : threads) {
+        if (t.joinable()) t.join();
+      }
+    }
+    ~Join() { now(); }
+  } join{stop, readers};
+  for (int t = 0; t < 8; ++t) {
+    readers.emplace_back([&, t] {
+      client::FileReader reader(*conf_, *mc_, registry_);
+      while (!stop.load()) {
+        for (const auto& [path, data] : files) {
+          std::string got = readAll(reader, path);
+          reads.fetch_add(1);
+          if (got != data) {
+            std::lock_guard lock(mu);
+            failures.push_back(fmt::format("reader {} {}: {}", t, path, got.size() < 200 ? got : "wrong bytes"));
+          }
+        }
+      }
+    });
+  }
+  ASSERT_TRUE(eventually([&] { return reads.load() >= 16; }));
+  auto r = master_.cli({"fsadmin", "decommission", "worker", leaving});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("is being decommissioned"), std::string::npos) << r.out;
+  // New pages go elsewhere at once (a client with a fresh worker list).
+  ASSERT_TRUE(eventually([&] { return stateOf(leaving) != proto::WORKER_ACTIVE; }));
+  {
+    client::FileReader fresh(*conf_, *mc_, registry_);
+    std::string data = randomBytes(3 * kPage, 300);
+    auto w = client::FileWriter::create(*conf_, *mc_, fresh.workers(), fresh.direct(), "/data/after.bin",
+                                        {proto::MUST_CACHE, {}, true});
+    ASSERT_TRUE(w) << w.error().toString();
+    ASSERT_TRUE((*w)->write({data.data(), data.size()}));
+    auto info = (*w)->close();
+    ASSERT_TRUE(info) << info.error().toString();
+    EXPECT_TRUE(pagesOn(leaving, info->id()).empty()) << "a decommissioning worker took new pages";
+    files["/data/after.bin"] = data;
+  }
+  ASSERT_TRUE(eventually([&] { return stateOf(leaving) == proto::WORKER_DECOMMISSIONED; }, 60))
+      << workers_[victim]->log();
+  uint64_t reads_at_done = reads.load();
+  ASSERT_TRUE(eventually([&] { return reads.load() >= reads_at_done + 16; }));
+  join.now();
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failed reads, first: " << failures.front();
+  r = master_.cli({"fsadmin", "report"});
+  EXPECT_NE(r.out.find("DECOMMISSIONED"), std::string::npos) << r.out;
+
+  // Stopped, it takes nothing with it: every page of the pinned and MUST_CACHE files is held by
+  // the others, and every file reads back whole.
+  workers_[victim]->kill9();
+  for (const auto& [path, info] : infos) {
+    std::set<uint64_t> held;
+    for (size_t w = 0; w < workers_.size(); ++w) {
+      if (w == victim) continue;
+      for (uint64_t p : pagesOn(workers_[w]->address(), info.id())) held.insert(p);
+    }
+    EXPECT_EQ(held.size(), (info.size() + kPage - 1) / kPage) << path;
+  }
+  client::FileReader after(*conf_, *mc_, registry_);
+  for (const auto& [path, data] : files) EXPECT_EQ(readAll(after, path), data) << path;
+
+  // Restarted (and with the master restarted too), it stays out until enabled.
+  ASSERT_TRUE(master_.restart()) << master_.log();
+  ASSERT_TRUE(workers_[victim]->start()) << workers_[victim]->log();
+  EXPECT_EQ(stateOf(leaving), proto::WORKER_DECOMMISSIONED);
+  r = master_.cli({"fsadmin", "enable", "worker", leaving});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("active again (it was DECOMMISSIONED)"), std::string::npos) << r.out;
+  EXPECT_EQ(stateOf(leaving), proto::WORKER_ACTIVE);
+}
+
+TEST_F(DecommissionTest, BadRequestsAreRefusedNamingTheCause) {
+  auto r = master_.cli({"fsadmin", "decommission", "worker", "127.0.0.1:1"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("no such worker"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(workers_[0]->address()), std::string::npos) << "the known workers are listed: " << r.err;
+  r = master_.cli({"fsadmin", "enable", "worker", workers_[0]->address()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("already active"), std::string::npos) << r.out;
+  r = master_.cli({"fsadmin", "decommission", "worker"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("address"), std::string::npos) << r.err;
+  // Nothing changed.
+  for (auto& w : workers_) EXPECT_EQ(stateOf(w->address()), proto::WORKER_ACTIVE);
+}
+
+}  // namespace
+}  // namespace shoal::testing
