@@ -11,6 +11,7 @@
 #include "client/prefetcher.h"
 #include "client/read_request.h"
 #include "client/short_circuit_reader.h"
+#include "common/net_host.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
 

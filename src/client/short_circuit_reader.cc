@@ -14,12 +14,6 @@
 
 namespace shoal::client {
 
-bool isLocalHost(const std::string& host) {
-  if (host == "127.0.0.1" || host == "localhost" || host == "::1") return true;
-  char name[256] = {0};
-  return ::gethostname(name, sizeof(name) - 1) == 0 && host == name;
-}
-
 ShortCircuitReader::~ShortCircuitReader() {
   for (auto& [s, conns] : idle_) {
     for (int c : conns) ::close(c);

@@ -53,7 +53,4 @@ class ShortCircuitReader {
   std::atomic<uint64_t> reads_{0};
 };
 
-// Whether `host` names this machine (loopback, or this host's name).
-bool isLocalHost(const std::string& host);
-
 }  // namespace shoal::client

@@ -16,6 +16,9 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kMasterHostname, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Host name or IP address the master binds and advertises; clients find the master "
                       "through it together with shoal.master.rpc.port."},
+      {.name = keys::kMasterNetworkInterface, .type = KeyType::kString, .default_value = "",
+       .description = "Network interface (e.g. eth0) whose IPv4 address the master binds and advertises instead "
+                      "of shoal.master.hostname (set one of the two). Empty: use shoal.master.hostname."},
       {.name = keys::kMasterRpcPort, .type = KeyType::kInt, .default_value = "19998",
        .description = "TCP port of the master's gRPC service (0 picks a free port and prints it).",
        .min = 0, .max = 65535},
@@ -82,6 +85,9 @@ std::vector<PropertyKey> declareKeys() {
       {.name = keys::kWorkerHostname, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Host name or IP address the worker binds and advertises to clients (IP or host name, "
                       "as long as clients can reach it)."},
+      {.name = keys::kWorkerNetworkInterface, .type = KeyType::kString, .default_value = "",
+       .description = "Network interface (e.g. eth0) whose IPv4 address the worker binds and advertises instead "
+                      "of shoal.worker.hostname (set one of the two). Empty: use shoal.worker.hostname."},
       {.name = keys::kWorkerRpcPort, .type = KeyType::kInt, .default_value = "29999",
        .description = "TCP port of the worker's gRPC data service (0 picks a free port).", .min = 0, .max = 65535},
       {.name = keys::kWorkerWebPort, .type = KeyType::kInt, .default_value = "30000",

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/net_host.h"
 #include "daemon/daemon.h"
 #include "master/master_metrics.h"
 #include "master/web/master_pages.h"
@@ -47,6 +48,7 @@ struct MasterProcess::Impl {
   ClusterHistory history{360};  // the web UI's last hour of cluster figures
   std::unique_ptr<grpc::Server> server;
   std::string address;
+  std::string host;  // bound and advertised: shoal.master.hostname or the interface's address
   // Raft: a master that becomes leader takes up the leader's duties (mounting the root store on a
   // fresh namespace); this thread watches for that.
   std::thread duties;
@@ -90,8 +92,8 @@ Result<std::unique_ptr<Journal>> MasterProcess::Impl::makeJournalOfKind() {
   RaftJournalConfig rc;
   rc.folder = conf.getString(keys::kMasterJournalFolder);
   rc.addresses = members;
-  rc.self = conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterJournalPort));
-  rc.rpc_address = conf.getString(keys::kMasterHostname) + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort));
+  rc.self = host + ":" + std::to_string(conf.getInt(keys::kMasterJournalPort));
+  rc.rpc_address = host + ":" + std::to_string(conf.getInt(keys::kMasterRpcPort));
   rc.election_timeout = std::chrono::milliseconds(conf.getDurationMs(keys::kMasterJournalElectionTimeout));
   rc.heartbeat_timeout = std::chrono::milliseconds(conf.getDurationMs(keys::kMasterJournalHeartbeatInterval));
   if (rc.heartbeat_timeout * 2 > rc.election_timeout) {
@@ -144,6 +146,9 @@ const std::string& MasterProcess::webAddress() const { return impl_->daemon.webA
 Status MasterProcess::start() {
   auto& m = *impl_;
   auto log = logger("master");
+  auto host = serviceHost(m.conf, keys::kMasterHostname, keys::kMasterNetworkInterface);
+  if (!host) return host.error();
+  m.host = *host;
   ufs::registerBuiltinUfs(m.registry);
   m.registry.setMetrics(&m.ufs_metrics);
   auto cluster = static_cast<uint16_t>(m.conf.getInt(keys::kMasterClusterId));
@@ -175,7 +180,7 @@ Status MasterProcess::start() {
 
   // The advertised address; unknown before binding only when port 0 asks for any free port.
   int port = static_cast<int>(m.conf.getInt(keys::kMasterRpcPort));
-  std::string advertised = port == 0 ? "" : m.conf.getString(keys::kMasterHostname) + ":" + std::to_string(port);
+  std::string advertised = port == 0 ? "" : m.host + ":" + std::to_string(port);
   SHOAL_RETURN_IF_ERROR(m.daemon.startAudit("master-" + m.conf.getString(keys::kMasterRpcPort)));
   m.service = std::make_unique<MasterServiceImpl>(*m.fs, *m.journal, m.raft, advertised, nowMs(), m.daemon.audit());
   m.workers = std::make_unique<WorkerRegistry>(m.conf.getDurationMs(keys::kMasterWorkerTimeout));
@@ -190,7 +195,7 @@ Status MasterProcess::start() {
   m.watchers.store(m.conf_watch.get());
   declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers, *m.clients);
   addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers, m.history);
-  auto started = m.daemon.startRpc(m.conf.getString(keys::kMasterHostname), port,
+  auto started = m.daemon.startRpc(m.host, port,
                                    static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
                                    {m.service.get(), m.worker_service.get(), m.conf_service.get(), m.conf_watch.get()},
                                    keys::kMasterRpcPort);
@@ -198,7 +203,7 @@ Status MasterProcess::start() {
   m.server = std::move(started->server);
   m.address = started->address;
   const std::string& web_host = m.conf.getString(keys::kMasterWebBindHost);
-  SHOAL_RETURN_IF_ERROR(m.daemon.startWeb(web_host.empty() ? m.conf.getString(keys::kMasterHostname) : web_host,
+  SHOAL_RETURN_IF_ERROR(m.daemon.startWeb(web_host.empty() ? m.host : web_host,
                                           static_cast<int>(m.conf.getInt(keys::kMasterWebPort)), keys::kMasterWebPort));
   m.history.start(m.conf.getDurationMs(keys::kMasterMetricsHistoryInterval),
                   [journal = m.journal.get(), workers = m.workers.get()]() -> std::optional<ClusterSample> {

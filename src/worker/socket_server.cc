@@ -14,6 +14,7 @@
 
 #include "common/errno_status.h"
 #include "common/logging.h"
+#include "common/net_host.h"
 
 namespace shoal::worker {
 
@@ -46,9 +47,9 @@ Status SocketServer::listenTcp(const std::string& host, int port) {
   struct sockaddr_in addr {};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    return invalidArgument("data server: '" + host + "' is not an IPv4 address");
-  }
+  auto ip = resolveIpv4(host);
+  if (!ip) return ip.error().withContext("data server");
+  addr.sin_addr = *ip;
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) return errnoStatus(errno, "socket");
   int one = 1;

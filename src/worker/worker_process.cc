@@ -9,6 +9,7 @@
 #include "client/conf_sync.h"
 #include "client/worker_registry_client.h"
 #include "common/logging.h"
+#include "common/net_host.h"
 #include "daemon/daemon.h"
 #include "ufs/ufs_metrics.h"
 #include "worker/worker_metrics.h"
@@ -40,6 +41,7 @@ struct WorkerProcess::Impl {
   std::unique_ptr<client::ConfSync> conf_sync;  // the cluster configuration, into daemon.liveConfig()
   std::unique_ptr<Handover> handover;           // while decommissioned
   std::string address;
+  std::string host;  // bound and advertised: shoal.worker.hostname or the interface's address
   std::string domain_socket;
   std::thread heartbeat;
   std::mutex mu;
@@ -74,6 +76,9 @@ std::vector<TierConfig> tiersFrom(const Configuration& conf) {
 
 Status WorkerProcess::start() {
   auto& w = *impl_;
+  auto host = serviceHost(w.conf, keys::kWorkerHostname, keys::kWorkerNetworkInterface);
+  if (!host) return host.error();
+  w.host = *host;
   auto store = PageStore::open(tiersFrom(w.conf));
   if (!store) return store.error();
   w.store = std::move(*store);
@@ -85,7 +90,7 @@ Status WorkerProcess::start() {
   w.ingest = std::make_unique<PageIngest>(*w.store, w.conf.getBytes(keys::kWorkerPageSize));
   w.service = std::make_unique<WorkerServiceImpl>(*w.pages, *w.store, *w.ingest);
 
-  auto started = w.daemon.startRpc(w.conf.getString(keys::kWorkerHostname),
+  auto started = w.daemon.startRpc(w.host,
                                    static_cast<int>(w.conf.getInt(keys::kWorkerRpcPort)),
                                    static_cast<int>(w.conf.getInt(keys::kWorkerRpcThreads)), {w.service.get()},
                                    keys::kWorkerRpcPort);
@@ -102,18 +107,18 @@ Status WorkerProcess::start() {
   }
   w.data_server = std::make_unique<DataServer>(*w.pages);
   w.data_server->setMaxConnections(static_cast<size_t>(w.conf.getInt(keys::kWorkerMaxConnections)));
-  Status data = w.data_server->listenTcp(w.conf.getString(keys::kWorkerHostname),
+  Status data = w.data_server->listenTcp(w.host,
                                          static_cast<int>(w.conf.getInt(keys::kWorkerDataPort)));
   if (!data) return data.withContext(std::string(keys::kWorkerDataPort));
   declareWorkerMetrics(w.daemon.metrics(), *w.pages, *w.store, *w.data_server, w.short_circuit.get());
   addWorkerPages(w.daemon, w.address, *w.pages, *w.store);
   const std::string& web_host = w.conf.getString(keys::kWorkerWebBindHost);
-  SHOAL_RETURN_IF_ERROR(w.daemon.startWeb(web_host.empty() ? w.conf.getString(keys::kWorkerHostname) : web_host,
+  SHOAL_RETURN_IF_ERROR(w.daemon.startWeb(web_host.empty() ? w.host : web_host,
                                           static_cast<int>(w.conf.getInt(keys::kWorkerWebPort)), keys::kWorkerWebPort));
   w.registry_client = std::make_unique<client::WorkerRegistryClient>(
       w.master->addresses(), w.conf.getDurationMs(keys::kUserRpcTimeout));
   w.conf_sync = std::make_unique<client::ConfSync>(w.master->connection(), w.daemon.liveConfig(), "worker",
-                                                   w.conf.getString(keys::kWorkerHostname), w.address);
+                                                   w.host, w.address);
   w.handover = std::make_unique<Handover>(*w.store, *w.ingest, *w.registry_client, w.conf.getBytes(keys::kWorkerPageSize));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });
   logger("worker")->info("worker serving on {} (master {})", w.address, w.master->address());
@@ -131,7 +136,7 @@ void WorkerProcess::Impl::heartbeatLoop() {
     if (id == 0) {
       proto::WorkerInfo info;
       info.set_address(address);
-      info.set_host(conf.getString(keys::kWorkerHostname));
+      info.set_host(host);
       info.set_domain_socket(domain_socket);
       info.set_data_port(static_cast<uint32_t>(data_server->port()));
       for (auto& t : tierUsage(*store)) *info.add_tiers() = std::move(t);
