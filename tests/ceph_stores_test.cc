@@ -263,6 +263,85 @@ TEST_F(CephStoresTest, BadMountsAreRefusedWithTheCauseAndLeaveNothingMounted) {
   EXPECT_EQ(world->master->log().find(world->ceph.get("AWS_SECRET_ACCESS_KEY")), std::string::npos);
 }
 
+// Rotating a store's credentials as an operator does: a user of the store with its own bucket,
+// mounted with its first key; a second key is created and the first removed. `fs update-mount`
+// with the new key (a wrong one is refused and changes nothing) switches the master, the workers
+// and a long-lived client to it with no remount: a file nobody has read yet reads back, a write
+// lands in the bucket, and what was cached stays.
+TEST_F(CephStoresTest, CredentialsRotateWithoutARemount) {
+  auto admin = [&](const std::string& args) {
+    return sh(world->ceph.shell("radosgw-admin -c " + world->ceph.conf() + " " + args), 120);
+  };
+  auto as = [&](const std::string& key, const std::string& secret, const std::string& args) {
+    return sh(world->ceph.shell("AWS_ACCESS_KEY_ID=" + key + " AWS_SECRET_ACCESS_KEY=" + secret +
+                                " /usr/bin/aws --endpoint-url " + world->ceph.s3Endpoint() + " " + args));
+  };
+  const std::string k1 = "ROTATEKEYONE00000001", s1 = "rotate-secret-one-0000000000000000000000";
+  const std::string k2 = "ROTATEKEYTWO00000002", s2 = "rotate-secret-two-0000000000000000000000";
+  admin("user rm --uid rotate --purge-data");  // left by an earlier run on the same Ceph
+  auto made = admin("user create --uid rotate --display-name Rotate --access-key " + k1 + " --secret-key " + s1);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  TempDir files("shoal-ceph-rotate");
+  const std::string a = randomBytes(3 << 20, 31), b = randomBytes((2 << 20) + 5, 32), w = randomBytes(100000, 33);
+  files.write("a.bin", a);
+  files.write("b.bin", b);
+  files.write("w.bin", w);
+  ASSERT_EQ(as(k1, s1, "s3 mb s3://rotating").exit_code, 0);
+  for (std::string f : {"a.bin", "b.bin"}) {
+    ASSERT_EQ(as(k1, s1, "s3 cp --quiet " + files.sub(f) + " s3://rotating/" + f).exit_code, 0) << f;
+  }
+  auto mounted = world->master->cli({"fs", "mount", "/rotating", "s3://rotating", "--option",
+                                     "s3.endpoint=" + world->ceph.s3Endpoint(), "--option", "s3.access.key=" + k1,
+                                     "--option", "s3.secret.key=" + s1, "--option", "s3.timeout=3s"});
+  ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
+  auto fs = client();
+  auto got = readAll(*fs, "/rotating/a.bin");
+  ASSERT_TRUE(got && *got == a) << (got ? "bytes differ" : got.error().toString());
+
+  ASSERT_EQ(admin("key create --uid rotate --key-type s3 --access-key " + k2 + " --secret-key " + s2).exit_code, 0);
+  ASSERT_EQ(admin("key rm --uid rotate --key-type s3 --access-key " + k1).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return as(k1, s1, "s3 ls s3://rotating").exit_code != 0; }, 60))
+      << "the first key still works";
+  got = readAll(*fs, "/rotating/b.bin");
+  EXPECT_FALSE(got) << "read with a removed key";
+
+  auto r = world->master->cli({"fs", "update-mount", "/rotating", "--option", "s3.access.key=" + k2, "--option",
+                               "s3.secret.key=wrong-secret-value"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("access denied"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("wrong-secret-value"), std::string::npos) << "a secret was printed";
+  r = world->master->cli({"fs", "mount"});
+  EXPECT_NE(r.out.find("s3.access.key=" + k1), std::string::npos) << "a refused update changed the mount: " << r.out;
+
+  r = world->master->cli({"fs", "update-mount", "/rotating", "--option", "s3.access.key=" + k2, "--option",
+                          "s3.secret.key=" + s2});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("s3.access.key=" + k2), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(s2), std::string::npos) << "a secret was printed: " << r.out;
+  // The same client, the same workers: b.bin was never cached, so a worker reads it with the new
+  // key, once it has heard of the change (its next heartbeat, or the next request that names the
+  // new mount-table version; a refused read only fails, so nothing wrong is cached meanwhile).
+  std::string last;
+  EXPECT_TRUE(eventually([&] {
+    got = readAll(*fs, "/rotating/b.bin");
+    last = got ? (*got == b ? "" : "bytes differ") : got.error().toString();
+    return last.empty();
+  }, 10)) << last;
+  got = readAll(*fs, "/rotating/a.bin");
+  EXPECT_TRUE(got && *got == a) << (got ? "bytes differ" : got.error().toString());
+  {
+    auto out = fs->create("/rotating/w.bin", WriteType::kCacheThrough);
+    ASSERT_TRUE(out) << out.error().toString();
+    ASSERT_TRUE((*out)->write({w.data(), w.size()}));
+    auto closed = (*out)->close();
+    ASSERT_TRUE(closed) << closed.error().toString();
+  }
+  ASSERT_EQ(as(k2, s2, "s3 cp --quiet s3://rotating/w.bin " + files.sub("w.back")).exit_code, 0);
+  EXPECT_TRUE(slurp(files.sub("w.back")) == w);
+  EXPECT_EQ(world->master->log().find(s2), std::string::npos) << "a secret was logged";
+  EXPECT_EQ(world->master->cli({"fs", "unmount", "/rotating"}).exit_code, 0);
+}
+
 // Last: it stops and restarts the test Ceph.
 TEST_F(CephStoresTest, StoreGoingAwayKeepsCachedReadsAndHealsWhenCephIsBack) {
   auto fs = client();

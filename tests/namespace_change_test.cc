@@ -126,6 +126,58 @@ TEST_F(NamespaceChangeTest, MountsAddedRemovedOrReplacedLaterAreWhatTheNextReadS
   expectEverywhere("/first.txt", "under the root mount");
 }
 
+// `fs update-mount`: a mount's read-only flag and options change in place, with cached data kept,
+// and survive a master restart; requests that make no sense change nothing and say why.
+TEST_F(NamespaceChangeTest, AMountsFlagsChangeInPlaceWithoutARemount) {
+  TempDir data("shoal-nschange-update");
+  data.write("kept.txt", "read before, through the read-write mount");
+  ASSERT_EQ(master_.cli({"fs", "mount", "/upd", "file://" + data.path()}).exit_code, 0);
+  expectEverywhere("/upd/kept.txt", "read before, through the read-write mount");
+  TempDir local("shoal-nschange-local");
+  local.write("new.txt", "a new file");
+
+  auto r = master_.cli({"fs", "update-mount", "--readonly", "/upd"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("at /upd: (readonly)"), std::string::npos) << r.out;
+  r = master_.cli({"fs", "cp", "file://" + local.sub("new.txt"), "/upd/new.txt"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("read-only"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(data.sub("new.txt"))) << "a refused write reached the store";
+  expectEverywhere("/upd/kept.txt", "read before, through the read-write mount");
+
+  // Journaled: a restarted master keeps it.
+  ASSERT_TRUE(master_.restart()) << master_.log();
+  r = master_.cli({"fs", "mount"});
+  EXPECT_NE(r.out.find("/upd                      (readonly)"), std::string::npos) << r.out;
+
+  // Refused whole, naming the cause: an option the store does not know, a path that is not a
+  // mount point, nothing to change, both flags.
+  r = master_.cli({"fs", "update-mount", "/upd", "--readwrite", "--option", "bogus.key=1"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("unknown mount option 'bogus.key'"), std::string::npos) << r.err;
+  r = master_.cli({"fs", "update-mount", "/upd/sub", "--readwrite"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("/upd/sub: not a mount point (mount points: /, /upd)"), std::string::npos) << r.err;
+  r = master_.cli({"fs", "update-mount", "/upd"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("nothing to change"), std::string::npos) << r.err;
+  r = master_.cli({"fs", "update-mount", "/upd", "--readonly", "--readwrite"});
+  EXPECT_NE(r.exit_code, 0);
+  r = master_.cli({"fs", "update-mount", "/upd", "--unset-option", "s3.secret.key"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("option s3.secret.key is not set on this mount"), std::string::npos) << r.err;
+  r = master_.cli({"fs", "mount"});
+  EXPECT_NE(r.out.find("/upd                      (readonly)"), std::string::npos) << "refusals changed it: " << r.out;
+
+  r = master_.cli({"fs", "update-mount", "/upd", "--readwrite"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = master_.cli({"fs", "cp", "file://" + local.sub("new.txt"), "/upd/new.txt"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(data.sub("new.txt")), "a new file");
+  expectEverywhere("/upd/new.txt", "a new file");
+  expectEverywhere("/upd/kept.txt", "read before, through the read-write mount");
+}
+
 // The defect: `fs cat` of a file that changed in the store mid-read restarted from the top after
 // 4 MiB had already gone to stdout, printing the old file's head and then the whole new file.
 // Now the output is one version: all of the old file, or a prefix of it and an error that says so.

@@ -287,6 +287,25 @@ Status MasterClient::mount(const std::string& path, const std::string& uri, bool
   return impl_->mutate(&proto::MasterService::Stub::Mount, req, &resp);
 }
 
+Result<proto::MountInfo> MasterClient::updateMount(const std::string& path,
+                                                   const std::map<std::string, std::string>& set,
+                                                   const std::vector<std::string>& unset,
+                                                   std::optional<bool> readonly) {
+  impl_->cache.clear();
+  proto::UpdateMountRequest req;
+  req.set_path(path);
+  for (const auto& [k, v] : set) (*req.mutable_options())[k] = v;
+  for (const auto& k : unset) req.add_unset_options(k);
+  if (readonly) {
+    req.set_set_readonly(true);
+    req.set_readonly(*readonly);
+  }
+  proto::UpdateMountResponse resp;
+  Status st = impl_->mutate(&proto::MasterService::Stub::UpdateMount, req, &resp);
+  if (!st) return makeError(st);
+  return resp.mount();
+}
+
 Status MasterClient::unmount(const std::string& path) {
   impl_->cache.clear();
   proto::UnmountRequest req;

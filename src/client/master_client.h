@@ -74,6 +74,10 @@ class MasterClient {
   Status mount(const std::string& path, const std::string& uri, bool readonly,
                const std::map<std::string, std::string>& options);
   Status unmount(const std::string& path);
+  // Sets and unsets options of the mount at `path` (and its read-only flag, when given) in place;
+  // the mount as it is now.
+  Result<proto::MountInfo> updateMount(const std::string& path, const std::map<std::string, std::string>& set,
+                                       const std::vector<std::string>& unset, std::optional<bool> readonly);
   // The mount table, and its version (GetMountTableResponse.version) when `version` is given.
   Result<std::vector<proto::MountInfo>> mountTable(uint64_t* version = nullptr);
   Result<proto::GetMasterInfoResponse> masterInfo();

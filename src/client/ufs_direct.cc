@@ -71,19 +71,45 @@ Result<UfsDirect::Mounted> UfsDirect::mountFor(const std::string& path, uint64_t
   return makeError(Status(StatusCode::kNotFound, path + ": not inside any mount (a Shoal-only file has no store copy)"));
 }
 
-Result<size_t> UfsDirect::read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
-                               std::span<char> buf, uint64_t mount_version) {
+std::optional<UfsDirect::Mounted> UfsDirect::changedSince(const std::string& path, const Mounted& used) {
+  std::lock_guard one(refresh_mu_);
+  auto now = std::chrono::steady_clock::now();
+  auto differs = [&]() -> std::optional<Mounted> {
+    std::lock_guard lock(mu_);
+    auto it = mounts_.find(used.info.path());
+    if (it == mounts_.end() || it->second.info.mount_id() == used.info.mount_id()) return std::nullopt;
+    return it->second;
+  };
+  // Another caller refreshed while this one waited: its answer stands.
+  if (auto m = differs()) return m;
+  if (now - last_forced_ < std::chrono::seconds(1)) return std::nullopt;
+  last_forced_ = now;
+  if (!refresh(path)) return std::nullopt;
+  return differs();
+}
+
+template <typename T, typename Op>
+Result<T> UfsDirect::withMount(const std::string& path, uint64_t mount_version, Op op) {
   auto m = mountFor(path, mount_version);
   if (!m) return makeError(m.error());
-  std::string rel = relativeTo(path, m->info.path());
-  auto n = m->ufs->readIfUnchanged(rel, size, mtime_ms, offset, buf);
-  if (!n) return makeError(n.error().withContext(path));
-  {
+  Result<T> r = op(*m);
+  if (r || r.error().code() != StatusCode::kPermissionDenied) return r;
+  auto changed = changedSince(path, *m);
+  if (!changed) return r;
+  return op(*changed);
+}
+
+Result<size_t> UfsDirect::read(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
+                               std::span<char> buf, uint64_t mount_version) {
+  return withMount<size_t>(path, mount_version, [&](const Mounted& m) -> Result<size_t> {
+    std::string rel = relativeTo(path, m.info.path());
+    auto n = m.ufs->readIfUnchanged(rel, size, mtime_ms, offset, buf);
+    if (!n) return makeError(n.error().withContext(path));
     // One short lock per store read (a page, or a client's whole range): small beside the read itself.
     std::lock_guard lock(mu_);
-    read_bytes_[m->info.path()] += *n;
-  }
-  return n;
+    read_bytes_[m.info.path()] += *n;
+    return n;
+  });
 }
 
 }  // namespace shoal::client
@@ -97,20 +123,21 @@ std::map<std::string, uint64_t> UfsDirect::readBytesByMount() const {
 
 Result<std::unique_ptr<ufs::UfsOutputStream>> UfsDirect::create(const std::string& path, uint32_t mode,
                                                                 uint64_t mount_version) {
-  auto m = mountFor(path, mount_version);
-  if (!m) return makeError(m.error());
-  if (m->info.readonly()) {
-    return makeError(Status(StatusCode::kReadOnly, fmt::format("{}: the mount at {} is read-only", path, m->info.path())));
-  }
-  std::string rel = relativeTo(path, m->info.path());
-  SHOAL_RETURN_IF_ERROR(m->ufs->mkdirs(parentPath(rel), 0755).withContext(path));
-  return m->ufs->create(rel, ufs::CreateOptions{mode, false});
+  using Stream = std::unique_ptr<ufs::UfsOutputStream>;
+  return withMount<Stream>(path, mount_version, [&](const Mounted& m) -> Result<Stream> {
+    if (m.info.readonly()) {
+      return makeError(Status(StatusCode::kReadOnly, fmt::format("{}: the mount at {} is read-only", path, m.info.path())));
+    }
+    std::string rel = relativeTo(path, m.info.path());
+    SHOAL_RETURN_IF_ERROR(m.ufs->mkdirs(parentPath(rel), 0755).withContext(path));
+    return m.ufs->create(rel, ufs::CreateOptions{mode, false});
+  });
 }
 
 Result<ufs::UfsStatus> UfsDirect::storeStatus(const std::string& path, uint64_t mount_version) {
-  auto m = mountFor(path, mount_version);
-  if (!m) return makeError(m.error());
-  return m->ufs->getStatus(relativeTo(path, m->info.path()));
+  return withMount<ufs::UfsStatus>(path, mount_version, [&](const Mounted& m) {
+    return m.ufs->getStatus(relativeTo(path, m.info.path()));
+  });
 }
 
 }  // namespace shoal::client

@@ -10,7 +10,9 @@
 
 #include <map>
 #include <memory>
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "client/master_client.h"
@@ -48,6 +50,13 @@ class UfsDirect {
     std::shared_ptr<ufs::Ufs> ufs;
   };
   Result<Mounted> mountFor(const std::string& path, uint64_t min_version);
+  // After the store refused `used` (access denied): the mount as the master has it now, when it
+  // changed (`fs update-mount` with new credentials that this process has not heard of yet);
+  // nullopt when it is the same. Asks the master at most once a second.
+  std::optional<Mounted> changedSince(const std::string& path, const Mounted& used);
+  // `op` on the mount of `path`, once more on the changed mount when the store refused access.
+  template <typename T, typename Op>
+  Result<T> withMount(const std::string& path, uint64_t mount_version, Op op);
   Status refresh(const std::string& path);
 
   MasterClient& master_;
@@ -58,6 +67,7 @@ class UfsDirect {
   std::map<std::string, uint64_t> read_bytes_;  // by mount path; guarded by mu_
   uint64_t version_ = 0;                   // of mounts_; guarded by mu_
   uint64_t wanted_ = 0;                    // newest version heard of; guarded by mu_
+  std::chrono::steady_clock::time_point last_forced_{};  // of changedSince's refresh; guarded by refresh_mu_
 };
 
 }  // namespace shoal::client

@@ -98,6 +98,11 @@ class FileSystemMaster {
   Status mount(const CallerIdentity& who, const std::string& path, const std::string& uri, bool readonly,
                const std::map<std::string, std::string>& options);
   Status unmount(const std::string& path);
+  // Changes the options (credentials included) and read-only flag of the mount at `path` in
+  // place: `set` options are set, `unset` removed, `readonly` applied when given. The store is
+  // opened with the new options first; refused, nothing changes. Returns the new mount.
+  Result<proto::MountInfo> updateMount(const std::string& path, const std::map<std::string, std::string>& set,
+                                       const std::vector<std::string>& unset, std::optional<bool> readonly);
 
  private:
   struct MountRef {

@@ -62,4 +62,52 @@ Status FileSystemMaster::unmount(const std::string& raw) {
   return Status::ok();
 }
 
+Result<proto::MountInfo> FileSystemMaster::updateMount(const std::string& raw,
+                                                       const std::map<std::string, std::string>& set,
+                                                       const std::vector<std::string>& unset,
+                                                       std::optional<bool> readonly) {
+  auto path = normalizePath(raw);
+  if (!path) return makeError(path.error());
+  if (auto earlier = earlierAttempt()) {
+    if (!earlier->status) return makeError(earlier->status);
+    return sm_.read([&](const Namespace& ns) { return *ns.mounts().find(*path); });
+  }
+  auto current = sm_.read([&](const Namespace& ns) -> std::optional<proto::MountInfo> {
+    const proto::MountInfo* m = ns.mounts().find(*path);
+    return m ? std::optional<proto::MountInfo>(*m) : std::nullopt;
+  });
+  if (!current) {
+    std::string points;
+    for (const auto& m : mountTable()) points += (points.empty() ? "" : ", ") + m.path();
+    return makeError(Status(StatusCode::kNotFound, fmt::format("update mount {}: not a mount point (mount points: {})",
+                                                               *path, points.empty() ? "none" : points)));
+  }
+  if (set.empty() && unset.empty() && !readonly) {
+    return makeError(invalidArgument(fmt::format("update mount {}: nothing to change (give options to set or "
+                                                 "unset, or the read-only flag)", *path)));
+  }
+  proto::MountInfo info = *current;
+  for (const auto& k : unset) {
+    if (set.count(k)) return makeError(invalidArgument(fmt::format("update mount {}: option {} is both set and unset",
+                                                                   *path, k)));
+    if (!info.options().contains(k)) {
+      return makeError(invalidArgument(fmt::format("update mount {}: option {} is not set on this mount", *path, k)));
+    }
+    info.mutable_options()->erase(k);
+  }
+  for (const auto& [k, v] : set) (*info.mutable_options())[k] = v;
+  if (readonly) info.set_readonly(*readonly);
+  // Opened (and so checked: a wrong key is "access denied" here) before anything is journaled.
+  std::map<std::string, std::string> options(info.options().begin(), info.options().end());
+  auto store = ufs_.registry().create(info.uri(), options);
+  if (!store) return makeError(store.error().withContext("update mount " + *path));
+  proto::JournalEntry je;
+  *je.mutable_update_mount()->mutable_info() = info;
+  ApplyResult r = submitCall(std::move(je));
+  if (!r.status) return makeError(r.status);
+  auto now = sm_.read([&](const Namespace& ns) { return *ns.mounts().find(*path); });
+  ufs_.put(now, *store);
+  return now;
+}
+
 }  // namespace shoal::master

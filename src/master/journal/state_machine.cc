@@ -145,6 +145,11 @@ ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
       // Unmounts move the mount-table version too (ids are never reused, so gaps are harmless).
       if (r.status) ns_.mounts().setVersion(++next_mount_id_);
       break;
+    case proto::JournalEntry::kUpdateMount:
+      // A new id, as for a mount: processes key their store clients by it.
+      r.status = ns_.updateMount(entry.update_mount(), next_mount_id_++);
+      ns_.mounts().setVersion(next_mount_id_);
+      break;
     case proto::JournalEntry::kUfsSync: r.status = ns_.applyUfsSync(entry.ufs_sync()); break;
     case proto::JournalEntry::kSetXattr: r.status = ns_.setXattr(entry.set_xattr()); break;
     case proto::JournalEntry::kClusterConf:

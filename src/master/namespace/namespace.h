@@ -46,6 +46,7 @@ class Namespace {
   static constexpr size_t kMaxXattrTotal = 64 * 1024;  // names and values of one inode
   Status mount(const proto::MountEntry& e, uint64_t mount_id);
   Status unmount(const proto::UnmountEntry& e);
+  Status updateMount(const proto::UpdateMountEntry& e, uint64_t mount_id);
   Status applyUfsSync(const proto::UfsSyncEntry& e);
 
   // Shared by the operations.

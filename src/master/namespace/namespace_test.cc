@@ -269,6 +269,29 @@ TEST_F(NamespaceTest, MountRules) {
   EXPECT_EQ(ns.mounts().all().size(), 0u);
 }
 
+// An update computed by the leader from an older table (the mount replaced in between) must not
+// put its options on the other store; an update of the same store replaces options and id.
+TEST_F(NamespaceTest, UpdateMountAppliesOnlyToTheStoreItWasComputedFor) {
+  ASSERT_TRUE(mount("/m", "file:///one").isOk());
+  proto::UpdateMountEntry e;
+  e.mutable_info()->set_path("/m");
+  e.mutable_info()->set_uri("file:///two");
+  (*e.mutable_info()->mutable_options())["k"] = "v";
+  Status st = ns.updateMount(e, 7);
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("no longer the mount of file:///two"), std::string::npos) << st.message();
+  EXPECT_TRUE(ns.mounts().find("/m")->options().empty());
+  e.mutable_info()->set_uri("file:///one");
+  e.mutable_info()->set_readonly(true);
+  ASSERT_TRUE(ns.updateMount(e, 8).isOk());
+  const proto::MountInfo* m = ns.mounts().find("/m");
+  EXPECT_EQ(m->mount_id(), 8u);
+  EXPECT_TRUE(m->readonly());
+  EXPECT_EQ(m->options().at("k"), "v");
+  e.mutable_info()->set_path("/nope");
+  EXPECT_EQ(ns.updateMount(e, 9).code(), StatusCode::kFailedPrecondition);
+}
+
 TEST_F(NamespaceTest, RootMountOnlyOnEmptyRoot) {
   ASSERT_TRUE(mkdir("/x").isOk());
   EXPECT_EQ(mount("/", "file:///data").code(), StatusCode::kFailedPrecondition);

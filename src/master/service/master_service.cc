@@ -169,6 +169,20 @@ grpc::Status MasterServiceImpl::Unmount(grpc::ServerContext* ctx, const proto::U
   return audit.done(rpc::toGrpc(fs_.unmount(req->path())));
 }
 
+grpc::Status MasterServiceImpl::UpdateMount(grpc::ServerContext* ctx, const proto::UpdateMountRequest* req,
+                                            proto::UpdateMountResponse* resp) {
+  SHOAL_SERVE_ON_LEADER(gate_, ctx);
+  AuditedCall audit(audit_, ctx, "updateMount", req->path());
+  RequestScope scope(rpc::requestIdFrom(*ctx));
+  std::map<std::string, std::string> set(req->options().begin(), req->options().end());
+  std::vector<std::string> unset(req->unset_options().begin(), req->unset_options().end());
+  auto r = fs_.updateMount(req->path(), set, unset,
+                           req->set_readonly() ? std::optional<bool>(req->readonly()) : std::nullopt);
+  if (!r) return audit.done(rpc::toGrpc(r.error()));
+  *resp->mutable_mount() = std::move(*r);
+  return audit.done(grpc::Status::OK);
+}
+
 grpc::Status MasterServiceImpl::GetMountTable(grpc::ServerContext* ctx, const proto::GetMountTableRequest*,
                                               proto::GetMountTableResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);

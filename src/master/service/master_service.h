@@ -36,6 +36,7 @@ class MasterServiceImpl final : public proto::MasterService::Service {
   grpc::Status SetXattr(grpc::ServerContext*, const proto::SetXattrRequest*, proto::SetXattrResponse*) override;
   grpc::Status GetXattrs(grpc::ServerContext*, const proto::GetXattrsRequest*, proto::GetXattrsResponse*) override;
   grpc::Status Mount(grpc::ServerContext*, const proto::MountRequest*, proto::MountResponse*) override;
+  grpc::Status UpdateMount(grpc::ServerContext*, const proto::UpdateMountRequest*, proto::UpdateMountResponse*) override;
   grpc::Status Unmount(grpc::ServerContext*, const proto::UnmountRequest*, proto::UnmountResponse*) override;
   grpc::Status GetMountTable(grpc::ServerContext*, const proto::GetMountTableRequest*,
                              proto::GetMountTableResponse*) override;

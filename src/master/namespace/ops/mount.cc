@@ -60,4 +60,19 @@ Status Namespace::unmount(const proto::UnmountEntry& e) {
   return Status::ok();
 }
 
+Status Namespace::updateMount(const proto::UpdateMountEntry& e, uint64_t mount_id) {
+  const proto::MountInfo* now = mounts_.find(e.info().path());
+  if (now == nullptr || now->uri() != e.info().uri()) {
+    // The leader computed the update from a table that has changed since (an unmount or remount
+    // in between): applying it would put old options on a different store.
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("update mount {}: it is no longer the mount of {} (changed meanwhile; try again)",
+                              e.info().path(), e.info().uri()));
+  }
+  proto::MountInfo info = e.info();
+  info.set_mount_id(mount_id);
+  mounts_.add(info);
+  return Status::ok();
+}
+
 }  // namespace shoal::master
