@@ -206,6 +206,38 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
   EXPECT_EQ(stateOf(leaving), proto::WORKER_ACTIVE);
 }
 
+// A long-lived writer keeps its worker list for shoal.user.worker.list.refresh.interval (10 s by
+// default). It must still place no page on a worker decommissioned meanwhile: the master's reply to
+// CreateFile says the worker states changed, and the writer fetches the list first. Before that, its
+// MUST_CACHE write failed with the decommissioning worker's refusal.
+TEST_F(DecommissionTest, AWriterWithAnOldWorkerListPlacesNoPageOnALeavingWorker) {
+  auto conf = *Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
+                                        "shoal.user.short.circuit.enabled=false"});
+  client::FileReader writer_side(conf, *mc_, registry_);
+  auto writeWith = [&](const std::string& path, const std::string& data) -> Result<proto::FileInfo> {
+    auto w = client::FileWriter::create(conf, *mc_, writer_side.workers(), writer_side.direct(), path,
+                                        {proto::MUST_CACHE, {}, true});
+    if (!w) return makeError(w.error());
+    if (Status st = (*w)->write({data.data(), data.size()}); !st) return makeError(st);
+    return (*w)->close();
+  };
+  // 16 pages: the ring gives each of the three workers some (all 16 missing one: p < 0.002).
+  const std::string first = randomBytes(16 * kPage, 400);
+  auto before = writeWith("/data/before.bin", first);
+  ASSERT_TRUE(before) << before.error().toString();
+  const std::string leaving = workers_[0]->address();
+  ASSERT_FALSE(pagesOn(leaving, before->id()).empty()) << "the first worker got no page; the test shows nothing";
+
+  auto r = master_.cli({"fsadmin", "decommission", "worker", leaving});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string second = randomBytes(16 * kPage, 401);
+  auto after = writeWith("/data/after-decommission.bin", second);
+  ASSERT_TRUE(after) << after.error().toString();
+  EXPECT_TRUE(pagesOn(leaving, after->id()).empty()) << "a page went to the decommissioning worker";
+  EXPECT_EQ(readAll(*reader_, "/data/after-decommission.bin"), second);
+  EXPECT_EQ(readAll(*reader_, "/data/before.bin"), first);
+}
+
 TEST_F(DecommissionTest, BadRequestsAreRefusedNamingTheCause) {
   auto r = master_.cli({"fsadmin", "decommission", "worker", "127.0.0.1:1"});
   EXPECT_NE(r.exit_code, 0);

@@ -141,6 +141,8 @@ Result<std::unique_ptr<FileWriter>> FileWriter::create(const Configuration& conf
   auto info = master.createFile(path, options.recursive, /*complete=*/false, impl->type, options.mode);
   if (!info) return makeError(info.error());
   impl->info = *info;
+  // A worker the ring may still name was taken out since the ring was fetched: place no page on it.
+  impl->ring = workers.ringAt(info->worker_states_digest());
   std::unique_ptr<FileWriter> w(new FileWriter(std::move(impl)));
   if (w->impl_->type != proto::MUST_CACHE) {
     auto out = direct.create(info->path(), options.mode.value_or(0644), info->mount_table_version());

@@ -18,7 +18,8 @@ std::shared_ptr<const WorkerRing> WorkerPool::ring() {
     bool fresh = !stale_ && now - ring_time_ < std::chrono::milliseconds(refresh_ms_);
     if (ring_ && fresh) return ring_;
   }
-  auto workers = registry_.workers(/*include_lost=*/false);
+  uint64_t digest = 0;
+  auto workers = registry_.workers(/*include_lost=*/false, &digest);
   std::lock_guard lock(mu_);
   if (!workers) {
     if (!ring_) ring_ = std::make_shared<const WorkerRing>(std::vector<WorkerEndpoint>{});
@@ -27,7 +28,16 @@ std::shared_ptr<const WorkerRing> WorkerPool::ring() {
   ring_ = std::make_shared<const WorkerRing>(WorkerRing::of(*workers));
   ring_time_ = now;
   stale_ = false;
+  states_digest_ = digest;
   return ring_;
+}
+
+std::shared_ptr<const WorkerRing> WorkerPool::ringAt(uint64_t states_digest) {
+  {
+    std::lock_guard lock(mu_);
+    if (ring_ && states_digest != states_digest_) stale_ = true;
+  }
+  return ring();
 }
 
 void WorkerPool::markStale() {

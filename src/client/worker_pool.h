@@ -28,6 +28,9 @@ class WorkerPool {
   std::shared_ptr<const WorkerRing> ring();
   // A worker failed: ask the master for the live set on the next ring() call.
   void markStale();
+  // The ring, fetched anew first when the master's digest of worker states (from CreateFile) is
+  // not the one this ring was built with: a worker began or ended decommissioning.
+  std::shared_ptr<const WorkerRing> ringAt(uint64_t states_digest);
   proto::WorkerService::Stub& stub(const std::string& address);
   int64_t timeoutMs() const { return timeout_ms_; }
 
@@ -39,6 +42,7 @@ class WorkerPool {
   std::shared_ptr<const WorkerRing> ring_;                                    // guarded by mu_
   std::chrono::steady_clock::time_point ring_time_;                           // guarded by mu_
   bool stale_ = true;                                                         // guarded by mu_
+  uint64_t states_digest_ = 0;                                                // of ring_; guarded by mu_
   std::map<std::string, std::unique_ptr<proto::WorkerService::Stub>> stubs_;  // guarded by mu_
 };
 

@@ -55,12 +55,13 @@ Result<proto::WorkerHeartbeatResponse> WorkerRegistryClient::heartbeat(uint64_t 
   return resp;
 }
 
-Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool include_lost) {
+Result<std::vector<proto::WorkerInfo>> WorkerRegistryClient::workers(bool include_lost, uint64_t* states_digest) {
   proto::GetWorkersRequest req;
   req.set_include_lost(include_lost);
   proto::GetWorkersResponse resp;
   Status st = impl_->call(&proto::WorkerRegistry::Stub::GetWorkers, req, &resp);
   if (!st) return makeError(st);
+  if (states_digest) *states_digest = resp.worker_states_digest();
   return std::vector<proto::WorkerInfo>(resp.workers().begin(), resp.workers().end());
 }
 

@@ -31,7 +31,8 @@ class WorkerRegistryClient {
   Result<proto::WorkerState> setWorkerState(const std::string& address, proto::WorkerState state);
   // Of these files (at most 1000), those a decommissioning worker must hand over.
   Result<std::vector<proto::HandoverFile>> handoverFiles(const std::vector<uint64_t>& file_ids);
-  Result<std::vector<proto::WorkerInfo>> workers(bool include_lost);
+  // `states_digest`, when given, gets GetWorkersResponse.worker_states_digest.
+  Result<std::vector<proto::WorkerInfo>> workers(bool include_lost, uint64_t* states_digest = nullptr);
   // The leading master's cluster-wide sums of the workers' and the clients' cumulative counters
   // (GetWorkers without the worker list).
   Result<proto::GetWorkersResponse> clusterSums();

@@ -63,6 +63,8 @@ class FileSystemMaster {
   // The mount table, and its version (see MountTable::version()) read under the same lock.
   std::vector<proto::MountInfo> mountTable(uint64_t* version = nullptr) const;
   uint64_t mountTableVersion() const;
+  // Which workers are not active, as a digest (StateMachine::workerStatesDigest).
+  uint64_t workerStatesDigest() const { return sm_.workerStatesDigest(); }
   // The cluster configuration's version (it rides on heartbeat replies).
   uint64_t confVersion() const { return sm_.confVersion(); }
   // Applies the hot keys of this master's configuration from now on (the metadata sync interval of

@@ -64,6 +64,10 @@ class StateMachine {
     std::shared_lock lock(mu_);
     return workers_.all();
   }
+  uint64_t workerStatesDigest() const {
+    std::shared_lock lock(mu_);
+    return workers_.digest();
+  }
   // Called (outside the state lock, on the applying thread) after every applied change of the
   // cluster configuration and after a checkpoint is loaded, with the new version. Set before start.
   void setConfObserver(std::function<void(uint64_t version)> fn) { conf_observer_ = std::move(fn); }

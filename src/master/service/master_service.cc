@@ -93,8 +93,12 @@ grpc::Status MasterServiceImpl::CreateFile(grpc::ServerContext* ctx, const proto
                                   req->rdev()),
                 resp->mutable_info()));
   }
-  return audit.done(fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
-              resp->mutable_info()));
+  grpc::Status st = fill(fs_.createFile(caller(ctx), req->path(), req->recursive(), mode, req->write_type(), req->complete()),
+                         resp->mutable_info());
+  // The writer places pages next: it learns here, not at its next worker-list refresh, that a worker
+  // it may still pick is being decommissioned.
+  resp->mutable_info()->set_worker_states_digest(fs_.workerStatesDigest());
+  return audit.done(st);
 }
 
 grpc::Status MasterServiceImpl::CompleteFile(grpc::ServerContext* ctx, const proto::CompleteFileRequest* req,

@@ -44,6 +44,7 @@ grpc::Status WorkerRegistryServiceImpl::GetWorkers(grpc::ServerContext* ctx, con
   *resp->mutable_cluster_counters() = registry_.counterTotals();
   *resp->mutable_client_counters() = clients_.counterTotals();
   resp->set_live_clients(clients_.counts(nowMs()).live);
+  resp->set_worker_states_digest(fs_.workerStatesDigest());
   return grpc::Status::OK;
 }
 

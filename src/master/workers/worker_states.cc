@@ -45,4 +45,13 @@ void WorkerStates::load(const proto::WorkerStateTable& table) {
   for (const auto& r : table.workers()) workers_[r.address()] = r;
 }
 
+uint64_t WorkerStates::digest() const {
+  uint64_t h = 0;
+  for (const auto& [address, r] : workers_) {
+    // FNV-1a over "address=state;" (the map is sorted, so every replica gets the same number).
+    for (char c : address + "=" + std::to_string(r.state()) + ";") h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+  }
+  return h;
+}
+
 }  // namespace shoal::master

@@ -19,6 +19,8 @@ class WorkerStates {
   Status apply(const proto::WorkerStateEntry& e);
   proto::WorkerState state(const std::string& address) const;
   const std::map<std::string, proto::WorkerStateRecord>& all() const { return workers_; }
+  // Of every (address, state): 0 when every worker is active. Clients compare it, never order it.
+  uint64_t digest() const;
 
   proto::WorkerStateTable table() const;
   void load(const proto::WorkerStateTable& table);
