@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
 TSAN_DIR ?= build-tsan
 # Unit tests under ThreadSanitizer: the ones whose threads are all Shoal's own (see cmake/Sanitizers.cmake).
-TSAN_TESTS ?= common_test|local_ufs_test|master_unit_test|worker_unit_test|client_unit_test
+TSAN_TESTS ?= common_test|local_ufs_test|master_unit_test|worker_unit_test|stubs_unit_test
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_ARGS ?= --output-on-failure --timeout 900
 

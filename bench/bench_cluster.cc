@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "master/master_process.h"
 #include "testing/free_port.h"
 #include "worker/worker_process.h"
@@ -15,7 +15,7 @@ struct BenchCluster::Impl {
   Configuration conf;
   std::unique_ptr<master::MasterProcess> master;
   std::unique_ptr<worker::WorkerProcess> worker;
-  std::unique_ptr<client::MasterClient> client;
+  std::unique_ptr<stubs::MasterClient> client;
 };
 
 BenchCluster::BenchCluster(const std::string& work_dir, const std::string& store, const std::string& mem_dir,
@@ -43,8 +43,8 @@ BenchCluster::BenchCluster(const std::string& work_dir, const std::string& store
   if (Status st = impl_->master->start(); !st) throw std::runtime_error(st.toString());
   impl_->worker = std::make_unique<worker::WorkerProcess>(impl_->conf);
   if (Status st = impl_->worker->start(); !st) throw std::runtime_error(st.toString());
-  impl_->client = std::make_unique<client::MasterClient>(impl_->conf);
-  client::WorkerRegistryClient wr(impl_->client->address(), 5000);
+  impl_->client = std::make_unique<stubs::MasterClient>(impl_->conf);
+  stubs::WorkerRegistryClient wr(impl_->client->address(), 5000);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
     auto ws = wr.workers(false);
@@ -61,6 +61,6 @@ BenchCluster::~BenchCluster() {
 }
 
 const Configuration& BenchCluster::conf() const { return impl_->conf; }
-client::MasterClient& BenchCluster::masterClient() { return *impl_->client; }
+stubs::MasterClient& BenchCluster::masterClient() { return *impl_->client; }
 
 }  // namespace shoal::bench

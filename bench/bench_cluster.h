@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 #include "common/configuration.h"
 
 namespace shoal::bench {
@@ -20,7 +20,7 @@ class BenchCluster {
   ~BenchCluster();
 
   const Configuration& conf() const;
-  client::MasterClient& masterClient();
+  stubs::MasterClient& masterClient();
 
  private:
   struct Impl;

@@ -18,10 +18,10 @@
 #include <thread>
 #include <unistd.h>
 
-#include "client/conf_client.h"
-#include "client/conf_sync.h"
-#include "client/master_client.h"
-#include "client/master_connection.h"
+#include "stubs/conf_client.h"
+#include "stubs/conf_sync.h"
+#include "stubs/master_client.h"
+#include "stubs/master_connection.h"
 #include "master.grpc.pb.h"
 #include "harness/process.h"
 #include "scenarios.h"
@@ -84,12 +84,12 @@ std::vector<Figure> runConfScenario(const ConfSpec& spec) {
                     dir + "/master.out")) {
     throw std::runtime_error("conf: cannot start a master");
   }
-  if (!testing::eventually([&] { return client::MasterClient::masterInfoAt(address, 1000).has_value(); }, 30)) {
+  if (!testing::eventually([&] { return stubs::MasterClient::masterInfoAt(address, 1000).has_value(); }, 30)) {
     throw std::runtime_error("conf: the master did not answer (see " + dir + ")");
   }
   std::vector<Figure> out;
-  client::MasterClient mc(address, 30000, 1000);
-  client::ConfClient conf(mc.connection());
+  stubs::MasterClient mc(address, 30000, 1000);
+  stubs::ConfClient conf(mc.connection());
 
   // Audit on / off: GetStatus of files of a small tree.
   constexpr int kFiles = 1000;
@@ -115,21 +115,21 @@ std::vector<Figure> runConfScenario(const ConfSpec& spec) {
   // Propagation: every follower's listener notes when it applied each version.
   {
     int n = spec.workers + spec.clients;
-    std::vector<std::unique_ptr<client::MasterConnection>> conns;
+    std::vector<std::unique_ptr<stubs::MasterConnection>> conns;
     std::vector<std::unique_ptr<LiveConfig>> lives;
     std::vector<std::unique_ptr<LiveConfig::Listener>> listeners;
-    std::vector<std::unique_ptr<client::ConfSync>> syncs;
+    std::vector<std::unique_ptr<stubs::ConfSync>> syncs;
     std::mutex mu;
     std::map<uint64_t, std::vector<Clock::time_point>> applied;  // version -> times
     for (int i = 0; i < n; ++i) {
-      conns.push_back(std::make_unique<client::MasterConnection>(std::vector<std::string>{address}, 30000));
+      conns.push_back(std::make_unique<stubs::MasterConnection>(std::vector<std::string>{address}, 30000));
       lives.push_back(std::make_unique<LiveConfig>(Configuration()));
       listeners.push_back(lives.back()->listen({"shoal.user.file.readahead.pages"}, [&](const LiveConfig::Snapshot& s) {
         std::lock_guard lock(mu);
         applied[s.version].push_back(Clock::now());
       }));
       bool worker = i < spec.workers;
-      syncs.push_back(std::make_unique<client::ConfSync>(*conns.back(), *lives.back(), worker ? "worker" : "client",
+      syncs.push_back(std::make_unique<stubs::ConfSync>(*conns.back(), *lives.back(), worker ? "worker" : "client",
                                                          "127.0.0.1", fmt::format("bench-{}", i)));
     }
     std::vector<uint32_t> lat_us, set_us;

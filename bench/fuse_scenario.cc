@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 #include "bare_fuse.h"
-#include "client/conf_client.h"
+#include "stubs/conf_client.h"
+#include "client/context.h"
 #include "client/file_reader.h"
 #include "bench_cluster.h"
 #include "fuse/fuse_mount.h"
@@ -195,8 +196,8 @@ class ShoalMount {
 };
 
 // `shoal.audit.enabled` for the whole cluster, returning once every live process applied it.
-void setAuditEverywhere(client::MasterClient& mc, bool on) {
-  client::ConfClient conf(mc.connection());
+void setAuditEverywhere(stubs::MasterClient& mc, bool on) {
+  stubs::ConfClient conf(mc.connection());
   proto::ConfChange c;
   c.set_key(std::string(keys::kAuditEnabled));
   c.set_value(on ? "true" : "false");
@@ -239,12 +240,11 @@ std::vector<Figure> runFuseScenario(const LoadSpec& spec, uint64_t files, uint64
                          {"shoal.fuse.entry.timeout=7200s", "shoal.fuse.attr.timeout=7200s",
                           "shoal.audit.dir=" + dir + "/audit"});
     const Configuration& conf = cluster.conf();
-    client::MasterClient& mc = cluster.masterClient();
+    stubs::MasterClient& mc = cluster.masterClient();
     {
       // The big file is read "cached": the worker holds it before the mount reads it.
-      ufs::UfsRegistry registry;
-      ufs::registerBuiltinUfs(registry);
-      client::FileReader reader(conf, mc, registry);
+      client::Context reader_ctx(conf);
+      client::FileReader& reader = reader_ctx.reader();
       auto f = mc.getStatus("/big.bin");
       if (!f) throw std::runtime_error(f.error().toString());
       if (Status st = reader.load(*f, 0, f->size()); !st) throw std::runtime_error(st.toString());

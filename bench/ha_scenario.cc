@@ -12,7 +12,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 #include "harness/process.h"
 #include "scenarios.h"
 #include "testing/free_port.h"
@@ -38,13 +38,13 @@ struct Group {
   void start(size_t i) {
     procs[i] = std::make_unique<testing::ChildProcess>();
     if (!procs[i]->start(argv(i), dir + "/m" + std::to_string(i) + ".log")) throw std::runtime_error("ha: cannot start a master");
-    if (!testing::eventually([&] { return client::MasterClient::masterInfoAt(rpc[i], 1000).has_value(); }, 30)) {
+    if (!testing::eventually([&] { return stubs::MasterClient::masterInfoAt(rpc[i], 1000).has_value(); }, 30)) {
       throw std::runtime_error("ha: master " + rpc[i] + " did not answer (see " + dir + ")");
     }
   }
   int leader() {
     for (size_t i = 0; i < rpc.size(); ++i) {
-      auto in = client::MasterClient::masterInfoAt(rpc[i], 1000);
+      auto in = stubs::MasterClient::masterInfoAt(rpc[i], 1000);
       if (in && in->role() == "leader" && in->leader_rpc_address() == rpc[i]) return static_cast<int>(i);
     }
     return -1;
@@ -52,7 +52,7 @@ struct Group {
   bool caughtUp() {
     uint64_t applied = 0;
     for (size_t i = 0; i < rpc.size(); ++i) {
-      auto in = client::MasterClient::masterInfoAt(rpc[i], 1000);
+      auto in = stubs::MasterClient::masterInfoAt(rpc[i], 1000);
       if (!in) return false;
       if (i > 0 && in->applied_index() != applied) return false;
       applied = in->applied_index();
@@ -83,7 +83,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
   g.procs.resize(3);
   for (size_t i = 0; i < 3; ++i) g.start(i);
   if (!testing::eventually([&] { return g.leader() >= 0; }, 30)) throw std::runtime_error("ha: no leader elected (see " + g.dir + ")");
-  client::MasterClient client(g.rpc, 30000, 1000);
+  stubs::MasterClient client(g.rpc, 30000, 1000);
   std::vector<Figure> out;
 
   Figure raft = runLoad("ha.raft.mkdir", spec.load, [&](int, uint64_t i) {
@@ -99,7 +99,7 @@ std::vector<Figure> runHaScenario(const HaSpec& spec) {
                      g.dir + "/local.log")) {
       throw std::runtime_error("ha: cannot start the single master");
     }
-    client::MasterClient single("127.0.0.1:" + port, 30000, 1000);
+    stubs::MasterClient single("127.0.0.1:" + port, 30000, 1000);
     if (!testing::eventually([&] { return single.masterInfo().has_value(); }, 30)) throw std::runtime_error("ha: the single master did not answer");
     Figure one = runLoad("ha.local.mkdir", spec.load, [&](int, uint64_t i) {
       return single.createDirectory(fmt::format("/local{}", i), false).has_value();

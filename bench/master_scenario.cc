@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 #include "master/master_process.h"
 #include "scenarios.h"
 #include "testing/free_port.h"
@@ -33,7 +33,7 @@ std::vector<Figure> runMasterScenario(const MasterSpec& spec) {
     if (!st) throw std::runtime_error(st.toString());
     address = embedded->address();
   }
-  client::MasterClient client(address, 30000, 1000);
+  stubs::MasterClient client(address, 30000, 1000);
   std::string root = fmt::format("/bench-{}", ::getpid());
   if (!client.createDirectory(root, true)) throw std::runtime_error("cannot create " + root + " on " + address);
   // The tree GetStatus and ListStatus read: dirs x files_per_dir empty files.

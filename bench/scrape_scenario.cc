@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 #include "master/master_process.h"
 #include "rpc/channel.h"
 #include "scenarios.h"
@@ -77,7 +77,7 @@ std::vector<Figure> runScrapeScenario(uint64_t files, int workers) {
   {
     master::MasterProcess m(*c);
     if (Status st = m.start(); !st) throw std::runtime_error(st.toString());
-    client::MasterClient client(m.address(), 600000, 1000);
+    stubs::MasterClient client(m.address(), 600000, 1000);
     if (Status st = client.mount("/data", "file://" + store, false, {}); !st) throw std::runtime_error(st.toString());
     // Each listing syncs one directory: the master journals its 1,000 entries.
     for (uint64_t d = 0; d < dirs; ++d) {

@@ -15,6 +15,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "client/context.h"
 #include "client/file_reader.h"
 #include "bench_cluster.h"
 #include "random_file.h"
@@ -113,13 +114,13 @@ std::vector<Figure> runWorkerScenario(const LoadSpec& spec, uint64_t file_bytes)
   {
     BenchCluster cluster(dir, dir + "/store", mem, file_bytes * 2);
     const Configuration* conf = &cluster.conf();
-    client::MasterClient& mc = cluster.masterClient();
-    ufs::UfsRegistry registry;
-    ufs::registerBuiltinUfs(registry);
+    stubs::MasterClient& mc = cluster.masterClient();
     auto streamed_conf = *conf;
     (void)streamed_conf.set("shoal.user.short.circuit.enabled", "false");
-  client::FileReader streamed(streamed_conf, mc, registry);
-  client::FileReader local(*conf, mc, registry);
+  client::Context streamed_ctx(streamed_conf);
+  client::FileReader& streamed = streamed_ctx.reader();
+  client::Context local_ctx(*conf);
+  client::FileReader& local = local_ctx.reader();
   auto f = mc.getStatus("/big.bin");
   if (!f) throw std::runtime_error(f.error().toString());
   out.push_back(sequentialRead("worker.cold-read", "tcp.bulk", streamed, *f));  // fills the cache

@@ -11,9 +11,10 @@
 #include <set>
 #include <thread>
 
+#include "client/context.h"
 #include "client/file_reader.h"
 #include "client/file_writer.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "harness/master_cluster.h"
 #include "rpc/channel.h"
 #include "testing/random_bytes.h"
@@ -37,14 +38,14 @@ class DecommissionTest : public ::testing::Test {
     conf_ = std::make_unique<Configuration>(*Configuration::load(
         "", {"shoal.master.rpc.port=" + std::to_string(master_.port()), "shoal.user.short.circuit.enabled=false",
              "shoal.user.worker.list.refresh.interval=100ms"}));
-    ufs::registerBuiltinUfs(registry_);
-    mc_ = std::make_unique<client::MasterClient>(*conf_);
-    reader_ = std::make_unique<client::FileReader>(*conf_, *mc_, registry_);
-    registry_client_ = std::make_unique<client::WorkerRegistryClient>(master_.address(), 10'000);
+    ctx_ = std::make_unique<client::Context>(*conf_);
+    mc_ = &ctx_->master();
+    reader_ = &ctx_->reader();
+    registry_client_ = std::make_unique<stubs::WorkerRegistryClient>(master_.address(), 10'000);
   }
 
   Result<proto::FileInfo> write(const std::string& path, const std::string& data, proto::WriteType type) {
-    auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+    auto w = ctx_->createFile(path, {type, {}, true});
     if (!w) return makeError(w.error());
     Status st = (*w)->write({data.data(), data.size()});
     if (!st) return makeError(st);
@@ -84,10 +85,10 @@ class DecommissionTest : public ::testing::Test {
   MasterUnderTest master_{{"shoal.master.worker.timeout=3s"}};
   std::vector<std::unique_ptr<WorkerUnderTest>> workers_;
   std::unique_ptr<Configuration> conf_;
-  ufs::UfsRegistry registry_;
-  std::unique_ptr<client::MasterClient> mc_;
-  std::unique_ptr<client::FileReader> reader_;
-  std::unique_ptr<client::WorkerRegistryClient> registry_client_;
+  std::unique_ptr<client::Context> ctx_;
+  stubs::MasterClient* mc_ = nullptr;
+  client::FileReader* reader_ = nullptr;
+  std::unique_ptr<stubs::WorkerRegistryClient> registry_client_;
 };
 
 TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) {
@@ -142,7 +143,8 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
   } join{stop, readers};
   for (int t = 0; t < 8; ++t) {
     readers.emplace_back([&, t] {
-      client::FileReader reader(*conf_, *mc_, registry_);
+      client::Context reader_ctx(*conf_);
+      client::FileReader& reader = reader_ctx.reader();
       while (!stop.load()) {
         for (const auto& [path, data] : files) {
           std::string got = readAll(reader, path);
@@ -162,9 +164,10 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
   // New pages go elsewhere at once (a client with a fresh worker list).
   ASSERT_TRUE(eventually([&] { return stateOf(leaving) != proto::WORKER_ACTIVE; }));
   {
-    client::FileReader fresh(*conf_, *mc_, registry_);
+    client::Context fresh_ctx(*conf_);
+    client::FileReader& fresh = fresh_ctx.reader();
     std::string data = randomBytes(3 * kPage, 300);
-    auto w = client::FileWriter::create(*conf_, *mc_, fresh.workers(), fresh.direct(), "/data/after.bin",
+    auto w = fresh_ctx.createFile("/data/after.bin",
                                         {proto::MUST_CACHE, {}, true});
     ASSERT_TRUE(w) << w.error().toString();
     ASSERT_TRUE((*w)->write({data.data(), data.size()}));
@@ -193,7 +196,8 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
     }
     EXPECT_EQ(held.size(), (info.size() + kPage - 1) / kPage) << path;
   }
-  client::FileReader after(*conf_, *mc_, registry_);
+  client::Context after_ctx(*conf_);
+  client::FileReader& after = after_ctx.reader();
   for (const auto& [path, data] : files) EXPECT_EQ(readAll(after, path), data) << path;
 
   // Restarted (and with the master restarted too), it stays out until enabled.
@@ -213,9 +217,10 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
 TEST_F(DecommissionTest, AWriterWithAnOldWorkerListPlacesNoPageOnALeavingWorker) {
   auto conf = *Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
                                         "shoal.user.short.circuit.enabled=false"});
-  client::FileReader writer_side(conf, *mc_, registry_);
+  client::Context writer_side_ctx(conf);
+  client::FileReader& writer_side = writer_side_ctx.reader();
   auto writeWith = [&](const std::string& path, const std::string& data) -> Result<proto::FileInfo> {
-    auto w = client::FileWriter::create(conf, *mc_, writer_side.workers(), writer_side.direct(), path,
+    auto w = writer_side_ctx.createFile(path,
                                         {proto::MUST_CACHE, {}, true});
     if (!w) return makeError(w.error());
     if (Status st = (*w)->write({data.data(), data.size()}); !st) return makeError(st);

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "harness/fuse_mount.h"
 #include "harness/master_group.h"
 #include "shoal/file_system.h"
@@ -20,7 +20,7 @@
 namespace shoal::testing {
 namespace {
 
-std::map<std::string, proto::FileInfo> listing(client::MasterClient& c, const std::string& dir) {
+std::map<std::string, proto::FileInfo> listing(stubs::MasterClient& c, const std::string& dir) {
   std::map<std::string, proto::FileInfo> out;
   auto all = c.listAll(dir, /*sync_interval_ms=*/-1);
   EXPECT_TRUE(all.has_value()) << dir << ": " << all.error().toString();
@@ -108,7 +108,7 @@ TEST(HaMasters, KillingTheLeaderMidStreamLosesNothingAndAppliesNothingTwice) {
   int now = g.waitLeader();
   ASSERT_GE(now, 0);
   ASSERT_NE(now, leader);
-  client::WorkerRegistryClient registry(std::vector<std::string>{g.rpcAddress(now)}, 5000);
+  stubs::WorkerRegistryClient registry(std::vector<std::string>{g.rpcAddress(now)}, 5000);
   EXPECT_TRUE(eventually([&] {
     auto live = registry.workers(false);
     return live && live->size() == 1 && (*live)[0].address() == worker.address();
@@ -208,7 +208,7 @@ TEST(HaMasters, AWipedFollowerCatchesUpBySnapshotAndServesTheSameState) {
   // It serves what the others hold once it leads.
   auto r = g.cli({"fsadmin", "journal", "quorum", "transferLeader", "--address", g.journalAddress(f)});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  client::MasterClient direct(g.rpcAddress(f), 5000, 1000);
+  stubs::MasterClient direct(g.rpcAddress(f), 5000, 1000);
   EXPECT_EQ(listing(direct, "/w").size(), 300u);
 }
 
@@ -275,7 +275,7 @@ TEST(HaMasters, WithTheFirstConfiguredMasterDownTheMountStillFindsTheWorkers) {
   // The worker registers again at a new leader within a heartbeat.
   std::vector<std::string> rest{g.rpcAddress(1), g.rpcAddress(2)};
   ASSERT_TRUE(eventually([&] {
-    auto ws = client::WorkerRegistryClient(rest, 2000).workers(false);
+    auto ws = stubs::WorkerRegistryClient(rest, 2000).workers(false);
     return ws && ws->size() == 1;
   }));
   TempDir mnt("shoal-ha-mnt");
@@ -382,12 +382,12 @@ TEST(HaMastersConfig, AMasterStartedWithAnotherAddressListSaysSo) {
   int flagged = -1;
   ASSERT_TRUE(eventually([&] {
     for (int i = 0; i < 3; ++i) {
-      auto in = client::MasterClient::masterInfoAt(rpc[i], 5000);
+      auto in = stubs::MasterClient::masterInfoAt(rpc[i], 5000);
       if (in && !in->config_error().empty()) flagged = i;
     }
     return flagged >= 0;
   })) << "no master noticed the mismatched lists";
-  client::MasterClient direct(rpc[flagged], 5000, 1000);
+  stubs::MasterClient direct(rpc[flagged], 5000, 1000);
   auto st = direct.getStatus("/");
   ASSERT_FALSE(st.has_value());
   EXPECT_EQ(st.error().code(), StatusCode::kFailedPrecondition);

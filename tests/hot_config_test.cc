@@ -8,7 +8,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "client/conf_sync.h"
+#include "stubs/conf_sync.h"
+#include "client/context.h"
 #include "client/file_reader.h"
 #include "client/file_writer.h"
 #include "common/live_config.h"
@@ -43,18 +44,16 @@ class HotConfigTest : public ::testing::Test {
                                          "shoal.user.hostname=127.0.0.2"});
     ASSERT_TRUE(conf);
     conf_ = std::make_unique<Configuration>(*conf);
-    ufs::registerBuiltinUfs(registry_);
-    mc_ = std::make_unique<client::MasterClient>(*conf_);
-    reader_ = std::make_unique<client::FileReader>(*conf_, *mc_, registry_);
+    ctx_ = std::make_unique<client::Context>(*conf_);
+    mc_ = &ctx_->master();
+    reader_ = &ctx_->reader();
     live_ = std::make_unique<LiveConfig>(*conf_);
-    settings_ = mc_->followConfig(*live_);
-    reader_settings_ = reader_->followConfig(*live_);
-    sync_ = std::make_unique<client::ConfSync>(mc_->connection(), *live_, "client", "127.0.0.2", "hot-config-test");
+    settings_ = ctx_->followConfig(*live_);
+    sync_ = std::make_unique<stubs::ConfSync>(mc_->connection(), *live_, "client", "127.0.0.2", "hot-config-test");
   }
   void TearDown() override {
     sync_.reset();
     settings_.reset();
-    reader_settings_.reset();
   }
 
   // `shoal conf set ARGS...`; the version it made.
@@ -80,7 +79,7 @@ class HotConfigTest : public ::testing::Test {
     return current == 5 && r.out.find("every live process applied it") != std::string::npos;
   }
   Result<proto::FileInfo> write(const std::string& path, const std::string& data) {
-    auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {});
+    auto w = ctx_->createFile(path, {});
     if (!w) return makeError(w.error());
     SHOAL_RETURN_IF_ERROR((*w)->write({data.data(), data.size()}));
     return (*w)->close();
@@ -100,13 +99,12 @@ class HotConfigTest : public ::testing::Test {
   int fuse_web_ = 0;
   std::unique_ptr<FuseMount> fuse_;
   std::unique_ptr<Configuration> conf_;
-  ufs::UfsRegistry registry_;
-  std::unique_ptr<client::MasterClient> mc_;
-  std::unique_ptr<client::FileReader> reader_;
+  std::unique_ptr<client::Context> ctx_;
+  stubs::MasterClient* mc_ = nullptr;
+  client::FileReader* reader_ = nullptr;
   std::unique_ptr<LiveConfig> live_;
   std::unique_ptr<LiveConfig::Listener> settings_;
-  std::unique_ptr<LiveConfig::Listener> reader_settings_;
-  std::unique_ptr<client::ConfSync> sync_;
+  std::unique_ptr<stubs::ConfSync> sync_;
 };
 
 TEST_F(HotConfigTest, LogLevelReachesEveryProcessAndStatusSaysSo) {

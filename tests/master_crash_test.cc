@@ -24,7 +24,7 @@ struct ClientLog {
 };
 
 // Operation i of a client: even i creates d<i/2>, odd i renames it to r<i/2>.
-Status runOp(client::MasterClient& c, int client, int i) {
+Status runOp(stubs::MasterClient& c, int client, int i) {
   std::string base = "/crash/c" + std::to_string(client) + "/";
   int n = i / 2;
   if (i % 2 == 0) {
@@ -49,7 +49,7 @@ TEST(MasterCrash, EveryAcknowledgedOperationSurvivesKill9) {
     std::vector<std::thread> threads;
     for (int c = 0; c < kClients; ++c) {
       threads.emplace_back([&, c] {
-        client::MasterClient cl(master.address(), 5000, 1000);
+        stubs::MasterClient cl(master.address(), 5000, 1000);
         for (int i = 0; i < kOpsPerClient; ++i) {
           if (!runOp(cl, c, i).isOk()) return;  // the master is gone; op i is unknown
           logs[c].state[i / 2] = i % 2 == 0 ? 1 : 2;
@@ -88,7 +88,7 @@ TEST(MasterCrash, EveryAcknowledgedOperationSurvivesKill9) {
 
   // Phase 2: settle the operation in flight at the kill, finish the rest, and verify all 1,000.
   for (int c = 0; c < kClients; ++c) {
-    client::MasterClient& cl = master.client();
+    stubs::MasterClient& cl = master.client();
     for (int i = logs[c].done; i < kOpsPerClient; ++i) {
       Status st = runOp(cl, c, i);
       // The op in flight at the kill may already have been applied before the crash.

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <set>
 
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
 
@@ -28,7 +28,7 @@ TEST(ServiceAddress, WorkersByHostNameAndByInterfaceServeReads) {
   EXPECT_EQ(by_name.address().rfind("localhost:", 0), 0u) << by_name.address();
   EXPECT_EQ(by_interface.address().rfind("127.0.0.1:", 0), 0u) << by_interface.address();
 
-  client::WorkerRegistryClient registry(master.address(), 5000);
+  stubs::WorkerRegistryClient registry(master.address(), 5000);
   auto ws = registry.workers(false);
   ASSERT_TRUE(ws) << ws.error().toString();
   std::set<std::string> listed;

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "rpc/channel.h"
+#include "client/context.h"
 #include "client/file_reader.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
@@ -32,10 +33,9 @@ class WorkerCacheTest : public ::testing::Test {
   std::string readThrough(const std::string& path) {
     auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
                                          "shoal.user.short.circuit.enabled=false"});
-    client::MasterClient mc(*conf);
-    ufs::UfsRegistry registry;
-    ufs::registerBuiltinUfs(registry);
-    client::FileReader reader(*conf, mc, registry);
+    stubs::MasterClient mc(*conf);
+    client::Context reader_ctx(*conf);
+    client::FileReader& reader = reader_ctx.reader();
     auto f = mc.getStatus(path);
     if (!f) return "<" + f.error().toString() + ">";
     std::string out(f->size(), '\0');

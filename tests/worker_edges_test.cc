@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "rpc/channel.h"
-#include "client/data_client.h"
-#include "client/short_circuit_reader.h"
-#include "client/worker_registry_client.h"
+#include "stubs/data_client.h"
+#include "stubs/short_circuit_reader.h"
+#include "stubs/worker_registry_client.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
 #include "worker.grpc.pb.h"
@@ -33,7 +33,7 @@ class WorkerEdgesTest : public ::testing::Test {
     ASSERT_TRUE(master_.start()) << master_.log();
     ASSERT_EQ(master_.cli({"fs", "mount", "/", "file://" + top_.sub("store")}).exit_code, 0);
     ASSERT_TRUE(worker_.start()) << worker_.log();
-    client::WorkerRegistryClient registry(master_.address(), 5000);
+    stubs::WorkerRegistryClient registry(master_.address(), 5000);
     auto ws = registry.workers(false);
     ASSERT_TRUE(ws && ws->size() == 1);
     info_ = ws->front();
@@ -95,7 +95,7 @@ class WorkerEdgesTest : public ::testing::Test {
 };
 
 TEST_F(WorkerEdgesTest, DataPortRefusesPathsOutsideTheNamespaceAndKeepsServing) {
-  client::DataClient data(5000);
+  stubs::DataClient data(5000);
   std::string address = fmt::format("127.0.0.1:{}", info_.data_port());
   for (const auto& [path, why] : hostilePaths()) {
     for (int attempt = 0; attempt < 2; ++attempt) {  // the second try once found the bytes
@@ -138,7 +138,7 @@ TEST_F(WorkerEdgesTest, ReadPagesRefusesPathsOutsideTheNamespace) {
 
 TEST_F(WorkerEdgesTest, ShortCircuitRefusesPathsOutsideTheNamespace) {
   ASSERT_FALSE(info_.domain_socket().empty()) << "the worker should offer short-circuit";
-  client::ShortCircuitReader sc;
+  stubs::ShortCircuitReader sc;
   const uint64_t page_size = 1 << 20;
   for (const auto& [path, why] : hostilePaths()) {
     proto::FileInfo f;
@@ -187,7 +187,7 @@ TEST_F(WorkerEdgesTest, WritePagesRefusesBadPathsAndPageIndexesThatOverflow) {
   proto::FilePagesResponse pages;
   ASSERT_TRUE(stub->ListFilePages(&ctx, q, &pages).ok());
   EXPECT_EQ(pages.pages_size(), 0);
-  client::DataClient data(5000);
+  stubs::DataClient data(5000);
   std::string out(file_.size(), '\0');
   bool unreachable = false;
   ASSERT_TRUE(data.read(fmt::format("127.0.0.1:{}", info_.data_port()), honest(), out.data(), &unreachable).isOk());
@@ -213,7 +213,7 @@ TEST(DataPortClient, GivesUpOnAPortThatNeverAcceptsWithinTheConnectTimeout) {
     (void)::connect(f, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
     fillers.push_back(f);
   }
-  client::DataClient data(60000, 300);
+  stubs::DataClient data(60000, 300);
   proto::ReadRequest req;
   req.set_file_id(1);
   req.set_path("/x");

@@ -15,9 +15,10 @@
 #include <thread>
 
 #include "rpc/channel.h"
-#include "client/data_client.h"
+#include "stubs/data_client.h"
+#include "client/context.h"
 #include "client/file_reader.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "harness/master_cluster.h"
 #include "testing/random_bytes.h"
 #include "worker.grpc.pb.h"
@@ -55,9 +56,9 @@ class WorkerReadTest : public ::testing::Test {
     auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
                                          "shoal.user.short.circuit.enabled=false"});
     conf_ = std::make_unique<Configuration>(*conf);
-    ufs::registerBuiltinUfs(registry_);
-    master_client_ = std::make_unique<client::MasterClient>(*conf_);
-    reader_ = std::make_unique<client::FileReader>(*conf_, *master_client_, registry_);
+    ctx_ = std::make_unique<client::Context>(*conf_);
+    master_client_ = &ctx_->master();
+    reader_ = &ctx_->reader();
   }
 
   std::string readAll(const proto::FileInfo& f) {
@@ -99,9 +100,9 @@ class WorkerReadTest : public ::testing::Test {
   MasterUnderTest master_{{"shoal.master.worker.timeout=3s"}};
   std::vector<std::unique_ptr<WorkerUnderTest>> workers_;
   std::unique_ptr<Configuration> conf_;
-  ufs::UfsRegistry registry_;
-  std::unique_ptr<client::MasterClient> master_client_;
-  std::unique_ptr<client::FileReader> reader_;
+  std::unique_ptr<client::Context> ctx_;
+  stubs::MasterClient* master_client_ = nullptr;
+  client::FileReader* reader_ = nullptr;
 };
 
 TempDir* WorkerReadTest::store_ = nullptr;
@@ -122,7 +123,8 @@ TEST_F(WorkerReadTest, EveryByteMatchesAndTheSecondPassNeverReadsTheStore) {
 TEST_F(WorkerReadTest, ShortCircuitReadsMatchAndAreTaken) {
   auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port())});
   ASSERT_TRUE(conf);
-  client::FileReader local_reader(*conf, *master_client_, registry_);
+  client::Context local_reader_ctx(*conf);
+  client::FileReader& local_reader = local_reader_ctx.reader();
   auto files = allFiles();
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& f : files) {
@@ -263,11 +265,11 @@ TEST_F(WorkerReadTest, BadReadRequestsGetClearErrors) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
   EXPECT_NE(st.error_message().find("changed in the store"), std::string::npos) << st.error_message();
   // The same through the TCP data port.
-  client::WorkerRegistryClient registry(master_.address(), 5000);
+  stubs::WorkerRegistryClient registry(master_.address(), 5000);
   auto ws = registry.workers(false);
   ASSERT_TRUE(ws);
   std::string data_address = fmt::format("127.0.0.1:{}", ws->front().data_port());
-  client::DataClient data(5000);
+  stubs::DataClient data(5000);
   std::vector<char> out(64);
   bool unreachable = true;
   req.set_file_size(f->size());
@@ -295,7 +297,8 @@ TEST_F(WorkerReadTest, EveryTransportReturnsTheSameBytes) {
     auto conf = Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
                                          "shoal.user.short.circuit.enabled=false",
                                          std::string("shoal.user.data.transport=") + transport});
-    client::FileReader reader(*conf, *master_client_, registry_);
+    client::Context reader_ctx(*conf);
+    client::FileReader& reader = reader_ctx.reader();
     for (const auto& p : paths) {
       auto f = master_client_->getStatus(p);
       ASSERT_TRUE(f) << p;

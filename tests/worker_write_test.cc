@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rpc/channel.h"
+#include "client/context.h"
 #include "client/file_reader.h"
 #include "client/file_writer.h"
 #include "harness/master_cluster.h"
@@ -37,9 +38,9 @@ class WorkerWriteTest : public ::testing::Test {
       ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
     }
     conf_ = std::make_unique<Configuration>(*Configuration::load("", confArgs({})));
-    ufs::registerBuiltinUfs(registry_);
-    mc_ = std::make_unique<client::MasterClient>(*conf_);
-    reader_ = std::make_unique<client::FileReader>(*conf_, *mc_, registry_);
+    ctx_ = std::make_unique<client::Context>(*conf_);
+    mc_ = &ctx_->master();
+    reader_ = &ctx_->reader();
   }
 
   std::vector<std::string> confArgs(std::vector<std::string> extra) {
@@ -49,7 +50,7 @@ class WorkerWriteTest : public ::testing::Test {
   }
 
   Result<proto::FileInfo> write(const std::string& path, const std::string& data, proto::WriteType type) {
-    auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+    auto w = ctx_->createFile(path, {type, {}, true});
     if (!w) return makeError(w.error());
     // Odd-sized writes so pages are filled across calls.
     for (size_t pos = 0; pos < data.size(); pos += 300'001) {
@@ -101,9 +102,9 @@ class WorkerWriteTest : public ::testing::Test {
   MasterUnderTest master_{{"shoal.master.file.write.lease=2s", "shoal.master.worker.timeout=3s"}};
   std::vector<std::unique_ptr<WorkerUnderTest>> workers_;
   std::unique_ptr<Configuration> conf_;
-  ufs::UfsRegistry registry_;
-  std::unique_ptr<client::MasterClient> mc_;
-  std::unique_ptr<client::FileReader> reader_;
+  std::unique_ptr<client::Context> ctx_;
+  stubs::MasterClient* mc_ = nullptr;
+  client::FileReader* reader_ = nullptr;
 };
 
 TEST_F(WorkerWriteTest, EachWriteTypeStoresWhereItPromisesAndReadsBack) {
@@ -133,7 +134,7 @@ TEST_F(WorkerWriteTest, EachWriteTypeStoresWhereItPromisesAndReadsBack) {
 }
 
 TEST_F(WorkerWriteTest, FileIsInvisibleUntilClosedAndPathsWithoutAStoreNeedMustCache) {
-  auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), "/data/open.bin", {});
+  auto w = ctx_->createFile("/data/open.bin", {});
   ASSERT_TRUE(w) << w.error().toString();
   std::string data = randomBytes(2 * kPage + 7, 3);
   ASSERT_TRUE((*w)->write({data.data(), data.size()}));
@@ -142,7 +143,7 @@ TEST_F(WorkerWriteTest, FileIsInvisibleUntilClosedAndPathsWithoutAStoreNeedMustC
   ASSERT_TRUE(listing);
   for (const auto& e : *listing) EXPECT_NE(e.name(), "open.bin") << "a file being written is listed";
   EXPECT_EQ(inStore("open.bin"), "<absent>");
-  auto second = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), "/data/open.bin", {});
+  auto second = ctx_->createFile("/data/open.bin", {});
   ASSERT_FALSE(second);
   EXPECT_NE(second.error().message().find("being written"), std::string::npos) << second.error().toString();
   ASSERT_TRUE((*w)->close());
@@ -171,13 +172,13 @@ TEST_F(WorkerWriteTest, AnAbandonedWriterNeverRemovesTheFileThatReplacedIt) {
   for (auto type : {proto::MUST_CACHE, proto::CACHE_THROUGH}) {
     SCOPED_TRACE(proto::WriteType_Name(type));
     std::string path = "/data/lease-" + proto::WriteType_Name(type) + ".bin";
-    auto stale = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+    auto stale = ctx_->createFile(path, {type, {}, true});
     ASSERT_TRUE(stale) << stale.error().toString();
     ASSERT_TRUE((*stale)->write({stale_data.data(), stale_data.size()}));
     // Until the lease (2 s here) runs out the path is busy; then a new writer takes it over.
     std::unique_ptr<client::FileWriter> fresh;
     ASSERT_TRUE(eventually([&] {
-      auto w = client::FileWriter::create(*conf_, *mc_, reader_->workers(), reader_->direct(), path, {type, {}, true});
+      auto w = ctx_->createFile(path, {type, {}, true});
       if (w) fresh = std::move(*w);
       return fresh != nullptr;
     }));
@@ -291,7 +292,9 @@ TEST_F(WorkerWriteTest, PinnedFileStaysWhenTheCacheOverflows) {
   })) << master_.cli({"fsadmin", "report"}).out;
   workers_.push_back(std::make_unique<WorkerUnderTest>(master_, std::vector<std::string>{"shoal.worker.tier.mem.capacity=8MB"}));
   ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
-  reader_ = std::make_unique<client::FileReader>(*conf_, *mc_, registry_);
+  ctx_ = std::make_unique<client::Context>(*conf_);
+  mc_ = &ctx_->master();
+  reader_ = &ctx_->reader();
   std::string keep = randomBytes(4 * kPage, 1), other = randomBytes(16 * kPage, 2);
   store_.write("keep.bin", keep);
   store_.write("other.bin", other);
@@ -308,7 +311,8 @@ TEST_F(WorkerWriteTest, PinnedFileStaysWhenTheCacheOverflows) {
 TEST_F(WorkerWriteTest, SequentialReadersGetTheNextPagesCachedAhead) {
   store_.write("seq.bin", randomBytes(16 * kPage, 5));
   auto conf = Configuration::load("", confArgs({"shoal.user.file.readahead.pages=4"}));
-  client::FileReader reader(*conf, *mc_, registry_);
+  client::Context reader_ctx(*conf);
+  client::FileReader& reader = reader_ctx.reader();
   auto f = mc_->getStatus("/data/seq.bin");
   ASSERT_TRUE(f);
   std::string buf(kPage, '\0');
@@ -338,7 +342,8 @@ TEST_F(WorkerWriteTest, PassiveCachingCopiesRemotePagesToThisHostsWorker) {
                                   "shoal.user.hostname=127.0.0.2"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto on = Configuration::load("", args);
-    client::FileReader reader(*on, *mc_, registry_);
+    client::Context reader_ctx(*on);
+    client::FileReader& reader = reader_ctx.reader();
     auto f = mc_->getStatus("/data/p.bin");
     std::string back(f->size(), '\0');
     auto n = reader.pread(*f, 0, {back.data(), back.size()});
@@ -376,7 +381,7 @@ TEST_F(WorkerWriteTest, PassiveCachingCopiesRemotePagesToThisHostsWorker) {
 TEST_F(WorkerWriteTest, MetadataCacheServesRepeatsAndForgetsOwnChanges) {
   store_.write("meta.txt", "one");
   auto conf = Configuration::load("", confArgs({"shoal.user.metadata.cache.expiration=1h"}));
-  client::MasterClient cached(*conf);
+  stubs::MasterClient cached(*conf);
   ASSERT_TRUE(cached.getStatus("/data/meta.txt"));
   ASSERT_TRUE(cached.getStatus("/data/meta.txt"));
   EXPECT_EQ(cached.metadataCacheHits(), 1u);
@@ -386,7 +391,7 @@ TEST_F(WorkerWriteTest, MetadataCacheServesRepeatsAndForgetsOwnChanges) {
   EXPECT_TRUE(cached.getStatus("/data/meta2.txt"));
   // Another client's change shows once the entry expires (100 ms here).
   auto short_conf = Configuration::load("", confArgs({"shoal.user.metadata.cache.expiration=100ms"}));
-  client::MasterClient brief(*short_conf);
+  stubs::MasterClient brief(*short_conf);
   ASSERT_NE(brief.getStatus("/data/meta2.txt")->mode(), 0600u);
   ASSERT_TRUE(mc_->setAttribute("/data/meta2.txt", 0600, std::nullopt, std::nullopt, false));
   EXPECT_TRUE(eventually([&] { return brief.getStatus("/data/meta2.txt")->mode() == 0600u; }));

@@ -8,9 +8,9 @@
 
 namespace shoal::cli {
 
-client::MasterClient& CliContext::master() {
-  if (!master_) {
-    master_ = std::make_unique<client::MasterClient>(conf);
+client::Context& CliContext::client() {
+  if (!client_) {
+    client_ = std::make_unique<client::Context>(conf);
     // The cluster's values of hot client keys apply to this command too (a path rule on the default
     // write type, say). A master that cannot be asked leaves the machine's own values; the command's
     // own call then says what is wrong.
@@ -22,24 +22,9 @@ client::MasterClient& CliContext::master() {
       Status st = live_->update(cluster->version(), std::move(rules));
       if (!st) std::cerr << "shoal: ignoring the cluster configuration: " << st.message() << "\n";
     }
-    master_->applySettings(client::ClientSettings::from(*live_->current()));
+    client_->applySettings(client::ClientSettings::from(*live_->current()));
   }
-  return *master_;
-}
-
-client::FileReader& CliContext::reader() {
-  if (!reader_) {
-    registry_ = std::make_unique<ufs::UfsRegistry>();
-    ufs::registerBuiltinUfs(*registry_);
-    reader_ = std::make_unique<client::FileReader>(conf, master(), *registry_);
-    reader_settings_ = reader_->followConfig(*live_);
-  }
-  return *reader_;
-}
-
-Result<std::unique_ptr<client::FileWriter>> CliContext::createFile(const std::string& path,
-                                                                   const client::WriteOptions& options) {
-  return client::FileWriter::create(conf, master(), reader().workers(), reader().direct(), path, options);
+  return *client_;
 }
 
 void CliContext::fail(const std::string& command, const Status& status) {

@@ -12,9 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "client/file_reader.h"
-#include "client/file_writer.h"
-#include "client/master_client.h"
+#include "client/context.h"
 #include "common/configuration.h"
 #include "common/live_config.h"
 
@@ -25,19 +23,20 @@ struct CliContext {
   Configuration conf;
   std::vector<std::string> overrides;  // the -Dkey=value given on the command line (without "-D")
   int exit_code = 0;
-  // The master connection, made on first use so that commands that need none never connect.
-  client::MasterClient& master();
-  client::FileReader& reader();
-  Result<std::unique_ptr<client::FileWriter>> createFile(const std::string& path, const client::WriteOptions& options);
+  // The client (master stub, workers, stores, reader), made on first use so that commands that
+  // need none never connect; it takes the cluster's values of the hot client keys.
+  client::Context& client();
+  stubs::MasterClient& master() { return client().master(); }
+  client::FileReader& reader() { return client().reader(); }
+  Result<std::unique_ptr<client::FileWriter>> createFile(const std::string& path, const client::WriteOptions& options) {
+    return client().createFile(path, options);
+  }
   // Prints "shoal <command> <message>" (or "shoal <command>: <message>") to stderr; sets exit 1.
   void fail(const std::string& command, const Status& status);
 
  private:
   std::unique_ptr<LiveConfig> live_;  // this machine's configuration under the cluster's (hot keys)
-  std::unique_ptr<client::MasterClient> master_;
-  std::unique_ptr<ufs::UfsRegistry> registry_;
-  std::unique_ptr<client::FileReader> reader_;
-  std::unique_ptr<LiveConfig::Listener> reader_settings_;
+  std::unique_ptr<client::Context> client_;
 };
 
 // A list option that takes one value per occurrence (`--option a=1 --option b=2`), so it can

@@ -4,8 +4,8 @@
 
 #include "cli/cli.h"
 #include "cli/format.h"
-#include "client/conf_client.h"
-#include "client/master_connection.h"
+#include "stubs/conf_client.h"
+#include "stubs/master_connection.h"
 
 namespace shoal::cli {
 namespace {
@@ -32,8 +32,8 @@ std::string describe(const proto::ConfChange& c) {
 }  // namespace
 
 Result<proto::ClusterConf> fetchClusterConf(CliContext& ctx, int64_t timeout_ms) {
-  client::MasterConnection conn(client::MasterConnection::addressesFrom(ctx.conf), timeout_ms);
-  return client::ConfClient(conn).get();
+  stubs::MasterConnection conn(stubs::MasterConnection::addressesFrom(ctx.conf), timeout_ms);
+  return stubs::ConfClient(conn).get();
 }
 
 void registerConfClusterCommands(CLI::App& conf, CliContext& ctx) {
@@ -52,7 +52,7 @@ void registerConfClusterCommands(CLI::App& conf, CliContext& ctx) {
       if (!c) return ctx.fail("conf set", c.error());
       changes.push_back(std::move(*c));
     }
-    auto v = client::ConfClient(ctx.master().connection()).set(changes, *dry_run);
+    auto v = stubs::ConfClient(ctx.master().connection()).set(changes, *dry_run);
     if (!v) return ctx.fail("conf set", v.error());
     if (*dry_run) std::cout << "valid: would become version " << *v + 1 << " (nothing changed)\n";
     else std::cout << "cluster configuration version " << *v << "\n";
@@ -72,7 +72,7 @@ void registerConfClusterCommands(CLI::App& conf, CliContext& ctx) {
       c.set_unset(true);
       changes.push_back(std::move(c));
     }
-    auto v = client::ConfClient(ctx.master().connection()).set(changes, false);
+    auto v = stubs::ConfClient(ctx.master().connection()).set(changes, false);
     if (!v) return ctx.fail("conf unset", v.error());
     std::cout << "cluster configuration version " << *v << "\n";
   });
@@ -81,7 +81,7 @@ void registerConfClusterCommands(CLI::App& conf, CliContext& ctx) {
   auto limit = std::make_shared<uint32_t>(20);
   history->add_option("--limit", *limit, "How many (0: all the master keeps, up to 1000)")->check(CLI::Range(0, 1000));
   history->callback([&ctx, limit] {
-    auto records = client::ConfClient(ctx.master().connection()).history(*limit);
+    auto records = stubs::ConfClient(ctx.master().connection()).history(*limit);
     if (!records) return ctx.fail("conf history", records.error());
     if (records->empty()) std::cout << "no changes yet\n";
     for (const auto& r : *records) {
@@ -94,7 +94,7 @@ void registerConfClusterCommands(CLI::App& conf, CliContext& ctx) {
 
   auto* status = conf.add_subcommand("status", "Each process and the cluster configuration version it applied");
   status->callback([&ctx] {
-    auto s = client::ConfClient(ctx.master().connection()).status();
+    auto s = stubs::ConfClient(ctx.master().connection()).status();
     if (!s) return ctx.fail("conf status", s.error());
     size_t behind = 0;
     std::cout << "cluster configuration version " << s->version() << "\n";

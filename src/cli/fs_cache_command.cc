@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "rpc/channel.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
 
@@ -18,7 +18,7 @@ Status forEachWorker(CliContext& ctx, uint64_t file_id,
                      const std::function<grpc::Status(proto::WorkerService::Stub&, grpc::ClientContext&,
                                                       const proto::FilePagesRequest&, proto::FilePagesResponse*)>& method,
                      const std::function<void(const proto::WorkerInfo&, const proto::FilePagesResponse&)>& each) {
-  client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+  stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
   auto workers = registry.workers(false);
   if (!workers) return workers.error();
   for (const auto& w : *workers) {

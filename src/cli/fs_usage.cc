@@ -19,7 +19,7 @@ struct Totals {
   }
 };
 
-Result<Totals> totalsOf(client::MasterClient& master, const proto::FileInfo& top) {
+Result<Totals> totalsOf(stubs::MasterClient& master, const proto::FileInfo& top) {
   Totals t;
   t.add(top);
   if (top.is_dir()) {

@@ -3,7 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/format.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "master/workers/cluster_counters.h"
 #include "master/workers/worker_admin.h"
 
@@ -18,7 +18,7 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
   auto* metrics = report->add_subcommand(
       "metrics", "Cluster-wide cumulative counters: cache hit rate, bytes served by path, bytes read from stores");
   metrics->callback([&ctx] {
-    client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto workers = registry.workers(/*include_lost=*/true);
     if (!workers) return ctx.fail("fsadmin report metrics", workers.error());
     auto sums = registry.clusterSums();
@@ -47,7 +47,7 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
       ctx.fail("fsadmin report", info.error());
       return;
     }
-    client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto workers = registry.workers(/*include_lost=*/true);
     if (!workers) {
       ctx.fail("fsadmin report", workers.error());

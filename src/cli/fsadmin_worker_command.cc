@@ -6,14 +6,14 @@
 #include <thread>
 
 #include "cli/cli.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "master/workers/worker_admin.h"
 
 namespace shoal::cli {
 namespace {
 
 // The worker's entry in the master's list, if it has one.
-std::optional<proto::WorkerInfo> findWorker(client::WorkerRegistryClient& registry, const std::string& address,
+std::optional<proto::WorkerInfo> findWorker(stubs::WorkerRegistryClient& registry, const std::string& address,
                                             Status* error) {
   auto workers = registry.workers(/*include_lost=*/true);
   if (!workers) {
@@ -28,7 +28,7 @@ std::optional<proto::WorkerInfo> findWorker(client::WorkerRegistryClient& regist
 
 // Follows the hand-over until the master reports the worker decommissioned; fails if the worker
 // is lost first (its pages are then beyond reach) or enabled meanwhile.
-Status waitDecommissioned(client::WorkerRegistryClient& registry, const std::string& address) {
+Status waitDecommissioned(stubs::WorkerRegistryClient& registry, const std::string& address) {
   std::string last;
   for (;;) {
     Status error;
@@ -65,7 +65,7 @@ void registerWorkerStateCommands(CLI::App& fsadmin, CliContext& ctx) {
   dw->add_option("address", args->address, "The worker's HOST:PORT")->required();
   dw->add_flag("--wait", args->wait, "Wait until it has handed everything over and can be stopped");
   dw->callback([&ctx, args] {
-    client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto before = registry.setWorkerState(args->address, proto::WORKER_DECOMMISSIONING);
     if (!before) return ctx.fail("fsadmin decommission worker", before.error());
     if (*before == proto::WORKER_DECOMMISSIONED) {
@@ -89,7 +89,7 @@ void registerWorkerStateCommands(CLI::App& fsadmin, CliContext& ctx) {
   auto* ew = enable->add_subcommand("worker", "Enable the worker at HOST:PORT");
   ew->add_option("address", args->address, "The worker's HOST:PORT")->required();
   ew->callback([&ctx, args] {
-    client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+    stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
     auto before = registry.setWorkerState(args->address, proto::WORKER_ACTIVE);
     if (!before) return ctx.fail("fsadmin enable worker", before.error());
     if (*before == proto::WORKER_ACTIVE) {

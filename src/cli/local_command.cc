@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 
 namespace shoal::cli {
 namespace {
@@ -116,7 +116,7 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
   // Another cluster's master on the same port would answer the readiness check for ours (which
   // then fails to bind and exits), and everything after would talk to the wrong cluster.
   const std::string maddr = ctx.master().address();
-  if (client::MasterClient::masterInfoAt(maddr, 2000)) {
+  if (stubs::MasterClient::masterInfoAt(maddr, 2000)) {
     return Status(StatusCode::kAlreadyExists,
                   fmt::format("a Shoal master already answers on {} (another local cluster? stop it with `shoal local "
                               "down --dir ITS_DIR`, or pick another port: -D{}=PORT)",
@@ -147,7 +147,7 @@ Status up(CliContext& ctx, const std::string& dir, const std::string& store) {
   if (!wpid) return wpid.error();
   std::ofstream(dir + "/worker.pid") << *wpid << "\n";
   const std::string address = ctx.conf.getString(keys::kWorkerHostname) + ":" + std::to_string(ctx.conf.getInt(keys::kWorkerRpcPort));
-  client::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
+  stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
   SHOAL_RETURN_IF_ERROR(waitReady(*wpid, "worker", dir + "/worker.log", [&] {
     auto ws = registry.workers(false);
     if (!ws) return false;

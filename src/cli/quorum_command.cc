@@ -15,7 +15,7 @@ void printQuorum(CliContext& ctx) {
   std::vector<std::pair<std::string, Status>> unreachable;
   std::optional<proto::GetMasterInfoResponse> leader;
   for (const auto& rpc : ctx.master().addresses()) {
-    auto info = client::MasterClient::masterInfoAt(rpc, timeout);
+    auto info = stubs::MasterClient::masterInfoAt(rpc, timeout);
     if (!info) {
       unreachable.emplace_back(rpc, info.error());
       continue;
@@ -103,7 +103,7 @@ void registerFsLeaderCommand(CLI::App& fs, CliContext& ctx) {
     std::string leader, heard;
     Status last;
     for (const auto& rpc : ctx.master().addresses()) {
-      auto info = client::MasterClient::masterInfoAt(rpc, ctx.master().timeoutMs());
+      auto info = stubs::MasterClient::masterInfoAt(rpc, ctx.master().timeoutMs());
       if (!info) {
         last = info.error();
         continue;

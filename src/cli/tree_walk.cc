@@ -2,7 +2,7 @@
 
 namespace shoal::cli {
 
-Status walkTree(client::MasterClient& master, const std::string& dir,
+Status walkTree(stubs::MasterClient& master, const std::string& dir,
                 const std::function<void(const proto::FileInfo&)>& visit) {
   std::vector<std::string> subdirs;
   Status st = master.listStatus(dir, [&](const std::vector<proto::FileInfo>& page) {

@@ -5,12 +5,12 @@
 
 #include <functional>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 
 namespace shoal::cli {
 
 // Visits every entry below `dir` (not `dir` itself).
-Status walkTree(client::MasterClient& master, const std::string& dir,
+Status walkTree(stubs::MasterClient& master, const std::string& dir,
                 const std::function<void(const proto::FileInfo&)>& visit);
 
 }  // namespace shoal::cli

@@ -6,15 +6,15 @@
 
 #include <fmt/format.h>
 
-#include "client/conf_sync.h"
+#include "stubs/conf_sync.h"
 #include "client/file_reader.h"
-#include "client/master_client.h"
-#include "client/worker_registry_client.h"
+#include "stubs/master_client.h"
+#include "stubs/worker_registry_client.h"
 #include "common/logging.h"
 
 namespace shoal::client {
 
-proto::ClientCounters clientCounters(const MasterClient& master, const FileReader& reader) {
+proto::ClientCounters clientCounters(const stubs::MasterClient& master, const FileReader& reader) {
   const ReaderCounters& c = reader.counters();
   auto v = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
   proto::ClientCounters out;
@@ -39,8 +39,8 @@ std::string newClientId() {
   return fmt::format("{}-{}-{:016x}", localHostName(), ::getpid(), (uint64_t{rd()} << 32) | rd());
 }
 
-ClientHeartbeat::ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader,
-                                 std::string kind, const LiveConfig* live, ConfSync* sync, std::string client_id)
+ClientHeartbeat::ClientHeartbeat(const Configuration& conf, const stubs::MasterClient& master, const FileReader& reader,
+                                 std::string kind, const LiveConfig* live, stubs::ConfSync* sync, std::string client_id)
     : master_(master), reader_(reader), interval_ms_(conf.getDurationMs(keys::kUserHeartbeatInterval)), live_(live),
       sync_(sync) {
   req_.set_client_id(std::move(client_id));
@@ -48,7 +48,7 @@ ClientHeartbeat::ClientHeartbeat(const Configuration& conf, const MasterClient& 
   req_.set_host(localHostName());
   // Each beat is bounded (at most 2 s), so a master that does not answer delays only the next beat
   // and the client's shutdown by no more than that.
-  registry_ = std::make_unique<WorkerRegistryClient>(master.addresses(), std::clamp<int64_t>(interval_ms_, 500, 2000));
+  registry_ = std::make_unique<stubs::WorkerRegistryClient>(master.addresses(), std::clamp<int64_t>(interval_ms_, 500, 2000));
   thread_ = std::thread([this] { run(); });
 }
 

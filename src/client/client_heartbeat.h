@@ -14,12 +14,15 @@
 #include "common/live_config.h"
 #include "worker.pb.h"
 
-namespace shoal::client {
-
+namespace shoal::stubs {
 class ConfSync;
-class FileReader;
 class MasterClient;
 class WorkerRegistryClient;
+}  // namespace shoal::stubs
+
+namespace shoal::client {
+
+class FileReader;
 
 // A new id for a client in the master's table: "<host>-<pid>-<random>".
 std::string newClientId();
@@ -27,27 +30,27 @@ std::string newClientId();
 std::string localHostName();
 
 // The counters a client reports (also what client_metrics exports).
-proto::ClientCounters clientCounters(const MasterClient& master, const FileReader& reader);
+proto::ClientCounters clientCounters(const stubs::MasterClient& master, const FileReader& reader);
 
 class ClientHeartbeat {
  public:
   // `kind` names the client in the master's table ("fuse"). Both must outlive this object.
   // With `live` and `sync`, each beat reports the configuration version applied and hands the
   // cluster's version in the reply to `sync`.
-  ClientHeartbeat(const Configuration& conf, const MasterClient& master, const FileReader& reader, std::string kind,
-                  const LiveConfig* live = nullptr, ConfSync* sync = nullptr, std::string client_id = newClientId());
+  ClientHeartbeat(const Configuration& conf, const stubs::MasterClient& master, const FileReader& reader, std::string kind,
+                  const LiveConfig* live = nullptr, stubs::ConfSync* sync = nullptr, std::string client_id = newClientId());
   ~ClientHeartbeat();
 
  private:
   void run();
 
-  const MasterClient& master_;
+  const stubs::MasterClient& master_;
   const FileReader& reader_;
   const int64_t interval_ms_;
   const LiveConfig* live_;
-  ConfSync* sync_;
+  stubs::ConfSync* sync_;
   proto::ClientHeartbeatRequest req_;
-  std::unique_ptr<WorkerRegistryClient> registry_;
+  std::unique_ptr<stubs::WorkerRegistryClient> registry_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_

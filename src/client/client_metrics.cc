@@ -2,11 +2,11 @@
 
 #include "client/client_heartbeat.h"
 #include "client/file_reader.h"
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 
 namespace shoal::client {
 
-void declareClientMetrics(metrics::Registry& r, const MasterClient& master, const FileReader& reader) {
+void declareClientMetrics(metrics::Registry& r, const stubs::MasterClient& master, const FileReader& reader) {
   using metrics::MetricType;
   using metrics::SeriesSample;
   // The same snapshot the client's heartbeat sends the master (clientCounters), so the two agree.

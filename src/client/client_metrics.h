@@ -6,12 +6,15 @@
 
 #include "common/metrics/registry.h"
 
+namespace shoal::stubs {
+class MasterClient;
+}  // namespace shoal::stubs
+
 namespace shoal::client {
 
 class FileReader;
-class MasterClient;
 
 // Both must outlive the registry's last collection.
-void declareClientMetrics(metrics::Registry& registry, const MasterClient& master, const FileReader& reader);
+void declareClientMetrics(metrics::Registry& registry, const stubs::MasterClient& master, const FileReader& reader);
 
 }  // namespace shoal::client

@@ -1,17 +1,14 @@
 #include "client/client_settings.h"
 
 #include "client/file_writer.h"
+#include "stubs/master_client.h"
 
 namespace shoal::client {
 
 std::shared_ptr<const ClientSettings> ClientSettings::from(const LiveConfig::Snapshot& s) {
   auto out = std::make_shared<ClientSettings>();
   out->sync_interval_ms = PathValue<std::optional<int64_t>>::build(
-      s, keys::kUserMetadataSyncInterval, [](const Configuration& c) -> std::optional<int64_t> {
-        // Only a value someone chose is sent: otherwise the master's own setting applies.
-        if (c.sourceOf(keys::kUserMetadataSyncInterval) == ValueSource::kDefault) return std::nullopt;
-        return c.getDurationMs(keys::kUserMetadataSyncInterval);
-      });
+      s, keys::kUserMetadataSyncInterval, [](const Configuration& c) { return stubs::MasterClient::syncIntervalOf(c); });
   out->write_type = PathValue<proto::WriteType>::build(s, keys::kUserFileWriteTypeDefault, [](const Configuration& c) {
     auto t = parseWriteType(c.getString(keys::kUserFileWriteTypeDefault));
     return t ? *t : proto::CACHE_THROUGH;  // validated as one of the choices when set

@@ -7,10 +7,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include "client/client_settings.h"
-#include "client/data_client.h"
+#include "stubs/data_client.h"
 #include "client/prefetcher.h"
-#include "client/read_request.h"
-#include "client/short_circuit_reader.h"
+#include "stubs/read_request.h"
+#include "stubs/short_circuit_reader.h"
 #include "common/net_host.h"
 #include "rpc/status_convert.h"
 #include "worker.grpc.pb.h"
@@ -18,12 +18,12 @@
 namespace shoal::client {
 
 struct FileReader::Impl {
-  WorkerPool workers;
-  UfsDirect direct;
+  WorkerPool& workers;
+  stubs::UfsDirect& direct;
   uint64_t page_size;
-  ShortCircuitReader short_circuit;
+  stubs::ShortCircuitReader short_circuit;
   bool short_circuit_enabled;
-  DataClient data;
+  stubs::DataClient data;
   bool tcp_transport;
   // Read-ahead and passive caching, per path (hot: followConfig swaps them).
   std::atomic<std::shared_ptr<const ClientSettings>> settings;
@@ -37,9 +37,9 @@ struct FileReader::Impl {
   };
   std::unordered_map<uint64_t, Stream> streams;  // guarded by mu
 
-  Impl(const Configuration& c, MasterClient& m, const ufs::UfsRegistry& r)
-      : workers(c, m.addresses()),
-        direct(m, r),
+  Impl(const Configuration& c, WorkerPool& w, stubs::UfsDirect& d)
+      : workers(w),
+        direct(d),
         page_size(c.getBytes(keys::kWorkerPageSize)),
         short_circuit_enabled(c.getBool(keys::kUserShortCircuitEnabled)),
         data(c.getDurationMs(keys::kUserRpcTimeout), c.getDurationMs(keys::kUserDataConnectTimeout)),
@@ -50,18 +50,13 @@ struct FileReader::Impl {
         prefetcher(workers, page_size, 2) {}
 };
 
-FileReader::FileReader(const Configuration& conf, MasterClient& master, const ufs::UfsRegistry& registry)
-    : impl_(std::make_unique<Impl>(conf, master, registry)) {}
+FileReader::FileReader(const Configuration& conf, WorkerPool& workers, stubs::UfsDirect& direct)
+    : impl_(std::make_unique<Impl>(conf, workers, direct)) {}
 FileReader::~FileReader() = default;
 
-WorkerPool& FileReader::workers() { return impl_->workers; }
-
-std::unique_ptr<LiveConfig::Listener> FileReader::followConfig(LiveConfig& live) {
-  impl_->settings.store(ClientSettings::from(*live.current()));
-  return live.listen(clientSettingKeys(),
-                     [this](const LiveConfig::Snapshot& s) { impl_->settings.store(ClientSettings::from(s)); });
+void FileReader::applySettings(std::shared_ptr<const ClientSettings> settings) {
+  impl_->settings.store(std::move(settings));
 }
-UfsDirect& FileReader::direct() { return impl_->direct; }
 
 Status FileReader::load(const proto::FileInfo& file, uint64_t offset, uint64_t length) {
   return impl_->prefetcher.load(file, offset, length);
@@ -90,11 +85,11 @@ void FileReader::readAhead(const proto::FileInfo& file, uint64_t offset, uint64_
   impl_->prefetcher.submit(file, from, to - from);
 }
 
-bool FileReader::isLocal(const WorkerEndpoint& w) const {
+bool FileReader::isLocal(const stubs::WorkerEndpoint& w) const {
   return impl_->user_host.empty() ? isLocalHost(w.host) : w.host == impl_->user_host;
 }
 
-uint64_t FileReader::readShortCircuit(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset,
+uint64_t FileReader::readShortCircuit(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset,
                                       uint64_t pos, uint64_t run_end, std::span<char> buf, bool hit_only) {
   const uint64_t ps = impl_->page_size;
   uint64_t p = pos;
@@ -112,7 +107,7 @@ uint64_t FileReader::readShortCircuit(const WorkerEndpoint& w, const proto::File
   return p;
 }
 
-void FileReader::copyPages(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t pos, uint64_t end,
+void FileReader::copyPages(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t pos, uint64_t end,
                            const char* data) {
   const uint64_t ps = impl_->page_size;
   grpc::ClientContext ctx;
@@ -142,12 +137,12 @@ void FileReader::copyPages(const WorkerEndpoint& w, const proto::FileInfo& file,
   if (writer->Finish().ok()) counters_.passive_copies.fetch_add(copied, std::memory_order_relaxed);
 }
 
-Status FileReader::readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len,
+Status FileReader::readFrom(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len,
                             char* out, bool* unreachable) {
   *unreachable = false;
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->workers.timeoutMs()));
-  proto::ReadRequest req = readRequestFor(file, offset, len);
+  proto::ReadRequest req = stubs::readRequestFor(file, offset, len);
   req.set_cache(true);
   req.set_cache_only(!file.persisted());
   if (impl_->tcp_transport && !w.data_address.empty()) {
@@ -194,11 +189,11 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   if (file.type() != proto::FILE_TYPE_REGULAR) return makeError(invalidArgument(file.path() + ": not a regular file"));
   if (offset >= file.size() || buf.empty()) return size_t{0};
   uint64_t end = offset + std::min<uint64_t>(buf.size(), file.size() - offset);
-  std::shared_ptr<const WorkerRing> ring = impl_->workers.ring();
+  std::shared_ptr<const stubs::WorkerRing> ring = impl_->workers.ring();
   const uint64_t ps = impl_->page_size;
   readAhead(file, offset, end);
   // With passive caching, the worker on this host (if any) keeps copies of what others serve us.
-  const WorkerEndpoint* local = nullptr;
+  const stubs::WorkerEndpoint* local = nullptr;
   if (impl_->short_circuit_enabled && file.persisted() && impl_->settings.load()->passive_cache.at(file.path())) {
     for (const auto& w : ring->workers()) {
       if (!w.domain_socket.empty() && isLocal(w)) local = &w;
@@ -207,7 +202,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   // Runs of consecutive pages with the same owner go to that worker as one streamed request.
   for (uint64_t pos = offset; pos < end;) {
     uint64_t page = pos / ps;
-    const WorkerEndpoint* owner = ring->owner(file.id(), page);
+    const stubs::WorkerEndpoint* owner = ring->owner(file.id(), page);
     uint64_t run_end = std::min(end, (page + 1) * ps);
     while (owner && run_end < end && ring->owner(file.id(), run_end / ps) == owner) run_end = std::min(end, run_end + ps);
     char* out = buf.data() + (pos - offset);
@@ -226,7 +221,7 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
       if (pos == run_end) continue;
     }
     Status refused;  // a worker's own answer (not a transport failure)
-    for (const WorkerEndpoint* w : ring->candidates(file.id(), page, ring->size())) {
+    for (const stubs::WorkerEndpoint* w : ring->candidates(file.id(), page, ring->size())) {
       bool unreachable = false;
       Status st = readFrom(*w, file, pos, run_end - pos, out, &unreachable);
       if (st) {

@@ -11,13 +11,14 @@
 #include <mutex>
 #include <span>
 
-#include "client/master_client.h"
-#include "client/ufs_direct.h"
+#include "stubs/ufs_direct.h"
 #include "client/worker_pool.h"
 #include "common/configuration.h"
 #include "common/live_config.h"
 
 namespace shoal::client {
+
+struct ClientSettings;
 
 struct ReaderCounters {
   std::atomic<uint64_t> worker_reads{0};
@@ -36,7 +37,8 @@ struct ReaderCounters {
 
 class FileReader {
  public:
-  FileReader(const Configuration& conf, MasterClient& master, const ufs::UfsRegistry& registry);
+  // `workers` and `direct` are shared with the writers (client::Context owns them).
+  FileReader(const Configuration& conf, WorkerPool& workers, stubs::UfsDirect& direct);
   ~FileReader();
 
   // Reads up to buf.size() bytes at `offset` (fewer at the end of the file). A read that starts
@@ -45,25 +47,22 @@ class FileReader {
   // Caches [offset, offset+length) of the file in the workers without reading it here (load).
   Status load(const proto::FileInfo& file, uint64_t offset, uint64_t length);
   const ReaderCounters& counters() const { return counters_; }
-  // Read-ahead and passive caching come from this reader's configuration, then from every later
-  // version of `live` until the handle is destroyed.
-  std::unique_ptr<LiveConfig::Listener> followConfig(LiveConfig& live);
-  // What writers share with this reader: the same workers and store connections.
-  WorkerPool& workers();
-  UfsDirect& direct();
+  // Read-ahead and passive caching come from this reader's configuration until new settings
+  // arrive (client::Context applies every later version of the hot keys).
+  void applySettings(std::shared_ptr<const ClientSettings> settings);
 
  private:
   struct Impl;
   void readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end);
-  bool isLocal(const WorkerEndpoint& w) const;
+  bool isLocal(const stubs::WorkerEndpoint& w) const;
   // Short-circuit reads of [pos, run_end) from `w`, page by page, until one fails; returns where it stopped.
-  uint64_t readShortCircuit(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t pos,
+  uint64_t readShortCircuit(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t pos,
                             uint64_t run_end, std::span<char> buf, bool hit_only);
   // Passive caching: copies the whole pages of [pos, end) (bytes at `data`) into worker `w`.
-  void copyPages(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t pos, uint64_t end, const char* data);
+  void copyPages(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t pos, uint64_t end, const char* data);
   // Reads [offset, offset+len) from one worker. `unreachable` tells a transport failure (try
   // another worker) from an answer (the worker's error is final).
-  Status readFrom(const WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,
+  Status readFrom(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,
                   bool* unreachable);
 
   std::unique_ptr<Impl> impl_;

@@ -2,13 +2,10 @@
 #include "shoal/file_system.h"
 
 #include "client/client_heartbeat.h"
-#include "client/conf_sync.h"
-#include "client/file_reader.h"
-#include "client/file_writer.h"
-#include "client/master_client.h"
+#include "client/context.h"
 #include "common/configuration.h"
 #include "common/logging.h"
-#include "ufs/ufs_registry.h"
+#include "stubs/conf_sync.h"
 
 namespace shoal {
 namespace {
@@ -65,14 +62,11 @@ class Client final : public FileSystem {
  public:
   // A program's client follows the cluster configuration as a FUSE mount does (its hot client
   // keys and the log level), and shows in `shoal conf status` as a "client".
-  explicit Client(Configuration conf) : conf_(std::move(conf)), master_(conf_), live_(conf_) {
-    ufs::registerBuiltinUfs(registry_);
-    reader_ = std::make_unique<client::FileReader>(conf_, master_, registry_);
-    settings_ = master_.followConfig(live_);
-    reader_settings_ = reader_->followConfig(live_);
+  explicit Client(Configuration conf) : ctx_(conf), live_(std::move(conf)), master_(ctx_.master()) {
+    settings_ = ctx_.followConfig(live_);
     log_level_ = live_.listen({std::string(keys::kLogLevel)},
                               [](const LiveConfig::Snapshot& s) { setLogLevel(s.conf->getString(keys::kLogLevel)); });
-    sync_ = std::make_unique<client::ConfSync>(master_.connection(), live_, "client", client::localHostName(),
+    sync_ = std::make_unique<stubs::ConfSync>(master_.connection(), live_, "client", client::localHostName(),
                                                client::newClientId());
   }
 
@@ -98,26 +92,23 @@ class Client final : public FileSystem {
     auto f = master_.getStatus(path);
     if (!f) return makeError(f.error());
     if (f->is_dir()) return makeError(Status(StatusCode::kIsADirectory, f->path() + ": is a directory"));
-    return std::unique_ptr<InputFile>(new Input(*reader_, std::move(*f)));
+    return std::unique_ptr<InputFile>(new Input(ctx_.reader(), std::move(*f)));
   }
   Result<std::unique_ptr<OutputFile>> create(const std::string& path, WriteType type) override {
     client::WriteOptions opts;
     opts.write_type = toProto(type);
-    auto w = client::FileWriter::create(conf_, master_, reader_->workers(), reader_->direct(), path, opts);
+    auto w = ctx_.createFile(path, opts);
     if (!w) return makeError(w.error());
     return std::unique_ptr<OutputFile>(new Output(std::move(*w)));
   }
 
  private:
-  Configuration conf_;
-  client::MasterClient master_;
-  ufs::UfsRegistry registry_;
-  std::unique_ptr<client::FileReader> reader_;
+  client::Context ctx_;
   LiveConfig live_;
+  stubs::MasterClient& master_;
   std::unique_ptr<LiveConfig::Listener> settings_;
-  std::unique_ptr<LiveConfig::Listener> reader_settings_;
   std::unique_ptr<LiveConfig::Listener> log_level_;
-  std::unique_ptr<client::ConfSync> sync_;
+  std::unique_ptr<stubs::ConfSync> sync_;
 };
 
 }  // namespace

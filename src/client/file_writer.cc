@@ -6,6 +6,7 @@
 #include <map>
 
 #include "client/client_settings.h"
+#include "client/context.h"
 #include "rpc/status_convert.h"
 
 namespace shoal::client {
@@ -35,13 +36,13 @@ int64_t wallMs() {
 }  // namespace
 
 struct FileWriter::Impl {
-  MasterClient& master;
+  stubs::MasterClient& master;
   WorkerPool& workers;
-  UfsDirect& direct;
+  stubs::UfsDirect& direct;
   proto::FileInfo info;  // as created (incomplete)
   proto::WriteType type = proto::CACHE_THROUGH;
   uint64_t page_size = 0;
-  std::shared_ptr<const WorkerRing> ring;
+  std::shared_ptr<const stubs::WorkerRing> ring;
   std::unique_ptr<ufs::UfsOutputStream> store;
   std::map<std::string, std::unique_ptr<PageStream>> streams;  // by worker address
   std::string page;  // the page being filled
@@ -49,11 +50,11 @@ struct FileWriter::Impl {
   uint64_t written = 0;
   bool finished = false;
 
-  Impl(MasterClient& m, WorkerPool& w, UfsDirect& d) : master(m), workers(w), direct(d) {}
+  Impl(stubs::MasterClient& m, WorkerPool& w, stubs::UfsDirect& d) : master(m), workers(w), direct(d) {}
   bool caching() const { return type != proto::THROUGH; }
 
   Status sendPage(uint64_t index, std::string_view data) {
-    const WorkerEndpoint* owner = ring->owner(info.id(), index);
+    const stubs::WorkerEndpoint* owner = ring->owner(info.id(), index);
     if (!owner) {
       if (type == proto::MUST_CACHE) {
         return Status(StatusCode::kUnavailable, info.path() + ": no live worker to hold a MUST_CACHE file");
@@ -122,12 +123,13 @@ FileWriter::FileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 FileWriter::~FileWriter() { cancel(); }
 
-Result<std::unique_ptr<FileWriter>> FileWriter::create(const Configuration& conf, MasterClient& master,
-                                                       WorkerPool& workers, UfsDirect& direct,
-                                                       const std::string& path, const WriteOptions& options) {
-  auto impl = std::make_unique<Impl>(master, workers, direct);
+Result<std::unique_ptr<FileWriter>> FileWriter::create(Context& context, const std::string& path,
+                                                       const WriteOptions& options) {
+  const Configuration& conf = context.conf();
+  WorkerPool& workers = context.workers();
+  auto impl = std::make_unique<Impl>(context.master(), workers, context.direct());
   if (options.write_type == proto::WRITE_TYPE_DEFAULT) {
-    impl->type = master.settings()->write_type.at(path);
+    impl->type = context.settings()->write_type.at(path);
   } else if (options.write_type == proto::ASYNC_THROUGH) {
     return makeError(invalidArgument("write " + path + ": ASYNC_THROUGH is not supported; use CACHE_THROUGH"));
   } else {
@@ -138,14 +140,14 @@ Result<std::unique_ptr<FileWriter>> FileWriter::create(const Configuration& conf
   if (impl->type == proto::MUST_CACHE && impl->ring->size() == 0) {
     return makeError(Status(StatusCode::kUnavailable, "write " + path + ": MUST_CACHE needs a live worker; none is registered"));
   }
-  auto info = master.createFile(path, options.recursive, /*complete=*/false, impl->type, options.mode);
+  auto info = impl->master.createFile(path, options.recursive, /*complete=*/false, impl->type, options.mode);
   if (!info) return makeError(info.error());
   impl->info = *info;
   // A worker the ring may still name was taken out since the ring was fetched: place no page on it.
   impl->ring = workers.ringAt(info->worker_states_digest());
   std::unique_ptr<FileWriter> w(new FileWriter(std::move(impl)));
   if (w->impl_->type != proto::MUST_CACHE) {
-    auto out = direct.create(info->path(), options.mode.value_or(0644), info->mount_table_version());
+    auto out = context.direct().create(info->path(), options.mode.value_or(0644), info->mount_table_version());
     if (!out) {
       Status st = out.error();
       if (st.code() == StatusCode::kNotFound) {

@@ -14,13 +14,12 @@
 #include <span>
 #include <string>
 
-#include "client/master_client.h"
-#include "client/ufs_direct.h"
-#include "client/worker_pool.h"
 #include "common.pb.h"
-#include "common/configuration.h"
+#include "common/status.h"
 
 namespace shoal::client {
+
+class Context;
 
 struct WriteOptions {
   proto::WriteType write_type = proto::WRITE_TYPE_DEFAULT;  // DEFAULT: the configured default
@@ -33,8 +32,8 @@ Result<proto::WriteType> parseWriteType(const std::string& name);
 
 class FileWriter {
  public:
-  static Result<std::unique_ptr<FileWriter>> create(const Configuration& conf, MasterClient& master,
-                                                    WorkerPool& workers, UfsDirect& direct, const std::string& path,
+  // Uses the context's master, workers and stores (client::Context::createFile).
+  static Result<std::unique_ptr<FileWriter>> create(Context& context, const std::string& path,
                                                     const WriteOptions& options = {});
   ~FileWriter();  // cancel() unless closed
 

@@ -2,7 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "client/read_request.h"
+#include "stubs/read_request.h"
 #include "rpc/status_convert.h"
 
 namespace shoal::client {
@@ -53,12 +53,12 @@ Status Prefetcher::load(const proto::FileInfo& file, uint64_t offset, uint64_t l
   if (ring->size() == 0) return Status(StatusCode::kUnavailable, "no live workers to cache " + file.path());
   for (uint64_t pos = offset; pos < end;) {
     uint64_t page = pos / page_size_;
-    const WorkerEndpoint* owner = ring->owner(file.id(), page);
+    const stubs::WorkerEndpoint* owner = ring->owner(file.id(), page);
     uint64_t run_end = std::min(end, (page + 1) * page_size_);
     while (run_end < end && ring->owner(file.id(), run_end / page_size_) == owner) {
       run_end = std::min(end, run_end + page_size_);
     }
-    proto::ReadRequest req = readRequestFor(file, pos, run_end - pos);
+    proto::ReadRequest req = stubs::readRequestFor(file, pos, run_end - pos);
     req.set_cache(true);
     req.set_prefetch(true);
     req.set_cache_only(!file.persisted());

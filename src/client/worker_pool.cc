@@ -11,7 +11,7 @@ WorkerPool::WorkerPool(const Configuration& conf, const std::vector<std::string>
       refresh_ms_(conf.getDurationMs(keys::kUserWorkerListRefreshInterval)),
       timeout_ms_(conf.getDurationMs(keys::kUserRpcTimeout)) {}
 
-std::shared_ptr<const WorkerRing> WorkerPool::ring() {
+std::shared_ptr<const stubs::WorkerRing> WorkerPool::ring() {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
@@ -22,17 +22,17 @@ std::shared_ptr<const WorkerRing> WorkerPool::ring() {
   auto workers = registry_.workers(/*include_lost=*/false, &digest);
   std::lock_guard lock(mu_);
   if (!workers) {
-    if (!ring_) ring_ = std::make_shared<const WorkerRing>(std::vector<WorkerEndpoint>{});
+    if (!ring_) ring_ = std::make_shared<const stubs::WorkerRing>(std::vector<stubs::WorkerEndpoint>{});
     return ring_;
   }
-  ring_ = std::make_shared<const WorkerRing>(WorkerRing::of(*workers));
+  ring_ = std::make_shared<const stubs::WorkerRing>(stubs::WorkerRing::of(*workers));
   ring_time_ = now;
   stale_ = false;
   states_digest_ = digest;
   return ring_;
 }
 
-std::shared_ptr<const WorkerRing> WorkerPool::ringAt(uint64_t states_digest) {
+std::shared_ptr<const stubs::WorkerRing> WorkerPool::ringAt(uint64_t states_digest) {
   {
     std::lock_guard lock(mu_);
     if (ring_ && states_digest != states_digest_) stale_ = true;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "client/worker_registry_client.h"
-#include "client/worker_ring.h"
+#include "stubs/worker_registry_client.h"
+#include "stubs/worker_ring.h"
 #include "common/configuration.h"
 #include "worker.grpc.pb.h"
 
@@ -25,21 +25,23 @@ class WorkerPool {
 
   // The current ring. If the master cannot be reached, the last ring known (or an empty one):
   // the master being away must not stop cached reads.
-  std::shared_ptr<const WorkerRing> ring();
+  std::shared_ptr<const stubs::WorkerRing> ring();
   // A worker failed: ask the master for the live set on the next ring() call.
   void markStale();
   // The ring, fetched anew first when the master's digest of worker states (from CreateFile) is
   // not the one this ring was built with: a worker began or ended decommissioning.
-  std::shared_ptr<const WorkerRing> ringAt(uint64_t states_digest);
+  std::shared_ptr<const stubs::WorkerRing> ringAt(uint64_t states_digest);
   proto::WorkerService::Stub& stub(const std::string& address);
   int64_t timeoutMs() const { return timeout_ms_; }
+  // The master's worker registry this pool asks (statfs, cache reports).
+  stubs::WorkerRegistryClient& registry() { return registry_; }
 
  private:
-  WorkerRegistryClient registry_;
+  stubs::WorkerRegistryClient registry_;
   const int64_t refresh_ms_;
   const int64_t timeout_ms_;
   std::mutex mu_;
-  std::shared_ptr<const WorkerRing> ring_;                                    // guarded by mu_
+  std::shared_ptr<const stubs::WorkerRing> ring_;                                    // guarded by mu_
   std::chrono::steady_clock::time_point ring_time_;                           // guarded by mu_
   bool stale_ = true;                                                         // guarded by mu_
   uint64_t states_digest_ = 0;                                                // of ring_; guarded by mu_

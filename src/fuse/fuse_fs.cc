@@ -71,10 +71,10 @@ std::unique_ptr<LiveConfig::Listener> FuseFs::followConfig(LiveConfig& live) {
 }
 
 void FuseFs::connect() {
-  master = std::make_unique<client::MasterClient>(conf);
-  ufs::registerBuiltinUfs(registry);
-  reader = std::make_unique<client::FileReader>(conf, *master, registry);
-  vfs = std::make_unique<vfs::Vfs>(conf, *master, *reader);
+  client = std::make_unique<client::Context>(conf);
+  master = &client->master();
+  reader = &client->reader();
+  vfs = std::make_unique<vfs::Vfs>(*client);
   shell = std::make_unique<FuseShell>(*this, conf.getString(keys::kFuseShellPrefix));
 }
 

@@ -15,13 +15,11 @@
 #include <string>
 #include <unordered_map>
 
-#include "client/file_reader.h"
-#include "client/master_client.h"
+#include "client/context.h"
 #include "common/configuration.h"
 #include "common/live_config.h"
 #include "fuse/fuse_audit.h"
 #include "fuse/node_table.h"
-#include "ufs/ufs_registry.h"
 #include "vfs/caller.h"
 #include "vfs/vfs.h"
 
@@ -46,9 +44,9 @@ struct FuseFs {
 
   Configuration conf;
   NodeTable nodes;
-  std::unique_ptr<client::MasterClient> master;
-  ufs::UfsRegistry registry;
-  std::unique_ptr<client::FileReader> reader;
+  std::unique_ptr<client::Context> client;
+  stubs::MasterClient* master = nullptr;  // client->master()
+  client::FileReader* reader = nullptr;   // client->reader()
   std::unique_ptr<vfs::Vfs> vfs;
   std::unique_ptr<FuseShell> shell;
   std::unique_ptr<FuseOpMetrics> op_metrics;  // set before the session starts, then read-only

@@ -14,7 +14,7 @@
 #include "daemon/daemon.h"
 #include "client/client_heartbeat.h"
 #include "client/client_metrics.h"
-#include "client/conf_sync.h"
+#include "stubs/conf_sync.h"
 #include "fuse/fuse_metrics.h"
 #include "common/path.h"
 #include "fuse/fuse_fs.h"
@@ -109,10 +109,9 @@ Status serve(const Configuration& conf, const MountOptions& opts, int ready_fd) 
   auto fuse_conf = fs.followConfig(daemon.liveConfig());
   if (Status st = daemon.startAudit(logName(opts.mountpoint)); !st) return fail(st);
   fs.audit = daemon.audit();
-  auto client_conf = fs.master->followConfig(daemon.liveConfig());
-  auto reader_conf = fs.reader->followConfig(daemon.liveConfig());
+  auto client_conf = fs.client->followConfig(daemon.liveConfig());
   const std::string client_id = client::newClientId();
-  client::ConfSync conf_sync(fs.master->connection(), daemon.liveConfig(), "fuse", client::localHostName(), client_id);
+  stubs::ConfSync conf_sync(fs.master->connection(), daemon.liveConfig(), "fuse", client::localHostName(), client_id);
   client::ClientHeartbeat heartbeat(conf, *fs.master, *fs.reader, "fuse", &daemon.liveConfig(), &conf_sync, client_id);
   Status web = daemon.startWeb(conf.getString(keys::kFuseWebBindHost), static_cast<int>(conf.getInt(keys::kFuseWebPort)),
                                keys::kFuseWebPort);

@@ -3,7 +3,6 @@
 #include <cstring>
 #include <sys/statvfs.h>
 
-#include "client/worker_registry_client.h"
 #include "common/path.h"
 #include "fuse/fuse_fs.h"
 #include "fuse/fuse_metrics.h"
@@ -136,9 +135,8 @@ void opStatfs(fuse_req_t req, fuse_ino_t) {
   sv.f_bsize = 4096;
   sv.f_frsize = 4096;
   sv.f_namemax = 255;
-  client::WorkerRegistryClient registry(f.master->addresses(), f.conf.getDurationMs(keys::kUserRpcTimeout));
   uint64_t cap = 0, used = 0;
-  if (auto ws = registry.workers(false)) {
+  if (auto ws = f.client->workers().registry().workers(false)) {
     for (const auto& w : *ws) {
       for (const auto& t : w.tiers()) {
         cap += t.capacity();

@@ -193,7 +193,7 @@ Status OpenFile::publish() {
   // A file only Shoal holds stays that way; others take the configured write type.
   if (like.id() != 0 && like.ufs_uri().empty()) opts.write_type = proto::MUST_CACHE;
   std::string tmp = temporaryBeside(path_);
-  auto w = client::FileWriter::create(deps_.conf, deps_.master, deps_.reader.workers(), deps_.reader.direct(), tmp, opts);
+  auto w = deps_.client.createFile(tmp, opts);
   if (!w) return w.error().withContext("publish " + path_);
   std::vector<char> buf(kCopyChunk);
   for (uint64_t done = 0; done < size_;) {

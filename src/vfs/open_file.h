@@ -12,8 +12,7 @@
 #include <span>
 #include <string>
 
-#include "client/file_reader.h"
-#include "client/master_client.h"
+#include "client/context.h"
 #include "common.pb.h"
 #include "common/configuration.h"
 #include "common/status.h"
@@ -24,9 +23,9 @@ namespace shoal::vfs {
 
 // What an open file needs from the process: the client's parts and the staging area.
 struct VfsDeps {
-  const Configuration& conf;
-  client::MasterClient& master;
-  client::FileReader& reader;
+  client::Context& client;
+  stubs::MasterClient& master;  // client.master()
+  client::FileReader& reader;   // client.reader()
   StagingArea& staging;
 };
 

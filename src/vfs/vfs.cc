@@ -11,13 +11,13 @@
 
 namespace shoal::vfs {
 
-Vfs::Vfs(const Configuration& conf, client::MasterClient& master, client::FileReader& reader)
-    : conf_(conf),
-      master_(master),
-      reader_(reader),
-      staging_(conf.getString(keys::kUserFileStagingDir), conf.getBytes(keys::kUserFileStagingCapacity)) {}
+Vfs::Vfs(client::Context& client)
+    : client_(client),
+      master_(client.master()),
+      reader_(client.reader()),
+      staging_(client.conf().getString(keys::kUserFileStagingDir), client.conf().getBytes(keys::kUserFileStagingCapacity)) {}
 
-VfsDeps Vfs::deps() { return VfsDeps{conf_, master_, reader_, staging_}; }
+VfsDeps Vfs::deps() { return VfsDeps{client_, master_, reader_, staging_}; }
 
 std::shared_ptr<OpenFile> Vfs::openFile(const std::string& path) {
   std::lock_guard lock(mu_);
@@ -39,7 +39,7 @@ Result<std::shared_ptr<OpenFile>> Vfs::openWrite(const std::string& path, int fl
   if (!info && info.error().code() == StatusCode::kNotFound && (flags & O_CREAT)) {
     // The name exists for everyone from now on, as after open(2): an empty first version, made
     // by the master in one call (it writes the empty file to the store itself).
-    proto::WriteType type = master_.settings()->write_type.at(path);
+    proto::WriteType type = client_.settings()->write_type.at(path);
     auto made = master_.createFile(path, /*recursive=*/false, /*complete=*/true, type, mode & 07777);
     if (made) {
       info = *made;

@@ -22,7 +22,7 @@ namespace shoal::vfs {
 
 class Vfs {
  public:
-  Vfs(const Configuration& conf, client::MasterClient& master, client::FileReader& reader);
+  explicit Vfs(client::Context& client);
 
   // Opens `path` for writing with open(2)'s `flags`: O_CREAT makes it when absent (published at
   // once, empty, so the name exists for everyone), O_EXCL insists it was absent, O_TRUNC empties
@@ -71,8 +71,8 @@ class Vfs {
  private:
   VfsDeps deps();
 
-  const Configuration& conf_;
-  client::MasterClient& master_;
+  client::Context& client_;
+  stubs::MasterClient& master_;
   client::FileReader& reader_;
   StagingArea staging_;
   std::mutex mu_;

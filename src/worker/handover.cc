@@ -4,7 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <map>
 
-#include "client/worker_ring.h"
+#include "stubs/worker_ring.h"
 #include "common/errno_status.h"
 #include "common/logging.h"
 #include "rpc/channel.h"
@@ -88,7 +88,7 @@ bool Handover::pass() {
   const uint64_t in_flight = ingest_.writesInFlight();
   auto workers = registry_.workers(/*include_lost=*/false);
   if (!workers) return fail("cannot list the workers: " + workers.error().message(), 0);
-  client::WorkerRing ring = client::WorkerRing::of(*workers);
+  stubs::WorkerRing ring = stubs::WorkerRing::of(*workers);
   // What to copy, by the worker that owns it now.
   struct Item {
     proto::HandoverFile file;
@@ -105,7 +105,7 @@ bool Handover::pass() {
       uint64_t version = fileVersion(f.file_size(), f.mtime_ms(), "");
       for (const PageKey& k : store_.pagesOf(f.file_id())) {
         if (k.version != version || copied_.count(k)) continue;
-        const client::WorkerEndpoint* owner = ring.owner(k.file_id, k.index);
+        const stubs::WorkerEndpoint* owner = ring.owner(k.file_id, k.index);
         ++left;
         if (owner) by_owner[owner->address].push_back({f, k});
       }

@@ -13,7 +13,7 @@
 #include <thread>
 #include <unordered_set>
 
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "worker/page_ingest.h"
 #include "worker/pagestore/page_store.h"
 
@@ -21,7 +21,7 @@ namespace shoal::worker {
 
 class Handover {
  public:
-  Handover(PageStore& store, PageIngest& ingest, client::WorkerRegistryClient& registry, uint64_t page_size)
+  Handover(PageStore& store, PageIngest& ingest, stubs::WorkerRegistryClient& registry, uint64_t page_size)
       : store_(store), ingest_(ingest), registry_(registry), page_size_(page_size) {}
   ~Handover() { stopThread(); }
 
@@ -37,7 +37,7 @@ class Handover {
 
   PageStore& store_;
   PageIngest& ingest_;
-  client::WorkerRegistryClient& registry_;
+  stubs::WorkerRegistryClient& registry_;
   const uint64_t page_size_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "client/ufs_direct.h"
+#include "stubs/ufs_direct.h"
 #include "worker.pb.h"
 #include "worker/pagestore/page_store.h"
 
@@ -46,7 +46,7 @@ struct ReadSlice {
 
 class PageServer {
  public:
-  PageServer(PageStore& store, client::UfsDirect& ufs, uint64_t page_size)
+  PageServer(PageStore& store, stubs::UfsDirect& ufs, uint64_t page_size)
       : store_(store), ufs_(ufs), page_size_(page_size) {}
 
   // Checks a read request against the file it names (offset within the file); the range it covers.
@@ -70,7 +70,7 @@ class PageServer {
   Result<Page> fetchMiss(const proto::ReadRequest& req, const PageKey& key, uint64_t page_len);
 
   PageStore& store_;
-  client::UfsDirect& ufs_;
+  stubs::UfsDirect& ufs_;
   const uint64_t page_size_;
   ReadCounters counters_;
   std::mutex mu_;

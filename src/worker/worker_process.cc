@@ -5,9 +5,9 @@
 #include <grpcpp/grpcpp.h>
 #include <thread>
 
-#include "client/master_client.h"
-#include "client/conf_sync.h"
-#include "client/worker_registry_client.h"
+#include "stubs/master_client.h"
+#include "stubs/conf_sync.h"
+#include "stubs/worker_registry_client.h"
 #include "common/logging.h"
 #include "common/net_host.h"
 #include "daemon/daemon.h"
@@ -29,16 +29,16 @@ struct WorkerProcess::Impl {
   ufs::UfsMetrics ufs_metrics;
   ufs::UfsRegistry registry;
   std::unique_ptr<PageStore> store;
-  std::unique_ptr<client::MasterClient> master;
-  std::unique_ptr<client::UfsDirect> ufs;
+  std::unique_ptr<stubs::MasterClient> master;
+  std::unique_ptr<stubs::UfsDirect> ufs;
   std::unique_ptr<PageServer> pages;
   std::unique_ptr<PageIngest> ingest;
   std::unique_ptr<WorkerServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<ShortCircuitServer> short_circuit;
   std::unique_ptr<DataServer> data_server;
-  std::unique_ptr<client::WorkerRegistryClient> registry_client;
-  std::unique_ptr<client::ConfSync> conf_sync;  // the cluster configuration, into daemon.liveConfig()
+  std::unique_ptr<stubs::WorkerRegistryClient> registry_client;
+  std::unique_ptr<stubs::ConfSync> conf_sync;  // the cluster configuration, into daemon.liveConfig()
   std::unique_ptr<Handover> handover;           // while decommissioned
   std::string address;
   std::string host;  // bound and advertised: shoal.worker.hostname or the interface's address
@@ -84,8 +84,8 @@ Status WorkerProcess::start() {
   w.store = std::move(*store);
   ufs::registerBuiltinUfs(w.registry);
   w.registry.setMetrics(&w.ufs_metrics);
-  w.master = std::make_unique<client::MasterClient>(w.conf);
-  w.ufs = std::make_unique<client::UfsDirect>(*w.master, w.registry);
+  w.master = std::make_unique<stubs::MasterClient>(w.conf);
+  w.ufs = std::make_unique<stubs::UfsDirect>(*w.master, w.registry);
   w.pages = std::make_unique<PageServer>(*w.store, *w.ufs, w.conf.getBytes(keys::kWorkerPageSize));
   w.ingest = std::make_unique<PageIngest>(*w.store, w.conf.getBytes(keys::kWorkerPageSize));
   w.service = std::make_unique<WorkerServiceImpl>(*w.pages, *w.store, *w.ingest);
@@ -115,9 +115,9 @@ Status WorkerProcess::start() {
   const std::string& web_host = w.conf.getString(keys::kWorkerWebBindHost);
   SHOAL_RETURN_IF_ERROR(w.daemon.startWeb(web_host.empty() ? w.host : web_host,
                                           static_cast<int>(w.conf.getInt(keys::kWorkerWebPort)), keys::kWorkerWebPort));
-  w.registry_client = std::make_unique<client::WorkerRegistryClient>(
+  w.registry_client = std::make_unique<stubs::WorkerRegistryClient>(
       w.master->addresses(), w.conf.getDurationMs(keys::kUserRpcTimeout));
-  w.conf_sync = std::make_unique<client::ConfSync>(w.master->connection(), w.daemon.liveConfig(), "worker",
+  w.conf_sync = std::make_unique<stubs::ConfSync>(w.master->connection(), w.daemon.liveConfig(), "worker",
                                                    w.host, w.address);
   w.handover = std::make_unique<Handover>(*w.store, *w.ingest, *w.registry_client, w.conf.getBytes(keys::kWorkerPageSize));
   w.heartbeat = std::thread([&w] { w.heartbeatLoop(); });

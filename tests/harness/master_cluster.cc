@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "rpc/channel.h"
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 #include "worker.grpc.pb.h"
 #include <grpcpp/grpcpp.h>
 
@@ -36,7 +36,7 @@ bool MasterUnderTest::start() {
                                 "-Dshoal.log.dir=" + dir_.sub("logs")};
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
-  client_ = std::make_unique<client::MasterClient>(address(), 5000, 1000);
+  client_ = std::make_unique<stubs::MasterClient>(address(), 5000, 1000);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!proc_.running()) return false;
@@ -59,7 +59,7 @@ std::string MasterUnderTest::log() const {
   return s.str();
 }
 
-client::MasterClient& MasterUnderTest::client() { return *client_; }
+stubs::MasterClient& MasterUnderTest::client() { return *client_; }
 
 CommandResult MasterUnderTest::cli(const std::vector<std::string>& args, const std::vector<std::string>& extra_conf) {
   std::vector<std::string> argv{shoalBinary()};
@@ -104,7 +104,7 @@ bool WorkerUnderTest::start() {
                                 "-Dshoal.log.dir=" + dir_.sub("logs")};
   for (const auto& e : extra_) argv.push_back("-D" + e);
   if (!proc_.start(argv, log_path_)) return false;
-  client::WorkerRegistryClient registry(master_.address(), 5000);
+  stubs::WorkerRegistryClient registry(master_.address(), 5000);
   auto stub = proto::WorkerService::NewStub(rpc::makeChannel(address_));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   // Ready when this process answers itself (an earlier process's registration may still look

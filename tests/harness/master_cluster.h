@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 #include "harness/process.h"
 #include "worker.pb.h"
 #include "testing/temp_dir.h"
@@ -38,7 +38,7 @@ class MasterUnderTest {
   int webPort() const { return web_port_; }
   const std::string& journalDir() const { return journal_; }
   std::string log() const;
-  client::MasterClient& client();
+  stubs::MasterClient& client();
   // Runs `shoal ARGS... -Dshoal.master.rpc.port=PORT`.
   CommandResult cli(const std::vector<std::string>& args, const std::vector<std::string>& extra_conf = {});
 
@@ -50,7 +50,7 @@ class MasterUnderTest {
   int web_port_ = freePort();
   std::vector<std::string> extra_;
   ChildProcess proc_;
-  std::unique_ptr<client::MasterClient> client_;
+  std::unique_ptr<stubs::MasterClient> client_;
 };
 
 // The worker's counters and tier usage (GetStats); a failed call fails the test.

@@ -36,7 +36,7 @@ std::string MasterGroupUnderTest::rpcAddressesConf() const {
 }
 
 std::optional<proto::GetMasterInfoResponse> MasterGroupUnderTest::info(int i, bool digest) {
-  auto r = client::MasterClient::masterInfoAt(rpcAddress(i), 5000, digest);
+  auto r = stubs::MasterClient::masterInfoAt(rpcAddress(i), 5000, digest);
   if (!r) return std::nullopt;
   return *r;
 }
@@ -58,10 +58,10 @@ int MasterGroupUnderTest::waitLeader(int seconds) {
   return leader;
 }
 
-std::unique_ptr<client::MasterClient> MasterGroupUnderTest::newClient(int64_t timeout_ms) {
+std::unique_ptr<stubs::MasterClient> MasterGroupUnderTest::newClient(int64_t timeout_ms) {
   std::vector<std::string> all;
   for (const auto& m : masters_) all.push_back(m->address());
-  return std::make_unique<client::MasterClient>(all, timeout_ms, 1000);
+  return std::make_unique<stubs::MasterClient>(all, timeout_ms, 1000);
 }
 
 CommandResult MasterGroupUnderTest::cli(const std::vector<std::string>& args) {

@@ -29,7 +29,7 @@ class MasterGroupUnderTest {
   int waitLeader(int seconds = 30);
   // One master's own answer to GetMasterInfo (nullopt when it does not answer).
   std::optional<proto::GetMasterInfoResponse> info(int i, bool digest = false);
-  std::unique_ptr<client::MasterClient> newClient(int64_t timeout_ms = 30000);
+  std::unique_ptr<stubs::MasterClient> newClient(int64_t timeout_ms = 30000);
   // Runs `shoal ARGS... -Dshoal.master.rpc.addresses=...`.
   CommandResult cli(const std::vector<std::string>& args);
   // True once every running master has applied the same index and holds the same namespace.

@@ -1,9 +1,9 @@
-#include "client/worker_ring.h"
+#include "stubs/worker_ring.h"
 
 #include <algorithm>
 #include <xxhash.h>
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 WorkerRing WorkerRing::of(const std::vector<proto::WorkerInfo>& workers) {
   std::vector<WorkerEndpoint> owners, draining;
@@ -56,4 +56,4 @@ const WorkerEndpoint* WorkerRing::owner(uint64_t file_id, uint64_t page_index) c
   return c.empty() ? nullptr : c.front();
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -17,7 +17,7 @@
 #include "common.pb.h"
 #include "common/status.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class ShortCircuitReader {
  public:
@@ -53,4 +53,4 @@ class ShortCircuitReader {
   std::atomic<uint64_t> reads_{0};
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

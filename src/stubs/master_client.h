@@ -1,6 +1,8 @@
-// The client's connection to the master: one method per MasterService call, with the caller's
-// identity and a deadline on every call, and gRPC errors turned back into Shoal Status codes.
-// Thread-safe: one instance may serve any number of threads.
+// The master stub: one method per MasterService call, with the caller's identity and a deadline on
+// every call, gRPC errors turned back into Shoal Status codes, and the leader followed across
+// changes. Optionally a metadata cache of getStatus answers (clients; the worker has none), and a
+// per-path default sync interval for calls that name none (the client's hot settings, which
+// client::Context applies here). Thread-safe: one instance may serve any number of threads.
 #pragma once
 
 #include <functional>
@@ -12,13 +14,12 @@
 
 #include "common.pb.h"
 #include "common/configuration.h"
-#include "common/live_config.h"
+#include "common/path_value.h"
 #include "master.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class MasterConnection;
-struct ClientSettings;
 
 class MasterClient {
  public:
@@ -95,14 +96,18 @@ class MasterClient {
   uint64_t masterRetries() const;
   uint64_t masterSwitches() const;
   size_t metadataCacheSize() const;
-  // The client's hot settings (client_settings.h): its metadata cache and sync interval, and the
-  // default write type of the writers built on this connection (the FileReader keeps its own
-  // read-ahead and passive caching); until the vfs issue's client::Context holds them all.
-  std::shared_ptr<const ClientSettings> settings() const;
-  // New settings: the metadata cache takes its new limits at once.
-  void applySettings(std::shared_ptr<const ClientSettings> settings);
-  // Applies `live`'s current settings and every later version until the handle is destroyed.
-  std::unique_ptr<LiveConfig::Listener> followConfig(LiveConfig& live);
+  // What calls that name no sync interval send (per path; nullopt: the master's own applies), and
+  // the metadata cache's limits (0 entries or 0 ms: no cache). Swapped atomically; the cache takes
+  // its new limits at once.
+  struct Defaults {
+    PathValue<std::optional<int64_t>> sync_interval_ms;
+    size_t cache_entries = 0;
+    int64_t cache_ttl_ms = 0;
+  };
+  void setDefaults(Defaults defaults);
+  // The sync interval a configuration sets for calls (nullopt when nobody chose one: the master's
+  // own applies then). Used for `sync_interval_ms.base`.
+  static std::optional<int64_t> syncIntervalOf(const Configuration& conf);
   // The leader-following connection (for the other master services: conf_client.h).
   MasterConnection& connection();
   // Forgets cached statuses of `path` and everything below it ("/" forgets all).
@@ -113,4 +118,4 @@ class MasterClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,6 +1,6 @@
-#include "client/metadata_cache.h"
+#include "stubs/metadata_cache.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 std::optional<proto::FileInfo> MetadataCache::get(const std::string& path) {
   if (!enabled()) return std::nullopt;
@@ -96,4 +96,4 @@ uint64_t MetadataCache::misses() const {
   return misses_;
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

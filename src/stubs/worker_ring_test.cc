@@ -1,10 +1,10 @@
-#include "client/worker_ring.h"
+#include "stubs/worker_ring.h"
 
 #include <gtest/gtest.h>
 #include <map>
 #include <set>
 
-namespace shoal::client {
+namespace shoal::stubs {
 namespace {
 
 std::vector<WorkerEndpoint> workers(std::initializer_list<int> ports) {
@@ -66,4 +66,4 @@ TEST(WorkerRing, CandidatesAreDistinctAndStartWithTheOwner) {
 }
 
 }  // namespace
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -23,7 +23,7 @@ class ClientContext;
 class Status;
 }  // namespace grpc
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class MasterConnection {
  public:
@@ -69,4 +69,4 @@ class MasterConnection {
   std::atomic<uint64_t> switches_{0};
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -12,10 +12,10 @@
 #include <string>
 #include <thread>
 
-#include "client/conf_client.h"
+#include "stubs/conf_client.h"
 #include "common/live_config.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class ConfSync {
  public:
@@ -45,4 +45,4 @@ class ConfSync {
   std::thread thread_;
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -15,7 +15,7 @@
 
 #include "common.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class MetadataCache {
  public:
@@ -57,4 +57,4 @@ class MetadataCache {
   uint64_t misses_ = 0;                   // guarded by mu_
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -15,11 +15,11 @@
 #include <optional>
 #include <string>
 
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 #include "common.pb.h"
 #include "ufs/ufs_registry.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class UfsDirect {
  public:
@@ -70,4 +70,4 @@ class UfsDirect {
   std::chrono::steady_clock::time_point last_forced_{};  // of changedSince's refresh; guarded by refresh_mu_
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,8 +1,8 @@
-#include "client/conf_sync.h"
+#include "stubs/conf_sync.h"
 
 #include "common/logging.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 ConfSync::ConfSync(MasterConnection& conn, LiveConfig& live, std::string kind, std::string host, std::string client_id)
     : client_(conn), live_(live), kind_(std::move(kind)), host_(std::move(host)), client_id_(std::move(client_id)),
@@ -80,4 +80,4 @@ void ConfSync::run() {
   }
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,10 +1,10 @@
-#include "client/conf_client.h"
+#include "stubs/conf_client.h"
 
 #include <grpcpp/grpcpp.h>
 
 #include "master.grpc.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 Result<uint64_t> ConfClient::set(const std::vector<proto::ConfChange>& changes, bool dry_run) {
   proto::SetConfRequest req;
@@ -76,9 +76,9 @@ Result<uint64_t> ConfClient::watch(uint64_t since, uint64_t applied, uint32_t wa
   return resp.version();
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 void ConfClient::cancelWatches() {
   std::lock_guard lock(mu_);
@@ -86,4 +86,4 @@ void ConfClient::cancelWatches() {
   if (watching_ != nullptr) watching_->TryCancel();
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

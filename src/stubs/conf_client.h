@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "client/master_connection.h"
+#include "stubs/master_connection.h"
 #include "master.pb.h"
 
 namespace grpc {
 class ClientContext;
 }
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class ConfClient {
  public:
@@ -39,4 +39,4 @@ class ConfClient {
   bool cancelled_ = false;                   // guarded by mu_
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,4 +1,4 @@
-#include "client/data_client.h"
+#include "stubs/data_client.h"
 
 #include <cerrno>
 #include <fmt/format.h>
@@ -11,7 +11,7 @@
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 DataClient::~DataClient() {
   for (auto& [a, conns] : idle_) {
@@ -110,4 +110,4 @@ Status DataClient::read(const std::string& address, const proto::ReadRequest& re
   return Status::ok();
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,11 +1,11 @@
-#include "client/ufs_direct.h"
+#include "stubs/ufs_direct.h"
 
 #include <algorithm>
 #include <fmt/format.h>
 
 #include "common/path.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 void UfsDirect::noteMountTableVersion(uint64_t version) {
   std::lock_guard lock(mu_);
@@ -112,9 +112,9 @@ Result<size_t> UfsDirect::read(const std::string& path, uint64_t size, int64_t m
   });
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 std::map<std::string, uint64_t> UfsDirect::readBytesByMount() const {
   std::lock_guard lock(mu_);
@@ -140,4 +140,4 @@ Result<ufs::UfsStatus> UfsDirect::storeStatus(const std::string& path, uint64_t 
   });
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,4 +1,4 @@
-#include "client/master_connection.h"
+#include "stubs/master_connection.h"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -12,7 +12,7 @@
 #include "rpc/leader_metadata.h"
 #include "rpc/status_convert.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -137,4 +137,4 @@ Status MasterConnection::call(
   }
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,19 +1,18 @@
-#include "client/master_client.h"
+#include "stubs/master_client.h"
 
 #include <chrono>
 #include <grpcpp/grpcpp.h>
 
 #include "rpc/channel.h"
-#include "client/client_settings.h"
-#include "client/master_connection.h"
-#include "client/metadata_cache.h"
+#include "stubs/master_connection.h"
+#include "stubs/metadata_cache.h"
 #include "common/path.h"
 #include "master.grpc.pb.h"
 #include "rpc/identity.h"
 #include "rpc/limits.h"
 #include "rpc/status_convert.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 struct MasterClient::Impl {
   Impl(size_t cache_entries, int64_t cache_ttl_ms) : cache(cache_entries, cache_ttl_ms) {}
@@ -21,7 +20,7 @@ struct MasterClient::Impl {
   std::unique_ptr<MasterConnection> conn;
   uint32_t page_size;
   MetadataCache cache;
-  std::atomic<std::shared_ptr<const ClientSettings>> settings;
+  std::atomic<std::shared_ptr<const Defaults>> defaults;
 
   // One unary call on the leader, following redirects; errors name the master.
   template <typename Req, typename Resp>
@@ -48,7 +47,11 @@ MasterClient::MasterClient(const Configuration& conf)
                    static_cast<uint32_t>(conf.getInt(keys::kUserListPageSize)),
                    static_cast<size_t>(conf.getInt(keys::kUserMetadataCacheMaxSize)),
                    conf.getDurationMs(keys::kUserMetadataCacheExpiration)) {
-  impl_->settings.store(ClientSettings::from(conf));
+  Defaults d;
+  d.sync_interval_ms.base = syncIntervalOf(conf);
+  d.cache_entries = static_cast<size_t>(conf.getInt(keys::kUserMetadataCacheMaxSize));
+  d.cache_ttl_ms = conf.getDurationMs(keys::kUserMetadataCacheExpiration);
+  setDefaults(std::move(d));
 }
 
 MasterClient::MasterClient(const std::string& address, int64_t timeout_ms, uint32_t list_page_size,
@@ -60,23 +63,21 @@ MasterClient::MasterClient(const std::vector<std::string>& addresses, int64_t ti
     : impl_(std::make_unique<Impl>(cache_entries, cache_ttl_ms)) {
   impl_->conn = std::make_unique<MasterConnection>(addresses, timeout_ms);
   impl_->page_size = list_page_size;
-  auto settings = std::make_shared<ClientSettings>(*ClientSettings::from(Configuration()));
-  settings->metadata_cache_entries = cache_entries;
-  settings->metadata_cache_ttl_ms = cache_ttl_ms;
-  impl_->settings.store(std::move(settings));
+  Defaults d;
+  d.cache_entries = cache_entries;
+  d.cache_ttl_ms = cache_ttl_ms;
+  impl_->defaults.store(std::make_shared<const Defaults>(std::move(d)));
 }
 
-std::shared_ptr<const ClientSettings> MasterClient::settings() const { return impl_->settings.load(); }
-
-void MasterClient::applySettings(std::shared_ptr<const ClientSettings> settings) {
-  impl_->cache.setLimits(settings->metadata_cache_entries, settings->metadata_cache_ttl_ms);
-  impl_->settings.store(std::move(settings));
+void MasterClient::setDefaults(Defaults defaults) {
+  impl_->cache.setLimits(defaults.cache_entries, defaults.cache_ttl_ms);
+  impl_->defaults.store(std::make_shared<const Defaults>(std::move(defaults)));
 }
 
-std::unique_ptr<LiveConfig::Listener> MasterClient::followConfig(LiveConfig& live) {
-  applySettings(ClientSettings::from(*live.current()));
-  return live.listen(clientSettingKeys(),
-                     [this](const LiveConfig::Snapshot& s) { applySettings(ClientSettings::from(s)); });
+std::optional<int64_t> MasterClient::syncIntervalOf(const Configuration& conf) {
+  // Only a value someone chose is sent: otherwise the master's own setting applies.
+  if (conf.sourceOf(keys::kUserMetadataSyncInterval) == ValueSource::kDefault) return std::nullopt;
+  return conf.getDurationMs(keys::kUserMetadataSyncInterval);
 }
 
 std::string MasterClient::address() const { return impl_->conn->current(); }
@@ -99,7 +100,7 @@ Result<proto::FileInfo> MasterClient::getStatus(const std::string& path, std::op
   }
   proto::GetStatusRequest req;
   req.set_path(path);
-  setSync(req.mutable_sync(), sync_ms, settings()->sync_interval_ms.at(path));
+  setSync(req.mutable_sync(), sync_ms, impl_->defaults.load()->sync_interval_ms.at(path));
   proto::GetStatusResponse resp;
   Status st = impl_->call(&proto::MasterService::Stub::GetStatus, req, &resp);
   if (!st) return makeError(st);
@@ -116,7 +117,7 @@ Result<std::vector<proto::PathResult>> MasterClient::getStatusBatch(const std::v
     proto::GetStatusBatchRequest req;
     for (size_t j = i; j < std::min(paths.size(), i + per_call); ++j) req.add_paths(paths[j]);
     // One interval for the batch: the one outside every path rule.
-    setSync(req.mutable_sync(), std::nullopt, settings()->sync_interval_ms.base);
+    setSync(req.mutable_sync(), std::nullopt, impl_->defaults.load()->sync_interval_ms.base);
     proto::GetStatusBatchResponse resp;
     Status st = impl_->call(&proto::MasterService::Stub::GetStatusBatch, req, &resp);
     if (!st) return makeError(st);
@@ -131,7 +132,7 @@ Status MasterClient::listStatus(const std::string& path,
   proto::ListStatusRequest req;
   req.set_path(path);
   req.set_limit(impl_->page_size);
-  setSync(req.mutable_sync(), sync_ms, settings()->sync_interval_ms.at(path));
+  setSync(req.mutable_sync(), sync_ms, impl_->defaults.load()->sync_interval_ms.at(path));
   for (;;) {
     proto::ListStatusResponse resp;
     SHOAL_RETURN_IF_ERROR(impl_->call(&proto::MasterService::Stub::ListStatus, req, &resp));
@@ -383,9 +384,9 @@ Status MasterClient::changeQuorum(const std::string& journal_address, bool add) 
   return impl_->call(&proto::MasterService::Stub::ChangeQuorum, req, &resp);
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs
 
-namespace shoal::client {
+namespace shoal::stubs {
 uint64_t MasterClient::metadataCacheHits() const { return impl_->cache.hits(); }
 uint64_t MasterClient::metadataCacheMisses() const { return impl_->cache.misses(); }
 uint64_t MasterClient::masterRetries() const { return impl_->conn->retries(); }
@@ -395,4 +396,4 @@ void MasterClient::dropMetadataCache(const std::string& path) {
   if (path == "/") impl_->cache.clear();
   else impl_->cache.invalidate(path);
 }
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -1,11 +1,11 @@
-#include "client/worker_registry_client.h"
+#include "stubs/worker_registry_client.h"
 
 #include <grpcpp/grpcpp.h>
 
-#include "client/master_connection.h"
+#include "stubs/master_connection.h"
 #include "worker.grpc.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 struct WorkerRegistryClient::Impl {
   std::unique_ptr<MasterConnection> conn;
@@ -100,4 +100,4 @@ Result<proto::ClientHeartbeatResponse> WorkerRegistryClient::clientHeartbeat(con
   return resp;
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

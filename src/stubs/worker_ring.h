@@ -12,7 +12,7 @@
 
 #include "worker.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 struct WorkerEndpoint {
   std::string address;  // "host:port", the worker's identity on the ring
@@ -44,4 +44,4 @@ class WorkerRing {
   std::vector<std::pair<uint64_t, uint32_t>> ring_;  // (point, worker index), sorted by point
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

@@ -8,7 +8,7 @@
 #include "common.pb.h"
 #include "worker.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 inline proto::ReadRequest readRequestFor(const proto::FileInfo& file, uint64_t offset, uint64_t length) {
   proto::ReadRequest req;
@@ -22,4 +22,4 @@ inline proto::ReadRequest readRequestFor(const proto::FileInfo& file, uint64_t o
   return req;
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

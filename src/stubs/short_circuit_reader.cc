@@ -1,4 +1,4 @@
-#include "client/short_circuit_reader.h"
+#include "stubs/short_circuit_reader.h"
 
 #include <cerrno>
 #include <cstring>
@@ -7,12 +7,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "client/read_request.h"
+#include "stubs/read_request.h"
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
 #include "worker.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 ShortCircuitReader::~ShortCircuitReader() {
   for (auto& [s, conns] : idle_) {
@@ -127,4 +127,4 @@ Status ShortCircuitReader::read(const std::string& socket_path, const proto::Fil
   return Status::ok();
 }
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

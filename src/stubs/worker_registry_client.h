@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "worker.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class WorkerRegistryClient {
  public:
@@ -44,4 +44,4 @@ class WorkerRegistryClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs

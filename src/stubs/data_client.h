@@ -11,7 +11,7 @@
 #include "common/status.h"
 #include "worker.pb.h"
 
-namespace shoal::client {
+namespace shoal::stubs {
 
 class DataClient {
  public:
@@ -37,4 +37,4 @@ class DataClient {
   std::map<std::string, std::vector<int>> idle_;  // guarded by mu_
 };
 
-}  // namespace shoal::client
+}  // namespace shoal::stubs
