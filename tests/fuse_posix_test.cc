@@ -537,7 +537,9 @@ TEST_P(FusePosixTest, TwoProcessesAppending) {
 }
 
 // user.* extended attributes through setxattr(2) and friends: setxattr's errno rules, kept when a
-// write publishes a new version of the file, seen by a daemon mounted later.
+// write publishes a new version of the file, seen by a daemon mounted later, and written to the
+// store (file:// and CephFS keep them): on the file and on a directory, removed there too, and
+// still on the store's file after a write replaced it with a new version.
 TEST_P(FusePosixTest, ExtendedAttributes) {
   const std::string f = mnt_.sub("data/x.txt");
   {
@@ -568,10 +570,16 @@ TEST_P(FusePosixTest, ExtendedAttributes) {
                 "os.removexattr(f, 'user.gone')\n"
                 "with open(f, 'a') as out: out.write('two\\n')\n"
                 "assert os.getxattr(f, 'user.tag') == b'blue', 'a published write lost the attributes'\n"
+                "os.setxattr(os.path.dirname(f), 'user.dir', b'd')\n"
                 "PY");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(slurp(f), "one\ntwo\n");
   }
+  // In the store itself, read without Shoal.
+  auto in_store = sh("/usr/bin/python3 -c \"import os; f = '" + stored("x.txt") +
+                     "'; print(sorted(os.listxattr(f)), os.getxattr(f, 'user.tag'), os.getxattr(f, 'user.bin') == "
+                     "bytes(range(256)), os.getxattr(os.path.dirname(f), 'user.dir'))\"");
+  EXPECT_EQ(in_store.out, "['user.bin', 'user.tag'] b'blue' True b'd'\n") << in_store.err;
   FuseMount m(master_, mnt_.path());
   ASSERT_TRUE(m.start()) << m.log();
   auto later = sh("/usr/bin/python3 -c \"import os; print(sorted(os.listxattr('" + f + "')), os.getxattr('" + f +

@@ -17,6 +17,8 @@ Status errnoStatus(int err, const std::string& what) {
     case EACCES:
     case EPERM: code = StatusCode::kPermissionDenied; break;
     case EROFS: code = StatusCode::kReadOnly; break;
+    case EOPNOTSUPP: code = StatusCode::kNotSupported; break;
+    case ENODATA: code = StatusCode::kNoAttribute; break;
     case EINVAL:
     case ENAMETOOLONG: code = StatusCode::kInvalidArgument; break;
     // A store that cannot be reached now may be reachable later: callers may retry.

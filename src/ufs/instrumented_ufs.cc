@@ -7,7 +7,7 @@ namespace shoal::ufs {
 namespace {
 
 constexpr const char* kOpNames[] = {"get_status", "list", "read", "create", "mkdirs",
-                                    "remove",     "rename", "set_time", "symlink"};
+                                    "remove",     "rename", "set_time", "symlink", "xattr"};
 
 }  // namespace
 
@@ -142,6 +142,26 @@ Status InstrumentedUfs::doSymlink(const std::string& target, const std::string& 
   Status st = inner_->symlink(target, path);
   if (!st && st.code() != StatusCode::kNotSupported) {
     noteError("symlink", path, st);
+    t.failed();
+  }
+  return st;
+}
+
+Status InstrumentedUfs::doSetXattr(const std::string& path, const std::string& name, const std::string& value) {
+  Timer t(*this, kXattr);
+  Status st = inner_->setXattr(path, name, value);
+  if (!st && st.code() != StatusCode::kNotSupported) {
+    noteError("setxattr", path, st);
+    t.failed();
+  }
+  return st;
+}
+
+Status InstrumentedUfs::doRemoveXattr(const std::string& path, const std::string& name) {
+  Timer t(*this, kXattr);
+  Status st = inner_->removeXattr(path, name);
+  if (!st && st.code() != StatusCode::kNotSupported) {
+    noteError("removexattr", path, st);
     t.failed();
   }
   return st;

@@ -44,13 +44,15 @@ class InstrumentedUfs final : public Ufs {
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
   Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
   Status doSymlink(const std::string& target, const std::string& path) override;
+  Status doSetXattr(const std::string& path, const std::string& name, const std::string& value) override;
+  Status doRemoveXattr(const std::string& path, const std::string& name) override;
 
  public:
 
   const UfsCounters& counters() const { return counters_; }
 
  private:
-  enum Op { kGetStatus, kList, kRead, kCreate, kMkdirs, kRemove, kRename, kSetTime, kSymlink, kOpCount };
+  enum Op { kGetStatus, kList, kRead, kCreate, kMkdirs, kRemove, kRename, kSetTime, kSymlink, kXattr, kOpCount };
   struct OpSeries {
     metrics::Counter* ops = nullptr;
     metrics::Counter* errors = nullptr;

@@ -80,6 +80,35 @@ Status Ufs::doSymlink(const std::string&, const std::string& path) {
   return Status(StatusCode::kNotSupported, uri() + ": the store has no symbolic links (" + path + ")");
 }
 
+namespace {
+Status checkXattrName(const std::string& store, const std::string& path, const std::string& name) {
+  if (!name.starts_with("user.") || name.size() > 255 || name.find('\0') != std::string::npos) {
+    return invalidArgument(store + path + ": extended attribute name '" + name + "' is not a user.* name");
+  }
+  return Status::ok();
+}
+}  // namespace
+
+Status Ufs::setXattr(const std::string& path, const std::string& name, const std::string& value) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  SHOAL_RETURN_IF_ERROR(checkXattrName(uri(), path, name));
+  return doSetXattr(path, name, value);
+}
+
+Status Ufs::removeXattr(const std::string& path, const std::string& name) {
+  SHOAL_RETURN_IF_ERROR(checkPath(path));
+  SHOAL_RETURN_IF_ERROR(checkXattrName(uri(), path, name));
+  return doRemoveXattr(path, name);
+}
+
+Status Ufs::doSetXattr(const std::string& path, const std::string&, const std::string&) {
+  return Status(StatusCode::kNotSupported, uri() + ": the store keeps no extended attributes (" + path + ")");
+}
+
+Status Ufs::doRemoveXattr(const std::string& path, const std::string&) {
+  return Status(StatusCode::kNotSupported, uri() + ": the store keeps no extended attributes (" + path + ")");
+}
+
 Result<size_t> Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                     std::span<char> buf) {
   auto st = getStatus(path);

@@ -79,6 +79,12 @@ class Ufs {
   // Creates a symbolic link at `path` holding `target` (stored as text, never resolved by Shoal).
   // NotSupported where the store has no links (S3): the link then lives in Shoal's namespace only.
   Status symlink(const std::string& target, const std::string& path);
+  // Sets or removes one extended attribute (user.* names; the caller checked them) of the file or
+  // directory at `path`, never through a symbolic link. NotSupported where the store keeps none
+  // (S3, a file system mounted without them): the attribute then lives in Shoal's namespace only.
+  // Removing an attribute the store does not have is not an error.
+  Status setXattr(const std::string& path, const std::string& name, const std::string& value);
+  Status removeXattr(const std::string& path, const std::string& name);
 
  protected:
   virtual Result<UfsStatus> doGetStatus(const std::string& path) = 0;
@@ -95,6 +101,9 @@ class Ufs {
   // The default: the store cannot.
   virtual Status doSetModificationTime(const std::string& path, int64_t mtime_ms);
   virtual Status doSymlink(const std::string& target, const std::string& path);  // default: NotSupported
+  // Both default to NotSupported.
+  virtual Status doSetXattr(const std::string& path, const std::string& name, const std::string& value);
+  virtual Status doRemoveXattr(const std::string& path, const std::string& name);
 
  private:
   Status checkPath(const std::string& path) const;

@@ -3,6 +3,7 @@
 // step succeeds and the master dies before journaling, the next metadata sync picks it up.
 #include <fmt/format.h>
 
+#include "common/logging.h"
 #include "common/path.h"
 #include "master/fs/file_system_master.h"
 
@@ -253,12 +254,15 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
   struct Checked {
     Inode moving;
     bool replaces_stored_file = false;  // the destination is a file the store holds
+    XattrMap kept;                      // keep_xattrs: the replaced file's, which the moved one takes
   };
   auto checked = sm_.read([&](const Namespace& ns) -> Result<Checked> {
     auto moving = ns.checkRename(*e);
     if (!moving) return makeError(moving.error());
     auto existing = replace && *src != *dst ? ns.lookup(*dst) : Result<Inode>(makeError(notFound(*dst)));
-    return Checked{*moving, existing && !existing->isDir() && existing->has(kInodePersisted)};
+    Checked c{*moving, existing && !existing->isDir() && existing->has(kInodePersisted), {}};
+    if (existing && keep_xattrs) ns.store().xattrs(existing->id, &c.kept);
+    return c;
   });
   if (!checked) return checked.error();
   if (*src == *dst) return Status::ok();
@@ -270,6 +274,12 @@ Status FileSystemMaster::rename(const std::string& raw_src, const std::string& r
     std::string ufs_dst = MountTable::ufsPath((*mount)->info, *dst);
     Status st = (*mount)->ufs->rename((*mount)->ufs_path, ufs_dst, replace);
     if (!st) return st.withContext(fmt::format("rename {} to {}", *src, *dst));
+    // A new version written beside the file (the vfs's publish) takes its attributes in the store
+    // too. The rename is done: a store that refuses one now is logged, not failed.
+    for (const auto& [name, value] : checked->kept) {
+      Status x = (*mount)->ufs->setXattr(ufs_dst, name, value);
+      if (!x && x.code() != StatusCode::kNotSupported) logger("master")->warn("rename {} over {}: {}", *src, *dst, x.toString());
+    }
     if (!inode->isDir()) {
       // A store that copies to move (S3) gives the file a new mtime; the file's version follows it.
       auto moved = (*mount)->ufs->getStatus(ufs_dst);
@@ -389,6 +399,18 @@ Status FileSystemMaster::setXattr(const std::string& raw, const std::string& nam
   e->set_mode(mode);
   e->set_remove(remove);
   e->set_change_ms(nowMs());
+  auto inode = sm_.read([&](const Namespace& ns) { return ns.checkSetXattr(*e); });
+  if (!inode) return inode.error();
+  // Written to the store first where it keeps them (file://, cephfs://), so a refusal there
+  // changes nothing; a store without them (S3) leaves the attribute in the namespace only. Files
+  // only Shoal holds and special files have no store copy.
+  if (*mount && inode->has(kInodePersisted) && !inode->isSpecial()) {
+    const std::string& at = (*mount)->ufs_path;
+    Status st = remove ? (*mount)->ufs->removeXattr(at, name) : (*mount)->ufs->setXattr(at, name, value);
+    if (!st && st.code() != StatusCode::kNotSupported) {
+      return st.withContext(remove ? "removexattr " + *path : "setxattr " + *path);
+    }
+  }
   return submitCall(std::move(je)).status;
 }
 

@@ -41,6 +41,9 @@ class Namespace {
   // setxattr(2)/removexattr(2) of one name. The checks (the name's namespace, sizes) are
   // checkXattr's, shared with the master's early refusal.
   Status setXattr(const proto::SetXattrEntry& e);
+  // setXattr's checks without the change (the master refuses before writing to the store): the
+  // inode, and in `after` (if given) its attributes as the change would leave them.
+  Result<Inode> checkSetXattr(const proto::SetXattrEntry& e, XattrMap* after = nullptr) const;
   static Status checkXattr(const std::string& path, const std::string& name, size_t value_size);
   static constexpr size_t kMaxXattrValue = 64 * 1024;
   static constexpr size_t kMaxXattrTotal = 64 * 1024;  // names and values of one inode

@@ -312,6 +312,21 @@ Status CephUfs::doSymlink(const std::string& target, const std::string& path) {
   return rc ? Status::ok() : rc.error();
 }
 
+Status CephUfs::doSetXattr(const std::string& path, const std::string& name, const std::string& value) {
+  auto rc = run("setxattr", path, [path, name, value](ceph_mount_info* m) -> int64_t {
+    return ceph_lsetxattr(m, path.c_str(), name.c_str(), value.data(), value.size(), 0);
+  });
+  return rc ? Status::ok() : rc.error();
+}
+
+Status CephUfs::doRemoveXattr(const std::string& path, const std::string& name) {
+  auto rc = run("removexattr", path, [path, name](ceph_mount_info* m) -> int64_t {
+    int r = ceph_lremovexattr(m, path.c_str(), name.c_str());
+    return r == -ENODATA ? 0 : r;
+  });
+  return rc ? Status::ok() : rc.error();
+}
+
 Status CephUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   // CephFS's rename replaces the destination, as rename(2). Without `replace` the interface
   // promises it does not: checked first, so a name created at dst in between would be replaced

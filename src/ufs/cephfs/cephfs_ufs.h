@@ -28,6 +28,8 @@ class CephUfs final : public Ufs {
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
   Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
   Status doSymlink(const std::string& target, const std::string& path) override;
+  Status doSetXattr(const std::string& path, const std::string& name, const std::string& value) override;
+  Status doRemoveXattr(const std::string& path, const std::string& name) override;
 
  private:
   // Paths are relative to the mounted root; libcephfs takes them as given ("/" is that root).

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "common/errno_status.h"
@@ -332,6 +333,39 @@ Status LocalUfs::doSymlink(const std::string& target, const std::string& path) {
   UniqueFd dir(parent->first);
   if (::symlinkat(target.c_str(), dir.get(), parent->second.c_str()) != 0) {
     return errnoStatus(errno, "symlink " + where(path));
+  }
+  return Status::ok();
+}
+
+namespace {
+// ENOTSUP/EOPNOTSUPP: the file system under the root keeps no user.* attributes.
+Status xattrStatus(int err, const std::string& what) {
+  if (err == ENOTSUP || err == EOPNOTSUPP) return Status(StatusCode::kNotSupported, what + ": the store keeps no extended attributes");
+  return errnoStatus(err, what);
+}
+}  // namespace
+
+// Through an O_PATH descriptor opened beneath the root without following a final link, then the
+// descriptor's /proc name: fsetxattr does not take O_PATH descriptors, and opening the file for
+// reading would need read permission on it (and could block on a FIFO).
+Status LocalUfs::doSetXattr(const std::string& path, const std::string& name, const std::string& value) {
+  auto opened = openBeneath(path, O_PATH | O_NOFOLLOW);
+  if (!opened) return opened.error().withContext("setxattr");
+  UniqueFd fd(*opened);
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd.get());
+  if (::setxattr(proc.c_str(), name.c_str(), value.data(), value.size(), 0) != 0) {
+    return xattrStatus(errno, "setxattr " + name + " on " + where(path));
+  }
+  return Status::ok();
+}
+
+Status LocalUfs::doRemoveXattr(const std::string& path, const std::string& name) {
+  auto opened = openBeneath(path, O_PATH | O_NOFOLLOW);
+  if (!opened) return opened.error().withContext("removexattr");
+  UniqueFd fd(*opened);
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd.get());
+  if (::removexattr(proc.c_str(), name.c_str()) != 0 && errno != ENODATA) {
+    return xattrStatus(errno, "removexattr " + name + " on " + where(path));
   }
   return Status::ok();
 }

@@ -29,6 +29,8 @@ class LocalUfs final : public Ufs {
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
   Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
   Status doSymlink(const std::string& target, const std::string& path) override;
+  Status doSetXattr(const std::string& path, const std::string& name, const std::string& value) override;
+  Status doRemoveXattr(const std::string& path, const std::string& name) override;
 
  private:
   // A descriptor of `path` (normal, within the root) opened beneath the root; the caller closes it.

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "testing/temp_dir.h"
 #include "ufs/testing/ufs_conformance.h"
@@ -136,6 +137,32 @@ TEST(LocalUfs, SymbolicLinksAreReportedAsLinksAndNeverLeadOutOfTheRoot) {
 
 // A FIFO planted in the store is passed by: listings skip it, and neither a lookup nor a read of
 // it waits for a writer that never comes.
+// Attributes land on the file itself (read back with getxattr(2)), and never on what a link
+// names: not a file outside the root, not one inside it.
+TEST(LocalUfs, ExtendedAttributesGoOnTheFileAndNeverThroughALink) {
+  shoal::testing::TempDir top;
+  top.write("outside/secret.txt", "secret");
+  top.write("root/file.txt", "x");
+  namespace fs = std::filesystem;
+  fs::create_symlink(top.sub("outside/secret.txt"), top.sub("root/abs-file"));
+  fs::create_symlink("file.txt", top.sub("root/in-link"));
+  fs::create_symlink("../outside", top.sub("root/up-dir"));
+  LocalUfs ufs("file://" + top.sub("root"), top.sub("root"));
+  ASSERT_TRUE(ufs.setXattr("/file.txt", "user.tag", "blue").isOk());
+  char buf[16];
+  ssize_t n = ::getxattr(top.sub("root/file.txt").c_str(), "user.tag", buf, sizeof(buf));
+  ASSERT_EQ(n, 4);
+  EXPECT_EQ(std::string(buf, 4), "blue");
+  for (std::string link : {"/abs-file", "/in-link", "/up-dir/secret.txt"}) {
+    SCOPED_TRACE(link);
+    EXPECT_FALSE(ufs.setXattr(link, "user.planted", "1").isOk());
+  }
+  EXPECT_LT(::getxattr(top.sub("outside/secret.txt").c_str(), "user.planted", buf, sizeof(buf)), 0);
+  EXPECT_LT(::getxattr(top.sub("root/file.txt").c_str(), "user.planted", buf, sizeof(buf)), 0);
+  ASSERT_TRUE(ufs.removeXattr("/file.txt", "user.tag").isOk());
+  EXPECT_LT(::getxattr(top.sub("root/file.txt").c_str(), "user.tag", buf, sizeof(buf)), 0);
+}
+
 TEST(LocalUfs, FifosInTheStoreNeverHang) {
   shoal::testing::TempDir dir;
   dir.write("a.txt", "a");

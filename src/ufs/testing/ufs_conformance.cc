@@ -225,6 +225,26 @@ TEST_P(UfsConformance, EmptyFileRoundTrip) {
   EXPECT_EQ(readAll(*ufs_, "/empty", 0), "");
 }
 
+// Extended attributes are kept or refused as NotSupported (the namespace then keeps them alone);
+// removing one the file does not have is fine; a missing file is NotFound; only user.* names.
+TEST_P(UfsConformance, ExtendedAttributesAreKeptOrRefusedCleanly) {
+  ASSERT_TRUE(writeFile(*ufs_, "/tagged", "x").isOk());
+  ASSERT_TRUE(ufs_->mkdirs("/dir", 0755).isOk());
+  Status set = ufs_->setXattr("/tagged", "user.colour", "blue");
+  if (set.code() == StatusCode::kNotSupported) {
+    EXPECT_NE(set.message().find("extended attributes"), std::string::npos) << set.toString();
+    EXPECT_EQ(ufs_->removeXattr("/tagged", "user.colour").code(), StatusCode::kNotSupported);
+  } else {
+    ASSERT_TRUE(set.isOk()) << set.toString();
+    EXPECT_TRUE(ufs_->setXattr("/dir", "user.colour", "red").isOk());
+    EXPECT_TRUE(ufs_->removeXattr("/tagged", "user.colour").isOk());
+    EXPECT_TRUE(ufs_->removeXattr("/tagged", "user.never-set").isOk());
+    EXPECT_EQ(ufs_->setXattr("/missing", "user.colour", "x").code(), StatusCode::kNotFound);
+  }
+  EXPECT_EQ(ufs_->setXattr("/tagged", "trusted.x", "1").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(readAll(*ufs_, "/tagged", 1), "x") << "the file's bytes are untouched";
+}
+
 // The contract of ufs.h: a store is never asked for anything outside its root. Every call refuses
 // a path that is not normal (here, ones that would climb out of the root) before the backend sees
 // it, so nothing is read, written, renamed or removed there.
@@ -244,6 +264,8 @@ TEST_P(UfsConformance, PathsThatCouldLeaveTheRootAreRefused) {
     EXPECT_EQ(ufs_->remove(bad, true).code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(ufs_->rename("/inside", bad).code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(ufs_->rename(bad, "/elsewhere").code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->setXattr(bad, "user.a", "1").code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ufs_->removeXattr(bad, "user.a").code(), StatusCode::kInvalidArgument);
   }
   EXPECT_EQ(readAll(*ufs_, "/inside", 1), "x") << "nothing happened to the file inside";
   EXPECT_EQ(names(*ufs_, "/"), (std::set<std::string>{"inside"}));

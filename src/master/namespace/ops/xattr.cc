@@ -21,18 +21,20 @@ Status Namespace::checkXattr(const std::string& path, const std::string& name, s
   return Status::ok();
 }
 
-Status Namespace::setXattr(const proto::SetXattrEntry& e) {
+Result<Inode> Namespace::checkSetXattr(const proto::SetXattrEntry& e, XattrMap* after) const {
   SHOAL_RETURN_IF_ERROR(checkXattr(e.path(), e.name(), e.value().size()));
   auto inode = lookup(e.path());
-  if (!inode) return inode.error();
+  if (!inode) return inode;
   XattrMap attrs;
   store_->xattrs(inode->id, &attrs);
   auto it = attrs.find(e.name());
   if (e.remove() || e.mode() == proto::XATTR_REPLACE) {
-    if (it == attrs.end()) return Status(StatusCode::kNoAttribute, fmt::format("{}: no attribute {}", e.path(), e.name()));
+    if (it == attrs.end()) {
+      return makeError(Status(StatusCode::kNoAttribute, fmt::format("{}: no attribute {}", e.path(), e.name())));
+    }
   }
   if (e.mode() == proto::XATTR_CREATE && it != attrs.end()) {
-    return alreadyExists(fmt::format("{}: attribute {}", e.path(), e.name()));
+    return makeError(alreadyExists(fmt::format("{}: attribute {}", e.path(), e.name())));
   }
   if (e.remove()) {
     attrs.erase(it);
@@ -42,10 +44,19 @@ Status Namespace::setXattr(const proto::SetXattrEntry& e) {
       if (n != e.name()) total += n.size() + v.size();
     }
     if (total + e.name().size() + e.value().size() > kMaxXattrTotal) {
-      return Status(StatusCode::kNoSpace, fmt::format("{}: extended attributes would pass {} bytes", e.path(), kMaxXattrTotal));
+      return makeError(Status(StatusCode::kNoSpace,
+                              fmt::format("{}: extended attributes would pass {} bytes", e.path(), kMaxXattrTotal)));
     }
     attrs[e.name()] = e.value();
   }
+  if (after) *after = std::move(attrs);
+  return inode;
+}
+
+Status Namespace::setXattr(const proto::SetXattrEntry& e) {
+  XattrMap attrs;
+  auto inode = checkSetXattr(e, &attrs);
+  if (!inode) return inode.error();
   store_->setXattrs(inode->id, std::move(attrs));
   if (e.change_ms() != 0) {
     inode->ctime_ms = e.change_ms();
