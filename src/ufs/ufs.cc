@@ -87,6 +87,10 @@ Status checkXattrName(const std::string& store, const std::string& path, const s
   }
   return Status::ok();
 }
+
+Status noXattrs(const std::string& store, const std::string& path) {
+  return Status(StatusCode::kNotSupported, store + ": the store keeps no extended attributes (" + path + ")");
+}
 }  // namespace
 
 Status Ufs::setXattr(const std::string& path, const std::string& name, const std::string& value) {
@@ -101,13 +105,9 @@ Status Ufs::removeXattr(const std::string& path, const std::string& name) {
   return doRemoveXattr(path, name);
 }
 
-Status Ufs::doSetXattr(const std::string& path, const std::string&, const std::string&) {
-  return Status(StatusCode::kNotSupported, uri() + ": the store keeps no extended attributes (" + path + ")");
-}
+Status Ufs::doSetXattr(const std::string& path, const std::string&, const std::string&) { return noXattrs(uri(), path); }
 
-Status Ufs::doRemoveXattr(const std::string& path, const std::string&) {
-  return Status(StatusCode::kNotSupported, uri() + ": the store keeps no extended attributes (" + path + ")");
-}
+Status Ufs::doRemoveXattr(const std::string& path, const std::string&) { return noXattrs(uri(), path); }
 
 Result<size_t> Ufs::doReadIfUnchanged(const std::string& path, uint64_t size, int64_t mtime_ms, uint64_t offset,
                                     std::span<char> buf) {

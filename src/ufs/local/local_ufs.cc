@@ -337,37 +337,33 @@ Status LocalUfs::doSymlink(const std::string& target, const std::string& path) {
   return Status::ok();
 }
 
-namespace {
-// ENOTSUP/EOPNOTSUPP: the file system under the root keeps no user.* attributes.
-Status xattrStatus(int err, const std::string& what) {
-  if (err == ENOTSUP || err == EOPNOTSUPP) return Status(StatusCode::kNotSupported, what + ": the store keeps no extended attributes");
-  return errnoStatus(err, what);
-}
-}  // namespace
-
 // Through an O_PATH descriptor opened beneath the root without following a final link, then the
 // descriptor's /proc name: fsetxattr does not take O_PATH descriptors, and opening the file for
-// reading would need read permission on it (and could block on a FIFO).
-Status LocalUfs::doSetXattr(const std::string& path, const std::string& name, const std::string& value) {
+// reading would need read permission on it (and could block on a FIFO). `call` gets that name
+// and returns 0 or -1 with errno.
+Status LocalUfs::onFileItself(const std::string& path, const std::string& op, const std::string& name,
+                              const std::function<int(const char*)>& call) const {
   auto opened = openBeneath(path, O_PATH | O_NOFOLLOW);
-  if (!opened) return opened.error().withContext("setxattr");
+  if (!opened) return opened.error().withContext(op);
   UniqueFd fd(*opened);
   const std::string proc = "/proc/self/fd/" + std::to_string(fd.get());
-  if (::setxattr(proc.c_str(), name.c_str(), value.data(), value.size(), 0) != 0) {
-    return xattrStatus(errno, "setxattr " + name + " on " + where(path));
-  }
-  return Status::ok();
+  if (call(proc.c_str()) == 0) return Status::ok();
+  const std::string what = op + " " + name + " on " + where(path);
+  // ENOTSUP: the file system under the root keeps no user.* attributes.
+  if (errno == ENOTSUP) return Status(StatusCode::kNotSupported, what + ": the store keeps no extended attributes");
+  return errnoStatus(errno, what);
+}
+
+Status LocalUfs::doSetXattr(const std::string& path, const std::string& name, const std::string& value) {
+  return onFileItself(path, "setxattr", name, [&](const char* at) {
+    return ::setxattr(at, name.c_str(), value.data(), value.size(), 0);
+  });
 }
 
 Status LocalUfs::doRemoveXattr(const std::string& path, const std::string& name) {
-  auto opened = openBeneath(path, O_PATH | O_NOFOLLOW);
-  if (!opened) return opened.error().withContext("removexattr");
-  UniqueFd fd(*opened);
-  const std::string proc = "/proc/self/fd/" + std::to_string(fd.get());
-  if (::removexattr(proc.c_str(), name.c_str()) != 0 && errno != ENODATA) {
-    return xattrStatus(errno, "removexattr " + name + " on " + where(path));
-  }
-  return Status::ok();
+  return onFileItself(path, "removexattr", name, [&](const char* at) {
+    return ::removexattr(at, name.c_str()) != 0 && errno != ENODATA ? -1 : 0;
+  });
 }
 
 Status LocalUfs::doRename(const std::string& src, const std::string& dst, bool replace) {

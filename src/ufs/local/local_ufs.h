@@ -4,6 +4,8 @@
 // is PermissionDenied. Thread-safe: every call opens its own descriptors, reads are positional.
 #pragma once
 
+#include <functional>
+
 #include "ufs/ufs.h"
 #include "ufs/ufs_registry.h"
 
@@ -37,6 +39,9 @@ class LocalUfs final : public Ufs {
   Result<int> openBeneath(const std::string& path, int flags, mode_t mode = 0) const;
   // The parent directory of `path` (an O_PATH descriptor, beneath the root) and the last name.
   Result<std::pair<int, std::string>> openParent(const std::string& path) const;
+  // The xattr calls: `call` on the /proc name of `path` itself (never a link's target).
+  Status onFileItself(const std::string& path, const std::string& op, const std::string& name,
+                      const std::function<int(const char*)>& call) const;
   // How a path is named in messages: the full URI.
   std::string where(const std::string& path) const { return path == "/" ? uri_ : uri_ + path; }
   std::string uri_;
