@@ -124,6 +124,11 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
   ASSERT_GT(most, 0u);
   ASSERT_TRUE(eventually([&] { return workerStats(leaving).pinned_files() == 4; }));
 
+  // Written once the worker is leaving; the readers read it from then on. Its bytes are made now:
+  // `files` is not touched while the readers run.
+  const std::string after_path = "/data/after.bin";
+  const std::string after_data = randomBytes(3 * kPage, 300);
+  std::atomic<bool> after_written{false};
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> reads{0};
   std::mutex mu;
@@ -145,15 +150,17 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
     readers.emplace_back([&, t] {
       client::Context reader_ctx(*conf_);
       client::FileReader& reader = reader_ctx.reader();
-      while (!stop.load()) {
-        for (const auto& [path, data] : files) {
-          std::string got = readAll(reader, path);
-          reads.fetch_add(1);
-          if (got != data) {
-            std::lock_guard lock(mu);
-            failures.push_back(fmt::format("reader {} {}: {}", t, path, got.size() < 200 ? got : "wrong bytes"));
-          }
+      auto check = [&](const std::string& path, const std::string& data) {
+        std::string got = readAll(reader, path);
+        reads.fetch_add(1);
+        if (got != data) {
+          std::lock_guard lock(mu);
+          failures.push_back(fmt::format("reader {} {}: {}", t, path, got.size() < 200 ? got : "wrong bytes"));
         }
+      };
+      while (!stop.load()) {
+        for (const auto& [path, data] : files) check(path, data);
+        if (after_written.load()) check(after_path, after_data);
       }
     });
   }
@@ -166,21 +173,20 @@ TEST_F(DecommissionTest, HandsPinnedAndCacheOnlyPagesOverWhileEightReadersRead) 
   {
     client::Context fresh_ctx(*conf_);
     client::FileReader& fresh = fresh_ctx.reader();
-    std::string data = randomBytes(3 * kPage, 300);
-    auto w = fresh_ctx.createFile("/data/after.bin",
-                                        {proto::MUST_CACHE, {}, true});
+    auto w = fresh_ctx.createFile(after_path, {proto::MUST_CACHE, {}, true});
     ASSERT_TRUE(w) << w.error().toString();
-    ASSERT_TRUE((*w)->write({data.data(), data.size()}));
+    ASSERT_TRUE((*w)->write({after_data.data(), after_data.size()}));
     auto info = (*w)->close();
     ASSERT_TRUE(info) << info.error().toString();
     EXPECT_TRUE(pagesOn(leaving, info->id()).empty()) << "a decommissioning worker took new pages";
-    files["/data/after.bin"] = data;
+    after_written = true;
   }
   ASSERT_TRUE(eventually([&] { return stateOf(leaving) == proto::WORKER_DECOMMISSIONED; }, 60))
       << workers_[victim]->log();
   uint64_t reads_at_done = reads.load();
   ASSERT_TRUE(eventually([&] { return reads.load() >= reads_at_done + 16; }));
   join.now();
+  files[after_path] = after_data;
   EXPECT_TRUE(failures.empty()) << failures.size() << " failed reads, first: " << failures.front();
   r = master_.cli({"fsadmin", "report"});
   EXPECT_NE(r.out.find("DECOMMISSIONED"), std::string::npos) << r.out;
@@ -241,6 +247,67 @@ TEST_F(DecommissionTest, AWriterWithAnOldWorkerListPlacesNoPageOnALeavingWorker)
   EXPECT_TRUE(pagesOn(leaving, after->id()).empty()) << "a page went to the decommissioning worker";
   EXPECT_EQ(readAll(*reader_, "/data/after-decommission.bin"), second);
   EXPECT_EQ(readAll(*reader_, "/data/before.bin"), first);
+}
+
+// A file with no store copy is only where its writer put it, and the writer's worker list may not
+// be the reader's: one of them has not looked since a worker joined or began leaving. The reader
+// still finds every page. Before, a reader whose list predated a decommission failed with "page 0
+// is not cached on this worker" (decommission_it's eight readers, now and then), and so did a
+// reader that knew of a worker the writer did not.
+TEST_F(DecommissionTest, CacheOnlyPagesAreFoundWhenWriterAndReaderKnowDifferentWorkers) {
+  // A client that fetched the list now and will not look again for an hour.
+  auto old_conf = *Configuration::load("", {"shoal.master.rpc.port=" + std::to_string(master_.port()),
+                                            "shoal.user.short.circuit.enabled=false",
+                                            "shoal.user.worker.list.refresh.interval=1h"});
+  client::Context old_ctx(old_conf);
+  ASSERT_EQ(old_ctx.workers().ring()->size(), 3u);
+  auto writeWith = [&](client::Context& ctx, const std::string& path,
+                       const std::string& data) -> Result<proto::FileInfo> {
+    auto w = ctx.createFile(path, {proto::MUST_CACHE, {}, true});
+    if (!w) return makeError(w.error());
+    if (Status st = (*w)->write({data.data(), data.size()}); !st) return makeError(st);
+    return (*w)->close();
+  };
+  // Writes files of four pages with `writer` until one has a page that `reader_ring` places on
+  // `address` (each page does with p = 1/4 or 1/3): those are the pages the two lists disagree on.
+  auto writeUntilMoved = [&](client::Context& writer, const stubs::WorkerRing& reader_ring, const std::string& address,
+                             const std::string& prefix, std::string* data) -> std::string {
+    for (int i = 0; i < 20; ++i) {
+      std::string path = fmt::format("{}{}.bin", prefix, i);
+      *data = randomBytes(4 * kPage, 500 + i);
+      auto info = writeWith(writer, path, *data);
+      EXPECT_TRUE(info) << info.error().toString();
+      if (!info) return "";
+      for (uint64_t p = 0; p < 4; ++p) {
+        if (reader_ring.owner(info->id(), p)->address == address) return path;
+      }
+    }
+    return "";
+  };
+
+  // A worker joins. The old client writes by the list without it; a new one reads by the list with it.
+  workers_.push_back(std::make_unique<WorkerUnderTest>(master_, std::vector<std::string>{
+                                                                     "shoal.worker.heartbeat.interval=200ms"}));
+  ASSERT_TRUE(workers_.back()->start()) << workers_.back()->log();
+  const std::string joined = workers_.back()->address();
+  client::Context new_ctx(*conf_);
+  ASSERT_TRUE(eventually([&] { return new_ctx.workers().ring()->size() == 4; }));
+  std::string data;
+  std::string path = writeUntilMoved(old_ctx, *new_ctx.workers().ring(), joined, "/data/joined", &data);
+  ASSERT_FALSE(path.empty()) << "no page the two lists disagree on; the test shows nothing";
+  std::string got = readAll(new_ctx.reader(), path);
+  EXPECT_TRUE(got == data) << path << ": " << (got.size() < 300 ? got : "wrong bytes");
+
+  // A worker begins leaving. A new client writes by the list without it; the old one reads by the
+  // list that still has it as an owner.
+  const std::string leaving = workers_[0]->address();
+  auto r = master_.cli({"fsadmin", "decommission", "worker", leaving});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  client::Context newer_ctx(*conf_);
+  path = writeUntilMoved(newer_ctx, *old_ctx.workers().ring(), leaving, "/data/left", &data);
+  ASSERT_FALSE(path.empty()) << "no page the two lists disagree on; the test shows nothing";
+  got = readAll(old_ctx.reader(), path);
+  EXPECT_TRUE(got == data) << path << ": " << (got.size() < 300 ? got : "wrong bytes");
 }
 
 TEST_F(DecommissionTest, BadRequestsAreRefusedNamingTheCause) {

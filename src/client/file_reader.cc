@@ -180,6 +180,29 @@ Status FileReader::readFrom(const stubs::WorkerEndpoint& w, const proto::FileInf
   return Status::ok();
 }
 
+bool FileReader::readElsewhere(const stubs::WorkerRing& ring, const proto::FileInfo& file, uint64_t pos, uint64_t end,
+                               char* out) {
+  // One worker joining or leaving moves a page between neighbours on the ring, so its holder under
+  // the writer's list is among the first few candidates under ours; probing more would turn one
+  // missing page into a request to every worker.
+  constexpr size_t kNeighbours = 3;
+  const uint64_t ps = impl_->page_size;
+  for (uint64_t p = pos; p < end;) {
+    uint64_t p_end = std::min(end, (p / ps + 1) * ps);
+    char* p_out = out + (p - pos);
+    bool got = false, unreachable = false;
+    for (const stubs::WorkerEndpoint* w : ring.candidates(file.id(), p / ps, kNeighbours)) {
+      if ((got = readFrom(*w, file, p, p_end - p, p_out, &unreachable).isOk())) break;
+    }
+    for (size_t d = 0; !got && d < ring.draining().size(); ++d) {
+      got = readFrom(ring.draining()[d], file, p, p_end - p, p_out, &unreachable).isOk();
+    }
+    if (!got) return false;
+    p = p_end;
+  }
+  return true;
+}
+
 Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf) {
   if (file.is_dir()) return makeError(Status(StatusCode::kIsADirectory, file.path() + ": is a directory"));
   // A link's size is its text's; Shoal never follows a link itself (the reader's kernel does).
@@ -190,6 +213,8 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
   if (offset >= file.size() || buf.empty()) return size_t{0};
   uint64_t end = offset + std::min<uint64_t>(buf.size(), file.size() - offset);
   std::shared_ptr<const stubs::WorkerRing> ring = impl_->workers.ring();
+  std::vector<std::shared_ptr<const stubs::WorkerRing>> rings{ring};  // every ring used, kept alive
+  bool refreshed = false;
   const uint64_t ps = impl_->page_size;
   readAhead(file, offset, end);
   // With passive caching, the worker on this host (if any) keeps copies of what others serve us.
@@ -236,21 +261,23 @@ Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, s
       counters_.worker_failovers.fetch_add(1, std::memory_order_relaxed);
       impl_->workers.markStale();
     }
-    // A file with no store copy whose new owner does not have all the pages yet: a worker being
-    // decommissioned still holds those it has not handed over. Page by page, since the run may mix
-    // pages the owner always had with pages it is still being given.
-    if (!served && !file.persisted() && !ring->draining().empty()) {
-      served = true;
-      for (uint64_t p = pos; served && p < run_end;) {
-        uint64_t p_end = std::min(run_end, (p / ps + 1) * ps);
-        char* p_out = buf.data() + (p - offset);
-        bool unreachable = false, got = owner && readFrom(*owner, file, p, p_end - p, p_out, &unreachable).isOk();
-        for (size_t d = 0; !got && d < ring->draining().size(); ++d) {
-          got = readFrom(ring->draining()[d], file, p, p_end - p, p_out, &unreachable).isOk();
+    // A file with no store copy whose owner here lacks the pages: the writer may have placed them
+    // with another worker list than this reader's (a worker joined or began leaving in between).
+    // Once per read, the list is fetched anew and the run retried on the new ring; then the
+    // pages are looked for where a list one change away from this one would have put them.
+    if (!served && !file.persisted() && (refused.code() == StatusCode::kNotFound || !ring->draining().empty())) {
+      if (refused.code() == StatusCode::kNotFound && !refreshed) {
+        refreshed = true;
+        impl_->workers.markStale();
+        std::shared_ptr<const stubs::WorkerRing> fresh = impl_->workers.ring();
+        if (fresh != ring) {
+          rings.push_back(fresh);  // `local` still points into the old one
+          ring = fresh;
+          continue;
         }
-        served = got;
-        p = p_end;
       }
+      served = readElsewhere(*ring, file, pos, run_end, out);
+      if (served) refused = Status::ok();
     }
     if (!served && !refused.isOk()) return makeError(refused);
     if (!served && !file.persisted()) {

@@ -64,6 +64,10 @@ class FileReader {
   // another worker) from an answer (the worker's error is final).
   Status readFrom(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,
                   bool* unreachable);
+  // A file with no store copy whose owner on `ring` lacks pages of [pos, end): reads them page by
+  // page from the next workers of the ring and the draining ones. False if some page is nowhere.
+  bool readElsewhere(const stubs::WorkerRing& ring, const proto::FileInfo& file, uint64_t pos, uint64_t end,
+                     char* out);
 
   std::unique_ptr<Impl> impl_;
   ReaderCounters counters_;
