@@ -11,7 +11,9 @@ PACKAGES=(
   # common
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libexpected-dev libxxhash-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev python3-pytest
+  # the Python package: the binding, its fsspec filesystem, and the PyTorch DataLoader it serves
+  pybind11-dev python3-dev python3-fsspec python3-torch python3-torchvision
   # the web port: HTTP server (header-only)
   libcpp-httplib-dev
   # used by the integration tests' harness

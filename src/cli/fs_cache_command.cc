@@ -1,39 +1,13 @@
 // `shoal fs location|free|checksum`: where a file's pages are cached, dropping them, and a
 // checksum of the bytes Shoal serves.
-#include <grpcpp/grpcpp.h>
 #include <iostream>
 #include <xxhash.h>
 
 #include "cli/cli.h"
-#include "rpc/channel.h"
-#include "stubs/worker_registry_client.h"
-#include "rpc/status_convert.h"
-#include "worker.grpc.pb.h"
+#include "client/cache_control.h"
 
 namespace shoal::cli {
 namespace {
-
-// Calls `method` on every live worker; stops at the first failure.
-Status forEachWorker(CliContext& ctx, uint64_t file_id,
-                     const std::function<grpc::Status(proto::WorkerService::Stub&, grpc::ClientContext&,
-                                                      const proto::FilePagesRequest&, proto::FilePagesResponse*)>& method,
-                     const std::function<void(const proto::WorkerInfo&, const proto::FilePagesResponse&)>& each) {
-  stubs::WorkerRegistryClient registry(ctx.master().addresses(), ctx.conf.getDurationMs(keys::kUserRpcTimeout));
-  auto workers = registry.workers(false);
-  if (!workers) return workers.error();
-  for (const auto& w : *workers) {
-    auto stub = proto::WorkerService::NewStub(rpc::makeChannel(w.address()));
-    grpc::ClientContext c;
-    c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(ctx.conf.getDurationMs(keys::kUserRpcTimeout)));
-    proto::FilePagesRequest req;
-    req.set_file_id(file_id);
-    proto::FilePagesResponse resp;
-    Status st = rpc::fromGrpc(method(*stub, c, req, &resp), "worker at " + w.address());
-    if (!st) return st;
-    each(w, resp);
-  }
-  return Status::ok();
-}
 
 // The file's attributes; directories are refused with `why` appended.
 Result<proto::FileInfo> statFile(CliContext& ctx, const std::string& path, const std::string& why = "") {
@@ -43,9 +17,9 @@ Result<proto::FileInfo> statFile(CliContext& ctx, const std::string& path, const
   return f;
 }
 
-std::string pageList(const proto::FilePagesResponse& r) {
+std::string pageList(const std::vector<uint64_t>& pages) {
   std::string out;
-  for (int i = 0; i < r.pages_size(); ++i) out += (i ? "," : "") + std::to_string(r.pages(i));
+  for (size_t i = 0; i < pages.size(); ++i) out += (i ? "," : "") + std::to_string(pages[i]);
   return out.empty() ? "-" : out;
 }
 
@@ -59,13 +33,9 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx) {
     auto f = statFile(ctx, *lpath);
     if (!f) return ctx.fail("fs location", f.error());
     std::cout << fmt::format("{} ({} bytes, id {})\n", f->path(), f->size(), f->id());
-    Status st = forEachWorker(
-        ctx, f->id(),
-        [](auto& stub, auto& c, const auto& req, auto* resp) { return stub.ListFilePages(&c, req, resp); },
-        [](const proto::WorkerInfo& w, const proto::FilePagesResponse& r) {
-          std::cout << fmt::format("  {:<24} pages {}\n", w.address(), pageList(r));
-        });
-    if (!st) ctx.fail("fs location", st);
+    auto held = client::cachedPages(ctx.client(), f->id());
+    if (!held) return ctx.fail("fs location", held.error());
+    for (const auto& w : *held) std::cout << fmt::format("  {:<24} pages {}\n", w.worker, pageList(w.pages));
   });
 
   auto* free = fs.add_subcommand("free", "Drop a file's cached pages from every live worker (the store keeps the data)");
@@ -74,16 +44,9 @@ void registerFsCacheCommands(CLI::App& fs, CliContext& ctx) {
   free->callback([&ctx, fpath] {
     auto f = statFile(ctx, *fpath, " (free files one by one)");
     if (!f) return ctx.fail("fs free", f.error());
-    if (!f->persisted() && f->size() > 0) {
-      return ctx.fail("fs free", Status(StatusCode::kFailedPrecondition,
-                                        f->path() + ": has no store copy (written MUST_CACHE); freeing would lose it"));
-    }
-    size_t dropped = 0;
-    Status st = forEachWorker(
-        ctx, f->id(), [](auto& stub, auto& c, const auto& req, auto* resp) { return stub.FreeFile(&c, req, resp); },
-        [&](const proto::WorkerInfo&, const proto::FilePagesResponse& r) { dropped += static_cast<size_t>(r.pages_size()); });
-    if (!st) ctx.fail("fs free", st);
-    else std::cout << fmt::format("Freed {} cached pages of {}\n", dropped, f->path());
+    auto dropped = client::freeFile(ctx.client(), *f);
+    if (!dropped) return ctx.fail("fs free", dropped.error());
+    std::cout << fmt::format("Freed {} cached pages of {}\n", *dropped, f->path());
   });
 
   auto* checksum = fs.add_subcommand("checksum", "XXH128 of a file's bytes as Shoal serves them");

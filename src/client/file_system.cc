@@ -1,11 +1,8 @@
 // The public client API (include/shoal/file_system.h) over the client library's parts.
 #include "shoal/file_system.h"
 
-#include "client/client_heartbeat.h"
-#include "client/context.h"
+#include "client/live_client.h"
 #include "common/configuration.h"
-#include "common/logging.h"
-#include "stubs/conf_sync.h"
 
 namespace shoal {
 namespace {
@@ -60,15 +57,7 @@ class Output final : public OutputFile {
 
 class Client final : public FileSystem {
  public:
-  // A program's client follows the cluster configuration as a FUSE mount does (its hot client
-  // keys and the log level), and shows in `shoal conf status` as a "client".
-  explicit Client(Configuration conf) : ctx_(conf), live_(std::move(conf)), master_(ctx_.master()) {
-    settings_ = ctx_.followConfig(live_);
-    log_level_ = live_.listen({std::string(keys::kLogLevel)},
-                              [](const LiveConfig::Snapshot& s) { setLogLevel(s.conf->getString(keys::kLogLevel)); });
-    sync_ = std::make_unique<stubs::ConfSync>(master_.connection(), live_, "client", client::localHostName(),
-                                               client::newClientId());
-  }
+  explicit Client(Configuration conf) : live_(std::move(conf)), ctx_(live_.context()), master_(ctx_.master()) {}
 
   Result<FileStatus> getStatus(const std::string& path) override {
     auto f = master_.getStatus(path);
@@ -103,12 +92,9 @@ class Client final : public FileSystem {
   }
 
  private:
-  client::Context ctx_;
-  LiveConfig live_;
+  client::LiveClient live_;
+  client::Context& ctx_;
   stubs::MasterClient& master_;
-  std::unique_ptr<LiveConfig::Listener> settings_;
-  std::unique_ptr<LiveConfig::Listener> log_level_;
-  std::unique_ptr<stubs::ConfSync> sync_;
 };
 
 }  // namespace

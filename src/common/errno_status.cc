@@ -45,4 +45,24 @@ Status preadFull(int fd, char* buf, size_t n, uint64_t offset, const std::string
   return Status::ok();
 }
 
+int statusErrno(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kNotFound: return ENOENT;
+    case StatusCode::kAlreadyExists: return EEXIST;
+    case StatusCode::kInvalidArgument: return EINVAL;
+    case StatusCode::kNotADirectory: return ENOTDIR;
+    case StatusCode::kIsADirectory: return EISDIR;
+    case StatusCode::kDirectoryNotEmpty: return ENOTEMPTY;
+    case StatusCode::kPermissionDenied: return EACCES;
+    case StatusCode::kReadOnly: return EROFS;
+    case StatusCode::kDeadlineExceeded: return ETIMEDOUT;
+    case StatusCode::kNoSpace: return ENOSPC;
+    case StatusCode::kNotSupported: return EPERM;
+    case StatusCode::kFileTooLarge: return EFBIG;
+    case StatusCode::kNoAttribute: return ENODATA;
+    default: return EIO;
+  }
+}
+
 }  // namespace shoal

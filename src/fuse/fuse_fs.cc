@@ -10,7 +10,7 @@
 
 #include "common/logging.h"
 #include "common/path.h"
-#include "fuse/fuse_errno.h"
+#include "common/errno_status.h"
 #include "fuse/fuse_shell.h"
 
 namespace shoal::fuse {
@@ -90,7 +90,7 @@ int nameErrno(const char* name) {
 FuseFs* fs(fuse_req_t req) { return static_cast<FuseFs*>(fuse_req_userdata(req)); }
 
 void replyError(fuse_req_t req, const Status& st, const char* op) {
-  int err = toErrno(st);
+  int err = statusErrno(st);
   // Causes the caller's errno cannot tell: an I/O error, or which limit was full.
   if (err == EIO || err == ENOSPC || err == EFBIG) logger("fuse")->warn("{}: {}", op, st.toString());
   if (const FuseOpMetrics* m = opMetrics(req)) m->recordError(op, err);

@@ -1,0 +1,359 @@
+// shoal._native: the Python binding's native half. Thin: each call is one vfs or client call, with
+// the GIL released while it waits on the network, and Status turned into a Python exception. The
+// Pythonic surface (file objects, walk, fsspec, datasets) is in python/shoal/*.py.
+#include <fcntl.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "client/cache_control.h"
+#include "client/file_writer.h"
+#include "common/path.h"
+#include "py_errors.h"
+#include "session.h"
+
+namespace py = pybind11;
+
+namespace shoal::python {
+
+using SessionPtr = std::shared_ptr<Session>;
+
+// A caller's buffer as bytes to fill (readinto) or to send (write); taken with the GIL held.
+std::span<char> writableBytes(py::buffer& b, py::buffer_info& info) {
+  info = b.request(/*writable=*/true);
+  if (info.ndim != 1 && !(info.strides.empty())) {
+    bool contiguous = true;
+    py::ssize_t expect = info.itemsize;
+    for (py::ssize_t d = info.ndim - 1; d >= 0; --d) {
+      contiguous = contiguous && info.strides[d] == expect;
+      expect *= info.shape[d];
+    }
+    if (!contiguous) throw py::value_error("the buffer must be contiguous");
+  }
+  return {static_cast<char*>(info.ptr), static_cast<size_t>(info.size * info.itemsize)};
+}
+
+std::span<const char> readableBytes(py::buffer& b, py::buffer_info& info) {
+  info = b.request();
+  return {static_cast<const char*>(info.ptr), static_cast<size_t>(info.size * info.itemsize)};
+}
+
+const char* typeName(proto::FileType t) {
+  switch (t) {
+    case proto::FILE_TYPE_REGULAR: return "file";
+    case proto::FILE_TYPE_DIRECTORY: return "directory";
+    case proto::FILE_TYPE_SYMLINK: return "symlink";
+    case proto::FILE_TYPE_FIFO: return "fifo";
+    case proto::FILE_TYPE_SOCKET: return "socket";
+    case proto::FILE_TYPE_CHAR_DEVICE: return "char_device";
+    case proto::FILE_TYPE_BLOCK_DEVICE: return "block_device";
+    default: return "other";
+  }
+}
+
+// A published version of a file, snapshotted at open: reads see that version, from any process
+// (the session's client of the calling process serves them).
+class Reader {
+ public:
+  Reader(SessionPtr s, proto::FileInfo info) : s_(std::move(s)), info_(std::move(info)) {}
+  const proto::FileInfo& info() const { return info_; }
+  size_t pread(uint64_t offset, py::buffer b) {
+    py::buffer_info keep;
+    std::span<char> out = writableBytes(b, keep);
+    Result<size_t> n = [&] {
+      py::gil_scoped_release unlocked;
+      return s_->vfs().readPublished(info_, offset, out);
+    }();
+    return unwrap(std::move(n));
+  }
+
+ private:
+  SessionPtr s_;
+  const proto::FileInfo info_;
+};
+
+// A new file written start to end: streamed to the workers and the store as it is written,
+// published at close. Belongs to the process that opened it.
+class StreamWriter {
+ public:
+  StreamWriter(SessionPtr s, std::unique_ptr<client::FileWriter> w)
+      : s_(std::move(s)), generation_(s_->generation()), w_(std::move(w)) {}
+  size_t write(py::buffer b) {
+    py::buffer_info keep;
+    std::span<const char> data = readableBytes(b, keep);
+    Writer& w = writer();
+    Status st = [&] {
+      py::gil_scoped_release unlocked;
+      return w->write(data);
+    }();
+    check(st);
+    return data.size();
+  }
+  proto::FileInfo close() {
+    Writer& w = writer();
+    Result<proto::FileInfo> f = [&] {
+      py::gil_scoped_release unlocked;
+      return w->close();
+    }();
+    w.reset();
+    return unwrap(std::move(f));
+  }
+  void cancel() {
+    if (w_ && generation_ == s_->generation()) w_->cancel();
+    if (generation_ == s_->generation()) w_.reset();
+  }
+  ~StreamWriter() {
+    // Inherited across a fork: the parent's writer is the parent's to finish.
+    if (w_ && generation_ != s_->generation()) (void)w_.release();
+  }
+
+ private:
+  using Writer = std::unique_ptr<client::FileWriter>;
+  Writer& writer() {
+    if (generation_ != s_->generation()) {
+      raise(Status(StatusCode::kFailedPrecondition, "this file was opened for writing in another process"));
+    }
+    if (!w_) raise(Status(StatusCode::kFailedPrecondition, "the file is closed"));
+    return w_;
+  }
+  SessionPtr s_;
+  const uint64_t generation_;
+  Writer w_;
+};
+
+// A file open for writing through the vfs (append, update, truncate): POSIX semantics, published
+// at flush and close. Belongs to the process that opened it.
+class VfsFile {
+ public:
+  VfsFile(SessionPtr s, std::shared_ptr<vfs::OpenFile> f) : s_(std::move(s)), generation_(s_->generation()), f_(std::move(f)) {}
+  size_t write(uint64_t offset, py::buffer b, bool append) {
+    py::buffer_info keep;
+    std::span<const char> data = readableBytes(b, keep);
+    auto f = file();
+    Result<size_t> n = [&] {
+      py::gil_scoped_release unlocked;
+      return f->write(offset, data, append);
+    }();
+    return unwrap(std::move(n));
+  }
+  size_t pread(uint64_t offset, py::buffer b) {
+    py::buffer_info keep;
+    std::span<char> out = writableBytes(b, keep);
+    auto f = file();
+    Result<size_t> n = [&] {
+      py::gil_scoped_release unlocked;
+      return f->read(offset, out);
+    }();
+    return unwrap(std::move(n));
+  }
+  void truncate(uint64_t size) {
+    auto f = file();
+    Status st = [&] {
+      py::gil_scoped_release unlocked;
+      return f->truncate(size);
+    }();
+    check(st);
+  }
+  uint64_t size() { return file()->attributes().size(); }
+  void flush() {
+    auto f = file();
+    Status st = [&] {
+      py::gil_scoped_release unlocked;
+      return f->publish();
+    }();
+    check(st);
+  }
+  proto::FileInfo close() {
+    flush();
+    proto::FileInfo info = f_->attributes();
+    f_.reset();
+    return info;
+  }
+  ~VfsFile() {
+    if (f_ && generation_ != s_->generation()) (void)new std::shared_ptr<vfs::OpenFile>(std::move(f_));  // the parent's
+  }
+
+ private:
+  std::shared_ptr<vfs::OpenFile> file() {
+    if (generation_ != s_->generation()) {
+      raise(Status(StatusCode::kFailedPrecondition, "this file was opened for writing in another process"));
+    }
+    if (!f_) raise(Status(StatusCode::kFailedPrecondition, "the file is closed"));
+    return f_;
+  }
+  SessionPtr s_;
+  const uint64_t generation_;
+  std::shared_ptr<vfs::OpenFile> f_;
+};
+
+// Runs `fn` (a vfs or client call) without the GIL and raises its error.
+template <typename Fn>
+auto unlocked(Fn&& fn) {
+  auto r = [&] {
+    py::gil_scoped_release unlocked;
+    return fn();
+  }();
+  if constexpr (std::is_same_v<decltype(r), Status>) {
+    check(r);
+  } else {
+    return unwrap(std::move(r));
+  }
+}
+
+void bindFileInfo(py::module_& m) {
+  py::class_<proto::FileInfo>(m, "FileInfo", "A file's or directory's attributes as the master keeps them.")
+      .def_property_readonly("path", [](const proto::FileInfo& f) { return f.path(); })
+      .def_property_readonly("name", [](const proto::FileInfo& f) { return f.name(); })
+      .def_property_readonly("size", [](const proto::FileInfo& f) { return f.size(); })
+      .def_property_readonly("is_dir", [](const proto::FileInfo& f) { return f.is_dir(); })
+      .def_property_readonly("type", [](const proto::FileInfo& f) { return typeName(f.type()); })
+      .def_property_readonly("mode", [](const proto::FileInfo& f) { return f.mode(); })
+      .def_property_readonly("owner", [](const proto::FileInfo& f) { return f.owner(); })
+      .def_property_readonly("group", [](const proto::FileInfo& f) { return f.group(); })
+      .def_property_readonly("mtime_ms", [](const proto::FileInfo& f) { return f.mtime_ms(); })
+      .def_property_readonly("mtime", [](const proto::FileInfo& f) { return static_cast<double>(f.mtime_ms()) / 1000.0; })
+      .def_property_readonly("ctime", [](const proto::FileInfo& f) {
+        return static_cast<double>(f.ctime_ms() ? f.ctime_ms() : f.mtime_ms()) / 1000.0;
+      })
+      .def_property_readonly("id", [](const proto::FileInfo& f) { return f.id(); })
+      .def_property_readonly("persisted", [](const proto::FileInfo& f) { return f.persisted(); })
+      .def_property_readonly("pinned", [](const proto::FileInfo& f) { return f.pinned(); })
+      .def_property_readonly("complete", [](const proto::FileInfo& f) { return f.complete(); })
+      .def_property_readonly("mount_point", [](const proto::FileInfo& f) { return f.mount_point(); })
+      .def_property_readonly("ufs_uri", [](const proto::FileInfo& f) { return f.ufs_uri(); })
+      .def_property_readonly("symlink_target", [](const proto::FileInfo& f) { return f.symlink_target(); })
+      .def("__repr__", [](const proto::FileInfo& f) {
+        return "<shoal.FileInfo " + f.path() + " " + typeName(f.type()) + " " + std::to_string(f.size()) + " bytes>";
+      });
+}
+
+void bindFiles(py::module_& m) {
+  py::class_<Reader>(m, "Reader")
+      .def_property_readonly("info", &Reader::info)
+      .def("pread", &Reader::pread, py::arg("offset"), py::arg("buffer"),
+           "Fills `buffer` from `offset`; returns the bytes read (0 at the end).");
+  py::class_<StreamWriter>(m, "StreamWriter")
+      .def("write", &StreamWriter::write)
+      .def("close", &StreamWriter::close, "Publishes the file; returns it as readers now see it.")
+      .def("cancel", &StreamWriter::cancel);
+  py::class_<VfsFile>(m, "VfsFile")
+      .def("write", &VfsFile::write, py::arg("offset"), py::arg("data"), py::arg("append"))
+      .def("pread", &VfsFile::pread)
+      .def("truncate", &VfsFile::truncate)
+      .def("size", &VfsFile::size)
+      .def("flush", &VfsFile::flush, "Publishes the changes so far.")
+      .def("close", &VfsFile::close);
+}
+
+void bindSession(py::module_& m) {
+  py::class_<Session, SessionPtr>(m, "Session")
+      .def_static("connect", [](std::vector<std::string> overrides) { return unwrap(Session::connect(std::move(overrides))); })
+      .def_property_readonly("overrides", &Session::overrides)
+      .def("stat", [](Session& s, const std::string& p) { return unlocked([&] { return s.vfs().attributes(p); }); })
+      .def("listdir", [](Session& s, const std::string& p) {
+        auto entries = unlocked([&] { return s.vfs().list(p); });
+        // The master lists a file as itself (as ls does); a directory listing of one is an error.
+        if (auto n = normalizePath(p); n && entries.size() == 1 && !entries[0].is_dir() && entries[0].path() == *n) {
+          raise(Status(StatusCode::kNotADirectory, p + ": not a directory"));
+        }
+        return entries;
+      })
+      .def("mkdir", [](Session& s, const std::string& p, uint32_t mode) {
+        return unlocked([&] { return s.vfs().mkdir(p, mode); });
+      })
+      .def("makedirs", [](Session& s, const std::string& p, uint32_t mode) {
+        return unlocked([&] { return s.client().master().createDirectory(p, /*recursive=*/true, mode); });
+      })
+      .def("rmdir", [](Session& s, const std::string& p) { unlocked([&] { return s.vfs().rmdir(p); }); })
+      .def("unlink", [](Session& s, const std::string& p) { unlocked([&] { return s.vfs().unlink(p); }); })
+      .def("rmtree", [](Session& s, const std::string& p) {
+        unlocked([&] { return s.client().master().remove(p, /*recursive=*/true); });
+      })
+      .def("rename", [](Session& s, const std::string& from, const std::string& to, bool noreplace) {
+        unlocked([&] { return s.vfs().rename(from, to, noreplace); });
+      })
+      .def("truncate", [](Session& s, const std::string& p, uint64_t size) {
+        unlocked([&] { return s.vfs().truncate(p, size); });
+      })
+      .def("symlink", [](Session& s, const std::string& target, const std::string& p) {
+        return unlocked([&] { return s.vfs().symlink(target, p); });
+      })
+      .def("readlink", [](Session& s, const std::string& p) { return unlocked([&] { return s.vfs().readlink(p); }); })
+      .def("chmod", [](Session& s, const std::string& p, uint32_t mode) {
+        unlocked([&] { return s.vfs().setAttributes(p, mode, std::nullopt, std::nullopt); });
+      })
+      .def("set_mtime", [](Session& s, const std::string& p, int64_t mtime_ms) {
+        unlocked([&] { return s.vfs().setTimes(p, mtime_ms, std::nullopt); });
+      })
+      .def("open_reader", [](SessionPtr s, const std::string& p) {
+        auto f = unlocked([&] { return s->client().master().getStatus(p); });
+        if (f.is_dir()) raise(Status(StatusCode::kIsADirectory, f.path() + ": is a directory"));
+        if (f.type() != proto::FILE_TYPE_REGULAR) {
+          raise(invalidArgument(f.path() + ": not a regular file (a " + typeName(f.type()) + ")"));
+        }
+        return Reader(s, std::move(f));
+      })
+      .def("create", [](SessionPtr s, const std::string& p, const std::string& write_type) {
+        client::WriteOptions opts;
+        if (!write_type.empty()) opts.write_type = unwrap(client::parseWriteType(write_type));
+        auto w = unlocked([&] { return s->client().createFile(p, opts); });
+        return std::make_unique<StreamWriter>(s, std::move(w));
+      }, py::arg("path"), py::arg("write_type") = "")
+      .def("open_vfs", [](SessionPtr s, const std::string& p, int flags, uint32_t mode) {
+        auto f = unlocked([&] { return s->vfs().openWrite(p, flags, mode); });
+        return std::make_unique<VfsFile>(s, std::move(f));
+      })
+      .def("load", [](Session& s, const std::string& p) {
+        unlocked([&]() -> Status {
+          auto f = s.client().master().getStatus(p);
+          if (!f) return f.error();
+          if (f->is_dir()) return Status(StatusCode::kIsADirectory, f->path() + ": is a directory");
+          return s.client().reader().load(*f, 0, f->size());
+        });
+      }, "Reads a file into the workers' cache.")
+      .def("free", [](Session& s, const std::string& p) {
+        return unlocked([&]() -> Result<uint64_t> {
+          auto f = s.client().master().getStatus(p);
+          if (!f) return makeError(f.error());
+          return client::freeFile(s.client(), *f);
+        });
+      }, "Drops a file's cached pages from every live worker; returns how many.")
+      .def("set_pinned", [](Session& s, const std::string& p, bool pinned, bool recursive) {
+        unlocked([&] { return s.client().master().setPinned(p, pinned, recursive); });
+      })
+      .def("location", [](Session& s, const std::string& p) {
+        auto held = unlocked([&]() -> Result<std::vector<client::WorkerPages>> {
+          auto f = s.client().master().getStatus(p);
+          if (!f) return makeError(f.error());
+          if (f->is_dir()) return makeError(Status(StatusCode::kIsADirectory, f->path() + ": is a directory"));
+          return client::cachedPages(s.client(), f->id());
+        });
+        py::dict out;
+        for (auto& w : held) out[py::str(w.worker)] = w.pages;
+        return out;
+      }, "{worker address: [page indexes it holds]} over the live workers.")
+      .def("page_size", [](Session& s) { return s.client().conf().getBytes(keys::kWorkerPageSize); });
+}
+
+}  // namespace shoal::python
+
+using shoal::python::Session;
+
+PYBIND11_MODULE(_native, m) {
+  // Before gRPC starts (the first client made): its fork handlers reset its pollers and threads
+  // in a child, which then builds its own client (session.h).
+  ::setenv("GRPC_ENABLE_FORK_SUPPORT", "1", /*overwrite=*/0);
+  m.doc() = "Shoal's client and vfs, for the `shoal` package";
+  shoal::python::registerErrors(m);
+  shoal::python::bindFileInfo(m);
+  shoal::python::bindFiles(m);
+  shoal::python::bindSession(m);
+  m.def("_before_fork", &Session::beforeFork);
+  m.def("_after_fork_in_parent", &Session::afterForkInParent);
+  m.def("_after_fork_in_child", &Session::afterForkInChild);
+  m.attr("O_APPEND") = O_APPEND;
+  m.attr("O_CREAT") = O_CREAT;
+  m.attr("O_EXCL") = O_EXCL;
+  m.attr("O_TRUNC") = O_TRUNC;
+  m.attr("O_RDWR") = O_RDWR;
+  m.attr("O_WRONLY") = O_WRONLY;
+}

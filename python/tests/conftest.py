@@ -1,0 +1,109 @@
+"""A real cluster on 127.0.0.1 for the Python tests: one master and two workers started from the
+build's `shoal` binary ($SHOAL_BIN), a store in a temporary directory mounted at /data."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+SHOAL_BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin/shoal"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def eventually(fn, timeout=60, what="condition"):
+    """Waits for fn() to be true, polling, up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if fn():
+                return
+        except Exception:  # the cluster is still starting
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class Cluster:
+    def __init__(self, root, workers=2):
+        self.root = root
+        self.port = free_port()
+        self.master_address = f"127.0.0.1:{self.port}"
+        self.store = os.path.join(root, "store")
+        os.makedirs(self.store)
+        self.procs = []
+        self.logs = []
+        self.worker_addresses = []
+        self._start_master()
+        for i in range(workers):
+            self._start_worker(i)
+        self.cli("fs", "mount", "/data", "file://" + self.store)
+
+    def _spawn(self, name, argv):
+        log = open(os.path.join(self.root, name + ".log"), "wb")
+        self.logs.append(log.name)
+        p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.procs.append(p)
+        return p
+
+    def _start_master(self):
+        self._spawn("master", [SHOAL_BIN, "master", f"-Dshoal.master.rpc.port={self.port}",
+                               f"-Dshoal.master.journal.folder={self.root}/journal",
+                               f"-Dshoal.master.web.port={free_port()}", f"-Dshoal.log.dir={self.root}/logs"])
+        eventually(lambda: self.cli("fsadmin", "report", check=False).returncode == 0, what="the master")
+
+    def _start_worker(self, i):
+        port = free_port()
+        mem = tempfile.mkdtemp(prefix="shoal-py-worker-", dir="/dev/shm")
+        self._spawn(f"worker{i}", [SHOAL_BIN, "worker", f"-Dshoal.master.rpc.port={self.port}",
+                                   f"-Dshoal.worker.rpc.port={port}", f"-Dshoal.worker.tier.mem.dir={mem}",
+                                   "-Dshoal.worker.heartbeat.interval=200ms", "-Dshoal.worker.data.port=0",
+                                   f"-Dshoal.worker.web.port={free_port()}", f"-Dshoal.log.dir={self.root}/logs"])
+        address = f"127.0.0.1:{port}"
+        self.worker_addresses.append(address)
+        self._mem_dirs = getattr(self, "_mem_dirs", []) + [mem]
+        eventually(lambda: address in self.cli("fsadmin", "report", check=False).stdout, what=f"worker {address}")
+
+    def cli(self, *args, check=True):
+        r = subprocess.run([SHOAL_BIN, *args, f"-Dshoal.master.rpc.port={self.port}"], capture_output=True,
+                           text=True, timeout=120)
+        if check and r.returncode != 0:
+            raise AssertionError(f"shoal {' '.join(args)}: exit {r.returncode}: {r.stderr}")
+        return r
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        for d in getattr(self, "_mem_dirs", []):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    root = tempfile.mkdtemp(prefix="shoal-py-")
+    c = Cluster(root)
+    yield c
+    c.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def fs(cluster):
+    import shoal
+    return shoal.connect(master=cluster.master_address)
