@@ -50,6 +50,38 @@ const char* typeName(proto::FileType t) {
   }
 }
 
+// This process's client for `s`, held for the length of a call (taken with the GIL held).
+std::shared_ptr<Parts> use(Session& s) {
+  auto h = s.parts();
+  if (!h) {
+    raise(Status(StatusCode::kFailedPrecondition,
+                 "this process was forked while its parent had a Shoal call in flight or a file open for "
+                 "writing; gRPC cannot be used here (fork with no call in flight, or use spawn/forkserver)"));
+  }
+  return h;
+}
+
+// Runs `fn` (a vfs or client call) without the GIL and raises its error.
+template <typename Fn>
+auto unlocked(Fn&& fn) {
+  auto r = [&] {
+    py::gil_scoped_release unlocked;
+    return fn();
+  }();
+  if constexpr (std::is_same_v<decltype(r), Status>) {
+    check(r);
+  } else {
+    return unwrap(std::move(r));
+  }
+}
+
+// The same on this process's client for `s`.
+template <typename Fn>
+auto unlocked(Session& s, Fn&& fn) {
+  std::shared_ptr<Parts> h = use(s);
+  return unlocked([&] { return fn(*h); });
+}
+
 // A published version of a file, snapshotted at open: reads see that version, from any process
 // (the session's client of the calling process serves them).
 class Reader {
@@ -59,11 +91,8 @@ class Reader {
   size_t pread(uint64_t offset, py::buffer b) {
     py::buffer_info keep;
     std::span<char> out = writableBytes(b, keep);
-    Result<size_t> n = [&] {
-      py::gil_scoped_release unlocked;
-      return s_->vfs().readPublished(info_, offset, out);
-    }();
-    return unwrap(std::move(n));
+    std::shared_ptr<Parts> h = use(*s_);
+    return unlocked([&] { return h->vfs.readPublished(info_, offset, out); });
   }
 
  private:
@@ -75,8 +104,7 @@ class Reader {
 // published at close. Belongs to the process that opened it.
 class StreamWriter {
  public:
-  StreamWriter(SessionPtr s, std::unique_ptr<client::FileWriter> w)
-      : s_(std::move(s)), generation_(s_->generation()), w_(std::move(w)) {}
+  StreamWriter(std::shared_ptr<Parts> h, std::unique_ptr<client::FileWriter> w) : h_(std::move(h)), w_(std::move(w)) {}
   size_t write(py::buffer b) {
     py::buffer_info keep;
     std::span<const char> data = readableBytes(b, keep);
@@ -98,25 +126,26 @@ class StreamWriter {
     return unwrap(std::move(f));
   }
   void cancel() {
-    if (w_ && generation_ == s_->generation()) w_->cancel();
-    if (generation_ == s_->generation()) w_.reset();
+    if (h_->pid == ::getpid()) w_.reset();  // cancels
   }
   ~StreamWriter() {
-    // Inherited across a fork: the parent's writer is the parent's to finish.
-    if (w_ && generation_ != s_->generation()) (void)w_.release();
+    // Inherited across a fork: the parent's writer and client are the parent's to finish.
+    if (h_->pid != ::getpid()) {
+      (void)w_.release();
+      (void)new std::shared_ptr<Parts>(std::move(h_));
+    }
   }
 
  private:
   using Writer = std::unique_ptr<client::FileWriter>;
   Writer& writer() {
-    if (generation_ != s_->generation()) {
+    if (h_->pid != ::getpid()) {
       raise(Status(StatusCode::kFailedPrecondition, "this file was opened for writing in another process"));
     }
     if (!w_) raise(Status(StatusCode::kFailedPrecondition, "the file is closed"));
     return w_;
   }
-  SessionPtr s_;
-  const uint64_t generation_;
+  std::shared_ptr<Parts> h_;  // the client it writes through
   Writer w_;
 };
 
@@ -124,7 +153,7 @@ class StreamWriter {
 // at flush and close. Belongs to the process that opened it.
 class VfsFile {
  public:
-  VfsFile(SessionPtr s, std::shared_ptr<vfs::OpenFile> f) : s_(std::move(s)), generation_(s_->generation()), f_(std::move(f)) {}
+  VfsFile(std::shared_ptr<Parts> h, std::shared_ptr<vfs::OpenFile> f) : h_(std::move(h)), f_(std::move(f)) {}
   size_t write(uint64_t offset, py::buffer b, bool append) {
     py::buffer_info keep;
     std::span<const char> data = readableBytes(b, keep);
@@ -169,35 +198,23 @@ class VfsFile {
     return info;
   }
   ~VfsFile() {
-    if (f_ && generation_ != s_->generation()) (void)new std::shared_ptr<vfs::OpenFile>(std::move(f_));  // the parent's
+    if (h_->pid != ::getpid()) {  // the parent's
+      (void)new std::shared_ptr<vfs::OpenFile>(std::move(f_));
+      (void)new std::shared_ptr<Parts>(std::move(h_));
+    }
   }
 
  private:
   std::shared_ptr<vfs::OpenFile> file() {
-    if (generation_ != s_->generation()) {
+    if (h_->pid != ::getpid()) {
       raise(Status(StatusCode::kFailedPrecondition, "this file was opened for writing in another process"));
     }
     if (!f_) raise(Status(StatusCode::kFailedPrecondition, "the file is closed"));
     return f_;
   }
-  SessionPtr s_;
-  const uint64_t generation_;
+  std::shared_ptr<Parts> h_;  // the client it writes through
   std::shared_ptr<vfs::OpenFile> f_;
 };
-
-// Runs `fn` (a vfs or client call) without the GIL and raises its error.
-template <typename Fn>
-auto unlocked(Fn&& fn) {
-  auto r = [&] {
-    py::gil_scoped_release unlocked;
-    return fn();
-  }();
-  if constexpr (std::is_same_v<decltype(r), Status>) {
-    check(r);
-  } else {
-    return unwrap(std::move(r));
-  }
-}
 
 void bindFileInfo(py::module_& m) {
   py::class_<proto::FileInfo>(m, "FileInfo", "A file's or directory's attributes as the master keeps them.")
@@ -248,9 +265,9 @@ void bindSession(py::module_& m) {
   py::class_<Session, SessionPtr>(m, "Session")
       .def_static("connect", [](std::vector<std::string> overrides) { return unwrap(Session::connect(std::move(overrides))); })
       .def_property_readonly("overrides", &Session::overrides)
-      .def("stat", [](Session& s, const std::string& p) { return unlocked([&] { return s.vfs().attributes(p); }); })
+      .def("stat", [](Session& s, const std::string& p) { return unlocked(s, [&](Parts& h) { return h.vfs.attributes(p); }); })
       .def("listdir", [](Session& s, const std::string& p) {
-        auto entries = unlocked([&] { return s.vfs().list(p); });
+        auto entries = unlocked(s, [&](Parts& h) { return h.vfs.list(p); });
         // The master lists a file as itself (as ls does); a directory listing of one is an error.
         if (auto n = normalizePath(p); n && entries.size() == 1 && !entries[0].is_dir() && entries[0].path() == *n) {
           raise(Status(StatusCode::kNotADirectory, p + ": not a directory"));
@@ -258,34 +275,34 @@ void bindSession(py::module_& m) {
         return entries;
       })
       .def("mkdir", [](Session& s, const std::string& p, uint32_t mode) {
-        return unlocked([&] { return s.vfs().mkdir(p, mode); });
+        return unlocked(s, [&](Parts& h) { return h.vfs.mkdir(p, mode); });
       })
       .def("makedirs", [](Session& s, const std::string& p, uint32_t mode) {
-        return unlocked([&] { return s.client().master().createDirectory(p, /*recursive=*/true, mode); });
+        return unlocked(s, [&](Parts& h) { return h.client().master().createDirectory(p, /*recursive=*/true, mode); });
       })
-      .def("rmdir", [](Session& s, const std::string& p) { unlocked([&] { return s.vfs().rmdir(p); }); })
-      .def("unlink", [](Session& s, const std::string& p) { unlocked([&] { return s.vfs().unlink(p); }); })
+      .def("rmdir", [](Session& s, const std::string& p) { unlocked(s, [&](Parts& h) { return h.vfs.rmdir(p); }); })
+      .def("unlink", [](Session& s, const std::string& p) { unlocked(s, [&](Parts& h) { return h.vfs.unlink(p); }); })
       .def("rmtree", [](Session& s, const std::string& p) {
-        unlocked([&] { return s.client().master().remove(p, /*recursive=*/true); });
+        unlocked(s, [&](Parts& h) { return h.client().master().remove(p, /*recursive=*/true); });
       })
       .def("rename", [](Session& s, const std::string& from, const std::string& to, bool noreplace) {
-        unlocked([&] { return s.vfs().rename(from, to, noreplace); });
+        unlocked(s, [&](Parts& h) { return h.vfs.rename(from, to, noreplace); });
       })
       .def("truncate", [](Session& s, const std::string& p, uint64_t size) {
-        unlocked([&] { return s.vfs().truncate(p, size); });
+        unlocked(s, [&](Parts& h) { return h.vfs.truncate(p, size); });
       })
       .def("symlink", [](Session& s, const std::string& target, const std::string& p) {
-        return unlocked([&] { return s.vfs().symlink(target, p); });
+        return unlocked(s, [&](Parts& h) { return h.vfs.symlink(target, p); });
       })
-      .def("readlink", [](Session& s, const std::string& p) { return unlocked([&] { return s.vfs().readlink(p); }); })
+      .def("readlink", [](Session& s, const std::string& p) { return unlocked(s, [&](Parts& h) { return h.vfs.readlink(p); }); })
       .def("chmod", [](Session& s, const std::string& p, uint32_t mode) {
-        unlocked([&] { return s.vfs().setAttributes(p, mode, std::nullopt, std::nullopt); });
+        unlocked(s, [&](Parts& h) { return h.vfs.setAttributes(p, mode, std::nullopt, std::nullopt); });
       })
       .def("set_mtime", [](Session& s, const std::string& p, int64_t mtime_ms) {
-        unlocked([&] { return s.vfs().setTimes(p, mtime_ms, std::nullopt); });
+        unlocked(s, [&](Parts& h) { return h.vfs.setTimes(p, mtime_ms, std::nullopt); });
       })
       .def("open_reader", [](SessionPtr s, const std::string& p) {
-        auto f = unlocked([&] { return s->client().master().getStatus(p); });
+        auto f = unlocked(*s, [&](Parts& h) { return h.client().master().getStatus(p); });
         if (f.is_dir()) raise(Status(StatusCode::kIsADirectory, f.path() + ": is a directory"));
         if (f.type() != proto::FILE_TYPE_REGULAR) {
           raise(invalidArgument(f.path() + ": not a regular file (a " + typeName(f.type()) + ")"));
@@ -295,43 +312,45 @@ void bindSession(py::module_& m) {
       .def("create", [](SessionPtr s, const std::string& p, const std::string& write_type) {
         client::WriteOptions opts;
         if (!write_type.empty()) opts.write_type = unwrap(client::parseWriteType(write_type));
-        auto w = unlocked([&] { return s->client().createFile(p, opts); });
-        return std::make_unique<StreamWriter>(s, std::move(w));
+        std::shared_ptr<Parts> h = use(*s);
+        auto w = unlocked([&] { return h->client().createFile(p, opts); });
+        return std::make_unique<StreamWriter>(h, std::move(w));
       }, py::arg("path"), py::arg("write_type") = "")
       .def("open_vfs", [](SessionPtr s, const std::string& p, int flags, uint32_t mode) {
-        auto f = unlocked([&] { return s->vfs().openWrite(p, flags, mode); });
-        return std::make_unique<VfsFile>(s, std::move(f));
+        std::shared_ptr<Parts> h = use(*s);
+        auto f = unlocked([&] { return h->vfs.openWrite(p, flags, mode); });
+        return std::make_unique<VfsFile>(h, std::move(f));
       })
       .def("load", [](Session& s, const std::string& p) {
-        unlocked([&]() -> Status {
-          auto f = s.client().master().getStatus(p);
+        unlocked(s, [&](Parts& h) -> Status {
+          auto f = h.client().master().getStatus(p);
           if (!f) return f.error();
           if (f->is_dir()) return Status(StatusCode::kIsADirectory, f->path() + ": is a directory");
-          return s.client().reader().load(*f, 0, f->size());
+          return h.client().reader().load(*f, 0, f->size());
         });
       }, "Reads a file into the workers' cache.")
       .def("free", [](Session& s, const std::string& p) {
-        return unlocked([&]() -> Result<uint64_t> {
-          auto f = s.client().master().getStatus(p);
+        return unlocked(s, [&](Parts& h) -> Result<uint64_t> {
+          auto f = h.client().master().getStatus(p);
           if (!f) return makeError(f.error());
-          return client::freeFile(s.client(), *f);
+          return client::freeFile(h.client(), *f);
         });
       }, "Drops a file's cached pages from every live worker; returns how many.")
       .def("set_pinned", [](Session& s, const std::string& p, bool pinned, bool recursive) {
-        unlocked([&] { return s.client().master().setPinned(p, pinned, recursive); });
+        unlocked(s, [&](Parts& h) { return h.client().master().setPinned(p, pinned, recursive); });
       })
       .def("location", [](Session& s, const std::string& p) {
-        auto held = unlocked([&]() -> Result<std::vector<client::WorkerPages>> {
-          auto f = s.client().master().getStatus(p);
+        auto held = unlocked(s, [&](Parts& h) -> Result<std::vector<client::WorkerPages>> {
+          auto f = h.client().master().getStatus(p);
           if (!f) return makeError(f.error());
           if (f->is_dir()) return makeError(Status(StatusCode::kIsADirectory, f->path() + ": is a directory"));
-          return client::cachedPages(s.client(), f->id());
+          return client::cachedPages(h.client(), f->id());
         });
         py::dict out;
         for (auto& w : held) out[py::str(w.worker)] = w.pages;
         return out;
       }, "{worker address: [page indexes it holds]} over the live workers.")
-      .def("page_size", [](Session& s) { return s.client().conf().getBytes(keys::kWorkerPageSize); });
+      .def("page_size", [](Session& s) { return use(s)->client().conf().getBytes(keys::kWorkerPageSize); });
 }
 
 }  // namespace shoal::python
@@ -339,9 +358,11 @@ void bindSession(py::module_& m) {
 using shoal::python::Session;
 
 PYBIND11_MODULE(_native, m) {
-  // Before gRPC starts (the first client made): its fork handlers reset its pollers and threads
-  // in a child, which then builds its own client (session.h).
-  ::setenv("GRPC_ENABLE_FORK_SUPPORT", "1", /*overwrite=*/0);
+  // Before gRPC starts. Fork safety (session.h) shuts gRPC down before a fork and starts it
+  // again after; with the default epoll1 poller the restarted gRPC still failed in the children
+  // (its event engine outlives a shutdown), with the poll poller it holds no state past one.
+  ::setenv("GRPC_POLL_STRATEGY", "poll", /*overwrite=*/0);
+  Session::holdGrpc();
   m.doc() = "Shoal's client and vfs, for the `shoal` package";
   shoal::python::registerErrors(m);
   shoal::python::bindFileInfo(m);

@@ -1,16 +1,10 @@
 #include "session.h"
 
+#include <grpc/grpc.h>
 #include <set>
 #include <unistd.h>
 
 namespace shoal::python {
-
-struct Session::Parts {
-  explicit Parts(const Configuration& conf) : live(conf, "python"), vfs(live.context()) {}
-  client::LiveClient live;
-  vfs::Vfs vfs;
-};
-
 namespace {
 
 // Every live session, for the fork hooks.
@@ -22,8 +16,12 @@ std::set<Session*>& registry() {
   static std::set<Session*> sessions;
   return sessions;
 }
+// Set in a child forked while gRPC was still in use in the parent.
+bool forked_with_grpc_up = false;
 
 }  // namespace
+
+void Session::holdGrpc() { grpc_init(); }
 
 Result<std::shared_ptr<Session>> Session::connect(std::vector<std::string> overrides) {
   auto conf = Configuration::load(Configuration::confDirFromEnv(), overrides);
@@ -38,51 +36,40 @@ Session::Session(Configuration conf, std::vector<std::string> overrides)
     : conf_(std::move(conf)), overrides_(std::move(overrides)) {}
 
 Session::~Session() {
-  {
-    std::lock_guard lock(registryMutex());
-    registry().erase(this);
-  }
-  std::lock_guard lock(mu_);
-  if (parts_ && pid_ == ::getpid()) delete parts_;  // an inherited one is never touched
+  std::lock_guard lock(registryMutex());
+  registry().erase(this);
 }
 
-Session::Parts& Session::parts() {
-  std::lock_guard lock(mu_);
-  if (!parts_ || pid_ != ::getpid()) {
-    parts_ = new Parts(conf_);  // the inherited one, if any, is left as it is
-    pid_ = ::getpid();
-    ++generation_;
+std::shared_ptr<Parts> Session::parts() {
+  if (forked_with_grpc_up) {
+    return nullptr;
   }
-  return *parts_;
-}
-
-client::Context& Session::client() { return parts().live.context(); }
-vfs::Vfs& Session::vfs() { return parts().vfs; }
-
-uint64_t Session::generation() {
-  parts();
   std::lock_guard lock(mu_);
-  return generation_;
+  if (!parts_) parts_ = std::make_shared<Parts>(conf_);
+  return parts_;
 }
 
 void Session::beforeFork() {
   registryMutex().lock();  // held until after the fork, in parent and child
+  std::vector<std::shared_ptr<Parts>> dropped;
   for (Session* s : registry()) {
-    s->mu_.lock();
-    if (s->parts_ && s->pid_ == ::getpid()) s->parts_->live.pauseWatch();
+    std::lock_guard lock(s->mu_);
+    dropped.push_back(std::move(s->parts_));
   }
+  dropped.clear();  // each client ends here unless a call or a writer still holds it
+  // Our hold is the last one when no client is left: gRPC then shuts down before this returns.
+  grpc_shutdown_blocking();
 }
 
 void Session::afterForkInParent() {
-  for (Session* s : registry()) {
-    if (s->parts_ && s->pid_ == ::getpid()) s->parts_->live.resumeWatch();
-    s->mu_.unlock();
-  }
+  grpc_init();
   registryMutex().unlock();
 }
 
 void Session::afterForkInChild() {
-  for (Session* s : registry()) s->mu_.unlock();
+  // gRPC still up here means it came through the fork with its threads left behind.
+  forked_with_grpc_up = grpc_is_initialized() != 0;
+  if (!forked_with_grpc_up) grpc_init();
   registryMutex().unlock();
 }
 

@@ -1,15 +1,17 @@
-// One Shoal client for Python, safe across fork(). The client (a LiveClient and the vfs over it)
-// belongs to the process that built it. A child of a fork never touches what it inherited: the
-// threads behind it did not come along and its locks may be held, so on first use the child
-// builds its own from the same configuration and leaves the inherited one alone, never destroyed
-// (a small, bounded leak per fork instead of a hang). spawn and forkserver children unpickle the
-// overrides and connect afresh.
+// One Shoal client for Python, safe across fork(). gRPC cannot be carried through a fork (its
+// threads stay behind, its locks and pollers are shared with the parent; its own fork handlers
+// deadlock in Debian's 1.51 when a call's cleanup is queued). So before a fork every session drops
+// its client, the binding releases gRPC and waits until gRPC has shut down; after the fork, parent
+// and child each build a new client on first use. A fork while a call is in flight or a file is
+// open for writing keeps gRPC up: the child then refuses Shoal calls with an error saying so,
+// rather than hang. spawn and forkserver children unpickle the overrides and connect afresh.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
 #include <sys/types.h>
+#include <unistd.h>
 #include <vector>
 
 #include "client/live_client.h"
@@ -17,6 +19,15 @@
 #include "vfs/vfs.h"
 
 namespace shoal::python {
+
+// A process's client: what every call runs on, held for the call's length.
+struct Parts {
+  explicit Parts(const Configuration& conf) : live(conf, "python"), vfs(live.context()), pid(::getpid()) {}
+  client::Context& client() { return live.context(); }
+  client::LiveClient live;
+  vfs::Vfs vfs;
+  const pid_t pid;
+};
 
 class Session {
  public:
@@ -26,32 +37,25 @@ class Session {
   ~Session();
 
   const std::vector<std::string>& overrides() const { return overrides_; }
-  // This process's client and vfs, built on first use in each process.
-  client::Context& client();
-  vfs::Vfs& vfs();
-  // The process that built the client `generation()` names; a file object made under one
-  // generation and used under another was opened in another process.
-  uint64_t generation();
+  // This process's client, built on first use (after each fork). FailedPrecondition in a child
+  // forked while gRPC was in use.
+  std::shared_ptr<Parts> parts();
 
-  // Python's os.register_at_fork hooks, for every live session: before, the configuration
-  // watches stop (gRPC's own fork handlers do nothing while a call is in flight) and the
-  // sessions' locks are held across the fork; after, they are released and, in the parent,
-  // the watches start again.
+  // At import: the binding's own hold on gRPC, so the last client going does not start gRPC's
+  // asynchronous shutdown.
+  static void holdGrpc();
+  // Python's os.register_at_fork hooks.
   static void beforeFork();
   static void afterForkInParent();
   static void afterForkInChild();
 
  private:
-  struct Parts;
   Session(Configuration conf, std::vector<std::string> overrides);
-  Parts& parts();
 
   const Configuration conf_;
   const std::vector<std::string> overrides_;
   std::mutex mu_;
-  pid_t pid_ = 0;             // guarded by mu_: the process `parts_` belongs to
-  Parts* parts_ = nullptr;    // guarded by mu_; owned while pid_ is this process
-  uint64_t generation_ = 0;   // guarded by mu_
+  std::shared_ptr<Parts> parts_;  // guarded by mu_
 };
 
 }  // namespace shoal::python

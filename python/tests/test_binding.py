@@ -174,3 +174,27 @@ def test_a_client_pickles_by_its_configuration(fs):
     fs.pipe("/data/p.bin", b"pickled")
     again = pickle.loads(pickle.dumps(fs))
     assert again.cat("/data/p.bin") == b"pickled"
+
+
+def test_a_child_forked_while_a_write_is_open_refuses_calls_and_says_why(fs):
+    # gRPC cannot come through a fork while it is in use; the child must fail at once, not hang.
+    f = fs.open("/data/fork-open.bin", "wb")
+    f.write(b"parent's")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            fs.stat("/data")
+            msg = "no error"
+        except OSError as e:
+            msg = str(e)
+        os.write(w, msg.encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as pipe:
+        said = pipe.read().decode()
+    assert os.waitpid(pid, 0)[1] == 0
+    assert "forked while its parent had a Shoal call in flight or a file open for writing" in said
+    f.close()  # the parent's writer is unaffected
+    assert fs.cat("/data/fork-open.bin") == b"parent's"
