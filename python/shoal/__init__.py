@@ -235,11 +235,11 @@ class Client:
         if not self._s.stat(path).is_dir:
             self._s.load(path)
             return
-        for dirpath, _, files in self.walk(path):
-            for name in files:
-                p = posixpath.join(dirpath, name)
-                if self._s.stat(p).type == "file":
-                    self._s.load(p)
+        for entry in self.scandir(path):  # the listing carries each entry's type: no stat per file
+            if entry.is_dir:
+                self.load(entry.path)
+            elif entry.type == "file":
+                self._s.load(entry.path)
 
     def free(self, path):
         """Drops a file's cached pages from every live worker; returns how many were dropped."""

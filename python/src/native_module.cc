@@ -17,25 +17,20 @@ namespace shoal::python {
 
 using SessionPtr = std::shared_ptr<Session>;
 
-// A caller's buffer as bytes to fill (readinto) or to send (write); taken with the GIL held.
-std::span<char> writableBytes(py::buffer& b, py::buffer_info& info) {
-  info = b.request(/*writable=*/true);
-  if (info.ndim != 1 && !(info.strides.empty())) {
-    bool contiguous = true;
-    py::ssize_t expect = info.itemsize;
-    for (py::ssize_t d = info.ndim - 1; d >= 0; --d) {
-      contiguous = contiguous && info.strides[d] == expect;
-      expect *= info.shape[d];
-    }
-    if (!contiguous) throw py::value_error("the buffer must be contiguous");
+// A caller's buffer as its bytes, in one run (a strided view, such as memoryview[::2], is refused:
+// its elements are not where one read or write would put them); taken with the GIL held.
+std::span<char> contiguousBytes(py::buffer& b, py::buffer_info& info, bool writable) {
+  info = b.request(writable);
+  py::ssize_t expect = info.itemsize;
+  for (py::ssize_t d = info.ndim - 1; d >= 0; --d) {
+    if (info.shape[d] > 1 && info.strides[d] != expect) throw py::value_error("the buffer must be contiguous");
+    expect *= info.shape[d];
   }
   return {static_cast<char*>(info.ptr), static_cast<size_t>(info.size * info.itemsize)};
 }
 
-std::span<const char> readableBytes(py::buffer& b, py::buffer_info& info) {
-  info = b.request();
-  return {static_cast<const char*>(info.ptr), static_cast<size_t>(info.size * info.itemsize)};
-}
+std::span<char> writableBytes(py::buffer& b, py::buffer_info& info) { return contiguousBytes(b, info, true); }
+std::span<const char> readableBytes(py::buffer& b, py::buffer_info& info) { return contiguousBytes(b, info, false); }
 
 const char* typeName(proto::FileType t) {
   switch (t) {
@@ -100,120 +95,100 @@ class Reader {
   const proto::FileInfo info_;
 };
 
-// A new file written start to end: streamed to the workers and the store as it is written,
-// published at close. Belongs to the process that opened it.
-class StreamWriter {
+// A writer and the client it writes through, owned by the process that opened it. Used from
+// another process (a child of fork) it refuses; destroyed there, it leaves both alone, never
+// touching the parent's client.
+template <typename Handle>
+class OwnedHere {
  public:
-  StreamWriter(std::shared_ptr<Parts> h, std::unique_ptr<client::FileWriter> w) : h_(std::move(h)), w_(std::move(w)) {}
-  size_t write(py::buffer b) {
-    py::buffer_info keep;
-    std::span<const char> data = readableBytes(b, keep);
-    Writer& w = writer();
-    Status st = [&] {
-      py::gil_scoped_release unlocked;
-      return w->write(data);
-    }();
-    check(st);
-    return data.size();
-  }
-  proto::FileInfo close() {
-    Writer& w = writer();
-    Result<proto::FileInfo> f = [&] {
-      py::gil_scoped_release unlocked;
-      return w->close();
-    }();
-    w.reset();
-    return unwrap(std::move(f));
-  }
-  void cancel() {
-    if (h_->pid == ::getpid()) w_.reset();  // cancels
-  }
-  ~StreamWriter() {
-    // Inherited across a fork: the parent's writer and client are the parent's to finish.
+  OwnedHere(std::shared_ptr<Parts> h, Handle w) : h_(std::move(h)), w_(std::move(w)) {}
+  OwnedHere(const OwnedHere&) = delete;
+  OwnedHere& operator=(const OwnedHere&) = delete;
+  ~OwnedHere() {
     if (h_->pid != ::getpid()) {
-      (void)w_.release();
-      (void)new std::shared_ptr<Parts>(std::move(h_));
+      new Handle(std::move(w_));
+      new std::shared_ptr<Parts>(std::move(h_));
     }
   }
-
- private:
-  using Writer = std::unique_ptr<client::FileWriter>;
-  Writer& writer() {
+  // The writer; raises if the file is closed or was opened in another process.
+  Handle& get() {
     if (h_->pid != ::getpid()) {
       raise(Status(StatusCode::kFailedPrecondition, "this file was opened for writing in another process"));
     }
     if (!w_) raise(Status(StatusCode::kFailedPrecondition, "the file is closed"));
     return w_;
   }
-  std::shared_ptr<Parts> h_;  // the client it writes through
-  Writer w_;
+  void reset() {
+    if (h_->pid == ::getpid()) w_.reset();
+  }
+
+ private:
+  std::shared_ptr<Parts> h_;
+  Handle w_;
+};
+
+// A new file written start to end: streamed to the workers and the store as it is written,
+// published at close.
+class StreamWriter {
+ public:
+  StreamWriter(std::shared_ptr<Parts> h, std::unique_ptr<client::FileWriter> w) : w_(std::move(h), std::move(w)) {}
+  size_t write(py::buffer b) {
+    py::buffer_info keep;
+    std::span<const char> data = readableBytes(b, keep);
+    auto& w = w_.get();
+    unlocked([&] { return w->write(data); });
+    return data.size();
+  }
+  proto::FileInfo close() {
+    auto& w = w_.get();
+    Result<proto::FileInfo> f = [&] {
+      py::gil_scoped_release unlocked;
+      return w->close();
+    }();
+    w_.reset();
+    return unwrap(std::move(f));
+  }
+  void cancel() { w_.reset(); }  // a writer dropped unclosed cancels
+
+ private:
+  OwnedHere<std::unique_ptr<client::FileWriter>> w_;
 };
 
 // A file open for writing through the vfs (append, update, truncate): POSIX semantics, published
-// at flush and close. Belongs to the process that opened it.
+// at flush and close.
 class VfsFile {
  public:
-  VfsFile(std::shared_ptr<Parts> h, std::shared_ptr<vfs::OpenFile> f) : h_(std::move(h)), f_(std::move(f)) {}
+  VfsFile(std::shared_ptr<Parts> h, std::shared_ptr<vfs::OpenFile> f) : f_(std::move(h), std::move(f)) {}
   size_t write(uint64_t offset, py::buffer b, bool append) {
     py::buffer_info keep;
     std::span<const char> data = readableBytes(b, keep);
-    auto f = file();
-    Result<size_t> n = [&] {
-      py::gil_scoped_release unlocked;
-      return f->write(offset, data, append);
-    }();
-    return unwrap(std::move(n));
+    auto& f = f_.get();
+    return unlocked([&] { return f->write(offset, data, append); });
   }
   size_t pread(uint64_t offset, py::buffer b) {
     py::buffer_info keep;
     std::span<char> out = writableBytes(b, keep);
-    auto f = file();
-    Result<size_t> n = [&] {
-      py::gil_scoped_release unlocked;
-      return f->read(offset, out);
-    }();
-    return unwrap(std::move(n));
+    auto& f = f_.get();
+    return unlocked([&] { return f->read(offset, out); });
   }
   void truncate(uint64_t size) {
-    auto f = file();
-    Status st = [&] {
-      py::gil_scoped_release unlocked;
-      return f->truncate(size);
-    }();
-    check(st);
+    auto& f = f_.get();
+    unlocked([&] { return f->truncate(size); });
   }
-  uint64_t size() { return file()->attributes().size(); }
+  uint64_t size() { return f_.get()->attributes().size(); }
   void flush() {
-    auto f = file();
-    Status st = [&] {
-      py::gil_scoped_release unlocked;
-      return f->publish();
-    }();
-    check(st);
+    auto& f = f_.get();
+    unlocked([&] { return f->publish(); });
   }
   proto::FileInfo close() {
     flush();
-    proto::FileInfo info = f_->attributes();
+    proto::FileInfo info = f_.get()->attributes();
     f_.reset();
     return info;
   }
-  ~VfsFile() {
-    if (h_->pid != ::getpid()) {  // the parent's
-      (void)new std::shared_ptr<vfs::OpenFile>(std::move(f_));
-      (void)new std::shared_ptr<Parts>(std::move(h_));
-    }
-  }
 
  private:
-  std::shared_ptr<vfs::OpenFile> file() {
-    if (h_->pid != ::getpid()) {
-      raise(Status(StatusCode::kFailedPrecondition, "this file was opened for writing in another process"));
-    }
-    if (!f_) raise(Status(StatusCode::kFailedPrecondition, "the file is closed"));
-    return f_;
-  }
-  std::shared_ptr<Parts> h_;  // the client it writes through
-  std::shared_ptr<vfs::OpenFile> f_;
+  OwnedHere<std::shared_ptr<vfs::OpenFile>> f_;
 };
 
 void bindFileInfo(py::module_& m) {
