@@ -198,3 +198,34 @@ def test_a_child_forked_while_a_write_is_open_refuses_calls_and_says_why(fs):
     assert "forked while its parent had a Shoal call in flight or a file open for writing" in said
     f.close()  # the parent's writer is unaffected
     assert fs.cat("/data/fork-open.bin") == b"parent's"
+
+
+def test_load_of_a_tree_caches_every_file_under_it(cluster):
+    fs = shoal.connect(master=cluster.master_address, user_file_metadata_sync_interval=0)
+    os.makedirs(os.path.join(cluster.store, "tree/sub"))
+    for name, n in (("tree/a.bin", MiB + 1), ("tree/sub/b.bin", 10)):
+        with open(os.path.join(cluster.store, name), "wb") as f:
+            f.write(data_of(n, n))
+    fs.load("/data/tree")
+    assert sorted(p for pages in fs.location("/data/tree/a.bin").values() for p in pages) == [0, 1]
+    assert sorted(p for pages in fs.location("/data/tree/sub/b.bin").values() for p in pages) == [0]
+
+
+def test_bad_buffers_and_closed_files_are_refused(fs):
+    fs.pipe("/data/buf.bin", b"0123456789")
+    with fs.open("/data/buf.bin", "rb", buffering=0) as f:
+        strided = memoryview(bytearray(20))[::2]
+        with pytest.raises(ValueError) as e:
+            f.readinto(strided)
+        assert "contiguous" in str(e.value)
+        with pytest.raises(BufferError) as e:
+            f.readinto(b"read-only bytes")
+        assert "not writable" in str(e.value)
+    with pytest.raises(ValueError):
+        f.read()  # closed
+    w = fs.open("/data/buf2.bin", "wb", buffering=0)
+    with pytest.raises(ValueError):
+        w.write(memoryview(b"abcdef")[::2])
+    w.write(b"ok")
+    w.close()
+    assert fs.cat("/data/buf2.bin") == b"ok"
