@@ -10,10 +10,13 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "rpc/channel.h"
+#include "common/fd_passing.h"
 #include "stubs/data_client.h"
+#include "stubs/read_request.h"
 #include "stubs/short_circuit_reader.h"
 #include "stubs/worker_registry_client.h"
 #include "harness/master_cluster.h"
@@ -191,6 +194,93 @@ TEST_F(WorkerEdgesTest, WritePagesRefusesBadPathsAndPageIndexesThatOverflow) {
   std::string out(file_.size(), '\0');
   bool unreachable = false;
   ASSERT_TRUE(data.read(fmt::format("127.0.0.1:{}", info_.data_port()), honest(), out.data(), &unreachable).isOk());
+  EXPECT_TRUE(out == inside_);
+}
+
+// A batched read names many extents in one request. Honest extents come back in order over the
+// data port and gRPC; extents that overlap, run backwards, are empty, end past the file, are too
+// many, or come with an offset or a prefetch are refused naming the cause, and the worker keeps
+// serving on the same connection.
+TEST_F(WorkerEdgesTest, ExtentsComeBackInOrderAndBadOnesAreRefused) {
+  auto with = [&](std::vector<std::pair<uint64_t, uint64_t>> extents) {
+    proto::ReadRequest req = honest();
+    req.set_offset(0);
+    req.set_length(0);
+    for (auto [off, len] : extents) {
+      proto::Extent* e = req.add_extents();
+      e->set_offset(off);
+      e->set_length(len);
+    }
+    return req;
+  };
+  const std::vector<std::pair<uint64_t, uint64_t>> good{{10, 100}, {5000, 3}, {99990, 10}};
+  std::string expect;
+  for (auto [off, len] : good) expect += inside_.substr(off, len);
+  stubs::DataClient data(5000);
+  std::string address = fmt::format("127.0.0.1:{}", info_.data_port());
+  std::string out(expect.size(), '\0');
+  bool unreachable = true;
+  ASSERT_TRUE(data.read(address, with(good), out.data(), &unreachable).isOk());
+  EXPECT_TRUE(out == expect);
+  auto stub = proto::WorkerService::NewStub(rpc::makeChannel(worker_.address()));
+  auto grpcRead = [&](const proto::ReadRequest& req, std::string* got) {
+    grpc::ClientContext ctx;
+    auto r = stub->ReadPages(&ctx, req);
+    proto::ReadChunk c;
+    while (r->Read(&c)) *got += c.data();
+    return r->Finish();
+  };
+  std::string got;
+  ASSERT_TRUE(grpcRead(with(good), &got).ok());
+  EXPECT_TRUE(got == expect);
+
+  proto::ReadRequest with_offset = with(good);
+  with_offset.set_offset(5);
+  proto::ReadRequest prefetch = with(good);
+  prefetch.set_prefetch(true);
+  std::vector<std::pair<uint64_t, uint64_t>> too_many;
+  for (uint64_t i = 0; i < 4097; ++i) too_many.emplace_back(i * 2, 1);
+  const std::vector<std::pair<proto::ReadRequest, std::string>> bad{
+      {with({{10, 100}, {50, 10}}), "overlaps"},
+      {with({{500, 10}, {10, 10}}), "out of order"},
+      {with({{10, 0}}), "empty"},
+      {with({{99990, 11}}), "ends past the file"},
+      {with({{~uint64_t{0} - 5, 10}}), "ends past the file"},
+      {with(too_many), "at most 4096"},
+      {with_offset, "names no offset or length"},
+      {prefetch, "is no prefetch"}};
+  for (const auto& [req, why] : bad) {
+    std::string sink(stubs::requestedBytes(req), '\0');
+    Status st = data.read(address, req, sink.data(), &unreachable);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << why << ": " << st.toString();
+    EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
+    EXPECT_FALSE(unreachable);
+    std::string none;
+    auto gs = grpcRead(req, &none);
+    EXPECT_EQ(gs.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << why << ": " << gs.error_message();
+    EXPECT_NE(gs.error_message().find(why), std::string::npos) << gs.error_message();
+    EXPECT_TRUE(none.empty());
+  }
+  // The short-circuit socket opens one run of pages: extents are not for it.
+  {
+    int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(s, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", info_.domain_socket().c_str());
+    ASSERT_EQ(::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    ASSERT_TRUE(sendMessage(s, with(good).SerializeAsString()).isOk());
+    std::string bytes;
+    std::vector<int> fds;
+    ASSERT_TRUE(recvMessage(s, &bytes, &fds).isOk());
+    EXPECT_TRUE(fds.empty());
+    proto::ShortCircuitReply reply;
+    ASSERT_TRUE(reply.ParseFromString(bytes));
+    EXPECT_NE(reply.error_message().find("extents go to the data port"), std::string::npos) << reply.error_message();
+    ::close(s);
+  }
+  out.assign(file_.size(), '\0');
+  ASSERT_TRUE(data.read(address, honest(), out.data(), &unreachable).isOk());
   EXPECT_TRUE(out == inside_);
 }
 

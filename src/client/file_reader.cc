@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstring>
+#include <thread>
 #include <unordered_map>
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
 #include "client/client_settings.h"
+#include "client/range_plan.h"
 #include "stubs/data_client.h"
 #include "client/prefetcher.h"
 #include "stubs/read_request.h"
@@ -139,12 +141,18 @@ void FileReader::copyPages(const stubs::WorkerEndpoint& w, const proto::FileInfo
 
 Status FileReader::readFrom(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len,
                             char* out, bool* unreachable) {
-  *unreachable = false;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->workers.timeoutMs()));
   proto::ReadRequest req = stubs::readRequestFor(file, offset, len);
   req.set_cache(true);
   req.set_cache_only(!file.persisted());
+  return readFrom(w, req, out, unreachable);
+}
+
+Status FileReader::readFrom(const stubs::WorkerEndpoint& w, const proto::ReadRequest& req, char* out,
+                            bool* unreachable) {
+  *unreachable = false;
+  const uint64_t len = stubs::requestedBytes(req);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(impl_->workers.timeoutMs()));
   if (impl_->tcp_transport && !w.data_address.empty()) {
     Status st = impl_->data.read(w.data_address, req, out, unreachable);
     if (st) {
@@ -157,8 +165,9 @@ Status FileReader::readFrom(const stubs::WorkerEndpoint& w, const proto::FileInf
   auto reader = impl_->workers.stub(w.address).ReadPages(&ctx, req);
   proto::ReadChunk chunk;
   uint64_t got = 0;
+  stubs::ReplyCursor cursor(req);
   while (reader->Read(&chunk)) {
-    if (chunk.offset() != offset + got || got + chunk.data().size() > len) {
+    if (!cursor.advance(chunk.offset(), chunk.data().size())) {
       ctx.TryCancel();
       reader->Finish();
       return Status(StatusCode::kInternal, fmt::format("worker {} sent a chunk out of order", w.address));
@@ -203,20 +212,121 @@ bool FileReader::readElsewhere(const stubs::WorkerRing& ring, const proto::FileI
   return true;
 }
 
-Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf) {
-  if (file.is_dir()) return makeError(Status(StatusCode::kIsADirectory, file.path() + ": is a directory"));
+namespace {
+
+Status checkReadable(const proto::FileInfo& file) {
+  if (file.is_dir()) return Status(StatusCode::kIsADirectory, file.path() + ": is a directory");
   // A link's size is its text's; Shoal never follows a link itself (the reader's kernel does).
   if (file.type() == proto::FILE_TYPE_SYMLINK) {
-    return makeError(invalidArgument(file.path() + ": is a symbolic link (to " + file.symlink_target() + "); read its target"));
+    return invalidArgument(file.path() + ": is a symbolic link (to " + file.symlink_target() + "); read its target");
   }
-  if (file.type() != proto::FILE_TYPE_REGULAR) return makeError(invalidArgument(file.path() + ": not a regular file"));
+  if (file.type() != proto::FILE_TYPE_REGULAR) return invalidArgument(file.path() + ": not a regular file");
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::vector<size_t>> FileReader::preadRanges(const proto::FileInfo& file, std::span<const RangeRead> ranges) {
+  if (Status st = checkReadable(file); !st) return makeError(st);
+  std::vector<size_t> got(ranges.size());
+  std::vector<std::pair<uint64_t, uint64_t>> clipped;
+  clipped.reserve(ranges.size());
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    uint64_t start = std::min<uint64_t>(ranges[i].offset, file.size());
+    uint64_t end = start + std::min<uint64_t>(ranges[i].out.size(), file.size() - start);
+    clipped.emplace_back(start, end);
+    got[i] = end - start;
+  }
+  std::shared_ptr<const stubs::WorkerRing> ring = impl_->workers.ring();
+  RangePlan plan = planRanges(*ring, file.id(), impl_->page_size, clipped, PlanLimits{}, [&](const stubs::WorkerEndpoint& w) {
+    return impl_->short_circuit_enabled && !w.domain_socket.empty() && isLocal(w);
+  });
+  // Every request (and every piece read on its own) is a task; a few threads run them at once.
+  constexpr size_t kMaxConcurrent = 8;
+  const size_t tasks = plan.batches.size() + plan.single.size();
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status failed;  // the first error, guarded by mu
+  auto work = [&] {
+    for (size_t t; (t = next.fetch_add(1)) < tasks;) {
+      Status st;
+      if (t < plan.batches.size()) {
+        st = readBatch(file, plan.batches[t], ranges);
+      } else {
+        const PlannedPiece& p = plan.single[t - plan.batches.size()];
+        st = readPiece(file, p, ranges);
+      }
+      if (!st) {
+        std::lock_guard lock(mu);
+        if (failed) failed = st;
+        next.store(tasks);  // the call fails: start nothing more
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (size_t i = 1; i < std::min(tasks, kMaxConcurrent); ++i) helpers.emplace_back(work);
+    work();
+  }
+  if (!failed) return makeError(failed);
+  return got;
+}
+
+Status FileReader::readPiece(const proto::FileInfo& file, const PlannedPiece& p, std::span<const RangeRead> ranges) {
+  const RangeRead& r = ranges[p.range];
+  auto n = read(file, p.offset, r.out.subspan(p.offset - r.offset, p.length), /*read_ahead=*/false);
+  if (!n) return n.error();
+  if (*n != p.length) {
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("{}: bytes {}-{} read short; the file changed, reload its metadata", file.path(),
+                              p.offset, p.offset + p.length));
+  }
+  return Status::ok();
+}
+
+Status FileReader::readBatch(const proto::FileInfo& file, const PlannedBatch& batch, std::span<const RangeRead> ranges) {
+  proto::ReadRequest req = stubs::readRequestFor(file, 0, 0);
+  req.set_cache(true);
+  req.set_cache_only(!file.persisted());
+  for (const auto& [offset, length] : batch.extents) {
+    proto::Extent* e = req.add_extents();
+    e->set_offset(offset);
+    e->set_length(length);
+  }
+  std::unique_ptr<char[]> reply(new char[batch.bytes]);  // every byte is written before it is read
+  bool unreachable = false;
+  if (readFrom(*batch.worker, req, reply.get(), &unreachable)) {
+    for (const PlannedPiece& p : batch.pieces) {
+      const RangeRead& r = ranges[p.range];
+      std::memcpy(r.out.data() + (p.offset - r.offset), reply.get() + p.scratch, p.length);
+    }
+    return Status::ok();
+  }
+  // Whatever the worker's answer (down, not holding a page of a MUST_CACHE file, an older worker
+  // that knows no extents), the single-range path knows what to do next.
+  if (unreachable) {
+    counters_.worker_failovers.fetch_add(1, std::memory_order_relaxed);
+    impl_->workers.markStale();
+  }
+  for (const PlannedPiece& p : batch.pieces) {
+    if (Status st = readPiece(file, p, ranges); !st) return st;
+  }
+  return Status::ok();
+}
+
+Result<size_t> FileReader::pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf) {
+  return read(file, offset, buf, /*read_ahead=*/true);
+}
+
+Result<size_t> FileReader::read(const proto::FileInfo& file, uint64_t offset, std::span<char> buf, bool read_ahead) {
+  if (Status st = checkReadable(file); !st) return makeError(st);
   if (offset >= file.size() || buf.empty()) return size_t{0};
   uint64_t end = offset + std::min<uint64_t>(buf.size(), file.size() - offset);
   std::shared_ptr<const stubs::WorkerRing> ring = impl_->workers.ring();
   std::vector<std::shared_ptr<const stubs::WorkerRing>> rings{ring};  // every ring used, kept alive
   bool refreshed = false;
   const uint64_t ps = impl_->page_size;
-  readAhead(file, offset, end);
+  if (read_ahead) readAhead(file, offset, end);
   // With passive caching, the worker on this host (if any) keeps copies of what others serve us.
   const stubs::WorkerEndpoint* local = nullptr;
   if (impl_->short_circuit_enabled && file.persisted() && impl_->settings.load()->passive_cache.at(file.path())) {

@@ -19,6 +19,14 @@
 namespace shoal::client {
 
 struct ClientSettings;
+struct PlannedBatch;
+struct PlannedPiece;
+
+// One range of a batched read: up to out.size() bytes at `offset`.
+struct RangeRead {
+  uint64_t offset = 0;
+  std::span<char> out;
+};
 
 struct ReaderCounters {
   std::atomic<uint64_t> worker_reads{0};
@@ -44,6 +52,12 @@ class FileReader {
   // Reads up to buf.size() bytes at `offset` (fewer at the end of the file). A read that starts
   // where the previous read of the file ended is sequential: the next pages are cached ahead.
   Result<size_t> pread(const proto::FileInfo& file, uint64_t offset, std::span<char> buf);
+  // Reads many ranges of one file at once: the pieces each worker owns go to it as one request
+  // (a few, for very many or very large ranges), all workers at the same time; pieces a worker on
+  // this host owns are read from its page files. A request that fails is redone range by range
+  // through pread (fail-over, store fallback). The bytes read into each range: fewer at the end of
+  // the file, none past it.
+  Result<std::vector<size_t>> preadRanges(const proto::FileInfo& file, std::span<const RangeRead> ranges);
   // Caches [offset, offset+length) of the file in the workers without reading it here (load).
   Status load(const proto::FileInfo& file, uint64_t offset, uint64_t length);
   const ReaderCounters& counters() const { return counters_; }
@@ -53,6 +67,10 @@ class FileReader {
 
  private:
   struct Impl;
+  // pread, with or without read-ahead (a batched read's pieces are not a sequential stream).
+  Result<size_t> read(const proto::FileInfo& file, uint64_t offset, std::span<char> buf, bool read_ahead);
+  // A piece of a batched read on its own; short is an error (the file changed).
+  Status readPiece(const proto::FileInfo& file, const PlannedPiece& piece, std::span<const RangeRead> ranges);
   void readAhead(const proto::FileInfo& file, uint64_t offset, uint64_t end);
   bool isLocal(const stubs::WorkerEndpoint& w) const;
   // Short-circuit reads of [pos, run_end) from `w`, page by page, until one fails; returns where it stopped.
@@ -64,6 +82,11 @@ class FileReader {
   // another worker) from an answer (the worker's error is final).
   Status readFrom(const stubs::WorkerEndpoint& w, const proto::FileInfo& file, uint64_t offset, uint64_t len, char* out,
                   bool* unreachable);
+  // Sends `req` (a range or extents) to one worker; the bytes land at `out` back to back.
+  Status readFrom(const stubs::WorkerEndpoint& w, const proto::ReadRequest& req, char* out, bool* unreachable);
+  // One request of a batched read, its pieces copied into the caller's ranges; redone piece by
+  // piece through pread if the worker could not serve it.
+  Status readBatch(const proto::FileInfo& file, const PlannedBatch& batch, std::span<const RangeRead> ranges);
   // A file with no store copy whose owner on `ring` lacks pages of [pos, end): reads them page by
   // page from the next workers of the ring and the draining ones. False if some page is nowhere.
   bool readElsewhere(const stubs::WorkerRing& ring, const proto::FileInfo& file, uint64_t pos, uint64_t end,

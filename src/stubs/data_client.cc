@@ -10,6 +10,7 @@
 
 #include "common/errno_status.h"
 #include "common/fd_passing.h"
+#include "stubs/read_request.h"
 
 namespace shoal::stubs {
 
@@ -96,8 +97,9 @@ Status DataClient::read(const std::string& address, const proto::ReadRequest& re
     *unreachable = false;
     return statusFromWire(h.error_code(), h.error_message());
   }
-  if (h.length() != req.length()) {
-    return broken(Status(StatusCode::kInternal, fmt::format("the worker sent {} bytes for a read of {}", h.length(), req.length())));
+  const uint64_t expected = requestedBytes(req);
+  if (h.length() != expected) {
+    return broken(Status(StatusCode::kInternal, fmt::format("the worker sent {} bytes for a read of {}", h.length(), expected)));
   }
   for (uint64_t got = 0; got < h.length();) {
     ssize_t n = ::recv(*conn, out + got, h.length() - got, MSG_WAITALL);

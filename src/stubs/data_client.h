@@ -23,7 +23,7 @@ class DataClient {
   DataClient(const DataClient&) = delete;
   DataClient& operator=(const DataClient&) = delete;
 
-  // Reads req.length() bytes of the range into `out`. `*unreachable` tells a connection failure
+  // Reads the request's bytes (its range, or its extents back to back) into `out`. `*unreachable` tells a connection failure
   // (try another worker) from the worker's answer (final).
   Status read(const std::string& data_address, const proto::ReadRequest& req, char* out, bool* unreachable);
 

@@ -143,6 +143,11 @@ Result<size_t> Vfs::readPublished(const proto::FileInfo& file, uint64_t offset, 
   return reader_.pread(file, offset, buf);
 }
 
+Result<std::vector<size_t>> Vfs::readRangesPublished(const proto::FileInfo& file,
+                                                     std::span<const client::RangeRead> ranges) {
+  return reader_.preadRanges(file, ranges);
+}
+
 Result<proto::FileInfo> Vfs::mknod(const std::string& path, uint32_t mode, uint64_t rdev) {
   proto::FileType type;
   switch (mode & S_IFMT) {

@@ -49,6 +49,9 @@ class Vfs {
   Status setTimes(const std::string& path, std::optional<int64_t> mtime_ms, std::optional<int64_t> atime_ms);
   // Reads `file`, a published version (what an open for reading snapshotted).
   Result<size_t> readPublished(const proto::FileInfo& file, uint64_t offset, std::span<char> buf);
+  // Many ranges of a published version at once (client::FileReader::preadRanges).
+  Result<std::vector<size_t>> readRangesPublished(const proto::FileInfo& file,
+                                                  std::span<const client::RangeRead> ranges);
   // mknod(2)/mkfifo(3) of a FIFO, socket or device node (`type` from `mode`'s S_IFMT bits), and
   // of a regular file (an empty file, as open(O_CREAT|O_EXCL) then close).
   Result<proto::FileInfo> mknod(const std::string& path, uint32_t mode, uint64_t rdev);

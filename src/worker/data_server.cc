@@ -60,17 +60,21 @@ void DataServer::serve(int conn) {
     proto::ReadRequest req;
     Status bad;
     if (!req.ParseFromString(bytes)) bad = invalidArgument("data port: the request is not a ReadRequest");
-    else if (req.prefetch()) bad = invalidArgument("data port: prefetch goes over gRPC");
-    else bad = checkReadRequest(req, "data port");
+    else if (bad = checkReadRequest(req, "data port"); bad && req.prefetch()) {
+      bad = invalidArgument("data port: prefetch goes over gRPC");
+    }
     if (!bad) {
       if (!sendMessage(conn, header(bad, 0)).isOk()) return;
       continue;
     }
-    auto range = pages_.range(req);
-    if (!range) {
-      if (!sendMessage(conn, header(range.error(), 0)).isOk()) return;
+    auto ranges = pages_.ranges(req);
+    if (!ranges) {
+      if (!sendMessage(conn, header(ranges.error(), 0)).isOk()) return;
       continue;
     }
+    pages_.counters().read_requests_data_port.fetch_add(1, std::memory_order_relaxed);
+    uint64_t total = 0;
+    for (const auto& [start, end] : *ranges) total += end - start;
     // The header goes out with the first slice, so an error before any byte (a store failure on a
     // miss) is still an answer; after that, only closing the connection can say it.
     bool started = false;
@@ -78,7 +82,7 @@ void DataServer::serve(int conn) {
     Status st = pages_.read(req, [&](const ReadSlice& s) {
       if (!started) {
         started = true;
-        sent = sendMessage(conn, header(Status::ok(), range->second - range->first));
+        sent = sendMessage(conn, header(Status::ok(), total));
         if (!sent) return false;
       }
       sent = s.fd >= 0 ? sendFile(conn, s.fd, s.fd_offset, s.length) : sendAll(conn, s.data, s.length);

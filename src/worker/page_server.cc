@@ -90,25 +90,39 @@ std::optional<PageHandle> PageServer::cachedPage(const proto::ReadRequest& req, 
   return h;
 }
 
-Result<std::pair<uint64_t, uint64_t>> PageServer::range(const proto::ReadRequest& req) const {
+Result<std::vector<std::pair<uint64_t, uint64_t>>> PageServer::ranges(const proto::ReadRequest& req) const {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  if (req.extents_size() > 0) {
+    out.reserve(req.extents_size());
+    for (const proto::Extent& e : req.extents()) out.emplace_back(e.offset(), e.offset() + e.length());
+    return out;
+  }
   if (req.offset() > req.file_size()) {
     return makeError(Status(StatusCode::kInvalidArgument,
                             fmt::format("{}: read at offset {} is past the end of the file ({} bytes)", req.path(),
                                         req.offset(), req.file_size())));
   }
-  return std::make_pair(req.offset(), req.offset() + std::min(req.length(), req.file_size() - req.offset()));
+  out.emplace_back(req.offset(), req.offset() + std::min(req.length(), req.file_size() - req.offset()));
+  return out;
 }
 
 Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(const ReadSlice&)>& emit) {
-  auto r = range(req);
-  if (!r) return r.error();
-  const uint64_t end = r->second;
+  auto rs = ranges(req);
+  if (!rs) return rs.error();
+  for (const auto& [start, end] : *rs) {
+    if (Status st = readRange(req, start, end, emit); !st) return st;
+  }
+  return Status::ok();
+}
+
+Status PageServer::readRange(const proto::ReadRequest& req, uint64_t start, uint64_t end,
+                             const std::function<bool(const ReadSlice&)>& emit) {
   PageKey key{req.file_id(), fileVersion(req.file_size(), req.mtime_ms(), ""), 0};
   if (req.prefetch()) {
     // Load and read-ahead: bring the pages in, send nothing back.
     proto::ReadRequest cached = req;
     cached.set_cache(true);
-    for (uint64_t pos = req.offset(); pos < end; pos = (key.index + 1) * page_size_) {
+    for (uint64_t pos = start; pos < end; pos = (key.index + 1) * page_size_) {
       key.index = pos / page_size_;
       if (store_.contains(key)) continue;
       counters_.cache_misses.fetch_add(1, std::memory_order_relaxed);
@@ -117,7 +131,7 @@ Status PageServer::read(const proto::ReadRequest& req, const std::function<bool(
     }
     return Status::ok();
   }
-  for (uint64_t pos = req.offset(); pos < end;) {
+  for (uint64_t pos = start; pos < end;) {
     key.index = pos / page_size_;
     uint64_t page_start = key.index * page_size_;
     uint64_t page_len = std::min(page_size_, req.file_size() - page_start);

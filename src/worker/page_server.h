@@ -28,6 +28,9 @@ struct ReadCounters {
   std::atomic<uint64_t> served_grpc_bytes{0};
   std::atomic<uint64_t> served_data_port_bytes{0};
   std::atomic<uint64_t> served_short_circuit_bytes{0};
+  // Read requests that return bytes (not prefetches), by transport: a batched range read is one.
+  std::atomic<uint64_t> read_requests_grpc{0};
+  std::atomic<uint64_t> read_requests_data_port{0};
   // The miss path: pages being read from a store now (each by the request that missed first; no
   // queue), and requests that waited on another's read of the same page instead of reading it again.
   std::atomic<int64_t> misses_in_flight{0};
@@ -49,9 +52,10 @@ class PageServer {
   PageServer(PageStore& store, stubs::UfsDirect& ufs, uint64_t page_size)
       : store_(store), ufs_(ufs), page_size_(page_size) {}
 
-  // Checks a read request against the file it names (offset within the file); the range it covers.
-  Result<std::pair<uint64_t, uint64_t>> range(const proto::ReadRequest& req) const;
-  // Emits the range as consecutive slices (at most one page each), so each transport moves bytes
+  // Checks a read request against the file it names (offset within the file); the [start, end)
+  // ranges it covers, in order: its extents (already checked), or its one range cut at the end.
+  Result<std::vector<std::pair<uint64_t, uint64_t>>> ranges(const proto::ReadRequest& req) const;
+  // Emits the ranges as consecutive slices (at most one page each), so each transport moves bytes
   // its cheapest way (pread into a reply, sendfile); stops when `emit` returns false.
   Status read(const proto::ReadRequest& req, const std::function<bool(const ReadSlice&)>& emit);
   // The cached page file for a client on this host (short-circuit), caching it first on a miss.
@@ -67,6 +71,8 @@ class PageServer {
 
  private:
   using Page = std::shared_ptr<const std::string>;
+  Status readRange(const proto::ReadRequest& req, uint64_t start, uint64_t end,
+                   const std::function<bool(const ReadSlice&)>& emit);
   Result<Page> fetchMiss(const proto::ReadRequest& req, const PageKey& key, uint64_t page_len);
 
   PageStore& store_;

@@ -16,7 +16,11 @@ namespace shoal::worker {
 // low enough that no page index times page size, or offset plus length, can overflow.
 inline constexpr uint64_t kMaxFileBytes = uint64_t{1} << 56;
 
-// `edge` names the port in the message ("data port", "ReadPages", "short-circuit").
+// The most extents one batched read may name: bounds the work (and the reply) of one request.
+inline constexpr int kMaxReadExtents = 4096;
+
+// `edge` names the port in the message ("data port", "ReadPages", "short-circuit"). Extents must
+// lie within the file, in order, without overlap, none empty; they replace offset and length.
 Status checkReadRequest(const proto::ReadRequest& req, std::string_view edge);
 // The page `index` of a file written in pages of `page_size` bytes starts below kMaxFileBytes.
 Status checkPageIndex(uint64_t index, uint64_t page_size, std::string_view edge);

@@ -32,6 +32,7 @@ void ShortCircuitServer::serve(int conn) {
     proto::ShortCircuitReply reply;
     Status bad = req.ParseFromString(bytes) ? checkReadRequest(req, "short-circuit")
                                             : invalidArgument("short-circuit: the request is not a ReadRequest");
+    if (bad && req.extents_size() > 0) bad = invalidArgument("short-circuit: opens one page run; extents go to the data port");
     Result<PageHandle> first = bad ? pages_.openPage(req) : makeError(bad);
     // The handles close our copies of the descriptors after they have been sent.
     std::vector<PageHandle> handles;

@@ -35,6 +35,13 @@ void declareWorkerMetrics(metrics::Registry& r, PageServer& pages, PageStore& st
                      out.push_back({.label_values = {"data_port"}, .value = value(c.served_data_port_bytes)});
                      out.push_back({.label_values = {"short_circuit"}, .value = value(c.served_short_circuit_bytes)});
                    });
+  r.callbackFamily("shoal_worker_read_requests_total",
+                   "Read requests answered with bytes (prefetches not counted), by path: grpc, data_port. A "
+                   "client's batched range read (many extents) is one request.",
+                   MetricType::kCounter, {"path"}, [&c, value](std::vector<SeriesSample>& out) {
+                     out.push_back({.label_values = {"grpc"}, .value = value(c.read_requests_grpc)});
+                     out.push_back({.label_values = {"data_port"}, .value = value(c.read_requests_data_port)});
+                   });
   r.callbackFamily("shoal_worker_store_read_bytes_by_mount_total",
                    "Bytes read from under-stores to fill misses, by mount point.", MetricType::kCounter, {"mount"},
                    [&pages](std::vector<SeriesSample>& out) {

@@ -27,6 +27,7 @@ std::vector<proto::TierUsage> tierUsage(const PageStore& store) {
 grpc::Status WorkerServiceImpl::ReadPages(grpc::ServerContext* ctx, const proto::ReadRequest* req,
                                           grpc::ServerWriter<proto::ReadChunk>* writer) {
   if (Status bad = checkReadRequest(*req, "ReadPages"); !bad) return rpc::toGrpc(bad);
+  if (!req->prefetch()) pages_.counters().read_requests_grpc.fetch_add(1, std::memory_order_relaxed);
   proto::ReadChunk chunk;  // reused: its buffer keeps its capacity across chunks
   Status failed;
   Status st = pages_.read(*req, [&](const ReadSlice& s) {
