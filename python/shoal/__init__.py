@@ -130,6 +130,11 @@ class Client:
                 got += n
             return bytes(buf[:got])
 
+    def cat_ranges(self, path, ranges):
+        """The bytes of each (start, end) of one file, in one batched read (cut at its end)."""
+        with self.open(path, "rb", buffering=0) as f:
+            return f.pread_ranges([(s, max(0, e - s)) for s, e in ranges])
+
     def pipe(self, path, data, write_type=None):
         """Writes `data` as the whole content of `path` (replacing it)."""
         with self.open(path, "wb", write_type=write_type) as f:
@@ -331,6 +336,12 @@ class _ReadFile(_RawBase):
         self._checkClosed()
         return self._r.pread(offset, buffer)
 
+    def pread_ranges(self, ranges):
+        """[(offset, length), ...] -> [bytes, ...], cut at the end of the file: one batched read
+        (each worker gets one request for the pieces it owns, all workers at once)."""
+        self._checkClosed()
+        return self._r.pread_ranges(ranges)
+
     def readinto(self, buffer):
         self._checkClosed()
         n = self._r.pread(self._pos, buffer)
@@ -445,3 +456,17 @@ def _register_fork_hooks():
 
 
 _register_fork_hooks()
+
+
+def _register_fsspec():
+    # The entry point (shoal-*.dist-info) registers the protocol where the package is installed;
+    # this covers a package put on sys.path by hand. The class is named, not imported: fsspec
+    # imports shoal.fsspec when the protocol is first used.
+    try:
+        import fsspec
+    except ImportError:
+        return
+    fsspec.register_implementation("shoal", "shoal.fsspec.ShoalFileSystem", clobber=True)
+
+
+_register_fsspec()

@@ -89,6 +89,27 @@ class Reader {
     std::shared_ptr<Parts> h = use(*s_);
     return unlocked([&] { return h->vfs.readPublished(info_, offset, out); });
   }
+  // The bytes of each (offset, length), cut at the end of the file, read in one batched call:
+  // bytes objects are made first and filled without the GIL (no copy after the read).
+  py::list preadRanges(const std::vector<std::pair<uint64_t, uint64_t>>& ranges) {
+    std::vector<py::bytes> out;
+    std::vector<client::RangeRead> reads;
+    out.reserve(ranges.size());
+    reads.reserve(ranges.size());
+    for (auto [offset, length] : ranges) {
+      uint64_t start = std::min<uint64_t>(offset, info_.size());
+      uint64_t n = std::min<uint64_t>(length, info_.size() - start);
+      PyObject* b = PyBytes_FromStringAndSize(nullptr, static_cast<py::ssize_t>(n));
+      if (!b) throw py::error_already_set();
+      out.push_back(py::reinterpret_steal<py::bytes>(b));
+      reads.push_back({start, {PyBytes_AS_STRING(b), n}});
+    }
+    std::shared_ptr<Parts> h = use(*s_);
+    unlocked([&] { return h->vfs.readRangesPublished(info_, reads); });
+    py::list result;
+    for (auto& b : out) result.append(std::move(b));
+    return result;
+  }
 
  private:
   SessionPtr s_;
@@ -222,7 +243,10 @@ void bindFiles(py::module_& m) {
   py::class_<Reader>(m, "Reader")
       .def_property_readonly("info", &Reader::info)
       .def("pread", &Reader::pread, py::arg("offset"), py::arg("buffer"),
-           "Fills `buffer` from `offset`; returns the bytes read (0 at the end).");
+           "Fills `buffer` from `offset`; returns the bytes read (0 at the end).")
+      .def("pread_ranges", &Reader::preadRanges, py::arg("ranges"),
+           "[(offset, length), ...] -> [bytes, ...], cut at the end of the file; each worker gets one "
+           "request for all the pieces it owns, all workers at once.");
   py::class_<StreamWriter>(m, "StreamWriter")
       .def("write", &StreamWriter::write)
       .def("close", &StreamWriter::close, "Publishes the file; returns it as readers now see it.")

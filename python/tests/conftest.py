@@ -7,6 +7,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 import pytest
 
@@ -44,6 +45,7 @@ class Cluster:
         self.procs = []
         self.logs = []
         self.worker_addresses = []
+        self.worker_web_ports = []
         self._start_master()
         for i in range(workers):
             self._start_worker(i)
@@ -64,15 +66,29 @@ class Cluster:
 
     def _start_worker(self, i):
         port = free_port()
+        web = free_port()
         mem = tempfile.mkdtemp(prefix="shoal-py-worker-", dir="/dev/shm")
         self._spawn(f"worker{i}", [SHOAL_BIN, "worker", f"-Dshoal.master.rpc.port={self.port}",
                                    f"-Dshoal.worker.rpc.port={port}", f"-Dshoal.worker.tier.mem.dir={mem}",
                                    "-Dshoal.worker.heartbeat.interval=200ms", "-Dshoal.worker.data.port=0",
-                                   f"-Dshoal.worker.web.port={free_port()}", f"-Dshoal.log.dir={self.root}/logs"])
+                                   f"-Dshoal.worker.web.port={web}", f"-Dshoal.log.dir={self.root}/logs"])
+        self.worker_web_ports.append(web)
         address = f"127.0.0.1:{port}"
         self.worker_addresses.append(address)
         self._mem_dirs = getattr(self, "_mem_dirs", []) + [mem]
         eventually(lambda: address in self.cli("fsadmin", "report", check=False).stdout, what=f"worker {address}")
+
+    def worker_metric(self, name, labels=""):
+        """The sum over the workers of a counter from their /metrics (`labels` as written there,
+        e.g. 'path="data_port"')."""
+        total = 0.0
+        for port in self.worker_web_ports:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30) as r:
+                for line in r.read().decode().splitlines():
+                    series, _, value = line.rpartition(" ")
+                    if series == (f"{name}{{{labels}}}" if labels else name):
+                        total += float(value)
+        return total
 
     def cli(self, *args, check=True):
         r = subprocess.run([SHOAL_BIN, *args, f"-Dshoal.master.rpc.port={self.port}"], capture_output=True,
@@ -101,6 +117,21 @@ def cluster():
     yield c
     c.stop()
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def ceph_conf():
+    """The test Ceph's ceph.conf (scripts/test-ceph.sh, started by CTest's "ceph" fixture). Skips
+    when the tests were not started with it; fails if they were and it reports no cluster."""
+    if not os.environ.get("TEST_CEPH_DIR") or not os.environ.get("SHOAL_SOURCE_DIR"):
+        pytest.skip("no test Ceph (run through ctest, which starts scripts/test-ceph.sh)")
+    script = os.path.join(os.environ["SHOAL_SOURCE_DIR"], "scripts/test-ceph.sh")
+    out = subprocess.run([script, "env"], capture_output=True, text=True, timeout=120).stdout
+    env = dict(line[len("export "):].split("=", 1) for line in out.splitlines()
+               if line.startswith("export ") and "=" in line)
+    conf = env.get("CEPH_CONF", "").strip("'\"")
+    assert conf, f"TEST_CEPH_DIR is set but `{script} env` printed no CEPH_CONF: the test Ceph did not start"
+    return conf
 
 
 @pytest.fixture(scope="session")
