@@ -42,5 +42,23 @@ if [ "$(id -u)" -eq 0 ] && command -v ceph-mon >/dev/null && [ "${BENCH_STORM:-1
   } >> bench/results/latest.md
   rm -f "$storm_md"
 fi
+# The Python read paths (bench/python_bench.py): the binding, fsspec, FUSE and the local directory
+# under DataLoader, and batched cat_ranges against a loop of cat_file.
+if [ "${BENCH_PYTHON:-1}" != 0 ] && /usr/bin/python3 -c 'import torch, fsspec' 2>/dev/null; then
+  py_json="bench/results/${stamp}-${rev}-python.json"
+  py_md=$(mktemp)
+  /usr/bin/python3 bench/python_bench.py --json "$py_json" --markdown "$py_md" --files "${BENCH_PY_FILES:-10000}" 2>/dev/null
+  {
+    echo
+    echo "## Python read paths (bench/python_bench.py)"
+    echo
+    echo "${BENCH_PY_FILES:-10000} files of 100 KiB, cached, read by DataLoader(num_workers=4, batch_size=64); the"
+    echo "local directory (in the page cache) is the ceiling. Then 1,000 random 64 KiB ranges of a cached 1 GiB"
+    echo "file: one cat_ranges against a loop of cat_file, with short-circuit (local client) and without (remote)."
+    echo
+    cat "$py_md"
+  } >> bench/results/latest.md
+  rm -f "$py_md"
+fi
 echo
 echo "Wrote $json and bench/results/latest.md"
