@@ -14,10 +14,22 @@ import pytest
 SHOAL_BIN = os.environ.get("SHOAL_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin/shoal"))
 
 
+_next_port = [61000 + os.getpid() * 7919 % 4000]
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port above the kernel's ephemeral range (32768-60999), so no outgoing connection takes it
+    between this check and the server's bind (as happened with ports bind(0) chose)."""
+    for _ in range(4500):
+        port = _next_port[0]
+        _next_port[0] = 61000 + (port - 61000 + 1) % 4500
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 61000-65499")
 
 
 def eventually(fn, timeout=60, what="condition"):
