@@ -14,8 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3-pytest
   # the Python package: the binding, its fsspec filesystem, and the PyTorch DataLoader it serves
   pybind11-dev python3-dev python3-fsspec python3-torch python3-torchvision
-  # the web port: HTTP server (header-only)
-  libcpp-httplib-dev
+  # the web port and the S3 gateway: HTTP server (header-only); SigV4's digests (OpenSSL)
+  libcpp-httplib-dev libssl-dev
   # used by the integration tests' harness
   procps psmisc
   # ordinary programs the POSIX tests run on a mount

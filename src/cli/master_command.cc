@@ -1,6 +1,7 @@
-// `shoal master` and `shoal worker`: run a daemon in the foreground until SIGINT/SIGTERM.
+// `shoal master`, `shoal worker` and `shoal proxy`: run a daemon in the foreground until SIGINT/SIGTERM.
 #include "cli/daemon.h"
 #include "master/master_process.h"
+#include "s3/proxy_process.h"
 #include "worker/worker_process.h"
 
 namespace shoal::cli {
@@ -13,6 +14,10 @@ void registerMasterCommand(CLI::App& app, CliContext& ctx) {
                      "Run a worker in the foreground (shoal.worker.* keys configure it; it registers with the "
                      "master at shoal.master.hostname:shoal.master.rpc.port)")
       ->callback([&ctx] { runDaemon<worker::WorkerProcess>(ctx, "worker", keys::kWorkerRpcPort); });
+  app.add_subcommand("proxy",
+                     "Run the S3 gateway in the foreground (shoal.proxy.* keys configure it; requests are signed with "
+                     "the access keys of shoal.proxy.s3.keys.file)")
+      ->callback([&ctx] { runDaemon<s3::ProxyProcess>(ctx, "proxy", keys::kProxyPort); });
 }
 
 }  // namespace shoal::cli

@@ -198,6 +198,29 @@ std::vector<PropertyKey> declareKeys() {
                       "reported in the log, not silently hidden."},
       {.name = keys::kFuseMaxReadahead, .type = KeyType::kBytes, .default_value = "1MB",
        .description = "Kernel read-ahead for files read through the FUSE mount.", .max = 64 << 20},
+      {.name = keys::kProxyPort, .type = KeyType::kInt, .default_value = "39999",
+       .description = "TCP port of the S3 gateway (`shoal proxy`); 0 picks a free port (printed).", .min = 0,
+       .max = 65535},
+      {.name = keys::kProxyBindHost, .type = KeyType::kString, .default_value = "0.0.0.0",
+       .description = "Address the S3 gateway binds to."},
+      {.name = keys::kProxyThreads, .type = KeyType::kInt, .default_value = "32",
+       .description = "Requests the S3 gateway serves at once (more wait, in a bounded queue, then at accept).",
+       .min = 1, .max = 1024},
+      {.name = keys::kProxyDomain, .type = KeyType::kString, .default_value = "",
+       .description = "Virtual-host style: a request to Host <bucket>.<domain> names the bucket in its Host. "
+                      "Empty: path style (/bucket/key) only."},
+      {.name = keys::kProxyKeysFile, .type = KeyType::kString, .default_value = "",
+       .description = "File of the S3 gateway's access keys, one `ACCESS_KEY SECRET_KEY` per line ('#' starts a "
+                      "comment); readable by its owner only (chmod 600). Every request must be signed with one "
+                      "(Signature V4)."},
+      {.name = keys::kProxyMultipartExpiry, .type = KeyType::kDuration, .default_value = "7d",
+       .description = "A multipart upload neither completed nor aborted this long after it began is removed, "
+                      "parts and all (checked every tenth of the expiry, at most hourly).", .min = 1000},
+      {.name = keys::kProxyWebPort, .type = KeyType::kInt, .default_value = "-1",
+       .description = "TCP port of the S3 gateway's Prometheus /metrics and JSON API; -1 (the default) serves "
+                      "none, 0 picks a free port.", .min = -1, .max = 65535},
+      {.name = keys::kProxyWebBindHost, .type = KeyType::kString, .default_value = "127.0.0.1",
+       .description = "Address the S3 gateway's web port binds to."},
       {.name = keys::kFuseWebPort, .type = KeyType::kInt, .default_value = "-1",
        .description = "TCP port of a FUSE daemon's Prometheus /metrics and JSON API; -1 (the default) serves "
                       "none, 0 picks a free port (logged).", .min = -1, .max = 65535},

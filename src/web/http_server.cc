@@ -1,63 +1,15 @@
 #include "web/http_server.h"
 
-#include <condition_variable>
-#include <deque>
 #include <fmt/format.h>
 #include <httplib.h>
 #include <mutex>
 #include <vector>
 
 #include "common/logging.h"
+#include "web/bounded_task_queue.h"
 
 namespace shoal::web {
 namespace {
-
-// httplib's own pool queues without limit; this one makes the accept thread wait instead.
-class BoundedTaskQueue final : public httplib::TaskQueue {
- public:
-  BoundedTaskQueue(size_t threads, size_t capacity) : capacity_(capacity) {
-    for (size_t i = 0; i < threads; i++) threads_.emplace_back([this] { run(); });
-  }
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock lock(mu_);
-    space_.wait(lock, [&] { return jobs_.size() < capacity_ || shutdown_; });
-    jobs_.push_back(std::move(fn));
-    ready_.notify_one();
-  }
-  void shutdown() override {
-    {
-      std::lock_guard lock(mu_);
-      shutdown_ = true;
-    }
-    ready_.notify_all();
-    space_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
- private:
-  void run() {
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mu_);
-        ready_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
-        if (jobs_.empty()) return;  // shutting down with nothing left
-        fn = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      space_.notify_one();
-      fn();
-    }
-  }
-
-  const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::condition_variable space_;
-  std::deque<std::function<void()>> jobs_;  // guarded by mu_
-  bool shutdown_ = false;                   // guarded by mu_
-  std::vector<std::thread> threads_;
-};
 
 std::string jsonString(const std::string& s) {
   std::string out = "\"";
@@ -92,6 +44,16 @@ const char* reason(int status) {
 }
 
 }  // namespace
+
+std::string exceptionText(std::exception_ptr ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+  }
+  return "unknown error";
+}
 
 Response errorResponse(int status, const std::string& message) {
   return Response{status, "application/json", "{\"error\": " + jsonString(message) + "}\n"};
@@ -147,14 +109,7 @@ Status HttpServer::start(const std::string& host, int port, const std::string& p
   s.Delete(".*", refuse);
   s.Patch(".*", refuse);
   s.set_exception_handler([answer](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown error";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    answer(res, errorResponse(500, req.path + ": " + what));
+    answer(res, errorResponse(500, req.path + ": " + exceptionText(ep)));
   });
   s.set_error_handler([answer](const httplib::Request& req, httplib::Response& res) {
     // httplib's own refusals (413 oversized, 400 malformed) reach here with an empty body.

@@ -4,6 +4,7 @@
 // cpp-httplib stays inside http_server.cc so its large header is compiled once. Thread-safe.
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,9 @@ struct Response {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
 };
+
+// What a handler threw, as text (its what(), or "unknown error"), for the 500 answer.
+std::string exceptionText(std::exception_ptr ep);
 
 // {"error": message} with `status`; what every JSON endpoint answers on bad input.
 Response errorResponse(int status, const std::string& message);

@@ -1,0 +1,122 @@
+#include "s3/proxy_process.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <mutex>
+#include <thread>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include "client/live_client.h"
+#include "common/logging.h"
+#include "common/units.h"
+#include "daemon/daemon.h"
+#include "s3/s3_format.h"
+#include "s3/s3_gateway.h"
+#include "s3/s3_server.h"
+#include "vfs/vfs.h"
+
+namespace shoal::s3 {
+
+Result<std::map<std::string, std::string>> loadAccessKeys(const std::string& path) {
+  const std::string key = std::string(keys::kProxyKeysFile);
+  if (path.empty()) {
+    return makeError(invalidArgument("the S3 gateway needs access keys: set " + key +
+                                     " to a file of 'ACCESS_KEY SECRET_KEY' lines"));
+  }
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return makeError(invalidArgument(key + " " + path + ": cannot be read"));
+  if ((st.st_mode & 077) != 0) {
+    return makeError(invalidArgument(fmt::format("{} {}: readable by others (mode {:o}); chmod 600 it", key, path,
+                                                 st.st_mode & 0777)));
+  }
+  std::ifstream in(path);
+  if (!in) return makeError(invalidArgument(key + " " + path + ": cannot be read"));
+  std::map<std::string, std::string> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::istringstream words(line);
+    std::string access, secret, extra;
+    if (!(words >> access)) continue;
+    if (!(words >> secret) || (words >> extra)) {
+      return makeError(invalidArgument(fmt::format("{} {} line {}: expected 'ACCESS_KEY SECRET_KEY'", key, path, n)));
+    }
+    out[access] = secret;
+  }
+  if (out.empty()) return makeError(invalidArgument(key + " " + path + ": no access keys in it"));
+  return out;
+}
+
+struct ProxyProcess::Impl {
+  explicit Impl(const Configuration& c) : conf(c), daemon("proxy", conf) {}
+  Configuration conf;
+  daemon::Daemon daemon;
+  std::unique_ptr<client::LiveClient> client;
+  std::unique_ptr<vfs::Vfs> vfs;
+  std::unique_ptr<S3Gateway> gateway;
+  std::unique_ptr<S3Server> server;
+  std::string address;
+  // The reaper of abandoned multipart uploads.
+  std::mutex mu;
+  std::condition_variable wake;
+  bool stopping = false;  // guarded by mu
+  std::thread reaper;
+};
+
+ProxyProcess::ProxyProcess(const Configuration& conf) : impl_(std::make_unique<Impl>(conf)) {}
+ProxyProcess::~ProxyProcess() { stop(); }
+
+Status ProxyProcess::start() {
+  auto& p = *impl_;
+  auto access = loadAccessKeys(p.conf.getString(keys::kProxyKeysFile));
+  if (!access) return access.error();
+  p.client = std::make_unique<client::LiveClient>(p.conf, "proxy");
+  p.vfs = std::make_unique<vfs::Vfs>(p.client->context());
+  GatewayOptions options;
+  options.secrets = [keys = std::move(*access)](const std::string& k) -> std::optional<std::string> {
+    auto it = keys.find(k);
+    if (it == keys.end()) return std::nullopt;
+    return it->second;
+  };
+  p.gateway = std::make_unique<S3Gateway>(p.client->context(), *p.vfs, std::move(options));
+  p.server = std::make_unique<S3Server>(*p.gateway, p.conf.getString(keys::kProxyDomain));
+  const std::string& host = p.conf.getString(keys::kProxyBindHost);
+  SHOAL_RETURN_IF_ERROR(p.server->start(host, static_cast<int>(p.conf.getInt(keys::kProxyPort)),
+                                        static_cast<int>(p.conf.getInt(keys::kProxyThreads))));
+  p.address = fmt::format("{}:{}", host, p.server->port());
+  p.daemon.setRpcAddress(p.address);
+  const int64_t expiry = p.conf.getDurationMs(keys::kProxyMultipartExpiry);
+  p.reaper = std::thread([&p, expiry] {
+    const auto every = std::chrono::milliseconds(std::min<int64_t>(std::max<int64_t>(expiry / 10, 100), 3'600'000));
+    std::unique_lock lock(p.mu);
+    while (!p.wake.wait_for(lock, every, [&] { return p.stopping; })) {
+      lock.unlock();
+      size_t n = p.gateway->reapUploads(nowMs() - expiry);
+      if (n > 0) logger("s3")->info("removed {} multipart upload(s) older than {}", n, formatDurationMs(expiry));
+      lock.lock();
+    }
+  });
+  SHOAL_RETURN_IF_ERROR(p.daemon.startWeb(p.conf.getString(keys::kProxyWebBindHost),
+                                          static_cast<int>(p.conf.getInt(keys::kProxyWebPort)), keys::kProxyWebPort));
+  return Status::ok();
+}
+
+void ProxyProcess::stop() {
+  auto& p = *impl_;
+  {
+    std::lock_guard lock(p.mu);
+    p.stopping = true;
+  }
+  p.wake.notify_all();
+  if (p.reaper.joinable()) p.reaper.join();
+  if (p.server) p.server->stop();
+  p.daemon.stop();
+}
+
+const std::string& ProxyProcess::address() const { return impl_->address; }
+const std::string& ProxyProcess::webAddress() const { return impl_->daemon.webAddress(); }
+
+}  // namespace shoal::s3

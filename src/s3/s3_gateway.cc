@@ -1,0 +1,248 @@
+#include "s3/s3_gateway.h"
+
+#include <chrono>
+#include <fmt/format.h>
+
+#include "common/path.h"
+#include "s3/crypto.h"
+#include "s3/s3_attrs.h"
+#include "s3/s3_format.h"
+#include "s3/s3_listing.h"
+
+namespace shoal::s3 {
+namespace {
+
+constexpr std::string_view kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+constexpr std::string_view kNs = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+S3Response xml(std::string body, int status = 200) {
+  S3Response r;
+  r.status = status;
+  r.body = std::string(kXmlHead) + std::move(body);
+  return r;
+}
+
+// S3's bucket naming rules, for buckets made through the gateway.
+bool validBucketName(const std::string& b) {
+  if (b.size() < 3 || b.size() > 63) return false;
+  for (char c : b) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+          c == '.')) {
+      return false;
+    }
+  }
+  return std::isalnum(static_cast<unsigned char>(b.front())) && std::isalnum(static_cast<unsigned char>(b.back()));
+}
+
+}  // namespace
+
+S3Response errorResponse(const S3Error& e, const std::string& resource) {
+  S3Response r;
+  r.status = e.http;
+  r.body = errorXml(e, resource, hex(randomBytes(8)));
+  return r;
+}
+
+S3Gateway::S3Gateway(client::Context& client, vfs::Vfs& vfs, GatewayOptions options)
+    : client_(client), vfs_(vfs), options_(std::move(options)), token_key_(randomBytes(32)) {}
+
+S3Response S3Gateway::handle(const S3Request& req) {
+  SignedRequest signed_req{req.method, req.path, req.query, req.header};
+  AuthResult auth = verifySigV4(signed_req, options_.secrets, nowMs());
+  if (!auth.identity) return errorResponse(auth.error, req.path);
+  return dispatch(req, *auth.identity);
+}
+
+S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
+  const std::string& m = req.method;
+  if (req.bucket.empty()) {
+    if (m == "GET") return listBuckets();
+    return errorResponse({405, "MethodNotAllowed", m + " is not allowed on the service"}, req.path);
+  }
+  if (req.key.empty()) {
+    if (m == "GET" && req.has("uploads")) return listUploads(req);
+    if (req.has("versioning") || req.has("policy") || req.has("acl") || req.has("tagging") || req.has("lifecycle") ||
+        req.has("cors")) {
+      return errorResponse({501, "NotImplemented", "this bucket subresource is not supported yet"}, req.path);
+    }
+    if (m == "GET" && req.has("location")) {
+      if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+      return xml(fmt::format("<LocationConstraint xmlns=\"{}\"></LocationConstraint>", kNs));
+    }
+    if (m == "GET") return listObjects(req);
+    if (m == "HEAD") return headBucket(req);
+    if (m == "PUT") return createBucket(req);
+    if (m == "DELETE") return deleteBucket(req);
+    if (m == "POST" && req.has("delete")) return deleteObjects(req);
+    return errorResponse({405, "MethodNotAllowed", m + " is not allowed on a bucket"}, req.path);
+  }
+  if (m == "POST" && req.has("uploads")) return createUpload(req);
+  if (req.has("uploadId")) {
+    if (m == "PUT" && req.has("partNumber")) return uploadPart(req, who);
+    if (m == "POST") return completeUpload(req);
+    if (m == "DELETE") return abortUpload(req);
+    if (m == "GET") return listParts(req);
+    return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an upload"}, req.path);
+  }
+  if (req.has("acl") || req.has("tagging") || req.has("versionId")) {
+    return errorResponse({501, "NotImplemented", "this object subresource is not supported yet"}, req.path);
+  }
+  if (m == "GET" || m == "HEAD") return getObject(req);
+  if (m == "PUT") return req.header("x-amz-copy-source") ? copyObject(req) : putObject(req, who);
+  if (m == "DELETE") return deleteObject(req);
+  return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an object"}, req.path);
+}
+
+Status S3Gateway::requireBucket(const std::string& bucket) {
+  if (bucket.find('/') != std::string::npos || !checkNormalized("/" + bucket)) {
+    return Status(StatusCode::kNotFound, "no bucket named '" + bucket + "'");
+  }
+  auto info = vfs_.attributes("/" + bucket);
+  if (!info || !info->is_dir()) {
+    if (info || info.error().code() == StatusCode::kNotFound) {
+      return Status(StatusCode::kNotFound, "The specified bucket does not exist: " + bucket);
+    }
+    return info.error();
+  }
+  return Status::ok();
+}
+
+Result<std::string> S3Gateway::objectPath(const std::string& bucket, const std::string& key) const {
+  if (key.size() > 1024) return makeError(invalidArgument("keys are at most 1024 bytes"));
+  std::string rel = key.ends_with('/') ? key.substr(0, key.size() - 1) : key;
+  std::string path = "/" + bucket + "/" + rel;
+  if (Status st = checkNormalized(path); !st) {
+    return makeError(invalidArgument("key '" + key + "' cannot name a file: " + st.message()));
+  }
+  for (size_t start = 0;;) {
+    size_t slash = rel.find('/', start);
+    if (std::string_view(rel).substr(start).starts_with(kHiddenPrefix)) {
+      return makeError(invalidArgument("keys may not have a part starting with " + std::string(kHiddenPrefix)));
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return path;
+}
+
+S3Response S3Gateway::listBuckets() {
+  auto entries = vfs_.list("/");
+  if (!entries) return errorResponse(fromStatus(entries.error()), "/");
+  std::string body = fmt::format("<ListAllMyBucketsResult xmlns=\"{}\"><Owner><ID>shoal</ID><DisplayName>shoal"
+                                 "</DisplayName></Owner><Buckets>", kNs);
+  for (const auto& e : *entries) {
+    if (!e.is_dir()) continue;
+    body += fmt::format("<Bucket><Name>{}</Name><CreationDate>{}</CreationDate></Bucket>", xmlEscape(e.name()),
+                        iso8601(e.mtime_ms()));
+  }
+  return xml(body + "</Buckets></ListAllMyBucketsResult>");
+}
+
+S3Response S3Gateway::createBucket(const S3Request& req) {
+  if (!validBucketName(req.bucket)) {
+    return errorResponse({400, "InvalidBucketName", "bucket names are 3-63 characters of a-z, 0-9, '.' and '-'"},
+                         req.path);
+  }
+  auto made = vfs_.mkdir("/" + req.bucket, 0755);
+  if (!made) {
+    if (made.error().code() == StatusCode::kAlreadyExists) {
+      return errorResponse({409, "BucketAlreadyOwnedByYou", "the bucket exists: " + req.bucket}, req.path);
+    }
+    return errorResponse(fromStatus(made.error()), req.path);
+  }
+  S3Response r;
+  r.headers.emplace_back("Location", "/" + req.bucket);
+  return r;
+}
+
+S3Response S3Gateway::headBucket(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  return S3Response{};
+}
+
+S3Response S3Gateway::deleteBucket(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  // Uploads in progress do not keep a bucket: they go with it (S3 aborts them too).
+  if (auto entries = vfs_.list("/" + req.bucket)) {
+    bool only_uploads = !entries->empty();
+    for (const auto& e : *entries) only_uploads = only_uploads && e.name() == kUploadsDir;
+    if (only_uploads) (void)client_.master().remove(uploadsDir(req.bucket), /*recursive=*/true);
+  }
+  Status st = vfs_.rmdir("/" + req.bucket);
+  if (!st) {
+    if (st.code() == StatusCode::kDirectoryNotEmpty) {
+      return errorResponse({409, "BucketNotEmpty", "The bucket you tried to delete is not empty"}, req.path);
+    }
+    return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  }
+  S3Response r;
+  r.status = 204;
+  return r;
+}
+
+S3Response S3Gateway::listObjects(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  const bool v2 = req.param("list-type") == "2";
+  ListQuery q;
+  q.prefix = req.param("prefix");
+  q.delimiter = req.param("delimiter");
+  std::string max = req.param("max-keys");
+  if (!max.empty()) {
+    if (max.size() > 9 || !std::all_of(max.begin(), max.end(), ::isdigit)) {
+      return errorResponse({400, "InvalidArgument", "max-keys must be a non-negative integer"}, req.path);
+    }
+    q.max_keys = std::min<size_t>(std::stoul(max), 1000);
+  }
+  std::string token = req.param("continuation-token");
+  if (v2 && req.has("continuation-token")) {
+    auto key = decodeToken(token, token_key_);
+    if (!key) return errorResponse({400, "InvalidArgument", "The continuation token provided is incorrect"}, req.path);
+    q.after = *key;
+  } else if (v2) {
+    q.after = req.param("start-after");
+  } else {
+    q.after = req.param("marker");
+  }
+  const bool url = req.param("encoding-type") == "url";
+  if (req.has("encoding-type") && !url) {
+    return errorResponse({400, "InvalidArgument", "encoding-type may only be 'url'"}, req.path);
+  }
+  const std::string root = "/" + req.bucket;
+  ListSource source{
+      [&](const std::string& dir_key) {
+        return vfs_.list(dir_key.empty() ? root : root + "/" + dir_key.substr(0, dir_key.size() - 1));
+      },
+      [&](const proto::FileInfo& dir) {
+        return dir.has_xattrs() && vfs_.getXattr(dir.path(), kDirAttr).has_value();
+      }};
+  auto page = listKeys(q, source);
+  if (!page) return errorResponse(fromStatus(page.error(), "NoSuchBucket"), req.path);
+  auto enc = [&](const std::string& s) { return xmlEscape(url ? uriEncode(s, true) : s); };
+  std::string body = fmt::format("<ListBucketResult xmlns=\"{}\"><Name>{}</Name><Prefix>{}</Prefix>", kNs,
+                                 xmlEscape(req.bucket), enc(q.prefix));
+  if (v2) {
+    body += fmt::format("<KeyCount>{}</KeyCount>", page->objects.size() + page->prefixes.size());
+    if (req.has("continuation-token")) body += "<ContinuationToken>" + xmlEscape(token) + "</ContinuationToken>";
+    if (req.has("start-after")) body += "<StartAfter>" + enc(req.param("start-after")) + "</StartAfter>";
+    if (page->truncated) {
+      body += "<NextContinuationToken>" + encodeToken(page->last, token_key_) + "</NextContinuationToken>";
+    }
+  } else {
+    body += "<Marker>" + enc(q.after) + "</Marker>";
+    if (page->truncated && !q.delimiter.empty()) body += "<NextMarker>" + enc(page->last) + "</NextMarker>";
+  }
+  body += fmt::format("<MaxKeys>{}</MaxKeys>", q.max_keys);
+  if (!q.delimiter.empty()) body += "<Delimiter>" + enc(q.delimiter) + "</Delimiter>";
+  if (url) body += "<EncodingType>url</EncodingType>";
+  body += fmt::format("<IsTruncated>{}</IsTruncated>", page->truncated ? "true" : "false");
+  for (const auto& o : page->objects) {
+    uint64_t size = o.info.is_dir() ? 0 : o.info.size();
+    body += fmt::format("<Contents><Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size>"
+                        "<StorageClass>STANDARD</StorageClass></Contents>",
+                        enc(o.key), iso8601(o.info.mtime_ms()), xmlEscape(etagOf(o.info.path(), o.info)), size);
+  }
+  for (const auto& p : page->prefixes) body += "<CommonPrefixes><Prefix>" + enc(p) + "</Prefix></CommonPrefixes>";
+  return xml(body + "</ListBucketResult>");
+}
+
+}  // namespace shoal::s3

@@ -1,0 +1,96 @@
+// The S3 API over Shoal's namespace: every top-level directory is a bucket, objects are files,
+// keys with '/' are paths. Requests are authenticated (Signature V4 against the gateway's access
+// keys), then served through the vfs and the client, so what the gateway writes is what FUSE and
+// the CLI see at once, and the other way round. An object appears only whole: a PUT streams into
+// a hidden name beside the key and is renamed over it once its bytes and digests are checked.
+// Thread-safe; the server calls it from its pool.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "client/context.h"
+#include "s3/s3_error.h"
+#include "s3/s3_request.h"
+#include "s3/sigv4.h"
+#include "vfs/vfs.h"
+
+namespace shoal::s3 {
+
+struct GatewayOptions {
+  SecretLookup secrets;
+  uint64_t max_put_bytes = 5ull << 30;  // S3's limit of a single PUT
+};
+
+class S3Gateway {
+ public:
+  S3Gateway(client::Context& client, vfs::Vfs& vfs, GatewayOptions options);
+
+  S3Response handle(const S3Request& req);
+  // Removes multipart uploads begun before `older_than_ms` (abandoned: shoal.proxy.multipart.expiry);
+  // how many.
+  size_t reapUploads(int64_t older_than_ms);
+
+ private:
+  S3Response dispatch(const S3Request& req, const Identity& who);
+  // Buckets (bucket.cc).
+  S3Response listBuckets();
+  S3Response createBucket(const S3Request& req);
+  S3Response headBucket(const S3Request& req);
+  S3Response deleteBucket(const S3Request& req);
+  S3Response listObjects(const S3Request& req);
+  // Objects (object.cc).
+  S3Response getObject(const S3Request& req);
+  S3Response putObject(const S3Request& req, const Identity& who);
+  S3Response copyObject(const S3Request& req);
+  S3Response deleteObject(const S3Request& req);
+  S3Response deleteObjects(const S3Request& req);
+  // Multipart uploads (s3_multipart.cc).
+  S3Response createUpload(const S3Request& req);
+  S3Response uploadPart(const S3Request& req, const Identity& who);
+  S3Response completeUpload(const S3Request& req);
+  S3Response abortUpload(const S3Request& req);
+  S3Response listParts(const S3Request& req);
+  S3Response listUploads(const S3Request& req);
+  static std::string uploadsDir(const std::string& bucket);
+  // The directory of the request's uploadId, if it is an upload of the request's key.
+  Result<std::string> uploadDir(const S3Request& req);
+
+  // Streams [start, end) of a published version to `sink`; false if a read failed or the sink stopped.
+  bool streamFile(const proto::FileInfo& version, uint64_t start, uint64_t end, const Sink& sink);
+  // The object an x-amz-copy-source header names ("bucket/key", URL-encoded) and the range of
+  // x-amz-copy-source-range ("bytes=a-b"; the whole object without one).
+  struct CopyRange {
+    proto::FileInfo version;
+    uint64_t start = 0, end = 0;
+  };
+  std::variant<CopyRange, S3Error> copySource(const std::string& header, const std::optional<std::string>& range);
+
+  // "/bucket/key" for a key S3 may name and POSIX can hold; InvalidArgument (naming why) otherwise.
+  Result<std::string> objectPath(const std::string& bucket, const std::string& key) const;
+  Status requireBucket(const std::string& bucket);
+  // The ETag of a file: the MD5 its PUT recorded if the file is still that version, else one
+  // made of its id, size and mtime that no SDK takes for an MD5.
+  std::string etagOf(const std::string& path, const proto::FileInfo& info);
+  // Streams the body into a new file at `path` (through a hidden name, renamed over it); the
+  // file's MD5 (hex), or the S3 error. `etag` replaces the MD5 as the recorded ETag (multipart).
+  struct Stored {
+    proto::FileInfo info;
+    std::string md5_hex;
+  };
+  std::variant<Stored, S3Error> store(const std::string& path, const std::function<bool(const Sink&)>& body,
+                                      const std::optional<std::string>& content_md5, const std::string& payload_sha256,
+                                      std::optional<uint64_t> expected_length,
+                                      const std::vector<std::pair<std::string, std::string>>& xattrs,
+                                      const std::optional<std::string>& etag = std::nullopt);
+
+  client::Context& client_;
+  vfs::Vfs& vfs_;
+  GatewayOptions options_;
+  std::string token_key_;  // signs continuation tokens, so a forged one is refused
+};
+
+S3Response errorResponse(const S3Error& e, const std::string& resource);
+
+}  // namespace shoal::s3

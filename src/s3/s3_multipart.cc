@@ -1,0 +1,303 @@
+// Multipart uploads of S3Gateway. An upload is a hidden directory of the bucket,
+// .shoal-s3-uploads/<id>, whose xattrs name the key and keep the object's Content-Type and
+// x-amz-meta-*; each part is a file in it (stored as a PUT is: whole and digest-checked, or not
+// at all). Complete checks the list against the parts, streams them in order into the object
+// (which appears whole, as a PUT's does) and removes the upload; its ETag is the MD5 of the
+// parts' MD5s with the part count, as S3's.
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "s3/crypto.h"
+#include "s3/s3_attrs.h"
+#include "s3/s3_format.h"
+#include "s3/s3_gateway.h"
+#include "s3/s3_listing.h"
+
+namespace shoal::s3 {
+namespace {
+
+constexpr std::string_view kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+constexpr std::string_view kNs = "http://s3.amazonaws.com/doc/2006-03-01/";
+constexpr const char* kUploadKeyAttr = "user.s3.upload.key";
+constexpr const char* kUploadTimeAttr = "user.s3.upload.initiated";
+constexpr uint64_t kMinPartBytes = 5ull << 20;
+constexpr int kMaxParts = 10000;
+constexpr size_t kPiece = 1 << 20;
+
+std::string partName(int n) { return fmt::format("{:05d}", n); }
+
+S3Error noSuchUpload() {
+  return {404, "NoSuchUpload",
+          "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or "
+          "completed."};
+}
+
+bool validUploadId(const std::string& id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
+std::string S3Gateway::uploadsDir(const std::string& bucket) { return "/" + bucket + "/" + std::string(kUploadsDir); }
+
+Result<std::string> S3Gateway::uploadDir(const S3Request& req) {
+  std::string id = req.param("uploadId");
+  if (!validUploadId(id)) return makeError(Status(StatusCode::kNotFound, "no upload " + id));
+  std::string dir = uploadsDir(req.bucket) + "/" + id;
+  auto key = vfs_.getXattr(dir, kUploadKeyAttr);
+  if (!key || *key != req.key) return makeError(Status(StatusCode::kNotFound, "no upload " + id + " of " + req.key));
+  return dir;
+}
+
+S3Response S3Gateway::createUpload(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.bucket, req.key);
+  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+  if (req.key.ends_with('/')) {
+    return errorResponse({400, "InvalidArgument", "a key ending in '/' names a directory and holds no bytes"}, req.path);
+  }
+  std::string id = hex(randomBytes(16));
+  std::string dir = uploadsDir(req.bucket) + "/" + id;
+  auto made = client_.master().createDirectory(dir, /*recursive=*/true, 0700);
+  if (!made) return errorResponse(fromStatus(made.error()), req.path);
+  std::vector<std::pair<std::string, std::string>> attrs{{kUploadKeyAttr, req.key},
+                                                         {kUploadTimeAttr, std::to_string(nowMs())}};
+  if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
+  for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
+  for (const auto& [k, v] : attrs) {
+    if (Status st = vfs_.setXattr(dir, k, v, 0); !st) {
+      (void)client_.master().remove(dir, true);
+      return errorResponse(fromStatus(st), req.path);
+    }
+  }
+  S3Response r;
+  r.body = fmt::format("{}<InitiateMultipartUploadResult xmlns=\"{}\"><Bucket>{}</Bucket><Key>{}</Key>"
+                       "<UploadId>{}</UploadId></InitiateMultipartUploadResult>",
+                       kXmlHead, kNs, xmlEscape(req.bucket), xmlEscape(req.key), id);
+  return r;
+}
+
+S3Response S3Gateway::uploadPart(const S3Request& req, const Identity& who) {
+  std::string n = req.param("partNumber");
+  int part = 0;
+  if (n.empty() || n.size() > 5 || !std::all_of(n.begin(), n.end(), ::isdigit) || (part = std::stoi(n)) < 1 ||
+      part > kMaxParts) {
+    return errorResponse({400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive"},
+                         req.path);
+  }
+  auto dir = uploadDir(req);
+  if (!dir) return errorResponse(noSuchUpload(), req.path);
+  if (!req.content_length) {
+    return errorResponse({411, "MissingContentLength", "You must provide the Content-Length HTTP header."}, req.path);
+  }
+  if (*req.content_length > options_.max_put_bytes) {
+    return errorResponse({400, "EntityTooLarge", "a part is at most 5 GiB"}, req.path);
+  }
+  std::function<bool(const Sink&)> body = req.read_body;
+  if (auto src = req.header("x-amz-copy-source")) {  // UploadPartCopy
+    auto copy = copySource(*src, req.header("x-amz-copy-source-range"));
+    if (auto* e = std::get_if<S3Error>(&copy)) return errorResponse(*e, req.path);
+    auto [version, start, end] = std::get<CopyRange>(copy);
+    body = [this, version, start, end](const Sink& sink) { return streamFile(version, start, end, sink); };
+    auto stored = store(*dir + "/" + partName(part), body, std::nullopt, "", end - start, {}, std::nullopt);
+    if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
+    const Stored& s = std::get<Stored>(stored);
+    S3Response r;
+    r.body = fmt::format("{}<CopyPartResult xmlns=\"{}\"><LastModified>{}</LastModified><ETag>\"{}\"</ETag>"
+                         "</CopyPartResult>", kXmlHead, kNs, iso8601(s.info.mtime_ms()), s.md5_hex);
+    return r;
+  }
+  auto stored = store(*dir + "/" + partName(part), body, req.header("content-md5"), who.payload_sha256,
+                      req.content_length, {}, std::nullopt);
+  if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
+  S3Response r;
+  r.headers.emplace_back("ETag", "\"" + std::get<Stored>(stored).md5_hex + "\"");
+  return r;
+}
+
+S3Response S3Gateway::completeUpload(const S3Request& req) {
+  auto dir = uploadDir(req);
+  if (!dir) return errorResponse(noSuchUpload(), req.path);
+  auto path = objectPath(req.bucket, req.key);
+  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+  std::string doc_text;
+  constexpr size_t kMaxBody = 2 << 20;
+  bool whole = req.read_body([&](std::string_view piece) {
+    doc_text.append(piece);
+    return doc_text.size() <= kMaxBody;
+  });
+  pugi::xml_document doc;
+  if (!whole || doc_text.size() > kMaxBody || !doc.load_buffer(doc_text.data(), doc_text.size()) ||
+      !doc.child("CompleteMultipartUpload")) {
+    return errorResponse({400, "MalformedXML", "The XML you provided was not well-formed or did not validate"}, req.path);
+  }
+  struct Part {
+    int number;
+    std::string etag;
+    proto::FileInfo info;
+  };
+  std::vector<Part> parts;
+  for (pugi::xml_node p : doc.child("CompleteMultipartUpload").children("Part")) {
+    std::string n = p.child_value("PartNumber");
+    if (n.empty() || n.size() > 5 || !std::all_of(n.begin(), n.end(), ::isdigit)) {
+      return errorResponse({400, "MalformedXML", "PartNumber must be a number"}, req.path);
+    }
+    std::string etag = p.child_value("ETag");
+    if (etag.size() >= 2 && etag.front() == '"') etag = etag.substr(1, etag.size() - 2);
+    parts.push_back({std::stoi(n), etag, {}});
+  }
+  if (parts.empty()) {
+    return errorResponse({400, "MalformedXML", "You must specify at least one part"}, req.path);
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].number <= parts[i - 1].number) {
+      return errorResponse({400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list "
+                                                     "must be specified in order by part number."}, req.path);
+    }
+  }
+  Digest etags("md5");
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string part_path = *dir + "/" + partName(parts[i].number);
+    auto info = vfs_.attributes(part_path);
+    if (!info || etagOf(part_path, *info) != "\"" + parts[i].etag + "\"") {
+      return errorResponse({400, "InvalidPart", fmt::format("part {} was not uploaded or its ETag is not {}",
+                                                            parts[i].number, parts[i].etag)}, req.path);
+    }
+    if (i + 1 < parts.size() && info->size() < kMinPartBytes) {
+      return errorResponse({400, "EntityTooSmall", fmt::format("part {} is {} bytes; every part but the last must be "
+                                                               "at least 5 MiB", parts[i].number, info->size())},
+                           req.path);
+    }
+    parts[i].info = *info;
+    std::string raw;
+    for (size_t c = 0; c + 1 < parts[i].etag.size(); c += 2) {
+      raw += static_cast<char>(std::stoi(parts[i].etag.substr(c, 2), nullptr, 16));
+    }
+    etags.update(raw);
+  }
+  uint64_t total = 0;
+  for (const Part& p : parts) total += p.info.size();
+  // The object's attributes are the upload's.
+  std::vector<std::pair<std::string, std::string>> attrs;
+  if (auto names = vfs_.listXattrs(*dir)) {
+    for (const std::string& n : *names) {
+      if (n == kTypeAttr || n.starts_with(kMetaAttr)) {
+        if (auto v = vfs_.getXattr(*dir, n)) attrs.emplace_back(n, *v);
+      }
+    }
+  }
+  auto body = [&](const Sink& sink) {
+    for (const Part& p : parts) {
+      if (!streamFile(p.info, 0, p.info.size(), sink)) return false;
+    }
+    return true;
+  };
+  std::string etag = fmt::format("{}-{}", hex(etags.finish()), parts.size());
+  auto stored = store(*path, body, std::nullopt, "", total, attrs, etag);
+  if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
+  (void)client_.master().remove(*dir, /*recursive=*/true);
+  (void)vfs_.rmdir(uploadsDir(req.bucket));  // the last upload leaves no directory behind (kept if others remain)
+  S3Response r;
+  r.body = fmt::format("{}<CompleteMultipartUploadResult xmlns=\"{}\"><Location>/{}/{}</Location><Bucket>{}</Bucket>"
+                       "<Key>{}</Key><ETag>\"{}\"</ETag></CompleteMultipartUploadResult>",
+                       kXmlHead, kNs, xmlEscape(req.bucket), xmlEscape(req.key), xmlEscape(req.bucket),
+                       xmlEscape(req.key), etag);
+  return r;
+}
+
+S3Response S3Gateway::abortUpload(const S3Request& req) {
+  auto dir = uploadDir(req);
+  if (!dir) return errorResponse(noSuchUpload(), req.path);
+  if (auto st = client_.master().remove(*dir, /*recursive=*/true); !st) return errorResponse(fromStatus(st), req.path);
+  (void)vfs_.rmdir(uploadsDir(req.bucket));
+  S3Response r;
+  r.status = 204;
+  return r;
+}
+
+S3Response S3Gateway::listParts(const S3Request& req) {
+  auto dir = uploadDir(req);
+  if (!dir) return errorResponse(noSuchUpload(), req.path);
+  auto entries = vfs_.list(*dir);
+  if (!entries) return errorResponse(fromStatus(entries.error()), req.path);
+  std::sort(entries->begin(), entries->end(), [](const auto& a, const auto& b) { return a.name() < b.name(); });
+  int marker = 0;
+  std::string m = req.param("part-number-marker");
+  if (!m.empty() && m.size() <= 5 && std::all_of(m.begin(), m.end(), ::isdigit)) marker = std::stoi(m);
+  size_t max = 1000;
+  std::string mp = req.param("max-parts");
+  if (!mp.empty() && mp.size() <= 5 && std::all_of(mp.begin(), mp.end(), ::isdigit)) max = std::min<size_t>(std::stoul(mp), 1000);
+  std::string body = fmt::format("{}<ListPartsResult xmlns=\"{}\"><Bucket>{}</Bucket><Key>{}</Key><UploadId>{}</UploadId>"
+                                 "<PartNumberMarker>{}</PartNumberMarker><MaxParts>{}</MaxParts>",
+                                 kXmlHead, kNs, xmlEscape(req.bucket), xmlEscape(req.key), req.param("uploadId"),
+                                 marker, max);
+  std::string parts;
+  size_t count = 0;
+  bool truncated = false;
+  int last = marker;
+  for (const auto& e : *entries) {
+    if (e.is_dir() || e.name().size() != 5 || !std::all_of(e.name().begin(), e.name().end(), ::isdigit)) continue;
+    int n = std::stoi(e.name());
+    if (n <= marker) continue;
+    if (count == max) {
+      truncated = true;
+      break;
+    }
+    parts += fmt::format("<Part><PartNumber>{}</PartNumber><LastModified>{}</LastModified><ETag>{}</ETag>"
+                         "<Size>{}</Size></Part>", n, iso8601(e.mtime_ms()), xmlEscape(etagOf(e.path(), e)), e.size());
+    last = n;
+    ++count;
+  }
+  body += fmt::format("<NextPartNumberMarker>{}</NextPartNumberMarker><IsTruncated>{}</IsTruncated>", last,
+                      truncated ? "true" : "false");
+  S3Response r;
+  r.body = body + parts + "</ListPartsResult>";
+  return r;
+}
+
+S3Response S3Gateway::listUploads(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  std::string prefix = req.param("prefix");
+  std::vector<std::tuple<std::string, std::string, int64_t>> uploads;  // key, id, initiated
+  if (auto entries = vfs_.list(uploadsDir(req.bucket))) {
+    for (const auto& e : *entries) {
+      if (!e.is_dir() || !validUploadId(e.name())) continue;
+      auto key = vfs_.getXattr(e.path(), kUploadKeyAttr);
+      if (!key || !key->starts_with(prefix)) continue;
+      int64_t at = e.mtime_ms();
+      if (auto t = vfs_.getXattr(e.path(), kUploadTimeAttr)) at = std::atoll(t->c_str());
+      uploads.emplace_back(*key, e.name(), at);
+    }
+  }
+  std::sort(uploads.begin(), uploads.end());
+  std::string body = fmt::format("{}<ListMultipartUploadsResult xmlns=\"{}\"><Bucket>{}</Bucket><Prefix>{}</Prefix>"
+                                 "<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>",
+                                 kXmlHead, kNs, xmlEscape(req.bucket), xmlEscape(prefix));
+  for (const auto& [key, id, at] : uploads) {
+    body += fmt::format("<Upload><Key>{}</Key><UploadId>{}</UploadId><Initiated>{}</Initiated>"
+                        "<StorageClass>STANDARD</StorageClass></Upload>", xmlEscape(key), id, iso8601(at));
+  }
+  S3Response r;
+  r.body = body + "</ListMultipartUploadsResult>";
+  return r;
+}
+
+size_t S3Gateway::reapUploads(int64_t older_than_ms) {
+  size_t reaped = 0;
+  auto buckets = vfs_.list("/");
+  if (!buckets) return 0;
+  for (const auto& b : *buckets) {
+    if (!b.is_dir()) continue;
+    auto entries = vfs_.list(uploadsDir(b.name()));
+    if (!entries) continue;
+    for (const auto& e : *entries) {
+      int64_t at = e.mtime_ms();
+      if (auto t = vfs_.getXattr(e.path(), kUploadTimeAttr)) at = std::atoll(t->c_str());
+      if (at < older_than_ms && client_.master().remove(e.path(), /*recursive=*/true).isOk()) ++reaped;
+    }
+    (void)vfs_.rmdir(uploadsDir(b.name()));  // only if no upload is left in it
+  }
+  return reaped;
+}
+
+}  // namespace shoal::s3

@@ -1,0 +1,416 @@
+// The object operations of S3Gateway: GET/HEAD (ranges, conditions, response overrides), PUT
+// (digests checked before the object appears), copy, and the deletes.
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "s3/crypto.h"
+#include "s3/s3_attrs.h"
+#include "s3/s3_format.h"
+#include "s3/s3_gateway.h"
+#include "s3/s3_listing.h"
+
+namespace shoal::s3 {
+namespace {
+
+constexpr std::string_view kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+constexpr std::string_view kNs = "http://s3.amazonaws.com/doc/2006-03-01/";
+constexpr size_t kPiece = 1 << 20;
+
+std::string versionOf(const proto::FileInfo& f) { return fmt::format("{}:{}", f.size(), f.mtime_ms()); }
+
+// A single "bytes=" range of a `size`-byte object as [start, end); nullopt when unsatisfiable.
+// Malformed or multiple ranges are ignored (the whole object), as S3 does.
+struct Range {
+  bool whole = true;
+  uint64_t start = 0, end = 0;
+};
+std::optional<Range> parseRange(const std::string& h, uint64_t size) {
+  Range r{true, 0, size};
+  if (!h.starts_with("bytes=") || h.find(',') != std::string::npos) return r;
+  std::string spec = h.substr(6);
+  size_t dash = spec.find('-');
+  if (dash == std::string::npos) return r;
+  std::string a = spec.substr(0, dash), b = spec.substr(dash + 1);
+  auto num = [](const std::string& s) -> std::optional<uint64_t> {
+    if (s.empty() || s.size() > 19 || !std::all_of(s.begin(), s.end(), ::isdigit)) return std::nullopt;
+    return std::stoull(s);
+  };
+  if (a.empty()) {  // the last b bytes
+    auto n = num(b);
+    if (!n) return r;
+    if (*n == 0) return std::nullopt;
+    return Range{false, size - std::min(*n, size), size};
+  }
+  auto s = num(a);
+  if (!s) return r;
+  std::optional<uint64_t> e = b.empty() ? std::optional<uint64_t>(*s) : num(b);
+  if (!e || *e < *s) return r;  // "bytes=9-3" is no range: the whole object
+  if (*s >= size) return std::nullopt;
+  if (b.empty()) e = size - 1;
+  return Range{false, *s, std::min(*e + 1, size)};
+}
+
+std::string unquote(std::string s) {
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return s.substr(1, s.size() - 2);
+  return s;
+}
+
+// If-Match / If-None-Match lists.
+bool matchesAny(const std::string& list, const std::string& etag) {
+  size_t start = 0;
+  for (;;) {
+    size_t comma = list.find(',', start);
+    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    if (b != std::string::npos) {
+      item = item.substr(b, e - b + 1);
+      if (item == "*" || unquote(item) == unquote(etag)) return true;
+    }
+    if (comma == std::string::npos) return false;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::string S3Gateway::etagOf(const std::string& path, const proto::FileInfo& info) {
+  if (info.has_xattrs()) {
+    auto v = vfs_.getXattr(path, kEtagAttr);
+    // "size:mtime:etag" — only while the file is still the version the PUT wrote.
+    const std::string version = versionOf(info) + ":";
+    if (v && v->size() > version.size() && v->starts_with(version)) return "\"" + v->substr(version.size()) + "\"";
+  }
+  return fmt::format("\"{:x}{:x}-{:x}\"", info.id(), info.mtime_ms(), info.size());
+}
+
+S3Response S3Gateway::getObject(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.bucket, req.key);
+  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+  auto info = vfs_.attributes(*path);
+  const bool marker_key = req.key.ends_with('/');
+  if (info && info->is_dir() && !(marker_key && vfs_.getXattr(*path, kDirAttr).has_value())) {
+    info = makeError(Status(StatusCode::kNotFound, "The specified key does not exist."));
+  }
+  if (info && !info->is_dir() && (marker_key || info->type() != proto::FILE_TYPE_REGULAR)) {
+    info = makeError(Status(StatusCode::kNotFound, "The specified key does not exist."));
+  }
+  if (!info) return errorResponse(fromStatus(info.error()), req.path);
+  const uint64_t size = info->is_dir() ? 0 : info->size();
+  const std::string etag = etagOf(*path, *info);
+  const int64_t mtime = info->mtime_ms() / 1000 * 1000;  // HTTP dates have seconds
+  // Conditions, in S3's order of precedence.
+  auto if_match = req.header("if-match"), if_none = req.header("if-none-match");
+  auto if_since = req.header("if-modified-since"), if_unmod = req.header("if-unmodified-since");
+  if (if_match && !matchesAny(*if_match, etag)) {
+    return errorResponse({412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"},
+                         req.path);
+  }
+  if (!if_match && if_unmod) {
+    auto t = parseHttpDate(*if_unmod);
+    if (t && mtime > *t) {
+      return errorResponse({412, "PreconditionFailed", "the object was modified since If-Unmodified-Since"}, req.path);
+    }
+  }
+  S3Response r;
+  r.headers = {{"ETag", etag}, {"Last-Modified", httpDate(mtime)}, {"Accept-Ranges", "bytes"}};
+  bool not_modified = if_none ? matchesAny(*if_none, etag) : false;
+  if (!if_none && if_since) {
+    auto t = parseHttpDate(*if_since);
+    not_modified = t && mtime <= *t;
+  }
+  if (not_modified) {
+    r.status = 304;
+    return r;
+  }
+  std::string type = "application/octet-stream";
+  if (info->has_xattrs()) {
+    if (auto t = vfs_.getXattr(*path, kTypeAttr)) type = *t;
+    if (auto names = vfs_.listXattrs(*path)) {
+      for (const std::string& n : *names) {
+        if (!n.starts_with(kMetaAttr)) continue;
+        if (auto v = vfs_.getXattr(*path, n)) r.headers.emplace_back("x-amz-meta-" + n.substr(strlen(kMetaAttr)), *v);
+      }
+    }
+  }
+  r.content_type = type;
+  for (const char* o : {"content-type", "content-language", "expires", "cache-control", "content-disposition",
+                        "content-encoding"}) {
+    std::string q = std::string("response-") + o;
+    if (!req.has(q)) continue;
+    if (std::string_view(o) == "content-type") r.content_type = req.param(q);
+    else r.headers.emplace_back(o, req.param(q));
+  }
+  auto range = parseRange(req.header("range").value_or(""), size);
+  if (!range) {
+    r = errorResponse({416, "InvalidRange", fmt::format("The requested range is not satisfiable (the object has {} "
+                                                        "bytes)", size)}, req.path);
+    r.headers.emplace_back("Content-Range", fmt::format("bytes */{}", size));
+    return r;
+  }
+  if (!range->whole) {
+    r.status = 206;
+    r.headers.emplace_back("Content-Range", fmt::format("bytes {}-{}/{}", range->start, range->end - 1, size));
+  }
+  r.stream_length = range->end - range->start;
+  if (req.method == "HEAD" || *r.stream_length == 0) {
+    r.stream = [](const Sink&) { return true; };
+    return r;
+  }
+  proto::FileInfo version = *info;  // reads see the version stat'ed, whatever is published meanwhile
+  // A read that fails mid-body ends it early: the client sees fewer bytes than Content-Length.
+  r.stream = [this, version, start = range->start, end = range->end](const Sink& sink) {
+    return streamFile(version, start, end, sink);
+  };
+  return r;
+}
+
+bool S3Gateway::streamFile(const proto::FileInfo& version, uint64_t start, uint64_t end, const Sink& sink) {
+  std::string buf(std::min<uint64_t>(kPiece, std::max<uint64_t>(end - start, 1)), '\0');
+  for (uint64_t pos = start; pos < end;) {
+    auto got = vfs_.readPublished(version, pos, {buf.data(), std::min<uint64_t>(buf.size(), end - pos)});
+    if (!got || *got == 0 || !sink(std::string_view(buf.data(), *got))) return false;
+    pos += *got;
+  }
+  return true;
+}
+
+std::variant<S3Gateway::CopyRange, S3Error> S3Gateway::copySource(const std::string& header,
+                                                                  const std::optional<std::string>& range) {
+  std::string decoded;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == '%' && i + 2 < header.size() && std::isxdigit(static_cast<unsigned char>(header[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(header[i + 2]))) {
+      decoded += static_cast<char>(std::stoi(header.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      decoded += header[i];
+    }
+  }
+  if (decoded.starts_with('/')) decoded.erase(0, 1);
+  size_t slash = decoded.find('/');
+  if (slash == std::string::npos || decoded.find('?') != std::string::npos) {
+    return S3Error{400, "InvalidArgument", "x-amz-copy-source must be bucket/key"};
+  }
+  std::string bucket = decoded.substr(0, slash), key = decoded.substr(slash + 1);
+  if (Status st = requireBucket(bucket); !st) return fromStatus(st, "NoSuchBucket");
+  auto path = objectPath(bucket, key);
+  if (!path) return fromStatus(path.error());
+  auto src = vfs_.attributes(*path);
+  if (src && (src->is_dir() || src->type() != proto::FILE_TYPE_REGULAR)) {
+    src = makeError(Status(StatusCode::kNotFound, "The specified key does not exist."));
+  }
+  if (!src) return fromStatus(src.error());
+  CopyRange out{*src, 0, src->size()};
+  if (range) {
+    auto r = parseRange(*range, src->size());
+    if (!r || r->whole) {
+      return S3Error{400, "InvalidArgument", "x-amz-copy-source-range must be bytes=first-last within the object"};
+    }
+    out.start = r->start;
+    out.end = r->end;
+  }
+  return out;
+}
+
+std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
+    const std::string& path, const std::function<bool(const Sink&)>& body, const std::optional<std::string>& content_md5,
+    const std::string& payload_sha256, std::optional<uint64_t> expected_length,
+    const std::vector<std::pair<std::string, std::string>>& xattrs, const std::optional<std::string>& etag) {
+  auto existing = vfs_.attributes(path);
+  if (existing && existing->is_dir()) {
+    return S3Error{409, "InvalidObjectState", "a directory (prefix) already has this name: " + path};
+  }
+  size_t slash = path.rfind('/');
+  std::string temp = path.substr(0, slash + 1) + std::string(kHiddenPrefix) + "put-" + hex(randomBytes(8));
+  auto writer = client_.createFile(temp);
+  if (!writer) {
+    const Status& st = writer.error();
+    if (st.code() == StatusCode::kNotADirectory || st.code() == StatusCode::kAlreadyExists) {
+      return S3Error{409, "InvalidObjectState",
+                     "a part of the key is an object, so the key cannot be a path under it: " + path};
+    }
+    return fromStatus(st);
+  }
+  Digest md5("md5"), sha("sha256");
+  uint64_t received = 0;
+  Status failed;
+  bool complete = body([&](std::string_view piece) {
+    received += piece.size();
+    if (received > options_.max_put_bytes) {
+      failed = Status(StatusCode::kFileTooLarge, "too large");
+      return false;
+    }
+    md5.update(piece);
+    if (!payload_sha256.empty()) sha.update(piece);
+    failed = (*writer)->write({piece.data(), piece.size()});
+    return failed.isOk();
+  });
+  auto abandon = [&](S3Error e) -> std::variant<Stored, S3Error> {
+    (*writer)->cancel();
+    (void)vfs_.unlink(temp);
+    return e;
+  };
+  if (failed.code() == StatusCode::kFileTooLarge) {
+    return abandon({400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size"});
+  }
+  if (!failed) return abandon(fromStatus(failed));
+  if (!complete || (expected_length && received != *expected_length)) {
+    return abandon({400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length"});
+  }
+  std::string digest = md5.finish();
+  if (content_md5 && !constantTimeEqual(unbase64(*content_md5), digest)) {
+    return abandon({400, "BadDigest", "The Content-MD5 you specified did not match what we received."});
+  }
+  if (!payload_sha256.empty() && !constantTimeEqual(hex(sha.finish()), payload_sha256)) {
+    return abandon({400, "XAmzContentSHA256Mismatch",
+                    "The provided 'x-amz-content-sha256' header does not match what was computed."});
+  }
+  auto info = (*writer)->close();
+  if (!info) return abandon(fromStatus(info.error()));
+  std::string md5_hex = hex(digest);
+  std::vector<std::pair<std::string, std::string>> attrs = xattrs;
+  attrs.emplace_back(kEtagAttr, versionOf(*info) + ":" + etag.value_or(md5_hex));
+  for (const auto& [k, v] : attrs) {
+    if (Status st = vfs_.setXattr(temp, k, v, 0); !st) return abandon(fromStatus(st));
+  }
+  if (Status st = vfs_.rename(temp, path, false); !st) return abandon(fromStatus(st));
+  return Stored{*info, md5_hex};
+}
+
+S3Response S3Gateway::putObject(const S3Request& req, const Identity& who) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.bucket, req.key);
+  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+  if (!req.content_length) {
+    return errorResponse({411, "MissingContentLength", "You must provide the Content-Length HTTP header."}, req.path);
+  }
+  if (*req.content_length > options_.max_put_bytes) {
+    return errorResponse({400, "EntityTooLarge", fmt::format("Your proposed upload exceeds the maximum allowed object "
+                                                             "size ({} bytes)", options_.max_put_bytes)}, req.path);
+  }
+  if (req.key.ends_with('/')) {  // a directory marker: "dir/" as a key of its own
+    if (*req.content_length != 0) {
+      return errorResponse({400, "InvalidArgument", "a key ending in '/' names a directory and holds no bytes"},
+                           req.path);
+    }
+    auto made = client_.master().createDirectory(*path, /*recursive=*/true, 0755);
+    if (!made && made.error().code() != StatusCode::kAlreadyExists) return errorResponse(fromStatus(made.error()), req.path);
+    if (Status st = vfs_.setXattr(*path, kDirAttr, "1", 0); !st) return errorResponse(fromStatus(st), req.path);
+    S3Response r;
+    r.headers.emplace_back("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"");  // the MD5 of nothing
+    return r;
+  }
+  std::vector<std::pair<std::string, std::string>> attrs;
+  if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
+  for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
+  auto stored = store(*path, req.read_body, req.header("content-md5"), who.payload_sha256, req.content_length, attrs);
+  if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
+  S3Response r;
+  r.headers.emplace_back("ETag", "\"" + std::get<Stored>(stored).md5_hex + "\"");
+  return r;
+}
+
+S3Response S3Gateway::copyObject(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.bucket, req.key);
+  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+  auto copy = copySource(*req.header("x-amz-copy-source"), std::nullopt);
+  if (auto* e = std::get_if<S3Error>(&copy)) return errorResponse(*e, req.path);
+  const proto::FileInfo version = std::get<CopyRange>(copy).version;
+  const bool replace = req.header("x-amz-metadata-directive").value_or("COPY") == "REPLACE";
+  if (!replace && version.path() == *path) {
+    return errorResponse({400, "InvalidRequest", "copying an object onto itself needs x-amz-metadata-directive: "
+                                                 "REPLACE"}, req.path);
+  }
+  std::vector<std::pair<std::string, std::string>> attrs;
+  if (replace) {
+    if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
+    for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
+  } else if (version.has_xattrs()) {
+    if (auto names = vfs_.listXattrs(version.path())) {
+      for (const std::string& n : *names) {
+        if (n != kTypeAttr && !n.starts_with(kMetaAttr)) continue;
+        if (auto v = vfs_.getXattr(version.path(), n)) attrs.emplace_back(n, *v);
+      }
+    }
+  }
+  auto body = [&](const Sink& sink) { return streamFile(version, 0, version.size(), sink); };
+  auto stored = store(*path, body, std::nullopt, "", version.size(), attrs);
+  if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
+  const Stored& s = std::get<Stored>(stored);
+  S3Response r;
+  r.body = fmt::format("{}<CopyObjectResult xmlns=\"{}\"><LastModified>{}</LastModified><ETag>\"{}\"</ETag>"
+                       "</CopyObjectResult>", kXmlHead, kNs, iso8601(s.info.mtime_ms()), s.md5_hex);
+  return r;
+}
+
+S3Response S3Gateway::deleteObject(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.bucket, req.key);
+  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+  Status st;
+  auto info = vfs_.attributes(*path);
+  if (info && info->is_dir()) {
+    // Only the marker "dir/" names a directory; it goes if nothing is left under it.
+    if (req.key.ends_with('/')) st = vfs_.rmdir(*path);
+  } else if (info && !req.key.ends_with('/')) {
+    st = vfs_.unlink(*path);
+  }
+  // Deleting a key that does not exist succeeds, as in S3.
+  if (!st && st.code() != StatusCode::kNotFound) return errorResponse(fromStatus(st), req.path);
+  S3Response r;
+  r.status = 204;
+  return r;
+}
+
+S3Response S3Gateway::deleteObjects(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  std::string body;
+  constexpr size_t kMaxBody = 2 << 20;
+  bool whole = req.read_body([&](std::string_view piece) {
+    body.append(piece);
+    return body.size() <= kMaxBody;
+  });
+  if (!whole || body.size() > kMaxBody) {
+    return errorResponse({400, "MalformedXML", "the Delete document is too large or incomplete"}, req.path);
+  }
+  if (auto md5 = req.header("content-md5")) {
+    Digest d("md5");
+    d.update(body);
+    if (!constantTimeEqual(unbase64(*md5), d.finish())) {
+      return errorResponse({400, "BadDigest", "The Content-MD5 you specified did not match what we received."}, req.path);
+    }
+  }
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size()) || !doc.child("Delete")) {
+    return errorResponse({400, "MalformedXML", "The XML you provided was not well-formed or did not validate"}, req.path);
+  }
+  pugi::xml_node del = doc.child("Delete");
+  bool quiet = std::string(del.child_value("Quiet")) == "true";
+  std::vector<std::string> keys;
+  for (pugi::xml_node o : del.children("Object")) keys.emplace_back(o.child_value("Key"));
+  if (keys.empty() || keys.size() > 1000) {
+    return errorResponse({400, "MalformedXML", "a Delete names 1 to 1000 objects"}, req.path);
+  }
+  std::string out = fmt::format("{}<DeleteResult xmlns=\"{}\">", kXmlHead, kNs);
+  for (const std::string& key : keys) {
+    S3Request one = req;
+    one.key = key;
+    S3Response r = key.empty() ? errorResponse({400, "InvalidArgument", "empty key"}, req.path) : deleteObject(one);
+    if (r.status == 204) {
+      if (!quiet) out += "<Deleted><Key>" + xmlEscape(key) + "</Key></Deleted>";
+      continue;
+    }
+    pugi::xml_document err;
+    err.load_buffer(r.body.data(), r.body.size());
+    out += fmt::format("<Error><Key>{}</Key><Code>{}</Code><Message>{}</Message></Error>", xmlEscape(key),
+                       xmlEscape(err.child("Error").child_value("Code")),
+                       xmlEscape(err.child("Error").child_value("Message")));
+  }
+  S3Response r;
+  r.body = out + "</DeleteResult>";
+  return r;
+}
+
+}  // namespace shoal::s3

@@ -1,0 +1,35 @@
+// The S3 endpoint's HTTP side (cpp-httplib, kept inside s3_server.cc): GET, HEAD, PUT, POST and
+// DELETE on any path, path-style (/bucket/key) or virtual-host style (bucket.<domain>), bodies
+// streamed both ways, on a bounded pool of threads. Each request becomes an S3Request for the
+// gateway; its S3Response goes back as is.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "common/status.h"
+#include "s3/s3_gateway.h"
+
+namespace shoal::s3 {
+
+class S3Server {
+ public:
+  // `domain`: requests to Host <bucket>.<domain> name the bucket in the Host ("" for path style only).
+  S3Server(S3Gateway& gateway, std::string domain);
+  ~S3Server();
+
+  Status start(const std::string& host, int port, int threads);
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  S3Gateway& gateway_;
+  std::string domain_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace shoal::s3

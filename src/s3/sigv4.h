@@ -1,0 +1,47 @@
+// Signature Version 4 as an S3 server checks it: the Authorization header (AWS4-HMAC-SHA256
+// Credential=..., SignedHeaders=..., Signature=...) or a presigned URL's X-Amz-* query, the
+// request's time within 15 minutes of ours (a presigned URL: before its expiry), and the
+// signature recomputed from the canonical request with the secret of the access key. The body's
+// SHA-256, when the client signed one, is checked by the caller as the body streams (see
+// payload_sha256). Pure functions over the request's parts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "s3/s3_error.h"
+
+namespace shoal::s3 {
+
+struct SignedRequest {
+  std::string method;
+  std::string path;                               // decoded, as the key is named
+  std::multimap<std::string, std::string> query;  // decoded
+  std::function<std::optional<std::string>(const std::string& lowercase_name)> header;
+};
+
+struct Identity {
+  std::string access_key;
+  // The hex SHA-256 the client signed for the body; "" when unsigned (UNSIGNED-PAYLOAD, presigned).
+  std::string payload_sha256;
+};
+
+// The secret of an access key, if it is one the gateway knows.
+using SecretLookup = std::function<std::optional<std::string>(const std::string& access_key)>;
+
+// The caller's identity, or the S3 error: AccessDenied (no signature), InvalidAccessKeyId,
+// SignatureDoesNotMatch, RequestTimeTooSkewed, AccessDenied "Request has expired",
+// AuthorizationHeaderMalformed, NotImplemented (streaming aws-chunked uploads).
+struct AuthResult {
+  std::optional<Identity> identity;
+  S3Error error;
+};
+AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, int64_t now_ms);
+
+// RFC 3986 encoding as SigV4 wants it: unreserved characters kept, '/' too when `keep_slash`.
+std::string uriEncode(std::string_view text, bool keep_slash);
+
+}  // namespace shoal::s3

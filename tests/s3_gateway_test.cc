@@ -1,0 +1,340 @@
+// The S3 gateway with real clients: a master, a worker and `shoal proxy` on 127.0.0.1, driven by
+// Debian's /usr/bin/aws (s3 and s3api) and curl. Bytes through S3 equal the bytes written, what
+// S3 writes is what the Shoal CLI reads and the other way round, listings page with continuation
+// tokens, and every bad request (wrong secret, unknown key, no signature, a bad range, a key with
+// "..", a body that does not match its Content-MD5) gets S3's error and leaves nothing behind.
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sys/stat.h>
+
+#include "harness/master_cluster.h"
+#include "testing/random_bytes.h"
+
+namespace shoal::testing {
+namespace {
+
+constexpr const char* kAccess = "shoaltestkey";
+constexpr const char* kSecret = "shoaltestsecret/with+odd=chars";
+
+class S3GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(master_.start()) << master_.log();
+    std::filesystem::create_directories(dir_.sub("store"));
+    auto mounted = master_.cli({"fs", "mount", "/", "file://" + dir_.sub("store")});
+    ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
+    ASSERT_TRUE(worker_.start()) << worker_.log();
+    dir_.write("keys", fmt::format("# the gateway's keys\n{} {}\n", kAccess, kSecret));
+    ::chmod(dir_.sub("keys").c_str(), 0600);
+    port_ = freePort();
+    ASSERT_TRUE(proxy_.start({shoalBinary(), "proxy", fmt::format("-Dshoal.master.rpc.port={}", master_.port()),
+                              fmt::format("-Dshoal.proxy.port={}", port_), "-Dshoal.proxy.bind.host=127.0.0.1",
+                              "-Dshoal.proxy.s3.keys.file=" + dir_.sub("keys"), "-Dshoal.log.dir=" + dir_.sub("logs"),
+                              "-Dshoal.proxy.multipart.expiry=" + multipart_expiry_},
+                             dir_.sub("proxy.log")));
+    ASSERT_TRUE(eventually([&] { return aws({"s3api", "list-buckets"}).exit_code == 0; }, 60)) << proxyLog();
+  }
+  void TearDown() override { proxy_.stop(SIGTERM); }
+
+  std::string proxyLog() const {
+    std::ifstream in(dir_.sub("proxy.log"));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  CommandResult aws(std::vector<std::string> args, const std::string& access = kAccess,
+                    const std::string& secret = kSecret) {
+    std::vector<std::string> argv{"/usr/bin/env", "AWS_ACCESS_KEY_ID=" + access, "AWS_SECRET_ACCESS_KEY=" + secret,
+                                  "AWS_DEFAULT_REGION=us-east-1", "AWS_MAX_ATTEMPTS=1",
+                                  "AWS_CONFIG_FILE=" + dir_.sub("no-aws-config"),
+                                  "AWS_SHARED_CREDENTIALS_FILE=" + dir_.sub("no-aws-credentials"), "/usr/bin/aws",
+                                  "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, 300);
+  }
+  std::string readLocal(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  TempDir dir_{"shoal-s3-it"};
+  MasterUnderTest master_;
+  WorkerUnderTest worker_{master_};
+  ChildProcess proxy_;
+  int port_ = 0;
+  std::string multipart_expiry_ = "7d";
+};
+
+TEST_F(S3GatewayTest, AwsCliCopiesSyncsListsAndRemovesTrees) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://datasets"}).exit_code, 0);
+  std::map<std::string, std::string> tree{{"top.bin", randomBytes(3 << 20, 1)},
+                                          {"a/one.txt", "one\n"},
+                                          {"a/b/two.bin", randomBytes(70000, 2)},
+                                          {"a-b/three", ""},
+                                          {"z/deep/er/four", "4"}};
+  for (const auto& [rel, data] : tree) dir_.write("up/" + rel, data);
+  auto r = aws({"s3", "sync", dir_.sub("up"), "s3://datasets/tree"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  r = aws({"s3", "ls", "--recursive", "s3://datasets/tree/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> listed;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) listed.insert(line.substr(line.rfind(' ') + 1));
+  std::set<std::string> expect;
+  for (const auto& [rel, _] : tree) expect.insert("tree/" + rel);
+  EXPECT_EQ(listed, expect);
+  // Delimited listing: the common prefixes of the top level, in S3's order ("a-b/" before "a/").
+  r = aws({"s3api", "list-objects-v2", "--bucket", "datasets", "--prefix", "tree/", "--delimiter", "/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> prefixes;
+  for (const auto& p : j["CommonPrefixes"]) prefixes.push_back(p["Prefix"]);
+  EXPECT_EQ(prefixes, (std::vector<std::string>{"tree/a-b/", "tree/a/", "tree/z/"}));
+  ASSERT_EQ(j["Contents"].size(), 1u);
+  EXPECT_EQ(j["Contents"][0]["Key"], "tree/top.bin");
+  // The same bytes come back through S3 and through Shoal's own CLI.
+  ASSERT_EQ(aws({"s3", "cp", "--recursive", "s3://datasets/tree", dir_.sub("down")}).exit_code, 0);
+  for (const auto& [rel, data] : tree) {
+    EXPECT_TRUE(readLocal(dir_.sub("down/" + rel)) == data) << rel;
+    auto cat = master_.cli({"fs", "cat", "/datasets/tree/" + rel});
+    EXPECT_TRUE(cat.out == data) << rel;
+  }
+  // The other way: a file written through Shoal is an object.
+  dir_.write("from-cli.txt", "written by shoal fs copyFromLocal\n");
+  ASSERT_EQ(master_.cli({"fs", "copyFromLocal", dir_.sub("from-cli.txt"), "/datasets/from-cli.txt"}).exit_code, 0);
+  r = aws({"s3", "cp", "s3://datasets/from-cli.txt", "-"});
+  EXPECT_EQ(r.out, "written by shoal fs copyFromLocal\n") << r.err;
+  // A bucket with objects is not removed; emptied, it is.
+  r = aws({"s3", "rb", "s3://datasets"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("BucketNotEmpty"), std::string::npos) << r.err;
+  ASSERT_EQ(aws({"s3", "rm", "--recursive", "s3://datasets/"}).exit_code, 0);
+  r = aws({"s3", "ls", "--recursive", "s3://datasets/"});
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(S3GatewayTest, ObjectsKeepTheirMetadataRangesAndConditionsHold) {
+  ASSERT_EQ(aws({"s3api", "create-bucket", "--bucket", "objs"}).exit_code, 0);
+  std::string data = randomBytes(200000, 5);
+  dir_.write("body", data);
+  auto r = aws({"s3api", "put-object", "--bucket", "objs", "--key", "dir/obj.bin", "--body", dir_.sub("body"),
+                "--content-type", "image/png", "--metadata", "origin=test,stage=one"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  std::string etag = nlohmann::json::parse(r.out)["ETag"];
+  r = aws({"s3api", "head-object", "--bucket", "objs", "--key", "dir/obj.bin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto head = nlohmann::json::parse(r.out);
+  EXPECT_EQ(head["ETag"], etag);
+  EXPECT_EQ(head["ContentLength"], 200000);
+  EXPECT_EQ(head["ContentType"], "image/png");
+  EXPECT_EQ(head["Metadata"]["origin"], "test");
+  EXPECT_EQ(head["Metadata"]["stage"], "one");
+  // The ETag is the body's MD5: the one md5sum computes.
+  auto md5 = runCommand({"/usr/bin/md5sum", dir_.sub("body")});
+  EXPECT_EQ(etag, "\"" + md5.out.substr(0, 32) + "\"");
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "dir/obj.bin", "--range", "bytes=1000-1999",
+           dir_.sub("part")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(readLocal(dir_.sub("part")) == data.substr(1000, 1000));
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "dir/obj.bin", "--range", "bytes=-10", dir_.sub("tail")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(readLocal(dir_.sub("tail")) == data.substr(data.size() - 10));
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "dir/obj.bin", "--range", "bytes=500000-", dir_.sub("x")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("InvalidRange"), std::string::npos) << r.err;
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "dir/obj.bin", "--if-match", "\"nope\"", dir_.sub("x")});
+  EXPECT_NE(r.err.find("PreconditionFailed"), std::string::npos) << r.err;
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "dir/obj.bin", "--if-none-match", etag, dir_.sub("x")});
+  EXPECT_NE(r.err.find("304"), std::string::npos) << r.err;
+  // Copy within the bucket keeps the metadata; REPLACE sets new.
+  ASSERT_EQ(aws({"s3api", "copy-object", "--bucket", "objs", "--key", "copy.bin", "--copy-source", "objs/dir/obj.bin"})
+                .exit_code, 0);
+  r = aws({"s3api", "head-object", "--bucket", "objs", "--key", "copy.bin"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["Metadata"]["origin"], "test");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ETag"], etag);
+  ASSERT_EQ(aws({"s3", "cp", "s3://objs/copy.bin", dir_.sub("copy")}).exit_code, 0);
+  EXPECT_TRUE(readLocal(dir_.sub("copy")) == data);
+  // Rewritten through Shoal, the object's ETag is no longer the old MD5.
+  dir_.write("other", "other bytes");
+  ASSERT_EQ(master_.cli({"fs", "rm", "/objs/copy.bin"}).exit_code, 0);
+  ASSERT_EQ(master_.cli({"fs", "copyFromLocal", dir_.sub("other"), "/objs/copy.bin"}).exit_code, 0);
+  r = aws({"s3api", "head-object", "--bucket", "objs", "--key", "copy.bin"});
+  EXPECT_NE(nlohmann::json::parse(r.out)["ETag"], etag);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ContentLength"], 11);
+  // A missing key, a missing bucket.
+  r = aws({"s3api", "head-object", "--bucket", "objs", "--key", "nothing"});
+  EXPECT_NE(r.err.find("404"), std::string::npos) << r.err;
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "nothing", dir_.sub("x")});
+  EXPECT_NE(r.err.find("NoSuchKey"), std::string::npos) << r.err;
+  r = aws({"s3api", "list-objects-v2", "--bucket", "nobucket"});
+  EXPECT_NE(r.err.find("NoSuchBucket"), std::string::npos) << r.err;
+}
+
+TEST_F(S3GatewayTest, ListingsPageWithTokensAndBatchDeletesReportEachKey) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://many"}).exit_code, 0);
+  std::set<std::string> keys;
+  for (int i = 0; i < 23; ++i) {
+    std::string rel = fmt::format("d{}/k{:02d}", i % 3, i);
+    dir_.write("many/" + rel, std::to_string(i));
+    keys.insert(rel);
+  }
+  ASSERT_EQ(aws({"s3", "sync", dir_.sub("many"), "s3://many"}).exit_code, 0);
+  // Pages of 4: the CLI follows NextContinuationToken until the end.
+  auto r = aws({"s3api", "list-objects-v2", "--bucket", "many", "--page-size", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> got;
+  auto listing = nlohmann::json::parse(r.out);
+  for (const auto& c : listing["Contents"]) got.push_back(c["Key"]);
+  EXPECT_EQ(got, std::vector<std::string>(keys.begin(), keys.end())) << r.out << proxyLog();
+  // start-after, and a forged token.
+  r = aws({"s3api", "list-objects-v2", "--bucket", "many", "--start-after", "d1/k19"});
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["Contents"][0]["Key"], "d1/k22");
+  r = aws({"s3api", "list-objects-v2", "--bucket", "many", "--continuation-token", "Zm9yZ2VkLXRva2VuLWZvcmdlZA=="});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("InvalidArgument"), std::string::npos) << r.err;
+  // DeleteObjects: each key reported, missing ones deleted as S3 does.
+  r = aws({"s3api", "delete-objects", "--bucket", "many", "--delete",
+           "Objects=[{Key=d0/k00},{Key=d1/k01},{Key=no/such}]"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  EXPECT_EQ(nlohmann::json::parse(r.out)["Deleted"].size(), 3u);
+  EXPECT_NE(master_.cli({"fs", "stat", "/many/d0/k00"}).exit_code, 0);
+  EXPECT_EQ(master_.cli({"fs", "stat", "/many/d0/k03"}).exit_code, 0);
+}
+
+TEST_F(S3GatewayTest, MultipartUploadsAssembleInOrderAndStayOutOfListings) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://mpu"}).exit_code, 0);
+  // The CLI splits files above 8 MiB into 8 MiB parts: 20 MiB is three.
+  std::string big = randomBytes(20 << 20, 9);
+  dir_.write("big", big);
+  auto r = aws({"s3", "cp", dir_.sub("big"), "s3://mpu/big.bin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  r = aws({"s3api", "head-object", "--bucket", "mpu", "--key", "big.bin"});
+  auto head = nlohmann::json::parse(r.out);
+  EXPECT_EQ(head["ContentLength"], 20 << 20);
+  EXPECT_TRUE(std::string(head["ETag"]).ends_with("-3\"")) << head["ETag"];
+  ASSERT_EQ(aws({"s3", "cp", "s3://mpu/big.bin", dir_.sub("big.back")}).exit_code, 0);
+  EXPECT_TRUE(readLocal(dir_.sub("big.back")) == big);
+  EXPECT_TRUE(master_.cli({"fs", "cat", "/mpu/big.bin"}).out == big);
+  // By hand: parts uploaded out of order, listed, completed in order.
+  r = aws({"s3api", "create-multipart-upload", "--bucket", "mpu", "--key", "hand/made.bin", "--content-type", "text/x"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string id = nlohmann::json::parse(r.out)["UploadId"];
+  std::string p1 = randomBytes(5 << 20, 10), p2 = "the last part may be small";
+  dir_.write("p1", p1);
+  dir_.write("p2", p2);
+  auto part = [&](int n, const std::string& file) {
+    auto out = aws({"s3api", "upload-part", "--bucket", "mpu", "--key", "hand/made.bin", "--upload-id", id,
+                    "--part-number", std::to_string(n), "--body", dir_.sub(file)});
+    EXPECT_EQ(out.exit_code, 0) << out.err;
+    return std::string(nlohmann::json::parse(out.out)["ETag"]);
+  };
+  std::string e2 = part(2, "p2"), e1 = part(1, "p1");
+  r = aws({"s3api", "list-parts", "--bucket", "mpu", "--key", "hand/made.bin", "--upload-id", id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto parts = nlohmann::json::parse(r.out)["Parts"];
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0]["PartNumber"], 1);
+  EXPECT_EQ(parts[1]["Size"], p2.size());
+  r = aws({"s3api", "list-multipart-uploads", "--bucket", "mpu"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["Uploads"][0]["Key"], "hand/made.bin");
+  // Parts in flight are no objects.
+  r = aws({"s3", "ls", "--recursive", "s3://mpu/"});
+  EXPECT_EQ(r.out.find("hand/"), std::string::npos) << r.out;
+  auto complete = [&](const std::string& list) {
+    dir_.write("parts.json", "{\"Parts\": [" + list + "]}");
+    return aws({"s3api", "complete-multipart-upload", "--bucket", "mpu", "--key", "hand/made.bin", "--upload-id", id,
+                "--multipart-upload", "file://" + dir_.sub("parts.json")});
+  };
+  auto entry = [](int n, const std::string& etag) {
+    nlohmann::json j{{"PartNumber", n}, {"ETag", etag}};
+    return j.dump();
+  };
+  r = complete(entry(2, e2) + "," + entry(1, e1));
+  EXPECT_NE(r.err.find("InvalidPartOrder"), std::string::npos) << r.err;
+  r = complete(entry(1, "\"0123456789abcdef0123456789abcdef\"") + "," + entry(2, e2));
+  EXPECT_NE(r.err.find("InvalidPart"), std::string::npos) << r.err;
+  r = aws({"s3api", "head-object", "--bucket", "mpu", "--key", "hand/made.bin"});
+  EXPECT_NE(r.exit_code, 0) << "no object before Complete succeeds";
+  r = complete(entry(1, e1) + "," + entry(2, e2));
+  ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  r = aws({"s3api", "head-object", "--bucket", "mpu", "--key", "hand/made.bin"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ContentType"], "text/x");
+  EXPECT_TRUE(master_.cli({"fs", "cat", "/mpu/hand/made.bin"}).out == p1 + p2);
+  r = aws({"s3api", "list-multipart-uploads", "--bucket", "mpu"});
+  EXPECT_FALSE(nlohmann::json::parse(r.out.empty() ? "{}" : r.out).contains("Uploads")) << r.out;
+  // An aborted upload is gone, parts and all.
+  r = aws({"s3api", "create-multipart-upload", "--bucket", "mpu", "--key", "gone"});
+  std::string id2 = nlohmann::json::parse(r.out)["UploadId"];
+  ASSERT_EQ(aws({"s3api", "abort-multipart-upload", "--bucket", "mpu", "--key", "gone", "--upload-id", id2}).exit_code, 0);
+  r = aws({"s3api", "upload-part", "--bucket", "mpu", "--key", "gone", "--upload-id", id2, "--part-number", "1",
+           "--body", dir_.sub("p2")});
+  EXPECT_NE(r.err.find("NoSuchUpload"), std::string::npos) << r.err;
+}
+
+class S3GatewayReapTest : public S3GatewayTest {
+ protected:
+  S3GatewayReapTest() { multipart_expiry_ = "2s"; }
+};
+
+TEST_F(S3GatewayReapTest, AbandonedUploadsAreRemovedAfterTheExpiry) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://reap"}).exit_code, 0);
+  auto r = aws({"s3api", "create-multipart-upload", "--bucket", "reap", "--key", "left"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string id = nlohmann::json::parse(r.out)["UploadId"];
+  dir_.write("p", "abandoned part");
+  ASSERT_EQ(aws({"s3api", "upload-part", "--bucket", "reap", "--key", "left", "--upload-id", id, "--part-number", "1",
+                 "--body", dir_.sub("p")}).exit_code, 0);
+  EXPECT_TRUE(eventually([&] {
+    auto l = aws({"s3api", "list-multipart-uploads", "--bucket", "reap"});
+    return l.exit_code == 0 && l.out.find(id) == std::string::npos;
+  }, 60)) << proxyLog();
+  // Nothing of it is left in the store either; the bucket can go.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.sub("store/reap"))) {
+    ADD_FAILURE() << "left behind: " << e.path();
+  }
+  EXPECT_EQ(aws({"s3", "rb", "s3://reap"}).exit_code, 0);
+}
+
+TEST_F(S3GatewayTest, BadRequestsGetS3ErrorsAndLeaveNothingBehind) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://safe"}).exit_code, 0);
+  dir_.write("f", "payload");
+  auto r = aws({"s3", "cp", dir_.sub("f"), "s3://safe/f"}, kAccess, "wrong-secret");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("SignatureDoesNotMatch"), std::string::npos) << r.err;
+  r = aws({"s3", "cp", dir_.sub("f"), "s3://safe/f"}, "nosuchkey", kSecret);
+  EXPECT_NE(r.err.find("InvalidAccessKeyId"), std::string::npos) << r.err;
+  // A body that is not what its Content-MD5 says: refused, and no object appears.
+  r = aws({"s3api", "put-object", "--bucket", "safe", "--key", "md5", "--body", dir_.sub("f"), "--content-md5",
+           "AAAAAAAAAAAAAAAAAAAAAA=="});
+  EXPECT_NE(r.err.find("BadDigest"), std::string::npos) << r.err;
+  // No signature at all, and a key that climbs out of its bucket.
+  int status = 0;
+  std::string body = httpGet(port_, "/safe/", &status);
+  EXPECT_EQ(status, 403);
+  EXPECT_NE(body.find("<Code>AccessDenied</Code>"), std::string::npos) << body;
+  r = aws({"s3api", "put-object", "--bucket", "safe", "--key", "a/../../escape", "--body", dir_.sub("f")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("InvalidArgument"), std::string::npos) << r.err;
+  // A key under an object cannot be a path.
+  ASSERT_EQ(aws({"s3", "cp", dir_.sub("f"), "s3://safe/obj"}).exit_code, 0);
+  r = aws({"s3", "cp", dir_.sub("f"), "s3://safe/obj/child"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("InvalidObjectState"), std::string::npos) << r.err;
+  r = aws({"s3", "ls", "--recursive", "s3://safe/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("obj"), std::string::npos);
+  EXPECT_EQ(r.out.find("md5"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("escape"), std::string::npos) << r.out;
+  // Nothing of the refused uploads is left in the store, hidden or not.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.sub("store"))) {
+    EXPECT_EQ(e.path().filename().string().find(".shoal-s3-"), std::string::npos) << e.path();
+    EXPECT_NE(e.path().filename().string(), "escape");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.sub("escape")));
+}
+
+}  // namespace
+}  // namespace shoal::testing
