@@ -28,6 +28,8 @@ PACKAGES=(
   libraft-dev libuv1-dev
   # the test Ceph (scripts/test-ceph.sh) and the clients tests check it with
   ceph-mon ceph-osd ceph-mds radosgw ceph-fuse ceph-common awscli curl iproute2
+  # S3 clients the gateway is tested with beside awscli
+  python3-boto3 s3cmd
   # a real Prometheus scrapes the daemons in the metrics test; a headless Chromium opens the web UI
   prometheus chromium chromium-driver python3-selenium
 )

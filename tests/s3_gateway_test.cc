@@ -298,6 +298,33 @@ TEST_F(S3GatewayReapTest, AbandonedUploadsAreRemovedAfterTheExpiry) {
   EXPECT_EQ(aws({"s3", "rb", "s3://reap"}).exit_code, 0);
 }
 
+TEST_F(S3GatewayTest, PresignedUrlsReadUntilTheyExpire) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://pre"}).exit_code, 0);
+  dir_.write("f", "shared by URL");
+  ASSERT_EQ(aws({"s3", "cp", dir_.sub("f"), "s3://pre/shared.txt"}).exit_code, 0);
+  auto pathOf = [&](const std::string& url) {
+    std::string u = url.substr(0, url.find_last_not_of("\n") + 1);
+    return u.substr(u.find('/', u.find("//") + 2));
+  };
+  auto r = aws({"s3", "presign", "s3://pre/shared.txt", "--expires-in", "600"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int status = 0;
+  EXPECT_EQ(httpGet(port_, pathOf(r.out), &status), "shared by URL");
+  EXPECT_EQ(status, 200);
+  // Tampered: another key under the same signature.
+  std::string forged = pathOf(r.out);
+  forged.replace(forged.find("shared.txt"), 10, "sharee.txt");
+  std::string body = httpGet(port_, forged, &status);
+  EXPECT_EQ(status, 403);
+  EXPECT_NE(body.find("SignatureDoesNotMatch"), std::string::npos) << body;
+  // A URL valid for one second stops working.
+  r = aws({"s3", "presign", "s3://pre/shared.txt", "--expires-in", "1"});
+  std::string brief = pathOf(r.out);
+  EXPECT_TRUE(eventually([&] { return httpGet(port_, brief, &status).find("Request has expired") != std::string::npos; },
+                         30));
+  EXPECT_EQ(status, 403);
+}
+
 TEST_F(S3GatewayTest, BadRequestsGetS3ErrorsAndLeaveNothingBehind) {
   ASSERT_EQ(aws({"s3", "mb", "s3://safe"}).exit_code, 0);
   dir_.write("f", "payload");

@@ -25,6 +25,7 @@ S3Error fromStatus(const Status& st, const std::string& not_found_code) {
     case StatusCode::kIsADirectory:
     case StatusCode::kNotADirectory: return {409, "InvalidObjectState", st.message()};
     case StatusCode::kDirectoryNotEmpty: return {409, "BucketNotEmpty", st.message()};
+    case StatusCode::kFailedPrecondition: return {400, "InvalidRequest", st.message()};
     default: return {500, "InternalError", st.message()};
   }
 }
