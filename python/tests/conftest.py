@@ -131,6 +131,50 @@ def cluster():
     shutil.rmtree(root, ignore_errors=True)
 
 
+class Gateway:
+    """`shoal proxy` over the cluster, with one access key in a keys file only its owner reads."""
+
+    access = "pytestkey"
+    secret = "pytest/secret+key=1"
+
+    def __init__(self, cluster, domain):
+        self.root = tempfile.mkdtemp(prefix="shoal-py-s3-")
+        keys = os.path.join(self.root, "keys")
+        with open(os.open(keys, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(f"{self.access} {self.secret}\n")
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.domain = domain
+        self.log = os.path.join(self.root, "proxy.log")
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [SHOAL_BIN, "proxy", f"-Dshoal.master.rpc.port={cluster.port}", f"-Dshoal.proxy.port={self.port}",
+                 "-Dshoal.proxy.bind.host=127.0.0.1", f"-Dshoal.proxy.s3.keys.file={keys}",
+                 f"-Dshoal.proxy.domain={domain}", f"-Dshoal.log.dir={self.root}/logs"],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+        def up():
+            with socket.create_connection(("127.0.0.1", self.port), timeout=5):
+                return True
+        eventually(up, what="the S3 gateway")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def gateway(cluster):
+    g = Gateway(cluster, domain="s3.shoal.test")
+    yield g
+    g.stop()
+
+
 @pytest.fixture(scope="session")
 def ceph_conf():
     """The test Ceph's ceph.conf (scripts/test-ceph.sh, started by CTest's "ceph" fixture). Skips

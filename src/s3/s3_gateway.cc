@@ -1,9 +1,12 @@
 #include "s3/s3_gateway.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 
 #include "common/path.h"
+#include "s3/aws_chunked.h"
+#include "s3/checksum.h"
 #include "s3/crypto.h"
 #include "s3/s3_attrs.h"
 #include "s3/s3_format.h"
@@ -50,7 +53,36 @@ S3Response S3Gateway::handle(const S3Request& req) {
   SignedRequest signed_req{req.method, req.path, req.query, req.header};
   AuthResult auth = verifySigV4(signed_req, options_.secrets, nowMs());
   if (!auth.identity) return errorResponse(auth.error, req.path);
+  if (auth.identity->chunked) return dispatchChunked(req, *auth.identity);
   return dispatch(req, *auth.identity);
+}
+
+// An aws-chunked body: the handlers see the decoded bytes and their length (as if sent plainly);
+// a framing, signature or checksum fault found on the way fails the request with its own error,
+// after the handler has thrown away what it had stored.
+S3Response S3Gateway::dispatchChunked(const S3Request& req, const Identity& who) {
+  auto decoded_length = req.header("x-amz-decoded-content-length");
+  if (!decoded_length || decoded_length->empty() || decoded_length->size() > 19 ||
+      !std::all_of(decoded_length->begin(), decoded_length->end(), ::isdigit)) {
+    return errorResponse({411, "MissingContentLength", "an aws-chunked body needs x-amz-decoded-content-length"},
+                         req.path);
+  }
+  std::string trailer = req.header("x-amz-trailer").value_or("");
+  for (char& c : trailer) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!trailer.empty() && !Checksum::forHeader(trailer)) {
+    return errorResponse({400, "InvalidRequest", "x-amz-trailer names a checksum this gateway does not know: " +
+                                                     trailer.substr(0, 64)}, req.path);
+  }
+  auto decoder = std::make_shared<ChunkedDecoder>(*who.chunked, trailer);
+  S3Request plain = req;
+  plain.content_length = std::stoull(*decoded_length);
+  plain.read_body = [&req, decoder](const Sink& sink) {
+    bool whole = req.read_body([&](std::string_view piece) { return decoder->feed(piece, sink); });
+    return whole && decoder->done();
+  };
+  S3Response r = dispatch(plain, who);
+  if (decoder->error()) return errorResponse(*decoder->error(), req.path);
+  return r;
 }
 
 S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
@@ -162,12 +194,17 @@ S3Response S3Gateway::headBucket(const S3Request& req) {
 
 S3Response S3Gateway::deleteBucket(const S3Request& req) {
   if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  // Uploads in progress do not keep a bucket: they go with it (S3 aborts them too).
-  if (auto entries = vfs_.list("/" + req.bucket)) {
-    bool only_uploads = !entries->empty();
-    for (const auto& e : *entries) only_uploads = only_uploads && e.name() == kUploadsDir;
-    if (only_uploads) (void)client_.master().remove(uploadsDir(req.bucket), /*recursive=*/true);
-  }
+  // Uploads in progress do not keep a bucket: they go with it (S3 aborts them too). Anything else
+  // does, whatever rmdir would say (a bucket that is a mount point is refused for being one only
+  // once it is empty).
+  bool uploads = false, others = false;
+  Status listed = vfs_.listPages("/" + req.bucket, "", [&](const std::vector<proto::FileInfo>& page) {
+    for (const auto& e : page) (e.name() == kUploadsDir ? uploads : others) = true;
+    return !others;
+  });
+  if (!listed) return errorResponse(fromStatus(listed, "NoSuchBucket"), req.path);
+  if (others) return errorResponse({409, "BucketNotEmpty", "The bucket you tried to delete is not empty"}, req.path);
+  if (uploads) (void)client_.master().remove(uploadsDir(req.bucket), /*recursive=*/true);
   Status st = vfs_.rmdir("/" + req.bucket);
   if (!st) {
     if (st.code() == StatusCode::kDirectoryNotEmpty) {
@@ -209,8 +246,9 @@ S3Response S3Gateway::listObjects(const S3Request& req) {
   }
   const std::string root = "/" + req.bucket;
   ListSource source{
-      [&](const std::string& dir_key) {
-        return vfs_.list(dir_key.empty() ? root : root + "/" + dir_key.substr(0, dir_key.size() - 1));
+      [&](const std::string& dir_key, const std::string& start_after, const ListSource::Page& page) {
+        return vfs_.listPages(dir_key.empty() ? root : root + "/" + dir_key.substr(0, dir_key.size() - 1),
+                              start_after, page);
       },
       [&](const proto::FileInfo& dir) {
         return dir.has_xattrs() && vfs_.getXattr(dir.path(), kDirAttr).has_value();

@@ -34,6 +34,7 @@ class S3Gateway {
 
  private:
   S3Response dispatch(const S3Request& req, const Identity& who);
+  S3Response dispatchChunked(const S3Request& req, const Identity& who);
   // Buckets (bucket.cc).
   S3Response listBuckets();
   S3Response createBucket(const S3Request& req);

@@ -2,8 +2,10 @@
 // key, so a directory "a" sorts as "a/" among its siblings), filtered by prefix, after a marker,
 // rolled up at a delimiter into common prefixes, at most max_keys of both together. The walk
 // visits only the directories that can hold keys of the page: with the delimiter "/" only the
-// prefix's own directory. Directories are never keys, except one a client made as "dir/".
-// Pure over a directory-listing function.
+// prefix's own directory, and in each directory only the names from the marker on: the cost is
+// O(page), and memory holds one listing page per directory level, however large the directory.
+// Directories are never keys, except one a client made as "dir/". Pure over a paged
+// directory-listing function.
 #pragma once
 
 #include <functional>
@@ -35,8 +37,11 @@ struct ListPage {
 };
 
 struct ListSource {
-  // The entries of a directory ("" for the bucket's root); NotFound lists nothing.
-  std::function<Result<std::vector<proto::FileInfo>>(const std::string& dir_key)> list;
+  using Page = std::function<bool(const std::vector<proto::FileInfo>&)>;
+  // The entries of a directory ("" for the bucket's root, else "a/b/") whose names are > start_after,
+  // in name order, handed to `page` a page at a time until it returns false. NotFound and
+  // NotADirectory list nothing.
+  std::function<Status(const std::string& dir_key, const std::string& start_after, const Page& page)> list;
   // A directory that is also the key "dir/" (a marker a client made).
   std::function<bool(const proto::FileInfo& dir)> is_marker;
 };

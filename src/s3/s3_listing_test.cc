@@ -1,6 +1,7 @@
 #include "s3/s3_listing.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <map>
 #include <random>
@@ -11,13 +12,15 @@
 namespace shoal::s3 {
 namespace {
 
-// A directory tree from a set of file keys (and marker directories), as the vfs would list it
-// (in no particular order: the listing sorts).
+// A directory tree from a set of file keys (and marker directories), listed as the master lists
+// it: names in order, from a start name, a few at a time. `served` counts the entries handed out.
 struct Tree {
   std::set<std::string> files;
   std::set<std::string> markers;  // "dir/"
+  size_t page_size = 2;
+  mutable size_t served = 0;
   ListSource source() const {
-    return {[this](const std::string& dir) -> Result<std::vector<proto::FileInfo>> {
+    return {[this](const std::string& dir, const std::string& start_after, const ListSource::Page& page) -> Status {
               std::map<std::string, bool> children;  // name -> is dir
               bool exists = dir.empty();
               for (const auto& f : files) {
@@ -35,17 +38,23 @@ struct Tree {
                 }
                 if (m == dir) exists = true;
               }
-              if (!exists) return makeError(Status(StatusCode::kNotFound, dir));
+              if (!exists) return Status(StatusCode::kNotFound, dir);
               std::vector<proto::FileInfo> out;
-              for (const auto& [name, is_dir] : children) {
+              for (auto it = children.upper_bound(start_after); it != children.end(); ++it) {
                 proto::FileInfo f;
-                f.set_name(name);
-                f.set_path("/b/" + dir + name);
-                f.set_is_dir(is_dir);
+                f.set_name(it->first);
+                f.set_path("/b/" + dir + it->first);
+                f.set_is_dir(it->second);
                 out.push_back(f);
+                if (out.size() == page_size) {
+                  served += out.size();
+                  if (!page(out)) return Status::ok();
+                  out.clear();
+                }
               }
-              std::reverse(out.begin(), out.end());
-              return out;
+              served += out.size();
+              if (!out.empty()) page(out);
+              return Status::ok();
             },
             [this](const proto::FileInfo& d) { return markers.count(d.path().substr(3) + "/") > 0; }};
   }
@@ -98,8 +107,8 @@ TEST(S3Listing, MatchesS3OrderPrefixesAndPagesOnRandomTrees) {
       if (!clash) t.files.insert(k);
     }
     std::set<std::string> all = t.files;
-    for (const std::string& prefix : {"", "a", "a/", "a-", "z/a", "nothing/"}) {
-      for (const std::string& delim : {"", "/", "-"}) {
+    for (std::string prefix : {"", "a", "a/", "a-", "z/a", "nothing/"}) {
+      for (std::string delim : {"", "/", "-"}) {
         for (size_t max : {size_t{1}, size_t{3}, size_t{1000}}) {
           // Page through; every page must be the reference page from the same marker.
           ListQuery q{prefix, delim, "", max};
@@ -113,10 +122,42 @@ TEST(S3Listing, MatchesS3OrderPrefixesAndPagesOnRandomTrees) {
             if (!page->truncated) break;
             q.after = page->last;
           }
+          // A start-after that is no key of the page walk, from anywhere in the key space.
+          for (int i = 0; i < 5; ++i) {
+            std::string after = parts[rng() % parts.size()];
+            if (rng() % 2) after += (rng() % 2 ? "/" : "-") + parts[rng() % parts.size()];
+            ListQuery q2{prefix, delim, after, max};
+            auto page = listKeys(q2, t.source());
+            ASSERT_TRUE(page);
+            ListPage want = reference(all, q2);
+            ASSERT_EQ(keysOf(*page), keysOf(want)) << "prefix=" << prefix << " delim=" << delim << " after=" << after;
+            ASSERT_EQ(page->prefixes, want.prefixes) << "after=" << after;
+          }
         }
       }
     }
   }
+}
+
+// A page from the middle of a large directory reads the entries of that page, not the directory:
+// the source hands out only what follows the marker, and the walk stops when the page is full.
+TEST(S3Listing, APageCostsThePageNotTheDirectory) {
+  Tree t;
+  t.page_size = 100;
+  for (int i = 0; i < 20000; ++i) t.files.insert(fmt::format("big/k{:06}", i));
+  t.files.insert("big/k010000.sub/x");  // a directory that sorts among the keys
+  auto page = listKeys(ListQuery{"big/", "", "big/k010000", 5}, t.source());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(keysOf(*page),
+            (std::vector<std::string>{"big/k010000.sub/x", "big/k010001", "big/k010002", "big/k010003", "big/k010004"}));
+  EXPECT_TRUE(page->truncated);
+  EXPECT_LE(t.served, 2 * t.page_size + 5);
+  t.served = 0;
+  page = listKeys(ListQuery{"big/k0199", "", "", 1000}, t.source());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->objects.size(), 100u);
+  EXPECT_FALSE(page->truncated);
+  EXPECT_LE(t.served, 2 * t.page_size + 5);
 }
 
 TEST(S3Listing, DirectoriesAreKeysOnlyAsMarkersAndHiddenNamesNeverShow) {

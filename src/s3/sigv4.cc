@@ -118,8 +118,9 @@ AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, in
     amz_date = req.header("x-amz-date").value_or("");
     payload = req.header("x-amz-content-sha256").value_or("");
     if (payload.empty()) return fail({400, "InvalidRequest", "x-amz-content-sha256 must be sent with a signed request"});
-    if (payload.starts_with("STREAMING-")) {
-      return fail({501, "NotImplemented", "streaming (aws-chunked) uploads are not supported yet: " + payload});
+    if (payload.starts_with("STREAMING-") && payload != "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" &&
+        payload != "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER" && payload != "STREAMING-UNSIGNED-PAYLOAD-TRAILER") {
+      return fail({501, "NotImplemented", "this streaming payload type is not supported: " + payload.substr(0, 64)});
     }
   }
   if (credential.empty() || signed_headers.empty() || signature.empty()) {
@@ -171,7 +172,9 @@ AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, in
                  "The request signature we calculated does not match the signature you provided. Check your key "
                  "and signing method."});
   }
-  out.identity = Identity{scope[0], payload == "UNSIGNED-PAYLOAD" ? "" : payload};
+  const bool streaming = payload.starts_with("STREAMING-");
+  out.identity = Identity{scope[0], payload == "UNSIGNED-PAYLOAD" || streaming ? "" : payload, std::nullopt};
+  if (streaming) out.identity->chunked = ChunkSigning{payload, key, amz_date, scope_text, signature};
   return out;
 }
 

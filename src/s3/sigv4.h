@@ -23,10 +23,25 @@ struct SignedRequest {
   std::function<std::optional<std::string>(const std::string& lowercase_name)> header;
 };
 
+// What an aws-chunked body's chunk and trailer signatures are checked with: each chunk is signed
+// with the key of the request's scope, chained from the request's own (seed) signature.
+struct ChunkSigning {
+  std::string payload;      // the x-amz-content-sha256 value: STREAMING-...
+  std::string signing_key;  // the derived SigV4 key
+  std::string amz_date;
+  std::string scope;        // DATE/REGION/s3/aws4_request
+  std::string seed_signature;
+  bool signed_chunks() const { return payload.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"); }
+  bool trailer() const { return payload.ends_with("-TRAILER"); }
+};
+
 struct Identity {
   std::string access_key;
-  // The hex SHA-256 the client signed for the body; "" when unsigned (UNSIGNED-PAYLOAD, presigned).
+  // The hex SHA-256 the client signed for the body; "" when unsigned (UNSIGNED-PAYLOAD, presigned,
+  // aws-chunked).
   std::string payload_sha256;
+  // Set for an aws-chunked body (x-amz-content-sha256: STREAMING-...): the body must be decoded.
+  std::optional<ChunkSigning> chunked;
 };
 
 // The secret of an access key, if it is one the gateway knows.
@@ -34,7 +49,8 @@ using SecretLookup = std::function<std::optional<std::string>(const std::string&
 
 // The caller's identity, or the S3 error: AccessDenied (no signature), InvalidAccessKeyId,
 // SignatureDoesNotMatch, RequestTimeTooSkewed, AccessDenied "Request has expired",
-// AuthorizationHeaderMalformed, NotImplemented (streaming aws-chunked uploads).
+// AuthorizationHeaderMalformed, NotImplemented (a streaming payload type other than the signed
+// and unsigned aws-chunked ones).
 struct AuthResult {
   std::optional<Identity> identity;
   S3Error error;

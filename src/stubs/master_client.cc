@@ -128,9 +128,10 @@ Result<std::vector<proto::PathResult>> MasterClient::getStatusBatch(const std::v
 
 Status MasterClient::listStatus(const std::string& path,
                                 const std::function<bool(const std::vector<proto::FileInfo>&)>& page,
-                                std::optional<int64_t> sync_ms) {
+                                std::optional<int64_t> sync_ms, const std::string& start_after) {
   proto::ListStatusRequest req;
   req.set_path(path);
+  req.set_start_after(start_after);
   req.set_limit(impl_->page_size);
   setSync(req.mutable_sync(), sync_ms, impl_->defaults.load()->sync_interval_ms.at(path));
   for (;;) {
@@ -139,6 +140,7 @@ Status MasterClient::listStatus(const std::string& path,
     std::vector<proto::FileInfo> entries(resp.entries().begin(), resp.entries().end());
     if (!page(entries) || !resp.has_more() || entries.empty()) return Status::ok();
     req.set_start_after(entries.back().name());
+    req.set_continued(true);
   }
 }
 

@@ -41,9 +41,10 @@ class MasterClient {
   // Without an explicit `sync_interval_ms`, answered from the metadata cache when it holds the path.
   Result<proto::FileInfo> getStatus(const std::string& path, std::optional<int64_t> sync_interval_ms = std::nullopt);
   Result<std::vector<proto::PathResult>> getStatusBatch(const std::vector<std::string>& paths);
-  // Calls `page` for each page of the listing, in name order. Stop early by returning false.
+  // Calls `page` for each page of the listing, in name order, from the first name after
+  // `start_after` ("": from the first). Stop early by returning false.
   Status listStatus(const std::string& path, const std::function<bool(const std::vector<proto::FileInfo>&)>& page,
-                    std::optional<int64_t> sync_interval_ms = std::nullopt);
+                    std::optional<int64_t> sync_interval_ms = std::nullopt, const std::string& start_after = {});
   Result<std::vector<proto::FileInfo>> listAll(const std::string& path,
                                                std::optional<int64_t> sync_interval_ms = std::nullopt);
   Result<proto::FileInfo> createDirectory(const std::string& path, bool recursive, std::optional<uint32_t> mode = {});

@@ -128,6 +128,11 @@ Status Vfs::rmdir(const std::string& path) {
 
 Result<std::vector<proto::FileInfo>> Vfs::list(const std::string& path) { return master_.listAll(path); }
 
+Status Vfs::listPages(const std::string& path, const std::string& start_after,
+                      const std::function<bool(const std::vector<proto::FileInfo>&)>& page) {
+  return master_.listStatus(path, page, std::nullopt, start_after);
+}
+
 Status Vfs::setAttributes(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,
                           std::optional<std::string> group) {
   if (!mode && !owner && !group) return Status::ok();

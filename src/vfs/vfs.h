@@ -7,6 +7,7 @@
 // follows it; a reader that opens the file later sees the last published version. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,10 @@ class Vfs {
   Status rmdir(const std::string& path);
   // A directory's entries, read once (a paged readdir then sees one consistent directory).
   Result<std::vector<proto::FileInfo>> list(const std::string& path);
+  // A listing a page at a time, from the first name after `start_after`: what holds only a page
+  // in memory however large the directory. Stop early by returning false.
+  Status listPages(const std::string& path, const std::string& start_after,
+                   const std::function<bool(const std::vector<proto::FileInfo>&)>& page);
   // chmod/chown (the caller checked who may; ids without names stay numbers) and utimensat (the
   // mtime goes to the store where it can hold it, the atime to the namespace).
   Status setAttributes(const std::string& path, std::optional<uint32_t> mode, std::optional<std::string> owner,

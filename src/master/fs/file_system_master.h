@@ -58,8 +58,9 @@ class FileSystemMaster {
   // setxattr(2) (mode: proto::XattrMode) or, with `remove`, removexattr(2) of one name.
   Status setXattr(const std::string& path, const std::string& name, const std::string& value, proto::XattrMode mode,
                   bool remove);
+  // `continued`: a later page of one listing (never syncs).
   Result<ListResult> listStatus(const std::string& path, const std::string& start_after, uint32_t limit,
-                                std::optional<int64_t> sync_interval_ms);
+                                std::optional<int64_t> sync_interval_ms, bool continued = false);
   // The mount table, and its version (see MountTable::version()) read under the same lock.
   std::vector<proto::MountInfo> mountTable(uint64_t* version = nullptr) const;
   uint64_t mountTableVersion() const;

@@ -35,11 +35,11 @@ Result<XattrMap> FileSystemMaster::getXattrs(const std::string& raw) {
 }
 
 Result<ListResult> FileSystemMaster::listStatus(const std::string& raw, const std::string& start_after, uint32_t limit,
-                                                std::optional<int64_t> sync_ms) {
+                                                std::optional<int64_t> sync_ms, bool continued) {
   auto path = normalizePath(raw);
   if (!path) return makeError(path.error());
   // Only the first page syncs, so a paged listing reads one consistent store listing.
-  if (start_after.empty()) SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(*path, sync_ms), /*list=*/true));
+  if (!continued) SHOAL_RETURN_IF_ERROR(syncForRead(*path, intervalOr(*path, sync_ms), /*list=*/true));
   size_t max_page = static_cast<size_t>(conf_.getInt(keys::kMasterListMaxPage));
   size_t page = limit == 0 ? max_page : std::min<size_t>(limit, max_page);
   return sm_.read([&](const Namespace& ns) -> Result<ListResult> {

@@ -66,7 +66,7 @@ grpc::Status MasterServiceImpl::ListStatus(grpc::ServerContext* ctx, const proto
                                            proto::ListStatusResponse* resp) {
   SHOAL_SERVE_ON_LEADER(gate_, ctx);
   AuditedCall audit(audit_, ctx, "listStatus", req->path());
-  auto r = fs_.listStatus(req->path(), req->start_after(), req->limit(), syncOverride(req->sync()));
+  auto r = fs_.listStatus(req->path(), req->start_after(), req->limit(), syncOverride(req->sync()), req->continued());
   if (!r) return audit.done(rpc::toGrpc(r.error()));
   for (auto& e : r->entries) *resp->add_entries() = std::move(e);
   resp->set_has_more(r->has_more);

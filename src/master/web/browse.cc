@@ -116,7 +116,8 @@ bool isRegular(const proto::FileInfo& f) { return !f.is_dir() && f.type() == pro
 
 Result<nlohmann::json> browse(FileSystemMaster& fs, WorkerRegistry& workers, CachedBytesProbe& probe,
                               const BrowseQuery& query) {
-  auto list = fs.listStatus(query.path, query.start_after, query.limit, std::nullopt);
+  auto list = fs.listStatus(query.path, query.start_after, query.limit, std::nullopt,
+                             /*continued=*/!query.start_after.empty());
   if (!list) return makeError(list.error());
   std::vector<proto::CachedFile> files;
   std::vector<size_t> file_rows;

@@ -18,7 +18,9 @@ constexpr uint8_t kMaxType = static_cast<uint8_t>(InodeType::kBlockDevice);
 }
 
 HeapInodeStore::HeapInodeStore(uint16_t cluster_id)
-    : cluster_id_(cluster_id), index_([this](uint32_t s) { return ChildIndex::Key{slot(s).parent, nameOf(s)}; }) {
+    : cluster_id_(cluster_id),
+      index_([this](uint32_t s) { return ChildIndex::Key{slot(s).parent, nameOf(s)}; }),
+      name_of_([this](uint32_t s) { return nameOf(s); }) {
   reset();
 }
 
@@ -26,6 +28,7 @@ void HeapInodeStore::reset() {
   chunks_.clear();
   arena_.clear();
   index_.clear();
+  sorted_.clear();
   specials_.clear();
   xattrs_.clear();
   strings_.clear();
@@ -134,10 +137,23 @@ void HeapInodeStore::linkChild(uint32_t parent, uint32_t child) {
   c.next_sibling = p.first_child;
   if (p.first_child != 0) slot(p.first_child).prev_sibling = child;
   p.first_child = child;
+  if (auto it = sorted_.find(parent); it != sorted_.end()) {
+    it->second.insert(child, name_of_);
+    return;
+  }
+  size_t n = 0;
+  for (uint32_t c = p.first_child; c != 0 && n < kSortedFrom; c = slot(c).next_sibling) ++n;
+  if (n < kSortedFrom) return;
+  SortedChildren& sorted = sorted_[parent];
+  for (uint32_t c = p.first_child; c != 0; c = slot(c).next_sibling) sorted.insert(c, name_of_);
 }
 
 void HeapInodeStore::unlinkChild(uint32_t child) {
   Slot& c = slot(child);
+  if (auto it = sorted_.find(c.parent); it != sorted_.end()) {
+    it->second.erase(child, name_of_);
+    if (it->second.size() == 0) sorted_.erase(it);
+  }
   if (c.prev_sibling != 0) slot(c.prev_sibling).next_sibling = c.next_sibling;
   else slot(c.parent).first_child = c.next_sibling;
   if (c.next_sibling != 0) slot(c.next_sibling).prev_sibling = c.prev_sibling;
@@ -242,7 +258,14 @@ void HeapInodeStore::listChildren(InodeId dir, std::string_view start_after, siz
   *has_more = false;
   uint32_t d = resolve(dir);
   if (d == 0) return;
-  // Children are kept unsorted; a page sorts only the names after the cursor, partially.
+  if (auto it = sorted_.find(d); it != sorted_.end()) {
+    std::vector<uint32_t> slots;
+    it->second.page(start_after, limit, name_of_, &slots, has_more);
+    out->resize(slots.size());
+    for (size_t i = 0; i < slots.size(); ++i) fill(slots[i], &(*out)[i]);
+    return;
+  }
+  // A small directory: its children are kept unsorted, a page sorts those after the cursor.
   std::vector<uint32_t> candidates;
   for (uint32_t c = slot(d).first_child; c != 0; c = slot(c).next_sibling) {
     if (start_after.empty() || nameOf(c) > start_after) candidates.push_back(c);

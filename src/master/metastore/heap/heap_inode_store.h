@@ -10,6 +10,7 @@
 
 #include "master/metastore/heap/child_index.h"
 #include "master/metastore/heap/name_arena.h"
+#include "master/metastore/heap/sorted_children.h"
 #include "master/metastore/inode_store.h"
 
 namespace shoal::master {
@@ -43,6 +44,8 @@ class HeapInodeStore final : public InodeStore {
   static constexpr uint32_t kRootSlot = 1;
   static constexpr uint32_t kSlotsPerChunk = 16384;
   static constexpr uint16_t kFreeFlag = 1 << 15;
+  // A directory gets a sorted index once it has this many children; smaller ones are scanned.
+  static constexpr size_t kSortedFrom = 128;
 
   struct Slot {
     uint32_t parent;
@@ -91,6 +94,8 @@ class HeapInodeStore final : public InodeStore {
   uint64_t live_ = 0;
   NameArena arena_;
   ChildIndex index_;
+  SortedChildren::NameOf name_of_;
+  std::unordered_map<uint32_t, SortedChildren> sorted_;  // by directory slot; large directories only
   std::unordered_map<uint32_t, Special> specials_;  // by slot
   std::unordered_map<uint32_t, XattrMap> xattrs_;   // by slot; few inodes have any
   std::vector<std::string> strings_;  // interned owners and groups

@@ -106,6 +106,88 @@ TEST(HeapInodeStore, IndexAgreesWithReferenceUnderChurn) {
   EXPECT_EQ(s.inodeCount(), ref.size() + 9);
 }
 
+// Every page of every directory, small (scanned) or large (sorted index), equals the reference
+// set's names in order, under adds, removes, renames within and moves across directories, with
+// directories crossing the index threshold both ways, and again after a checkpoint reload.
+std::vector<std::string> allNames(const HeapInodeStore& s, InodeId dir, size_t page_size) {
+  std::vector<std::string> names;
+  std::vector<Inode> page;
+  bool more = true;
+  std::string after;
+  while (more) {
+    s.listChildren(dir, after, page_size, &page, &more);
+    for (const auto& e : page) names.push_back(e.name);
+    if (page.empty()) break;
+    after = page.back().name;
+  }
+  return names;
+}
+
+TEST(HeapInodeStore, PagedListingsFollowNameOrderUnderChurn) {
+  HeapInodeStore s(1);
+  std::vector<InodeId> dirs;
+  for (int i = 0; i < 3; ++i) dirs.push_back(*s.addChild(s.rootId(), "d" + std::to_string(i), dirAttrs()));
+  std::vector<std::map<std::string, InodeId>> ref(dirs.size());
+  std::mt19937 rng(7);
+  // Directory 0 grows large, 1 hovers around the threshold, 2 stays small.
+  const int spread[] = {20000, 300, 60};
+  auto check = [&](const HeapInodeStore& store) {
+    for (size_t d = 0; d < dirs.size(); ++d) {
+      std::vector<std::string> want;
+      for (const auto& [name, id] : ref[d]) want.push_back(name);
+      for (size_t page_size : {1, 7, 1000}) {
+        ASSERT_EQ(allNames(store, dirs[d], page_size), want) << "directory " << d << " page " << page_size;
+      }
+      if (want.size() > 3) {
+        // A page from a cursor that names no child starts at the next name.
+        std::string cursor = want[want.size() / 2] + "\x01";
+        std::vector<Inode> page;
+        bool more = false;
+        store.listChildren(dirs[d], cursor, 2, &page, &more);
+        ASSERT_FALSE(page.empty());
+        EXPECT_EQ(page[0].name, want[want.size() / 2 + 1]);
+      }
+    }
+  };
+  for (int step = 0; step < 60000; ++step) {
+    size_t d = rng() % dirs.size();
+    std::string name = fmt::format("n{}", rng() % spread[d]);
+    auto it = ref[d].find(name);
+    int op = static_cast<int>(rng() % 10);
+    if (it == ref[d].end()) {
+      ref[d][name] = *s.addChild(dirs[d], name, fileAttrs());
+    } else if (op < 6) {
+      s.removeLeaf(it->second);
+      ref[d].erase(it);
+    } else {
+      // Rename within the directory or move to another, under a name free there.
+      size_t to = op < 8 ? d : rng() % dirs.size();
+      std::string new_name = fmt::format("m{}-{}", step, name);
+      InodeId id = it->second;
+      ASSERT_TRUE(s.move(id, dirs[to], new_name).isOk());
+      ref[d].erase(it);
+      ref[to][new_name] = id;
+    }
+    if (step % 20000 == 0) check(s);
+  }
+  ASSERT_GT(ref[0].size(), 1000u);
+  check(s);
+  // Empty the middle directory below the threshold, then refill it.
+  for (auto it = ref[1].begin(); it != ref[1].end();) {
+    s.removeLeaf(it->second);
+    it = ref[1].erase(it);
+  }
+  check(s);
+  for (int i = 0; i < 200; ++i) ref[1][fmt::format("r{:03}", i)] = *s.addChild(dirs[1], fmt::format("r{:03}", i), fileAttrs());
+  check(s);
+
+  std::stringstream buf;
+  ASSERT_TRUE(s.saveCheckpoint(buf).isOk());
+  HeapInodeStore b(1);
+  ASSERT_TRUE(b.loadCheckpoint(buf).isOk());
+  check(b);
+}
+
 TEST(HeapInodeStore, CheckpointRoundTripKeepsIdsAndAllocation) {
   HeapInodeStore a(3);
   auto d = *a.addChild(a.rootId(), "d", dirAttrs());

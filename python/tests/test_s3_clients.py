@@ -1,0 +1,325 @@
+"""The S3 gateway (`shoal proxy`) with the clients people use: boto3 (Debian's python3-boto3) in
+path and virtual-host style, and s3cmd. Bytes through S3 equal the bytes written, what S3 writes
+the Shoal binding reads at once and the other way round, listings page in S3 order, and wrong keys
+get S3's errors and write nothing."""
+
+import hashlib
+import io
+import os
+import random
+import socket
+import subprocess
+
+import pytest
+
+from conftest import eventually
+
+boto3 = pytest.importorskip("boto3")
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+from boto3.s3.transfer import TransferConfig  # noqa: E402
+
+MiB = 1 << 20
+
+
+def data_of(n, seed):
+    return random.Random(seed).randbytes(n)
+
+
+@pytest.fixture
+def loopback_names(monkeypatch, gateway):
+    """Virtual-host style needs "<bucket>.s3.shoal.test" to resolve; this machine has no DNS for
+    it, so the test process resolves that domain to 127.0.0.1 (nothing else changes)."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if isinstance(host, str) and (host == gateway.domain or host.endswith("." + gateway.domain)):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def client(gateway, style="path", access=None, secret=None):
+    endpoint = gateway.endpoint if style == "path" else f"http://{gateway.domain}:{gateway.port}"
+    return boto3.session.Session().client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id=access or gateway.access, aws_secret_access_key=secret or gateway.secret,
+        config=Config(s3={"addressing_style": style}, retries={"max_attempts": 1}))
+
+
+def error_code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+@pytest.mark.parametrize("style", ["path", "virtual"])
+def test_boto3_puts_gets_copies_and_deletes(gateway, fs, loopback_names, style):
+    s3 = client(gateway, style)
+    key = f"boto/{style}/hello.bin"
+    data = data_of(300_001, 1)
+    put = s3.put_object(Bucket="data", Key=key, Body=data, ContentType="application/x-test",
+                        Metadata={"owner": "alice", "run": "7"})
+    assert put["ETag"] == '"%s"' % hashlib.md5(data).hexdigest()
+    head = s3.head_object(Bucket="data", Key=key)
+    assert head["ContentLength"] == len(data)
+    assert head["ContentType"] == "application/x-test"
+    assert head["Metadata"] == {"owner": "alice", "run": "7"}
+    assert head["ETag"] == put["ETag"]
+    assert s3.get_object(Bucket="data", Key=key)["Body"].read() == data
+    ranged = s3.get_object(Bucket="data", Key=key, Range="bytes=1000-1999")
+    assert ranged["ContentRange"] == f"bytes 1000-1999/{len(data)}"
+    assert ranged["Body"].read() == data[1000:2000]
+    # What S3 wrote, the binding reads at once.
+    assert fs.cat("/data/" + key) == data
+
+    copy = f"boto/{style}/copy.bin"
+    s3.copy_object(Bucket="data", Key=copy, CopySource={"Bucket": "data", "Key": key},
+                   MetadataDirective="REPLACE", ContentType="text/plain", Metadata={"owner": "bob"})
+    head = s3.head_object(Bucket="data", Key=copy)
+    assert (head["ContentType"], head["Metadata"]) == ("text/plain", {"owner": "bob"})
+    assert s3.get_object(Bucket="data", Key=copy)["Body"].read() == data
+
+    gone = s3.delete_objects(Bucket="data", Delete={"Objects": [{"Key": key}, {"Key": copy}], "Quiet": True})
+    assert not gone.get("Errors")
+    for k in (key, copy):
+        with pytest.raises(ClientError) as e:
+            s3.head_object(Bucket="data", Key=k)
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+        # The binding trusts a status it read for shoal.user.metadata.cache.expiration (1s).
+        eventually(lambda: not fs.exists("/data/" + k), timeout=30, what=f"/data/{k} gone for the binding")
+
+
+def test_boto3_reads_what_the_binding_wrote_and_lists_it(gateway, fs):
+    s3 = client(gateway)
+    data = data_of(2 * MiB + 5, 2)
+    fs.pipe("/data/from-binding/x.bin", data)
+    assert s3.get_object(Bucket="data", Key="from-binding/x.bin")["Body"].read() == data
+    listed = s3.list_objects_v2(Bucket="data", Prefix="from-binding/")
+    assert [(o["Key"], o["Size"]) for o in listed["Contents"]] == [("from-binding/x.bin", len(data))]
+    # Not an MD5 (it has a dash), so SDKs do not check the body against it.
+    assert "-" in listed["Contents"][0]["ETag"]
+
+
+def test_boto3_multipart_upload_is_one_object_with_a_multipart_etag(gateway, fs):
+    s3 = client(gateway)
+    data = data_of(13 * MiB + 17, 3)
+    chunk = 5 * MiB
+    s3.upload_fileobj(io.BytesIO(data), "data", "boto/multi.bin",
+                      Config=TransferConfig(multipart_threshold=chunk, multipart_chunksize=chunk, max_concurrency=3))
+    parts = [data[i:i + chunk] for i in range(0, len(data), chunk)]
+    want = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest() + f"-{len(parts)}"
+    assert s3.head_object(Bucket="data", Key="boto/multi.bin")["ETag"] == f'"{want}"'
+    out = io.BytesIO()
+    s3.download_fileobj("data", "boto/multi.bin", out)
+    assert out.getvalue() == data
+    assert fs.cat("/data/boto/multi.bin") == data
+    assert not s3.list_multipart_uploads(Bucket="data").get("Uploads")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="data", Prefix="").get("Contents", [])]
+    assert not [k for k in keys if ".shoal-s3-" in k]
+
+
+def test_boto3_listing_pages_in_s3_order(gateway, fs):
+    s3 = client(gateway)
+    names = [f"list/{a}/{b}" for a in ("a", "a-b", "a.c", "b") for b in ("k1", "k2", "z/deep")] + ["list/a0", "list/top"]
+    for i, n in enumerate(names):
+        fs.pipe("/data/" + n, b"%d" % i)
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket="data", Prefix="list/", PaginationConfig={"PageSize": 4})
+    got = [o["Key"] for p in pages for o in p.get("Contents", [])]
+    assert got == sorted(names, key=lambda k: k.encode())
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket="data", Prefix="list/", Delimiter="/",
+                                                         PaginationConfig={"PageSize": 2})
+    prefixes, keys = [], []
+    for p in pages:
+        prefixes += [c["Prefix"] for c in p.get("CommonPrefixes", [])]
+        keys += [o["Key"] for o in p.get("Contents", [])]
+    assert prefixes == ["list/a-b/", "list/a.c/", "list/a/", "list/b/"]
+    assert keys == ["list/a0", "list/top"]
+    v1 = s3.get_paginator("list_objects").paginate(Bucket="data", Prefix="list/a", PaginationConfig={"PageSize": 3})
+    assert [o["Key"] for p in v1 for o in p.get("Contents", [])] == [k for k in got if k.startswith("list/a")]
+
+
+def test_boto3_wrong_keys_are_refused_and_write_nothing(gateway, fs):
+    with pytest.raises(ClientError) as e:
+        client(gateway, secret="not-the-secret").put_object(Bucket="data", Key="boto/denied", Body=b"x")
+    assert error_code(e) == "SignatureDoesNotMatch"
+    with pytest.raises(ClientError) as e:
+        client(gateway, access="nobody").put_object(Bucket="data", Key="boto/denied", Body=b"x")
+    assert error_code(e) == "InvalidAccessKeyId"
+    with pytest.raises(ClientError) as e:
+        client(gateway).put_object(Bucket="data", Key="boto/denied", Body=b"x", ContentMD5="1B2M2Y8AsgTpgAmY7PhCfg==")
+    assert error_code(e) == "BadDigest"
+    assert not fs.exists("/data/boto/denied")
+
+
+def test_boto3_buckets_are_top_level_directories(gateway, fs):
+    s3 = client(gateway)
+    s3.create_bucket(Bucket="py-empty")
+    assert fs.isdir("/py-empty")
+    assert "py-empty" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    s3.head_bucket(Bucket="py-empty")
+    s3.delete_bucket(Bucket="py-empty")
+    eventually(lambda: not fs.exists("/py-empty"), timeout=30, what="/py-empty gone for the binding")
+    fs.pipe("/data/keep.txt", b"keep")
+    with pytest.raises(ClientError) as e:
+        s3.delete_bucket(Bucket="data")
+    assert error_code(e) == "BucketNotEmpty"
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket="no-such-bucket", Key="x")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket="no-such-bucket", Key="x")
+    assert error_code(e) == "NoSuchBucket"
+    assert fs.cat("/data/keep.txt") == b"keep"
+
+
+def s3cmd(gateway, tmp_path, *args, secret=None):
+    conf = tmp_path / "s3cfg"
+    conf.write_text(
+        "[default]\n"
+        f"access_key = {gateway.access}\n"
+        f"secret_key = {secret or gateway.secret}\n"
+        f"host_base = 127.0.0.1:{gateway.port}\n"
+        f"host_bucket = 127.0.0.1:{gateway.port}\n"
+        "use_https = False\n"
+        "signature_v2 = False\n"
+        "bucket_location = us-east-1\n")
+    return subprocess.run(["/usr/bin/s3cmd", "-c", str(conf), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_s3cmd_puts_lists_gets_syncs_and_deletes(gateway, fs, tmp_path):
+    if not os.path.exists("/usr/bin/s3cmd"):
+        pytest.skip("no /usr/bin/s3cmd (scripts/install-deps.sh installs it)")
+    data = data_of(1 * MiB + 3, 4)
+    (tmp_path / "a.bin").write_bytes(data)
+    r = s3cmd(gateway, tmp_path, "put", str(tmp_path / "a.bin"), "s3://data/cmd/a.bin")
+    assert r.returncode == 0, r.stderr
+    assert fs.cat("/data/cmd/a.bin") == data
+    r = s3cmd(gateway, tmp_path, "ls", "s3://data/cmd/")
+    assert r.returncode == 0, r.stderr
+    assert "s3://data/cmd/a.bin" in r.stdout and str(len(data)) in r.stdout
+    r = s3cmd(gateway, tmp_path, "get", "s3://data/cmd/a.bin", str(tmp_path / "back.bin"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "back.bin").read_bytes() == data
+
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "one.txt").write_text("one\n")
+    (tree / "sub" / "two.bin").write_bytes(data_of(70_000, 5))
+    r = s3cmd(gateway, tmp_path, "sync", str(tree) + "/", "s3://data/cmd/tree/")
+    assert r.returncode == 0, r.stderr
+    assert fs.cat("/data/cmd/tree/one.txt") == b"one\n"
+    assert fs.cat("/data/cmd/tree/sub/two.bin") == (tree / "sub" / "two.bin").read_bytes()
+    r = s3cmd(gateway, tmp_path, "ls", "--recursive", "s3://data/cmd/")
+    listed = sorted(line.split()[-1] for line in r.stdout.splitlines() if "s3://" in line)
+    assert listed == ["s3://data/cmd/a.bin", "s3://data/cmd/tree/one.txt", "s3://data/cmd/tree/sub/two.bin"]
+
+    r = s3cmd(gateway, tmp_path, "put", str(tmp_path / "a.bin"), "s3://data/cmd/denied.bin", secret="wrong")
+    assert r.returncode != 0
+    assert "SignatureDoesNotMatch" in r.stderr + r.stdout
+    assert not fs.exists("/data/cmd/denied.bin")
+
+    r = s3cmd(gateway, tmp_path, "del", "--recursive", "--force", "s3://data/cmd/")
+    assert r.returncode == 0, r.stderr
+    for gone in ("/data/cmd/a.bin", "/data/cmd/tree/one.txt"):
+        eventually(lambda: not fs.exists(gone), timeout=30, what=f"{gone} gone for the binding")
+
+
+def send_chunked(gateway, key, data, payload_type, chunk=64 * 1024, tamper=False):
+    """A PUT with an aws-chunked body, framed and signed as the AWS documentation describes: botocore
+    signs the headers (the seed signature) and frames the unsigned-trailer body itself
+    (AwsChunkedWrapper, what it sends over https); the signed chunk chain is computed here."""
+    import hmac
+    import http.client
+    from botocore.auth import S3SigV4Auth, SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
+
+    url = f"{gateway.endpoint}/data/{key}"
+    headers = {"Content-Encoding": "aws-chunked", "X-Amz-Decoded-Content-Length": str(len(data))}
+    creds = Credentials(gateway.access, gateway.secret)
+    if payload_type == "STREAMING-UNSIGNED-PAYLOAD-TRAILER":
+        headers["X-Amz-Trailer"] = "x-amz-checksum-crc32"
+        body = AwsChunkedWrapper(io.BytesIO(data), checksum_cls=Crc32Checksum, checksum_name="x-amz-checksum-crc32",
+                                 chunk_size=chunk).read()
+        req = AWSRequest("PUT", url, headers=headers, data=b"")
+        req.context["checksum"] = {"request_algorithm": {"in": "trailer", "algorithm": "crc32",
+                                                         "name": "x-amz-checksum-crc32"}}
+        S3SigV4Auth(creds, "s3", "us-east-1").add_auth(req)
+    else:
+        headers["X-Amz-Content-SHA256"] = payload_type
+        req = AWSRequest("PUT", url, headers=headers, data=b"")
+        SigV4Auth(creds, "s3", "us-east-1").add_auth(req)
+        amz_date = req.headers["X-Amz-Date"]
+        seed = req.headers["Authorization"].rsplit("Signature=", 1)[1]
+        scope = f"{amz_date[:8]}/us-east-1/s3/aws4_request"
+        key_ = ("AWS4" + gateway.secret).encode()
+        for part in (amz_date[:8], "us-east-1", "s3", "aws4_request"):
+            key_ = hmac.new(key_, part.encode(), hashlib.sha256).digest()
+        prev, body = seed, b""
+        empty = hashlib.sha256(b"").hexdigest()
+        for at in list(range(0, len(data), chunk)) + [len(data)]:
+            piece = data[at:at + chunk]
+            to_sign = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, prev, empty,
+                                 hashlib.sha256(piece).hexdigest()])
+            prev = hmac.new(key_, to_sign.encode(), hashlib.sha256).hexdigest()
+            body += b"%x;chunk-signature=%s\r\n%s\r\n" % (len(piece), prev.encode(), piece)
+            if not piece:
+                break
+    if tamper:
+        body = bytearray(body)
+        body[len(body) // 2] ^= 1
+        body = bytes(body)
+    sent = dict(req.headers.items())
+    sent["Content-Length"] = str(len(body))
+    conn = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=120)
+    conn.request("PUT", f"/data/{key}", body=body, headers=sent)
+    r = conn.getresponse()
+    out = (r.status, r.read().decode())
+    conn.close()
+    return out
+
+
+@pytest.mark.parametrize("payload_type", ["STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"])
+def test_aws_chunked_uploads_store_the_data_not_the_framing(gateway, fs, payload_type):
+    data = data_of(300_000, 6)
+    key = f"chunked/{payload_type.lower()}.bin"
+    status, text = send_chunked(gateway, key, data, payload_type)
+    assert status == 200, text
+    assert fs.cat("/data/" + key) == data
+    head = client(gateway).head_object(Bucket="data", Key=key)
+    assert (head["ContentLength"], head["ETag"]) == (len(data), '"%s"' % hashlib.md5(data).hexdigest())
+    # One flipped bit in the body: a chunk signature or the CRC32 trailer no longer matches, and
+    # nothing replaces the object stored before.
+    status, text = send_chunked(gateway, key, data_of(300_000, 7), payload_type, tamper=True)
+    assert status in (400, 403), text
+    assert ("SignatureDoesNotMatch" in text) or ("BadDigest" in text) or ("InvalidRequest" in text), text
+    assert fs.cat("/data/" + key) == data
+
+
+def test_listing_100000_keys_page_by_page_equals_the_tree(gateway, cluster):
+    # Written straight into the store: the master learns them by metadata sync on the first listing.
+    root = os.path.join(cluster.store, "big")
+    names = []
+    for d in range(10):
+        os.makedirs(os.path.join(root, f"d{d}"))
+        for i in range(10_000):
+            name = f"d{d}/k{i:05d}" + (".txt" if i % 3 == 0 else "")
+            open(os.path.join(root, name), "wb").close()
+            names.append("big/" + name)
+    # /data was listed before: one listing that syncs lets the master see "big" (its contents load
+    # on their first listing, through the gateway).
+    cluster.cli("fs", "ls", "/data", "-Dshoal.user.file.metadata.sync.interval=0")
+    s3 = client(gateway)
+    got, pages = [], 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket="data", Prefix="big/",
+                                                             PaginationConfig={"PageSize": 1000}):
+        got += [o["Key"] for o in page.get("Contents", [])]
+        pages += 1
+    want = sorted(names, key=lambda k: k.encode())
+    assert got == want
+    assert pages == 100
+    # From a marker deep inside (no key of its own): the next keys, as S3 orders them.
+    page = s3.list_objects_v2(Bucket="data", Prefix="big/", StartAfter="big/d7/k04999-", MaxKeys=3)
+    at = next(i for i, k in enumerate(want) if k > "big/d7/k04999-")
+    assert [o["Key"] for o in page["Contents"]] == want[at:at + 3]
