@@ -28,12 +28,19 @@ class S3GatewayTest : public ::testing::Test {
     auto mounted = master_.cli({"fs", "mount", "/", "file://" + dir_.sub("store")});
     ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
     ASSERT_TRUE(worker_.start()) << worker_.log();
-    dir_.write("keys", fmt::format("# the gateway's keys\n{} {}\n", kAccess, kSecret));
-    ::chmod(dir_.sub("keys").c_str(), 0600);
+    std::string keys_file;
+    if (master_keys_) {
+      auto added = addKey(kAccess, kSecret);
+      ASSERT_EQ(added.exit_code, 0) << added.err;
+    } else {
+      dir_.write("keys", fmt::format("# the gateway's keys\n{} {}\n", kAccess, kSecret));
+      ::chmod(dir_.sub("keys").c_str(), 0600);
+      keys_file = dir_.sub("keys");
+    }
     port_ = freePort();
     ASSERT_TRUE(proxy_.start({shoalBinary(), "proxy", fmt::format("-Dshoal.master.rpc.port={}", master_.port()),
                               fmt::format("-Dshoal.proxy.port={}", port_), "-Dshoal.proxy.bind.host=127.0.0.1",
-                              "-Dshoal.proxy.s3.keys.file=" + dir_.sub("keys"), "-Dshoal.log.dir=" + dir_.sub("logs"),
+                              "-Dshoal.proxy.s3.keys.file=" + keys_file, "-Dshoal.log.dir=" + dir_.sub("logs"),
                               "-Dshoal.proxy.multipart.expiry=" + multipart_expiry_},
                              dir_.sub("proxy.log")));
     ASSERT_TRUE(eventually([&] { return aws({"s3api", "list-buckets"}).exit_code == 0; }, 60)) << proxyLog();
@@ -54,6 +61,12 @@ class S3GatewayTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return runCommand(argv, 300);
   }
+  // `shoal fsadmin s3 key add ACCESS` with the secret on standard input, as an operator types it.
+  CommandResult addKey(const std::string& access, const std::string& secret) {
+    return runCommand({"/usr/bin/env", "SECRET=" + secret, "/bin/sh", "-c",
+                       "printf '%s\\n' \"$SECRET\" | \"$0\" fsadmin s3 key add \"$1\" -Dshoal.master.rpc.port=\"$2\"",
+                       shoalBinary(), access, std::to_string(master_.port())});
+  }
   std::string readLocal(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -65,6 +78,7 @@ class S3GatewayTest : public ::testing::Test {
   ChildProcess proxy_;
   int port_ = 0;
   std::string multipart_expiry_ = "7d";
+  bool master_keys_ = false;  // keys kept by the master instead of a keys file
 };
 
 TEST_F(S3GatewayTest, AwsCliCopiesSyncsListsAndRemovesTrees) {
@@ -361,6 +375,63 @@ TEST_F(S3GatewayTest, BadRequestsGetS3ErrorsAndLeaveNothingBehind) {
     EXPECT_NE(e.path().filename().string(), "escape");
   }
   EXPECT_FALSE(std::filesystem::exists(dir_.sub("escape")));
+}
+
+// The keys the master keeps (`shoal fsadmin s3 key`): the gateway checks signatures with them,
+// nothing prints a secret, a removed key is refused, and the keys survive a master restart.
+class S3MasterKeysTest : public S3GatewayTest {
+ protected:
+  S3MasterKeysTest() { master_keys_ = true; }
+};
+
+TEST_F(S3MasterKeysTest, KeysAddedToTheMasterSignRequestsUntilRemoved) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://keyed"}).exit_code, 0) << proxyLog();
+  dir_.write("obj", "signed with a master-kept key\n");
+  auto r = aws({"s3", "cp", dir_.sub("obj"), "s3://keyed/obj"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(readLocal(dir_.sub("store/keyed/obj")), "signed with a master-kept key\n");
+
+  auto list = master_.cli({"fsadmin", "s3", "key", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find(kAccess), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(kSecret), std::string::npos) << "a secret was printed: " << list.out;
+  EXPECT_EQ(master_.log().find(kSecret), std::string::npos) << "a secret went to the master's log";
+
+  // Bad additions say why and change nothing.
+  auto again = addKey(kAccess, "another-secret-value");
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("exists"), std::string::npos) << again.err;
+  auto weak = addKey("shortsecret", "short");
+  EXPECT_NE(weak.exit_code, 0);
+  EXPECT_NE(weak.err.find("8 to 128"), std::string::npos) << weak.err;
+  auto no_secret = runCommand({"/bin/sh", "-c", "\"$0\" fsadmin s3 key add k2key -Dshoal.master.rpc.port=\"$1\" </dev/null",
+                               shoalBinary(), std::to_string(master_.port())});
+  EXPECT_NE(no_secret.exit_code, 0);
+  EXPECT_NE(no_secret.err.find("standard input"), std::string::npos) << no_secret.err;
+  EXPECT_NE(aws({"s3", "ls", "s3://keyed/"}, kAccess, "another-secret-value").exit_code, 0);
+
+  // A second key, then a master restart: both keys are still there (journal replay).
+  ASSERT_EQ(addKey("second-key", "second/secret+value").exit_code, 0);
+  ASSERT_TRUE(master_.restart()) << master_.log();
+  ASSERT_TRUE(eventually([&] { return aws({"s3", "ls", "s3://keyed/"}, "second-key", "second/secret+value").exit_code == 0; },
+                         60))
+      << proxyLog();
+  list = master_.cli({"fsadmin", "s3", "key", "list"});
+  EXPECT_NE(list.out.find("second-key"), std::string::npos) << list.out;
+
+  // Removed: the gateway refuses it once its cached signing key expires (10 s).
+  auto removed = master_.cli({"fsadmin", "s3", "key", "remove", kAccess});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto ls = aws({"s3", "ls", "s3://keyed/"});
+        return ls.exit_code != 0 && ls.err.find("InvalidAccessKeyId") != std::string::npos;
+      },
+      60));
+  auto missing = master_.cli({"fsadmin", "s3", "key", "remove", kAccess});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("no S3 access key"), std::string::npos) << missing.err;
+  EXPECT_EQ(aws({"s3", "ls", "s3://keyed/"}, "second-key", "second/secret+value").exit_code, 0);
 }
 
 }  // namespace

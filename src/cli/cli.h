@@ -57,6 +57,7 @@ void registerMasterCommand(CLI::App& app, CliContext& ctx);
 void registerFsadminCommands(CLI::App& app, CliContext& ctx);
 void registerQuorumCommands(CLI::App& fsadmin, CliContext& ctx);
 void registerWorkerStateCommands(CLI::App& fsadmin, CliContext& ctx);
+void registerS3KeyCommands(CLI::App& fsadmin, CliContext& ctx);
 void registerJournalRepairCommand(CLI::App& journal, CliContext& ctx);
 void registerBenchCommand(CLI::App& app);
 // `shoal bench ARGS...` runs shoal-bench ARGS...; returns only if it cannot.

@@ -14,6 +14,7 @@ void registerFsadminCommands(CLI::App& app, CliContext& ctx) {
   fsadmin->require_subcommand(1);
   registerQuorumCommands(*fsadmin, ctx);
   registerWorkerStateCommands(*fsadmin, ctx);
+  registerS3KeyCommands(*fsadmin, ctx);
   auto* report = fsadmin->add_subcommand("report", "Master summary, and live and lost workers with tier capacity and use");
   auto* metrics = report->add_subcommand(
       "metrics", "Cluster-wide cumulative counters: cache hit rate, bytes served by path, bytes read from stores");

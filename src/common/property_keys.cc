@@ -211,8 +211,9 @@ std::vector<PropertyKey> declareKeys() {
                       "Empty: path style (/bucket/key) only."},
       {.name = keys::kProxyKeysFile, .type = KeyType::kString, .default_value = "",
        .description = "File of the S3 gateway's access keys, one `ACCESS_KEY SECRET_KEY` per line ('#' starts a "
-                      "comment); readable by its owner only (chmod 600). Every request must be signed with one "
-                      "(Signature V4)."},
+                      "comment); readable by its owner only (chmod 600), read at start. Empty: the keys the master "
+                      "keeps (`shoal fsadmin s3 key add`), a removed one refused within 10 s. Every request must be "
+                      "signed with one (Signature V4)."},
       {.name = keys::kProxyMultipartExpiry, .type = KeyType::kDuration, .default_value = "7d",
        .description = "A multipart upload neither completed nor aborted this long after it began is removed, "
                       "parts and all (checked every tenth of the expiry, at most hourly).", .min = 1000},

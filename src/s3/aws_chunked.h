@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "s3/checksum.h"
-#include "s3/crypto.h"
+#include "common/crypto.h"
 #include "s3/s3_error.h"
 #include "s3/s3_request.h"
 #include "s3/sigv4.h"

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "s3/checksum.h"
-#include "s3/crypto.h"
+#include "common/crypto.h"
 
 namespace shoal::s3 {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "s3/crypto.h"
+#include "common/crypto.h"
 
 namespace shoal::s3 {
 namespace {

@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "common/units.h"
 #include "daemon/daemon.h"
+#include "s3/master_keys.h"
 #include "s3/s3_format.h"
 #include "s3/s3_gateway.h"
 #include "s3/s3_server.h"
@@ -22,10 +23,6 @@ namespace shoal::s3 {
 
 Result<std::map<std::string, std::string>> loadAccessKeys(const std::string& path) {
   const std::string key = std::string(keys::kProxyKeysFile);
-  if (path.empty()) {
-    return makeError(invalidArgument("the S3 gateway needs access keys: set " + key +
-                                     " to a file of 'ACCESS_KEY SECRET_KEY' lines"));
-  }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return makeError(invalidArgument(key + " " + path + ": cannot be read"));
   if ((st.st_mode & 077) != 0) {
@@ -55,6 +52,7 @@ struct ProxyProcess::Impl {
   Configuration conf;
   daemon::Daemon daemon;
   std::unique_ptr<client::LiveClient> client;
+  std::unique_ptr<MasterSigningKeys> master_keys;
   std::unique_ptr<vfs::Vfs> vfs;
   std::unique_ptr<S3Gateway> gateway;
   std::unique_ptr<S3Server> server;
@@ -71,16 +69,23 @@ ProxyProcess::~ProxyProcess() { stop(); }
 
 Status ProxyProcess::start() {
   auto& p = *impl_;
-  auto access = loadAccessKeys(p.conf.getString(keys::kProxyKeysFile));
-  if (!access) return access.error();
+  // A keys file when one is set (read once, at start); else the keys the master keeps.
+  const std::string keys_file = p.conf.getString(keys::kProxyKeysFile);
+  std::optional<std::map<std::string, std::string>> file_keys;
+  if (!keys_file.empty()) {
+    auto access = loadAccessKeys(keys_file);
+    if (!access) return access.error();
+    file_keys = std::move(*access);
+  }
   p.client = std::make_unique<client::LiveClient>(p.conf, "proxy");
   p.vfs = std::make_unique<vfs::Vfs>(p.client->context());
   GatewayOptions options;
-  options.secrets = [keys = std::move(*access)](const std::string& k) -> std::optional<std::string> {
-    auto it = keys.find(k);
-    if (it == keys.end()) return std::nullopt;
-    return it->second;
-  };
+  if (file_keys) {
+    options.signing_keys = signingKeysFrom(std::move(*file_keys));
+  } else {
+    p.master_keys = std::make_unique<MasterSigningKeys>(p.client->context().master().connection());
+    options.signing_keys = p.master_keys->asLookup();
+  }
   p.gateway = std::make_unique<S3Gateway>(p.client->context(), *p.vfs, std::move(options));
   p.server = std::make_unique<S3Server>(*p.gateway, p.conf.getString(keys::kProxyDomain));
   const std::string& host = p.conf.getString(keys::kProxyBindHost);

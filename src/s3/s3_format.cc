@@ -4,7 +4,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
-#include "s3/crypto.h"
+#include "common/crypto.h"
 
 namespace shoal::s3 {
 

@@ -7,7 +7,7 @@
 #include "common/path.h"
 #include "s3/aws_chunked.h"
 #include "s3/checksum.h"
-#include "s3/crypto.h"
+#include "common/crypto.h"
 #include "s3/s3_attrs.h"
 #include "s3/s3_format.h"
 #include "s3/s3_listing.h"
@@ -51,7 +51,7 @@ S3Gateway::S3Gateway(client::Context& client, vfs::Vfs& vfs, GatewayOptions opti
 
 S3Response S3Gateway::handle(const S3Request& req) {
   SignedRequest signed_req{req.method, req.path, req.query, req.header};
-  AuthResult auth = verifySigV4(signed_req, options_.secrets, nowMs());
+  AuthResult auth = verifySigV4(signed_req, options_.signing_keys, nowMs());
   if (!auth.identity) return errorResponse(auth.error, req.path);
   if (auth.identity->chunked) return dispatchChunked(req, *auth.identity);
   return dispatch(req, *auth.identity);

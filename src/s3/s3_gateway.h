@@ -19,7 +19,7 @@
 namespace shoal::s3 {
 
 struct GatewayOptions {
-  SecretLookup secrets;
+  SigningKeyLookup signing_keys;
   uint64_t max_put_bytes = 5ull << 30;  // S3's limit of a single PUT
 };
 

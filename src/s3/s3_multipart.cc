@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
-#include "s3/crypto.h"
+#include "common/crypto.h"
 #include "s3/s3_attrs.h"
 #include "s3/s3_format.h"
 #include "s3/s3_gateway.h"

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <vector>
 
-#include "s3/crypto.h"
+#include "common/crypto.h"
 
 namespace shoal::s3 {
 namespace {
@@ -69,7 +69,16 @@ std::string uriEncode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, int64_t now_ms) {
+SigningKeyLookup signingKeysFrom(std::map<std::string, std::string> secrets) {
+  return [secrets = std::move(secrets)](const std::string& access_key, const std::string& date,
+                                        const std::string& region) -> Result<std::optional<std::string>> {
+    auto it = secrets.find(access_key);
+    if (it == secrets.end()) return std::optional<std::string>();
+    return std::optional<std::string>(sigV4SigningKey(it->second, date, region, "s3"));
+  };
+}
+
+AuthResult verifySigV4(const SignedRequest& req, const SigningKeyLookup& keys, int64_t now_ms) {
   AuthResult out;
   auto fail = [&](S3Error e) {
     out.error = std::move(e);
@@ -141,8 +150,12 @@ AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, in
     return fail({403, "RequestTimeTooSkewed",
                  "The difference between the request time and the server's time is too large (more than 15 minutes)"});
   }
-  auto secret = secrets(scope[0]);
-  if (!secret) {
+  auto looked_up = keys(scope[0], scope[1], scope[2]);
+  if (!looked_up) {
+    return fail({503, "ServiceUnavailable", "the access keys cannot be checked now: " + looked_up.error().message()});
+  }
+  const std::optional<std::string>& key = *looked_up;
+  if (!key) {
     return fail({403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."});
   }
   // The canonical request.
@@ -163,18 +176,14 @@ AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, in
   canonical += "\n" + signed_headers + "\n" + payload;
   std::string scope_text = scope[1] + "/" + scope[2] + "/s3/aws4_request";
   std::string to_sign = "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope_text + "\n" + hex(sha256(canonical));
-  std::string key = hmacSha256("AWS4" + *secret, scope[1]);
-  key = hmacSha256(key, scope[2]);
-  key = hmacSha256(key, "s3");
-  key = hmacSha256(key, "aws4_request");
-  if (!constantTimeEqual(hex(hmacSha256(key, to_sign)), signature)) {
+  if (!constantTimeEqual(hex(hmacSha256(*key, to_sign)), signature)) {
     return fail({403, "SignatureDoesNotMatch",
                  "The request signature we calculated does not match the signature you provided. Check your key "
                  "and signing method."});
   }
   const bool streaming = payload.starts_with("STREAMING-");
   out.identity = Identity{scope[0], payload == "UNSIGNED-PAYLOAD" || streaming ? "" : payload, std::nullopt};
-  if (streaming) out.identity->chunked = ChunkSigning{payload, key, amz_date, scope_text, signature};
+  if (streaming) out.identity->chunked = ChunkSigning{payload, *key, amz_date, scope_text, signature};
   return out;
 }
 

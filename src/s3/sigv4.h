@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "common/status.h"
 #include "s3/s3_error.h"
 
 namespace shoal::s3 {
@@ -44,8 +45,13 @@ struct Identity {
   std::optional<ChunkSigning> chunked;
 };
 
-// The secret of an access key, if it is one the gateway knows.
-using SecretLookup = std::function<std::optional<std::string>(const std::string& access_key)>;
+// The Signature V4 signing key of an access key for a day (YYYYMMDD) and region, if it is a key
+// the gateway knows: a day's key is all a check needs, so secrets can stay with whoever keeps them
+// (the master). An error (the keeper cannot be reached) fails the request as ServiceUnavailable.
+using SigningKeyLookup = std::function<Result<std::optional<std::string>>(
+    const std::string& access_key, const std::string& date, const std::string& region)>;
+// A lookup over a table of secrets by access key (the keys file).
+SigningKeyLookup signingKeysFrom(std::map<std::string, std::string> secrets);
 
 // The caller's identity, or the S3 error: AccessDenied (no signature), InvalidAccessKeyId,
 // SignatureDoesNotMatch, RequestTimeTooSkewed, AccessDenied "Request has expired",
@@ -55,7 +61,7 @@ struct AuthResult {
   std::optional<Identity> identity;
   S3Error error;
 };
-AuthResult verifySigV4(const SignedRequest& req, const SecretLookup& secrets, int64_t now_ms);
+AuthResult verifySigV4(const SignedRequest& req, const SigningKeyLookup& keys, int64_t now_ms);
 
 // RFC 3986 encoding as SigV4 wants it: unreserved characters kept, '/' too when `keep_slash`.
 std::string uriEncode(std::string_view text, bool keep_slash);

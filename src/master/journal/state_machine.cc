@@ -12,6 +12,7 @@ constexpr uint64_t kStateMagic = 0x3154535f4c414f48ULL;    // "HOAL_ST1": no req
 constexpr uint64_t kStateMagicV2 = 0x3254535f4c414f48ULL;  // "HOAL_ST2": with request ids
 constexpr uint64_t kStateMagicV3 = 0x3354535f4c414f48ULL;  // "HOAL_ST3": with the cluster configuration
 constexpr uint64_t kStateMagicV4 = 0x3454535f4c414f48ULL;  // "HOAL_ST4": with the workers' states
+constexpr uint64_t kStateMagicV5 = 0x3554535f4c414f48ULL;  // "HOAL_ST5": with the S3 access keys
 
 uint64_t mix(uint64_t h, std::string_view bytes) {
   for (unsigned char c : bytes) {
@@ -80,6 +81,7 @@ std::optional<uint64_t> StateMachine::digest() const {
     for (const auto& m : ns_.mounts().all()) h = mix(h, m.SerializeAsString());
     h = mix(h, conf_.conf().SerializeAsString());
     h = mix(h, workers_.table().SerializeAsString());
+    h = mix(h, s3_keys_.table().SerializeAsString());
     stack.emplace_back(ns_.store().rootId(), "/");
   }
   // Depth-first in name order, so the walk is the same on every replica.
@@ -157,6 +159,7 @@ ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
       conf_version_.store(conf_.version(), std::memory_order_release);
       break;
     case proto::JournalEntry::kWorkerState: r.status = workers_.apply(entry.worker_state()); break;
+    case proto::JournalEntry::kS3Key: r.status = s3_keys_.apply(entry.s3_key()); break;
     case proto::JournalEntry::ENTRY_NOT_SET:
       r.status = Status(StatusCode::kCorruption, "journal entry without content");
       break;
@@ -168,7 +171,7 @@ Status StateMachine::saveCheckpoint(std::ostream& out) const {
   std::shared_lock lock(mu_);
   {
     BinaryWriter w(out);
-    w.u64(kStateMagicV4);
+    w.u64(kStateMagicV5);
     w.u64(last_applied_);
     w.u64(next_mount_id_);
     auto mounts = ns_.mounts().all();
@@ -184,6 +187,7 @@ Status StateMachine::saveCheckpoint(std::ostream& out) const {
     }
     w.str(conf_.state().SerializeAsString());
     w.str(workers_.table().SerializeAsString());
+    w.str(s3_keys_.table().SerializeAsString());
     w.finish();
     if (!w.ok()) return Status(StatusCode::kIoError, "writing the state checkpoint failed");
   }
@@ -195,7 +199,8 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
   BinaryReader r(in);
   uint64_t magic = 0;
   uint32_t nmounts = 0;
-  if (!r.u64(&magic) || (magic != kStateMagic && magic != kStateMagicV2 && magic != kStateMagicV3 && magic != kStateMagicV4) || !r.u64(&last_applied_) ||
+  if (!r.u64(&magic) || (magic != kStateMagic && magic != kStateMagicV2 && magic != kStateMagicV3 && magic != kStateMagicV4 &&
+                         magic != kStateMagicV5) || !r.u64(&last_applied_) ||
       !r.u64(&next_mount_id_) ||
       !r.u32(&nmounts)) {
     return Status(StatusCode::kCorruption, "state checkpoint header is corrupt");
@@ -228,22 +233,30 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
     }
   }
   proto::ClusterConfState conf;
-  if (magic == kStateMagicV3 || magic == kStateMagicV4) {
+  if (magic == kStateMagicV3 || magic == kStateMagicV4 || magic == kStateMagicV5) {
     std::string bytes;
     if (!r.str(&bytes, 64 << 20) || !conf.ParseFromString(bytes)) {
       return Status(StatusCode::kCorruption, "state checkpoint cluster configuration is corrupt");
     }
   }
   proto::WorkerStateTable worker_states;
-  if (magic == kStateMagicV4) {
+  if (magic == kStateMagicV4 || magic == kStateMagicV5) {
     std::string bytes;
     if (!r.str(&bytes, 64 << 20) || !worker_states.ParseFromString(bytes)) {
       return Status(StatusCode::kCorruption, "state checkpoint worker states are corrupt");
     }
   }
+  proto::S3KeyTable s3_keys;
+  if (magic == kStateMagicV5) {
+    std::string bytes;
+    if (!r.str(&bytes, 64 << 20) || !s3_keys.ParseFromString(bytes)) {
+      return Status(StatusCode::kCorruption, "state checkpoint S3 keys are corrupt");
+    }
+  }
   if (!r.verifyFinish()) return Status(StatusCode::kCorruption, "state checkpoint checksum mismatch");
   conf_.load(conf);
   workers_.load(worker_states);
+  s3_keys_.load(s3_keys);
   conf_version_.store(conf_.version(), std::memory_order_release);
   SHOAL_RETURN_IF_ERROR(ns_.store().loadCheckpoint(in));
   ns_.rebuildPinned();

@@ -16,6 +16,7 @@
 #include "journal.pb.h"
 #include "master/config/cluster_config.h"
 #include "master/namespace/namespace.h"
+#include "master/s3keys/s3_keys.h"
 #include "master/workers/worker_states.h"
 
 namespace shoal::master {
@@ -68,6 +69,16 @@ class StateMachine {
     std::shared_lock lock(mu_);
     return workers_.digest();
   }
+  // The S3 gateways' access keys (never their secrets) and a day's signing key of one.
+  std::map<std::string, proto::S3KeyRecord> s3Keys() const {
+    std::shared_lock lock(mu_);
+    return s3_keys_.all();
+  }
+  std::optional<std::string> s3SigningKey(const std::string& access_key, const std::string& date,
+                                          const std::string& region) const {
+    std::shared_lock lock(mu_);
+    return s3_keys_.signingKey(access_key, date, region);
+  }
   // Called (outside the state lock, on the applying thread) after every applied change of the
   // cluster configuration and after a checkpoint is loaded, with the new version. Set before start.
   void setConfObserver(std::function<void(uint64_t version)> fn) { conf_observer_ = std::move(fn); }
@@ -96,6 +107,7 @@ class StateMachine {
   uint64_t next_mount_id_ = 1;   // guarded by mu_
   ClusterConfig conf_;           // guarded by mu_
   WorkerStates workers_;         // guarded by mu_
+  S3Keys s3_keys_;               // guarded by mu_
   std::atomic<uint64_t> conf_version_{0};
   std::function<void(uint64_t)> conf_observer_;
   mutable std::mutex digest_mu_;  // one digest walk at a time

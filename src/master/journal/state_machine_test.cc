@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
+#include "common/crypto.h"
 #include "master/journal/journal_test_util.h"
 #include "master/metastore/heap/heap_inode_store.h"
 
@@ -121,6 +122,56 @@ TEST(StateMachineClusterConf, VersionsRulesAndHistorySurviveACheckpoint) {
   // The configuration is part of the replicated state: a replica that missed a change differs.
   sm.apply(confEntry(4, {change("shoal.log.level", "error")}));
   EXPECT_NE(restored.digest(), sm.digest());
+}
+
+proto::JournalEntry s3KeyEntry(uint64_t seq, const std::string& access, const std::string& secret, bool remove = false) {
+  proto::JournalEntry e;
+  e.set_sequence(seq);
+  auto* k = e.mutable_s3_key();
+  k->set_access_key(access);
+  k->set_secret(secret);
+  k->set_remove(remove);
+  k->set_time_ms(1000 + static_cast<int64_t>(seq));
+  k->set_user("admin");
+  return e;
+}
+
+// The S3 gateways' keys: added once, removed once, their signing keys those of SigV4 for the day
+// and region asked, and all of it through a checkpoint (and in the digest).
+TEST(StateMachineS3Keys, KeysApplyOnceSignAndSurviveACheckpoint) {
+  StateMachine sm(std::make_unique<HeapInodeStore>(1));
+  EXPECT_TRUE(sm.apply(s3KeyEntry(1, "alpha", "alpha-secret")).status.isOk());
+  EXPECT_EQ(sm.apply(s3KeyEntry(2, "alpha", "other-secret")).status.code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(sm.apply(s3KeyEntry(3, "beta", "beta-secret")).status.isOk());
+  EXPECT_TRUE(sm.apply(s3KeyEntry(4, "beta", "", true)).status.isOk());
+  EXPECT_EQ(sm.apply(s3KeyEntry(5, "beta", "", true)).status.code(), StatusCode::kNotFound);
+  ASSERT_EQ(sm.s3Keys().size(), 1u);
+  EXPECT_EQ(sm.s3Keys().begin()->second.user(), "admin");
+  // The chain AWS documents: HMAC("AWS4" + secret, date), then region, service, "aws4_request".
+  auto want = hmacSha256(hmacSha256(hmacSha256(hmacSha256("AWS4alpha-secret", "20261204"), "eu-west-1"), "s3"),
+                         "aws4_request");
+  EXPECT_EQ(sm.s3SigningKey("alpha", "20261204", "eu-west-1"), want);
+  EXPECT_NE(sm.s3SigningKey("alpha", "20261205", "eu-west-1"), want);
+  EXPECT_FALSE(sm.s3SigningKey("beta", "20261204", "eu-west-1"));
+
+  std::stringstream cp;
+  ASSERT_TRUE(sm.saveCheckpoint(cp).isOk());
+  StateMachine restored(std::make_unique<HeapInodeStore>(1));
+  ASSERT_TRUE(restored.loadCheckpoint(cp).isOk());
+  EXPECT_EQ(restored.s3SigningKey("alpha", "20261204", "eu-west-1"), want);
+  EXPECT_EQ(restored.digest(), sm.digest());
+  sm.apply(s3KeyEntry(6, "gamma", "gamma-secret"));
+  EXPECT_NE(restored.digest(), sm.digest());
+}
+
+TEST(S3KeyChecks, AccessKeysAndSecretsHaveTheirShape) {
+  EXPECT_TRUE(checkS3Key("AKIA_test-1.x", "a/b+c=d!e").isOk());
+  EXPECT_FALSE(checkS3Key("ab", "long-enough-secret").isOk());
+  EXPECT_FALSE(checkS3Key("has space", "long-enough-secret").isOk());
+  EXPECT_FALSE(checkS3Key(std::string(129, 'a'), "long-enough-secret").isOk());
+  EXPECT_FALSE(checkS3Key("fine-key", "short").isOk());
+  EXPECT_FALSE(checkS3Key("fine-key", "with a space").isOk());
+  EXPECT_FALSE(checkS3Key("fine-key", std::string("nul\0inside", 10)).isOk());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "s3/crypto.h"
+#include "common/crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -6,7 +6,7 @@
 #include <openssl/rand.h>
 #include <stdexcept>
 
-namespace shoal::s3 {
+namespace shoal {
 
 struct Digest::Impl {
   EVP_MD_CTX* ctx = nullptr;
@@ -88,4 +88,12 @@ std::string randomBytes(size_t n) {
   return out;
 }
 
-}  // namespace shoal::s3
+std::string sigV4SigningKey(std::string_view secret, std::string_view date, std::string_view region,
+                            std::string_view service) {
+  std::string key = hmacSha256("AWS4" + std::string(secret), date);
+  key = hmacSha256(key, region);
+  key = hmacSha256(key, service);
+  return hmacSha256(key, "aws4_request");
+}
+
+}  // namespace shoal
