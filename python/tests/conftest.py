@@ -176,18 +176,24 @@ def gateway(cluster):
 
 
 @pytest.fixture(scope="session")
-def ceph_conf():
-    """The test Ceph's ceph.conf (scripts/test-ceph.sh, started by CTest's "ceph" fixture). Skips
+def ceph_env():
+    """What `scripts/test-ceph.sh env` exports for the test Ceph (started by CTest's "ceph"
+    fixture): CEPH_CONF, S3_ENDPOINT (radosgw), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY. Skips
     when the tests were not started with it; fails if they were and it reports no cluster."""
     if not os.environ.get("TEST_CEPH_DIR") or not os.environ.get("SHOAL_SOURCE_DIR"):
         pytest.skip("no test Ceph (run through ctest, which starts scripts/test-ceph.sh)")
     script = os.path.join(os.environ["SHOAL_SOURCE_DIR"], "scripts/test-ceph.sh")
     out = subprocess.run([script, "env"], capture_output=True, text=True, timeout=120).stdout
-    env = dict(line[len("export "):].split("=", 1) for line in out.splitlines()
-               if line.startswith("export ") and "=" in line)
-    conf = env.get("CEPH_CONF", "").strip("'\"")
-    assert conf, f"TEST_CEPH_DIR is set but `{script} env` printed no CEPH_CONF: the test Ceph did not start"
-    return conf
+    env = {k: v.strip("'\"") for k, v in (line[len("export "):].split("=", 1) for line in out.splitlines()
+                                          if line.startswith("export ") and "=" in line)}
+    assert env.get("CEPH_CONF"), f"TEST_CEPH_DIR is set but `{script} env` printed no CEPH_CONF: the test Ceph did not start"
+    return env
+
+
+@pytest.fixture(scope="session")
+def ceph_conf(ceph_env):
+    """The test Ceph's ceph.conf."""
+    return ceph_env["CEPH_CONF"]
 
 
 @pytest.fixture(scope="session")

@@ -275,7 +275,15 @@ std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
     if (Status st = vfs_.setXattr(temp, k, v, 0); !st) return abandon(fromStatus(st));
   }
   if (Status st = vfs_.rename(temp, path, false); !st) return abandon(fromStatus(st));
-  return Stored{*info, md5_hex};
+  // A store whose rename is a copy (s3://) gives the object a new mtime, possibly in the next
+  // second: the ETag then names the version the rename made. Until this xattr lands, a reader
+  // sees the fallback ETag (one with a '-'), never a wrong MD5.
+  proto::FileInfo stored = *info;
+  if (auto after = vfs_.attributes(path); after && versionOf(*after) != versionOf(stored)) {
+    stored = *after;
+    (void)vfs_.setXattr(path, kEtagAttr, versionOf(stored) + ":" + etag.value_or(md5_hex), 0);
+  }
+  return Stored{stored, md5_hex};
 }
 
 S3Response S3Gateway::putObject(const S3Request& req, const Identity& who) {
