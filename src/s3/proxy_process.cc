@@ -77,6 +77,9 @@ Status ProxyProcess::start() {
     if (!access) return access.error();
     file_keys = std::move(*access);
   }
+  // S3 is read-after-write consistent: what the CLI or FUSE changed, the next request sees. So
+  // the gateway keeps no metadata cache of its own (a client's default trusts a status 1 s).
+  SHOAL_RETURN_IF_ERROR(p.conf.set(keys::kUserMetadataCacheExpiration, "0"));
   p.client = std::make_unique<client::LiveClient>(p.conf, "proxy");
   p.vfs = std::make_unique<vfs::Vfs>(p.client->context());
   GatewayOptions options;

@@ -80,9 +80,17 @@ class S3Gateway {
     proto::FileInfo info;
     std::string md5_hex;
   };
+  // What a client said its body is, checked before the object appears: Content-MD5, the signed
+  // SHA-256, an x-amz-checksum-* header (CRC32, CRC32C, SHA1, SHA256; other algorithms pass
+  // unchecked).
+  struct BodyChecks {
+    std::optional<std::string> content_md5;
+    std::string payload_sha256;
+    std::string checksum_name, checksum_value;
+  };
+  static BodyChecks checksOf(const S3Request& req, const Identity& who);
   std::variant<Stored, S3Error> store(const std::string& path, const std::function<bool(const Sink&)>& body,
-                                      const std::optional<std::string>& content_md5, const std::string& payload_sha256,
-                                      std::optional<uint64_t> expected_length,
+                                      const BodyChecks& checks, std::optional<uint64_t> expected_length,
                                       const std::vector<std::pair<std::string, std::string>>& xattrs,
                                       const std::optional<std::string>& etag = std::nullopt);
 

@@ -99,7 +99,7 @@ S3Response S3Gateway::uploadPart(const S3Request& req, const Identity& who) {
     if (auto* e = std::get_if<S3Error>(&copy)) return errorResponse(*e, req.path);
     auto [version, start, end] = std::get<CopyRange>(copy);
     body = [this, version, start, end](const Sink& sink) { return streamFile(version, start, end, sink); };
-    auto stored = store(*dir + "/" + partName(part), body, std::nullopt, "", end - start, {}, std::nullopt);
+    auto stored = store(*dir + "/" + partName(part), body, {}, end - start, {}, std::nullopt);
     if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
     const Stored& s = std::get<Stored>(stored);
     S3Response r;
@@ -107,7 +107,7 @@ S3Response S3Gateway::uploadPart(const S3Request& req, const Identity& who) {
                          "</CopyPartResult>", kXmlHead, kNs, iso8601(s.info.mtime_ms()), s.md5_hex);
     return r;
   }
-  auto stored = store(*dir + "/" + partName(part), body, req.header("content-md5"), who.payload_sha256,
+  auto stored = store(*dir + "/" + partName(part), body, checksOf(req, who),
                       req.content_length, {}, std::nullopt);
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   S3Response r;
@@ -193,7 +193,7 @@ S3Response S3Gateway::completeUpload(const S3Request& req) {
     return true;
   };
   std::string etag = fmt::format("{}-{}", hex(etags.finish()), parts.size());
-  auto stored = store(*path, body, std::nullopt, "", total, attrs, etag);
+  auto stored = store(*path, body, {}, total, attrs, etag);
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   (void)client_.master().remove(*dir, /*recursive=*/true);
   (void)vfs_.rmdir(uploadsDir(req.bucket));  // the last upload leaves no directory behind (kept if others remain)

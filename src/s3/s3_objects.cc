@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include "common/crypto.h"
+#include "s3/checksum.h"
 #include "s3/s3_attrs.h"
 #include "s3/s3_format.h"
 #include "s3/s3_gateway.h"
@@ -213,9 +214,22 @@ std::variant<S3Gateway::CopyRange, S3Error> S3Gateway::copySource(const std::str
   return out;
 }
 
+S3Gateway::BodyChecks S3Gateway::checksOf(const S3Request& req, const Identity& who) {
+  BodyChecks c{req.header("content-md5"), who.payload_sha256, "", ""};
+  for (const char* name : {"x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-sha1",
+                           "x-amz-checksum-sha256"}) {
+    if (auto v = req.header(name)) {
+      c.checksum_name = name;
+      c.checksum_value = *v;
+      break;
+    }
+  }
+  return c;
+}
+
 std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
-    const std::string& path, const std::function<bool(const Sink&)>& body, const std::optional<std::string>& content_md5,
-    const std::string& payload_sha256, std::optional<uint64_t> expected_length,
+    const std::string& path, const std::function<bool(const Sink&)>& body, const BodyChecks& checks,
+    std::optional<uint64_t> expected_length,
     const std::vector<std::pair<std::string, std::string>>& xattrs, const std::optional<std::string>& etag) {
   auto existing = vfs_.attributes(path);
   if (existing && existing->is_dir()) {
@@ -232,7 +246,10 @@ std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
     }
     return fromStatus(st);
   }
+  const std::optional<std::string>& content_md5 = checks.content_md5;
+  const std::string& payload_sha256 = checks.payload_sha256;
   Digest md5("md5"), sha("sha256");
+  auto checksum = checks.checksum_name.empty() ? nullptr : Checksum::forHeader(checks.checksum_name);
   uint64_t received = 0;
   Status failed;
   bool complete = body([&](std::string_view piece) {
@@ -243,6 +260,7 @@ std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
     }
     md5.update(piece);
     if (!payload_sha256.empty()) sha.update(piece);
+    if (checksum) checksum->update(piece);
     failed = (*writer)->write({piece.data(), piece.size()});
     return failed.isOk();
   });
@@ -265,6 +283,10 @@ std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
   if (!payload_sha256.empty() && !constantTimeEqual(hex(sha.finish()), payload_sha256)) {
     return abandon({400, "XAmzContentSHA256Mismatch",
                     "The provided 'x-amz-content-sha256' header does not match what was computed."});
+  }
+  if (checksum && !constantTimeEqual(checksum->base64Value(), checks.checksum_value)) {
+    return abandon({400, "BadDigest", "The " + checks.checksum_name + " you specified did not match the calculated "
+                                      "checksum."});
   }
   auto info = (*writer)->close();
   if (!info) return abandon(fromStatus(info.error()));
@@ -312,7 +334,7 @@ S3Response S3Gateway::putObject(const S3Request& req, const Identity& who) {
   std::vector<std::pair<std::string, std::string>> attrs;
   if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
   for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
-  auto stored = store(*path, req.read_body, req.header("content-md5"), who.payload_sha256, req.content_length, attrs);
+  auto stored = store(*path, req.read_body, checksOf(req, who), req.content_length, attrs);
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   S3Response r;
   r.headers.emplace_back("ETag", "\"" + std::get<Stored>(stored).md5_hex + "\"");
@@ -344,7 +366,7 @@ S3Response S3Gateway::copyObject(const S3Request& req) {
     }
   }
   auto body = [&](const Sink& sink) { return streamFile(version, 0, version.size(), sink); };
-  auto stored = store(*path, body, std::nullopt, "", version.size(), attrs);
+  auto stored = store(*path, body, {}, version.size(), attrs);
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   const Stored& s = std::get<Stored>(stored);
   S3Response r;
