@@ -60,5 +60,22 @@ if [ "${BENCH_PYTHON:-1}" != 0 ] && /usr/bin/python3 -c 'import torch, fsspec' 2
   } >> bench/results/latest.md
   rm -f "$py_md"
 fi
+# The S3 gateway beside radosgw (bench/s3_bench.py): starts its own test Ceph and Shoal cluster.
+if [ "${BENCH_S3:-1}" != 0 ] && command -v ceph-mon >/dev/null && /usr/bin/python3 -c 'import boto3' 2>/dev/null; then
+  s3_json="bench/results/${stamp}-${rev}-s3.json"
+  s3_md=$(mktemp)
+  /usr/bin/python3 bench/s3_bench.py --json "$s3_json" --markdown "$s3_md" 2>/dev/null
+  {
+    echo
+    echo "## S3 gateway beside radosgw (bench/s3_bench.py)"
+    echo
+    echo "boto3 against \`shoal proxy\` over a radosgw bucket mounted as s3:// and against radosgw itself, in one"
+    echo "run: 500 objects of 4 KiB (8 threads), 50 of 1 MiB and 3 of 64 MiB (one stream). GET cold: the"
+    echo "workers' pages freed first, so the bytes come from radosgw through a worker. The ratio is gateway/radosgw."
+    echo
+    cat "$s3_md"
+  } >> bench/results/latest.md
+  rm -f "$s3_md"
+fi
 echo
 echo "Wrote $json and bench/results/latest.md"

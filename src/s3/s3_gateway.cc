@@ -125,8 +125,12 @@ S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
   return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an object"}, req.path);
 }
 
+bool S3Gateway::bucketNameOk(const std::string& bucket) {
+  return bucket.find('/') == std::string::npos && checkNormalized("/" + bucket);
+}
+
 Status S3Gateway::requireBucket(const std::string& bucket) {
-  if (bucket.find('/') != std::string::npos || !checkNormalized("/" + bucket)) {
+  if (!bucketNameOk(bucket)) {
     return Status(StatusCode::kNotFound, "no bucket named '" + bucket + "'");
   }
   auto info = vfs_.attributes("/" + bucket);

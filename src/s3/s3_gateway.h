@@ -6,6 +6,7 @@
 // Thread-safe; the server calls it from its pool.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -74,6 +75,9 @@ class S3Gateway {
   // The ETag of a file: the MD5 its PUT recorded if the file is still that version, else one
   // made of its id, size and mtime that no SDK takes for an MD5.
   std::string etagOf(const std::string& path, const proto::FileInfo& info);
+  // A bucket name that is one path component (no master call).
+  static bool bucketNameOk(const std::string& bucket);
+  static std::string etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs);
   // Streams the body into a new file at `path` (through a hidden name, renamed over it); the
   // file's MD5 (hex), or the S3 error. `etag` replaces the MD5 as the recorded ETag (multipart).
   struct Stored {

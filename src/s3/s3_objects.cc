@@ -75,17 +75,27 @@ bool matchesAny(const std::string& list, const std::string& etag) {
 }  // namespace
 
 std::string S3Gateway::etagOf(const std::string& path, const proto::FileInfo& info) {
-  if (info.has_xattrs()) {
-    auto v = vfs_.getXattr(path, kEtagAttr);
-    // "size:mtime:etag" — only while the file is still the version the PUT wrote.
-    const std::string version = versionOf(info) + ":";
-    if (v && v->size() > version.size() && v->starts_with(version)) return "\"" + v->substr(version.size()) + "\"";
+  if (!info.has_xattrs()) return etagFrom(info, {});
+  auto all = vfs_.xattrs(path);
+  return etagFrom(info, all ? *all : std::map<std::string, std::string>{});
+}
+
+std::string S3Gateway::etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs) {
+  // "size:mtime:etag": only while the file is still the version the PUT wrote.
+  auto it = xattrs.find(kEtagAttr);
+  const std::string version = versionOf(info) + ":";
+  if (it != xattrs.end() && it->second.size() > version.size() && it->second.starts_with(version)) {
+    return "\"" + it->second.substr(version.size()) + "\"";
   }
   return fmt::format("\"{:x}{:x}-{:x}\"", info.id(), info.mtime_ms(), info.size());
 }
 
 S3Response S3Gateway::getObject(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  // The bucket's existence is asked only when the key is not found (NoSuchBucket or NoSuchKey):
+  // a GET that finds its object costs two master calls, not three.
+  if (!bucketNameOk(req.bucket)) {
+    return errorResponse(fromStatus(requireBucket(req.bucket), "NoSuchBucket"), req.path);
+  }
   auto path = objectPath(req.bucket, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   auto info = vfs_.attributes(*path);
@@ -96,9 +106,17 @@ S3Response S3Gateway::getObject(const S3Request& req) {
   if (info && !info->is_dir() && (marker_key || info->type() != proto::FILE_TYPE_REGULAR)) {
     info = makeError(Status(StatusCode::kNotFound, "The specified key does not exist."));
   }
-  if (!info) return errorResponse(fromStatus(info.error()), req.path);
+  if (!info) {
+    if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+    return errorResponse(fromStatus(info.error()), req.path);
+  }
   const uint64_t size = info->is_dir() ? 0 : info->size();
-  const std::string etag = etagOf(*path, *info);
+  // One master call for the ETag, type and metadata together (each was a call of its own).
+  std::map<std::string, std::string> xattrs;
+  if (info->has_xattrs()) {
+    if (auto all = vfs_.xattrs(*path)) xattrs = std::move(*all);
+  }
+  const std::string etag = etagFrom(*info, xattrs);
   const int64_t mtime = info->mtime_ms() / 1000 * 1000;  // HTTP dates have seconds
   // Conditions, in S3's order of precedence.
   auto if_match = req.header("if-match"), if_none = req.header("if-none-match");
@@ -125,14 +143,9 @@ S3Response S3Gateway::getObject(const S3Request& req) {
     return r;
   }
   std::string type = "application/octet-stream";
-  if (info->has_xattrs()) {
-    if (auto t = vfs_.getXattr(*path, kTypeAttr)) type = *t;
-    if (auto names = vfs_.listXattrs(*path)) {
-      for (const std::string& n : *names) {
-        if (!n.starts_with(kMetaAttr)) continue;
-        if (auto v = vfs_.getXattr(*path, n)) r.headers.emplace_back("x-amz-meta-" + n.substr(strlen(kMetaAttr)), *v);
-      }
-    }
+  for (const auto& [n, v] : xattrs) {
+    if (n == kTypeAttr) type = v;
+    else if (n.starts_with(kMetaAttr)) r.headers.emplace_back("x-amz-meta-" + n.substr(strlen(kMetaAttr)), v);
   }
   r.content_type = type;
   for (const char* o : {"content-type", "content-language", "expires", "cache-control", "content-disposition",

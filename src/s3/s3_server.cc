@@ -33,6 +33,9 @@ Status S3Server::start(const std::string& host, int port, int threads) {
   auto& s = impl_->server;
   s.new_task_queue = [threads] { return new web::BoundedTaskQueue(static_cast<size_t>(threads), 256); };
   s.set_read_timeout(60, 0);
+  // Headers and a small body go out as separate writes: without TCP_NODELAY each small GET waits
+  // out the client's delayed ACK (40 ms) under Nagle.
+  s.set_tcp_nodelay(true);
   s.set_write_timeout(60, 0);
   // httplib refuses longer bodies before the gateway sees them; the gateway bounds each kind itself
   // (a PUT or part at 5 GiB, XML documents at 2 MiB).

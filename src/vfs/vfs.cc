@@ -208,6 +208,8 @@ Result<std::vector<std::string>> Vfs::listXattrs(const std::string& path) {
   return names;
 }
 
+Result<std::map<std::string, std::string>> Vfs::xattrs(const std::string& path) { return master_.getXattrs(path); }
+
 Status Vfs::removeXattr(const std::string& path, const std::string& name) {
   return master_.setXattr(path, name, "", proto::XATTR_ANY, /*remove=*/true);
 }

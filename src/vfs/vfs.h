@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +70,8 @@ class Vfs {
   Status setXattr(const std::string& path, const std::string& name, const std::string& value, int flags);
   Result<std::string> getXattr(const std::string& path, const std::string& name);
   Result<std::vector<std::string>> listXattrs(const std::string& path);
+  // Every extended attribute, names and values, in one master call.
+  Result<std::map<std::string, std::string>> xattrs(const std::string& path);
   Status removeXattr(const std::string& path, const std::string& name);
   // Attributes of `path` as this process sees them: those of an open file with unpublished
   // changes, else the master's.
