@@ -34,7 +34,20 @@ bool validBucketName(const std::string& b) {
       return false;
     }
   }
-  return std::isalnum(static_cast<unsigned char>(b.front())) && std::isalnum(static_cast<unsigned char>(b.back()));
+  if (!std::isalnum(static_cast<unsigned char>(b.front())) || !std::isalnum(static_cast<unsigned char>(b.back()))) {
+    return false;
+  }
+  if (b.find("..") != std::string::npos || b.find(".-") != std::string::npos || b.find("-.") != std::string::npos) {
+    return false;
+  }
+  // Not formatted as an IP address (four dot-separated numbers).
+  int dots = 0;
+  bool numeric = true;
+  for (char c : b) {
+    if (c == '.') ++dots;
+    else numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
+  }
+  return !(numeric && dots == 3);
 }
 
 }  // namespace
@@ -93,6 +106,12 @@ S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
   }
   if (req.key.empty()) {
     if (m == "GET" && req.has("uploads")) return listUploads(req);
+    if (m == "GET" && req.has("versions")) return listObjectVersions(req);
+    if (m == "GET" && req.has("versioning")) {
+      // Buckets here are never versioned: S3 answers an empty configuration for those.
+      if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+      return xml(fmt::format("<VersioningConfiguration xmlns=\"{}\"/>", kNs));
+    }
     if (req.has("versioning") || req.has("policy") || req.has("acl") || req.has("tagging") || req.has("lifecycle") ||
         req.has("cors")) {
       return errorResponse({501, "NotImplemented", "this bucket subresource is not supported yet"}, req.path);
@@ -116,8 +135,12 @@ S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
     if (m == "GET") return listParts(req);
     return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an upload"}, req.path);
   }
-  if (req.has("acl") || req.has("tagging") || req.has("versionId")) {
+  if (req.has("acl") || req.has("tagging")) {
     return errorResponse({501, "NotImplemented", "this object subresource is not supported yet"}, req.path);
+  }
+  // An unversioned bucket's only version of an object is "null".
+  if (req.has("versionId") && req.param("versionId") != "null") {
+    return errorResponse({404, "NoSuchVersion", "The specified version does not exist."}, req.path);
   }
   if (m == "GET" || m == "HEAD") return getObject(req);
   if (m == "PUT") return req.header("x-amz-copy-source") ? copyObject(req) : putObject(req, who);
@@ -221,19 +244,67 @@ S3Response S3Gateway::deleteBucket(const S3Request& req) {
   return r;
 }
 
-S3Response S3Gateway::listObjects(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  const bool v2 = req.param("list-type") == "2";
+ListSource S3Gateway::sourceFor(const std::string& bucket) {
+  const std::string root = "/" + bucket;
+  return ListSource{
+      [this, root](const std::string& dir_key, const std::string& start_after, const ListSource::Page& page) {
+        return vfs_.listPages(dir_key.empty() ? root : root + "/" + dir_key.substr(0, dir_key.size() - 1),
+                              start_after, page);
+      },
+      [this](const proto::FileInfo& dir) {
+        return dir.has_xattrs() && vfs_.getXattr(dir.path(), kDirAttr).has_value();
+      }};
+}
+
+Result<ListQuery> S3Gateway::listQuery(const S3Request& req) {
   ListQuery q;
   q.prefix = req.param("prefix");
   q.delimiter = req.param("delimiter");
   std::string max = req.param("max-keys");
   if (!max.empty()) {
     if (max.size() > 9 || !std::all_of(max.begin(), max.end(), ::isdigit)) {
-      return errorResponse({400, "InvalidArgument", "max-keys must be a non-negative integer"}, req.path);
+      return makeError(invalidArgument("max-keys must be a non-negative integer"));
     }
     q.max_keys = std::min<size_t>(std::stoul(max), 1000);
   }
+  return q;
+}
+
+// ListObjectVersions of a bucket that was never versioned: every object is its only version,
+// "null", and the latest; there are no delete markers.
+S3Response S3Gateway::listObjectVersions(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto q = listQuery(req);
+  if (!q) return errorResponse({400, "InvalidArgument", q.error().message()}, req.path);
+  q->after = req.param("key-marker");
+  auto page = listKeys(*q, sourceFor(req.bucket));
+  if (!page) return errorResponse(fromStatus(page.error(), "NoSuchBucket"), req.path);
+  std::string body = fmt::format("<ListVersionsResult xmlns=\"{}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker>{}"
+                                 "</KeyMarker><VersionIdMarker>{}</VersionIdMarker><MaxKeys>{}</MaxKeys>",
+                                 kNs, xmlEscape(req.bucket), xmlEscape(q->prefix), xmlEscape(q->after),
+                                 xmlEscape(req.param("version-id-marker")), q->max_keys);
+  if (!q->delimiter.empty()) body += "<Delimiter>" + xmlEscape(q->delimiter) + "</Delimiter>";
+  body += fmt::format("<IsTruncated>{}</IsTruncated>", page->truncated ? "true" : "false");
+  if (page->truncated) {
+    body += "<NextKeyMarker>" + xmlEscape(page->last) + "</NextKeyMarker><NextVersionIdMarker>null</NextVersionIdMarker>";
+  }
+  for (const auto& o : page->objects) {
+    uint64_t size = o.info.is_dir() ? 0 : o.info.size();
+    body += fmt::format("<Version><Key>{}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest>"
+                        "<LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size>"
+                        "<StorageClass>STANDARD</StorageClass></Version>",
+                        xmlEscape(o.key), iso8601(o.info.mtime_ms()), xmlEscape(etagOf(o.info.path(), o.info)), size);
+  }
+  for (const auto& p : page->prefixes) body += "<CommonPrefixes><Prefix>" + xmlEscape(p) + "</Prefix></CommonPrefixes>";
+  return xml(body + "</ListVersionsResult>");
+}
+
+S3Response S3Gateway::listObjects(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  const bool v2 = req.param("list-type") == "2";
+  auto parsed = listQuery(req);
+  if (!parsed) return errorResponse({400, "InvalidArgument", parsed.error().message()}, req.path);
+  ListQuery q = std::move(*parsed);
   std::string token = req.param("continuation-token");
   if (v2 && req.has("continuation-token")) {
     auto key = decodeToken(token, token_key_);
@@ -248,16 +319,7 @@ S3Response S3Gateway::listObjects(const S3Request& req) {
   if (req.has("encoding-type") && !url) {
     return errorResponse({400, "InvalidArgument", "encoding-type may only be 'url'"}, req.path);
   }
-  const std::string root = "/" + req.bucket;
-  ListSource source{
-      [&](const std::string& dir_key, const std::string& start_after, const ListSource::Page& page) {
-        return vfs_.listPages(dir_key.empty() ? root : root + "/" + dir_key.substr(0, dir_key.size() - 1),
-                              start_after, page);
-      },
-      [&](const proto::FileInfo& dir) {
-        return dir.has_xattrs() && vfs_.getXattr(dir.path(), kDirAttr).has_value();
-      }};
-  auto page = listKeys(q, source);
+  auto page = listKeys(q, sourceFor(req.bucket));
   if (!page) return errorResponse(fromStatus(page.error(), "NoSuchBucket"), req.path);
   auto enc = [&](const std::string& s) { return xmlEscape(url ? uriEncode(s, true) : s); };
   std::string body = fmt::format("<ListBucketResult xmlns=\"{}\"><Name>{}</Name><Prefix>{}</Prefix>", kNs,

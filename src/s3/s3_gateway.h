@@ -13,6 +13,7 @@
 
 #include "client/context.h"
 #include "s3/s3_error.h"
+#include "s3/s3_listing.h"
 #include "s3/s3_request.h"
 #include "s3/sigv4.h"
 #include "vfs/vfs.h"
@@ -75,6 +76,14 @@ class S3Gateway {
   // The ETag of a file: the MD5 its PUT recorded if the file is still that version, else one
   // made of its id, size and mtime that no SDK takes for an MD5.
   std::string etagOf(const std::string& path, const proto::FileInfo& info);
+  // Listings (s3_gateway.cc): the bucket's tree read a page at a time; prefix, delimiter, max-keys.
+  ListSource sourceFor(const std::string& bucket);
+  static Result<ListQuery> listQuery(const S3Request& req);
+  S3Response listObjectVersions(const S3Request& req);
+  // Removes one key (a file, or a "dir/" marker with nothing under it) and the prefixes only it
+  // held; a missing key is no error.
+  std::optional<S3Error> removeKey(const std::string& bucket, const std::string& key);
+  void pruneEmptyParents(const std::string& bucket, std::string path);
   // A bucket name that is one path component (no master call).
   static bool bucketNameOk(const std::string& bucket);
   static std::string etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs);

@@ -388,20 +388,39 @@ S3Response S3Gateway::copyObject(const S3Request& req) {
   return r;
 }
 
-S3Response S3Gateway::deleteObject(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  auto path = objectPath(req.bucket, req.key);
-  if (!path) return errorResponse(fromStatus(path.error()), req.path);
+std::optional<S3Error> S3Gateway::removeKey(const std::string& bucket, const std::string& key) {
+  auto path = objectPath(bucket, key);
+  if (!path) return fromStatus(path.error());
   Status st;
   auto info = vfs_.attributes(*path);
   if (info && info->is_dir()) {
     // Only the marker "dir/" names a directory; it goes if nothing is left under it.
-    if (req.key.ends_with('/')) st = vfs_.rmdir(*path);
-  } else if (info && !req.key.ends_with('/')) {
+    if (key.ends_with('/')) st = vfs_.rmdir(*path);
+  } else if (info && !key.ends_with('/')) {
     st = vfs_.unlink(*path);
   }
   // Deleting a key that does not exist succeeds, as in S3.
-  if (!st && st.code() != StatusCode::kNotFound) return errorResponse(fromStatus(st), req.path);
+  if (!st && st.code() != StatusCode::kNotFound) return fromStatus(st);
+  if (info) pruneEmptyParents(bucket, *path);
+  return std::nullopt;
+}
+
+// In S3 a prefix exists only while a key has it: the directories that only held the removed key
+// go with it, up to the bucket, except those a client made as "dir/" markers. rmdir refuses a
+// directory that is not empty, so a concurrent PUT under one keeps it.
+void S3Gateway::pruneEmptyParents(const std::string& bucket, std::string path) {
+  const std::string root = "/" + bucket;
+  for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > root.size(); slash = path.rfind('/')) {
+    path.resize(slash);
+    auto dir = vfs_.attributes(path);
+    if (!dir || !dir->is_dir() || (dir->has_xattrs() && vfs_.getXattr(path, kDirAttr).has_value())) return;
+    if (!vfs_.rmdir(path)) return;
+  }
+}
+
+S3Response S3Gateway::deleteObject(const S3Request& req) {
+  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (auto e = removeKey(req.bucket, req.key)) return errorResponse(*e, req.path);
   S3Response r;
   r.status = 204;
   return r;
@@ -426,7 +445,8 @@ S3Response S3Gateway::deleteObjects(const S3Request& req) {
     }
   }
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size()) || !doc.child("Delete")) {
+  // parse_ws_pcdata: a key of spaces is a key, not an empty element.
+  if (!doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata) || !doc.child("Delete")) {
     return errorResponse({400, "MalformedXML", "The XML you provided was not well-formed or did not validate"}, req.path);
   }
   pugi::xml_node del = doc.child("Delete");
@@ -438,18 +458,14 @@ S3Response S3Gateway::deleteObjects(const S3Request& req) {
   }
   std::string out = fmt::format("{}<DeleteResult xmlns=\"{}\">", kXmlHead, kNs);
   for (const std::string& key : keys) {
-    S3Request one = req;
-    one.key = key;
-    S3Response r = key.empty() ? errorResponse({400, "InvalidArgument", "empty key"}, req.path) : deleteObject(one);
-    if (r.status == 204) {
+    auto e = key.empty() ? std::optional<S3Error>(S3Error{400, "InvalidArgument", "empty key"})
+                         : removeKey(req.bucket, key);
+    if (!e) {
       if (!quiet) out += "<Deleted><Key>" + xmlEscape(key) + "</Key></Deleted>";
       continue;
     }
-    pugi::xml_document err;
-    err.load_buffer(r.body.data(), r.body.size());
     out += fmt::format("<Error><Key>{}</Key><Code>{}</Code><Message>{}</Message></Error>", xmlEscape(key),
-                       xmlEscape(err.child("Error").child_value("Code")),
-                       xmlEscape(err.child("Error").child_value("Message")));
+                       xmlEscape(e->code), xmlEscape(e->message));
   }
   S3Response r;
   r.body = out + "</DeleteResult>";

@@ -105,13 +105,18 @@ Status S3Server::start(const std::string& host, int port, int threads) {
   auto withBody = [this, toRequest, answer](const httplib::Request& h, httplib::Response& res,
                                             const httplib::ContentReader& reader) {
     S3Request r = toRequest(h);
-    bool read = false;
+    bool read = false, whole = false;
     r.read_body = [&](const Sink& sink) {
       if (read) return false;
       read = true;
-      return reader([&](const char* data, size_t n) { return sink(std::string_view(data, n)); });
+      whole = reader([&](const char* data, size_t n) { return sink(std::string_view(data, n)); });
+      return whole;
     };
     answer(gateway_.handle(r), res);
+    // A body left unread (refused before it was read, or stopped part way) would be taken for the
+    // next request on this connection: the connection ends with this answer instead. Reading it
+    // away could wait forever on a client that sends a body only after a 100-continue.
+    if (!whole && r.content_length.value_or(0) > 0) res.set_header("Connection", "close");
   };
   s.Get(".*", plain);  // HEAD too: httplib routes it here and sends no body
   s.Delete(".*", plain);

@@ -228,7 +228,11 @@ Status FileSystemMaster::remove(const std::string& raw, bool recursive, bool sho
   if (!inode) return inode.error();
   auto mount = mountFor(*path);
   if (!mount) return mount.error();
-  if (*mount && !shoal_only && inode->has(kInodePersisted)) {
+  // A directory made on the way to a file (createFile recursive) is not marked persisted, yet the
+  // store made it too when the file was written there: an rmdir removes it from the store as well
+  // (only if it is empty there; never recursively, so nothing Shoal does not know of is lost).
+  const bool in_store = inode->has(kInodePersisted) || (inode->isDir() && !recursive);
+  if (*mount && !shoal_only && in_store) {
     if ((*mount)->info.readonly()) return readOnly("delete", *path, (*mount)->info.path());
     Status st = (*mount)->ufs->remove((*mount)->ufs_path, recursive);
     if (!st && st.code() != StatusCode::kNotFound) return st.withContext("delete " + *path);
