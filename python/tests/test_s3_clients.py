@@ -525,3 +525,31 @@ def test_a_refused_put_does_not_spoil_the_connection_and_empty_prefixes_go(gatew
     assert fs.listdir("/data/prune/kept") == []
     # Gone from the store too (the directories were made there when the objects were written).
     assert sorted(os.listdir(os.path.join(cluster.store, "prune"))) == ["kept"]
+
+
+def test_conditional_puts_and_copies(gateway, fs):
+    s3 = client(gateway)
+    # If-None-Match: * writes only a new key.
+    assert raw(gateway, "PUT", "/data/cond/k", headers={"if-none-match": "*"}, body=b"first")[0] == 200
+    status, text = raw(gateway, "PUT", "/data/cond/k", headers={"if-none-match": "*"}, body=b"second")
+    assert (status, "<Code>PreconditionFailed</Code>" in text) == (412, True), text
+    etag = s3.head_object(Bucket="data", Key="cond/k")["ETag"]
+    # If-Match replaces only the version named.
+    status, text = raw(gateway, "PUT", "/data/cond/k", headers={"if-match": '"0123456789abcdef0123456789abcdef"'},
+                       body=b"third")
+    assert status == 412, text
+    status, text = raw(gateway, "PUT", "/data/cond/none", headers={"if-match": etag}, body=b"x")
+    assert (status, "<Code>NoSuchKey</Code>" in text) == (404, True), text
+    assert raw(gateway, "PUT", "/data/cond/k", headers={"if-match": etag}, body=b"fourth")[0] == 200
+    assert s3.get_object(Bucket="data", Key="cond/k")["Body"].read() == b"fourth"
+    assert not fs.exists("/data/cond/none")
+    # CopyObject against the source's ETag.
+    now = s3.head_object(Bucket="data", Key="cond/k")["ETag"]
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket="data", Key="cond/copy", CopySource="data/cond/k", CopySourceIfMatch=etag)
+    assert error_code(e) == "PreconditionFailed"
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket="data", Key="cond/copy", CopySource="data/cond/k", CopySourceIfNoneMatch=now)
+    assert error_code(e) == "PreconditionFailed"
+    s3.copy_object(Bucket="data", Key="cond/copy", CopySource="data/cond/k", CopySourceIfMatch=now)
+    assert s3.get_object(Bucket="data", Key="cond/copy")["Body"].read() == b"fourth"

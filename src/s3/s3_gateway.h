@@ -84,6 +84,9 @@ class S3Gateway {
   // held; a missing key is no error.
   std::optional<S3Error> removeKey(const std::string& bucket, const std::string& key);
   void pruneEmptyParents(const std::string& bucket, std::string path);
+  // Conditional writes and copies (s3_objects.cc): the S3 error when a condition does not hold.
+  std::optional<S3Error> writeConditions(const S3Request& req, const std::string& path);
+  std::optional<S3Error> copySourceConditions(const S3Request& req, const proto::FileInfo& source);
   // A bucket name that is one path component (no master call).
   static bool bucketNameOk(const std::string& bucket);
   static std::string etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs);
