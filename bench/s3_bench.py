@@ -88,8 +88,7 @@ def main():
     cluster = gateway = None
     try:
         out = subprocess.run([script, "env"], env=env, capture_output=True, text=True, check=True).stdout
-        cenv = {k: v.strip("'\"") for k, v in (l[len("export "):].split("=", 1) for l in out.splitlines()
-                                              if l.startswith("export ") and "=" in l)}
+        cenv = cluster_mod.parse_exports(out)
         rgw = s3client(cenv["S3_ENDPOINT"], cenv["AWS_ACCESS_KEY_ID"], cenv["AWS_SECRET_ACCESS_KEY"])
         rgw.create_bucket(Bucket="shoal-bench")
         rgw.create_bucket(Bucket="direct-bench")

@@ -175,6 +175,12 @@ def gateway(cluster):
     g.stop()
 
 
+def parse_exports(text):
+    """The variables of `export NAME=value` lines (what `scripts/test-ceph.sh env` prints)."""
+    return {k: v.strip("'\"") for k, v in (line[len("export "):].split("=", 1) for line in text.splitlines()
+                                          if line.startswith("export ") and "=" in line)}
+
+
 @pytest.fixture(scope="session")
 def ceph_env():
     """What `scripts/test-ceph.sh env` exports for the test Ceph (started by CTest's "ceph"
@@ -184,8 +190,7 @@ def ceph_env():
         pytest.skip("no test Ceph (run through ctest, which starts scripts/test-ceph.sh)")
     script = os.path.join(os.environ["SHOAL_SOURCE_DIR"], "scripts/test-ceph.sh")
     out = subprocess.run([script, "env"], capture_output=True, text=True, timeout=120).stdout
-    env = {k: v.strip("'\"") for k, v in (line[len("export "):].split("=", 1) for line in out.splitlines()
-                                          if line.startswith("export ") and "=" in line)}
+    env = parse_exports(out)
     assert env.get("CEPH_CONF"), f"TEST_CEPH_DIR is set but `{script} env` printed no CEPH_CONF: the test Ceph did not start"
     return env
 

@@ -84,6 +84,8 @@ class S3Gateway {
   // held; a missing key is no error.
   std::optional<S3Error> removeKey(const std::string& bucket, const std::string& key);
   void pruneEmptyParents(const std::string& bucket, std::string path);
+  // The Content-Type and x-amz-meta-* xattrs of an object or upload, in one master call.
+  std::vector<std::pair<std::string, std::string>> objectAttrs(const std::string& path);
   // Conditional writes and copies (s3_objects.cc): the S3 error when a condition does not hold.
   std::optional<S3Error> writeConditions(const S3Request& req, const std::string& path);
   std::optional<S3Error> copySourceConditions(const S3Request& req, const proto::FileInfo& source);

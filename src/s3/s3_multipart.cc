@@ -178,14 +178,7 @@ S3Response S3Gateway::completeUpload(const S3Request& req) {
   uint64_t total = 0;
   for (const Part& p : parts) total += p.info.size();
   // The object's attributes are the upload's.
-  std::vector<std::pair<std::string, std::string>> attrs;
-  if (auto names = vfs_.listXattrs(*dir)) {
-    for (const std::string& n : *names) {
-      if (n == kTypeAttr || n.starts_with(kMetaAttr)) {
-        if (auto v = vfs_.getXattr(*dir, n)) attrs.emplace_back(n, *v);
-      }
-    }
-  }
+  std::vector<std::pair<std::string, std::string>> attrs = objectAttrs(*dir);
   auto body = [&](const Sink& sink) {
     for (const Part& p : parts) {
       if (!streamFile(p.info, 0, p.info.size(), sink)) return false;

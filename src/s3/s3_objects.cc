@@ -342,6 +342,16 @@ std::optional<S3Error> S3Gateway::writeConditions(const S3Request& req, const st
   return std::nullopt;
 }
 
+std::vector<std::pair<std::string, std::string>> S3Gateway::objectAttrs(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (auto all = vfs_.xattrs(path)) {
+    for (auto& [n, v] : *all) {
+      if (n == kTypeAttr || n.starts_with(kMetaAttr)) out.emplace_back(n, std::move(v));
+    }
+  }
+  return out;
+}
+
 // x-amz-copy-source-if-* on CopyObject, against the source.
 std::optional<S3Error> S3Gateway::copySourceConditions(const S3Request& req, const proto::FileInfo& source) {
   auto if_match = req.header("x-amz-copy-source-if-match");
@@ -406,12 +416,7 @@ S3Response S3Gateway::copyObject(const S3Request& req) {
     if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
     for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
   } else if (version.has_xattrs()) {
-    if (auto names = vfs_.listXattrs(version.path())) {
-      for (const std::string& n : *names) {
-        if (n != kTypeAttr && !n.starts_with(kMetaAttr)) continue;
-        if (auto v = vfs_.getXattr(version.path(), n)) attrs.emplace_back(n, *v);
-      }
-    }
+    attrs = objectAttrs(version.path());
   }
   auto body = [&](const Sink& sink) { return streamFile(version, 0, version.size(), sink); };
   auto stored = store(*path, body, {}, version.size(), attrs);
