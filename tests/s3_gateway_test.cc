@@ -377,6 +377,97 @@ TEST_F(S3GatewayTest, BadRequestsGetS3ErrorsAndLeaveNothingBehind) {
   EXPECT_FALSE(std::filesystem::exists(dir_.sub("escape")));
 }
 
+// The bucket table (`shoal fs bucket bind NAME PATH`): any directory served under a name of its
+// own, listed beside the top-level buckets; objects written to it land in that directory and what
+// the CLI writes there is an object; bad bindings say why and bind nothing; bindings survive a
+// master restart; an unbound name is no bucket any more, and its directory is untouched.
+TEST_F(S3GatewayTest, BoundBucketsServeAnyDirectoryUntilUnbound) {
+  ASSERT_EQ(master_.cli({"fs", "mkdir", "-p", "/teams/vision/datasets"}).exit_code, 0);
+  ASSERT_EQ(master_.cli({"fs", "mkdir", "/other"}).exit_code, 0);
+  dir_.write("cli.txt", "written by the CLI\n");
+  ASSERT_EQ(master_.cli({"fs", "copyFromLocal", dir_.sub("cli.txt"), "/teams/vision/datasets/cli.txt"}).exit_code, 0);
+
+  // A path that is not in normal form binds its normal form.
+  auto bound = master_.cli({"fs", "bucket", "bind", "vision-data", "/teams/vision/./datasets/"});
+  ASSERT_EQ(bound.exit_code, 0) << bound.err;
+  auto list = master_.cli({"fs", "bucket", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("vision-data"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("/teams/vision/datasets"), std::string::npos) << list.out;
+
+  // Seen by the gateway within a second (a name it does not know refreshes its table).
+  CommandResult ls;
+  ASSERT_TRUE(eventually([&] { return (ls = aws({"s3", "ls", "s3://vision-data/"})).exit_code == 0; }, 60))
+      << ls.err << proxyLog();
+  EXPECT_NE(ls.out.find("cli.txt"), std::string::npos) << ls.out;
+  auto buckets = aws({"s3api", "list-buckets", "--query", "Buckets[].Name", "--output", "text"});
+  ASSERT_EQ(buckets.exit_code, 0) << buckets.err;
+  EXPECT_NE(buckets.out.find("vision-data"), std::string::npos) << buckets.out;
+  EXPECT_NE(buckets.out.find("teams"), std::string::npos) << buckets.out;
+
+  dir_.write("s3.bin", randomBytes(300'000, 7));
+  ASSERT_EQ(aws({"s3", "cp", dir_.sub("s3.bin"), "s3://vision-data/train/s3.bin"}).exit_code, 0);
+  EXPECT_EQ(readLocal(dir_.sub("store/teams/vision/datasets/train/s3.bin")), readLocal(dir_.sub("s3.bin")));
+  ASSERT_EQ(aws({"s3", "cp", "s3://vision-data/cli.txt", dir_.sub("back.txt")}).exit_code, 0);
+  EXPECT_EQ(readLocal(dir_.sub("back.txt")), "written by the CLI\n");
+  // A multipart upload into the bound bucket completes into its directory, and copies reach across.
+  auto big = randomBytes(9 << 20, 8);
+  dir_.write("big.bin", big);
+  ASSERT_EQ(aws({"s3", "cp", dir_.sub("big.bin"), "s3://vision-data/big.bin"}).exit_code, 0);
+  EXPECT_EQ(readLocal(dir_.sub("store/teams/vision/datasets/big.bin")), big);
+  ASSERT_EQ(aws({"s3", "cp", "s3://vision-data/cli.txt", "s3://other/copied.txt"}).exit_code, 0);
+  EXPECT_EQ(readLocal(dir_.sub("store/other/copied.txt")), "written by the CLI\n");
+  // The bound directory is not the gateway's to delete, nor may a bucket of its name be made.
+  auto rb = aws({"s3api", "delete-bucket", "--bucket", "vision-data"});
+  EXPECT_NE(rb.exit_code, 0);
+  EXPECT_NE(rb.err.find("InvalidBucketState"), std::string::npos) << rb.err;
+  auto mb = aws({"s3api", "create-bucket", "--bucket", "vision-data"});
+  EXPECT_NE(mb.exit_code, 0);
+  EXPECT_NE(mb.err.find("BucketAlreadyOwnedByYou"), std::string::npos) << mb.err;
+
+  // Bad bindings: each says why, none is bound.
+  struct Bad {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const Bad& bad : {Bad{{"Bad_Name", "/other"}, "not an S3 bucket name"},
+                         Bad{{"no-such-dir", "/missing"}, "missing"},
+                         Bad{{"a-file", "/teams/vision/datasets/cli.txt"}, "not a directory"},
+                         Bad{{"the-root", "/"}, "below /"},
+                         Bad{{"escapes", "/teams/../.."}, "contains '..'"},
+                         Bad{{"vision-data", "/other"}, "is bound to /teams/vision/datasets"}}) {
+    std::vector<std::string> argv{"fs", "bucket", "bind"};
+    argv.insert(argv.end(), bad.args.begin(), bad.args.end());
+    auto r = master_.cli(argv);
+    EXPECT_NE(r.exit_code, 0) << bad.args[0];
+    EXPECT_NE(r.err.find(bad.says), std::string::npos) << bad.args[0] << ": " << r.err;
+  }
+  list = master_.cli({"fs", "bucket", "list"});
+  EXPECT_EQ(list.out.find("no-such-dir"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("the-root"), std::string::npos) << list.out;
+
+  // Journaled: a restarted master still has the binding.
+  ASSERT_TRUE(master_.restart()) << master_.log();
+  list = master_.cli({"fs", "bucket", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("vision-data"), std::string::npos) << list.out;
+
+  // Unbound: the gateway stops serving the name (within its 5 s table lifetime); the files stay.
+  auto unbound = master_.cli({"fs", "bucket", "unbind", "vision-data"});
+  ASSERT_EQ(unbound.exit_code, 0) << unbound.err;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = aws({"s3", "ls", "s3://vision-data/"});
+        return r.exit_code != 0 && r.err.find("NoSuchBucket") != std::string::npos;
+      },
+      60))
+      << proxyLog();
+  EXPECT_EQ(readLocal(dir_.sub("store/teams/vision/datasets/cli.txt")), "written by the CLI\n");
+  auto again = master_.cli({"fs", "bucket", "unbind", "vision-data"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("no bucket vision-data is bound"), std::string::npos) << again.err;
+}
+
 // The keys the master keeps (`shoal fsadmin s3 key`): the gateway checks signatures with them,
 // nothing prints a secret, a removed key is refused, and the keys survive a master restart.
 class S3MasterKeysTest : public S3GatewayTest {

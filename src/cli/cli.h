@@ -47,6 +47,7 @@ inline CLI::Option* repeatable(CLI::Option* opt) {
 
 void registerFsCommands(CLI::App& app, CliContext& ctx);
 void registerFsMountCommands(CLI::App& fs, CliContext& ctx);
+void registerFsBucketCommands(CLI::App& fs, CliContext& ctx);
 void registerFsUsageCommands(CLI::App& fs, CliContext& ctx);
 void registerConfCommands(CLI::App& app, CliContext& ctx);
 // conf_cluster_command.cc: set, unset, history, status.

@@ -232,6 +232,7 @@ void registerFsCommands(CLI::App& app, CliContext& ctx) {
   registerFsWriteCommands(*fs, ctx);
   registerFsLoadCommands(*fs, ctx);
   registerFsMountCommands(*fs, ctx);
+  registerFsBucketCommands(*fs, ctx);
   registerFsLeaderCommand(*fs, ctx);
 }
 

@@ -17,6 +17,7 @@
 #include "master/metastore/heap/heap_inode_store.h"
 #include "master/config/conf_master.h"
 #include "master/service/config_service.h"
+#include "master/service/s3_bucket_service.h"
 #include "master/service/s3_key_service.h"
 #include "master/service/config_watch_service.h"
 #include "master/service/master_service.h"
@@ -46,6 +47,7 @@ struct MasterProcess::Impl {
   std::unique_ptr<ConfigServiceImpl> conf_service;
   std::unique_ptr<ConfigWatchServiceImpl> conf_watch;
   std::unique_ptr<S3KeyServiceImpl> s3_keys;
+  std::unique_ptr<S3BucketServiceImpl> s3_buckets;
   std::atomic<ConfigWatchServiceImpl*> watchers{nullptr};  // conf_watch once it exists
   ClusterHistory history{360};  // the web UI's last hour of cluster figures
   std::unique_ptr<grpc::Server> server;
@@ -196,12 +198,13 @@ Status MasterProcess::start() {
   m.conf_watch = std::make_unique<ConfigWatchServiceImpl>(*m.sm, *m.journal, *m.workers, *m.clients);
   m.watchers.store(m.conf_watch.get());
   m.s3_keys = std::make_unique<S3KeyServiceImpl>(*m.sm, *m.journal);
+  m.s3_buckets = std::make_unique<S3BucketServiceImpl>(*m.fs, *m.sm, *m.journal);
   declareMasterMetrics(m.daemon.metrics(), *m.fs, *m.journal, m.raft, *m.workers, *m.clients);
   addMasterPages(m.daemon, m.conf, *m.fs, *m.journal, m.raft, *m.workers, m.history);
   auto started = m.daemon.startRpc(m.host, port,
                                    static_cast<int>(m.conf.getInt(keys::kMasterRpcThreads)),
                                    {m.service.get(), m.worker_service.get(), m.conf_service.get(), m.conf_watch.get(),
-                                    m.s3_keys.get()},
+                                    m.s3_keys.get(), m.s3_buckets.get()},
                                    keys::kMasterRpcPort);
   if (!started) return started.error();
   m.server = std::move(started->server);

@@ -13,10 +13,12 @@
 #include "common/logging.h"
 #include "common/units.h"
 #include "daemon/daemon.h"
+#include "s3/bucket_table.h"
 #include "s3/master_keys.h"
 #include "s3/s3_format.h"
 #include "s3/s3_gateway.h"
 #include "s3/s3_server.h"
+#include "stubs/s3_bucket_client.h"
 #include "vfs/vfs.h"
 
 namespace shoal::s3 {
@@ -53,6 +55,7 @@ struct ProxyProcess::Impl {
   daemon::Daemon daemon;
   std::unique_ptr<client::LiveClient> client;
   std::unique_ptr<MasterSigningKeys> master_keys;
+  std::unique_ptr<BucketTable> buckets;
   std::unique_ptr<vfs::Vfs> vfs;
   std::unique_ptr<S3Gateway> gateway;
   std::unique_ptr<S3Server> server;
@@ -89,6 +92,15 @@ Status ProxyProcess::start() {
     p.master_keys = std::make_unique<MasterSigningKeys>(p.client->context().master().connection());
     options.signing_keys = p.master_keys->asLookup();
   }
+  p.buckets = std::make_unique<BucketTable>([conn = &p.client->context().master().connection()]()
+                                                -> Result<std::map<std::string, BoundBucket>> {
+    auto list = stubs::S3BucketClient(*conn).list();
+    if (!list) return makeError(list.error());
+    std::map<std::string, BoundBucket> table;
+    for (const auto& b : *list) table[b.name()] = BoundBucket{b.path(), b.created_ms()};
+    return table;
+  });
+  options.buckets = p.buckets.get();
   p.gateway = std::make_unique<S3Gateway>(p.client->context(), *p.vfs, std::move(options));
   p.server = std::make_unique<S3Server>(*p.gateway, p.conf.getString(keys::kProxyDomain));
   const std::string& host = p.conf.getString(keys::kProxyBindHost);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fmt/format.h>
 
+#include "common/bucket_name.h"
 #include "common/path.h"
 #include "s3/aws_chunked.h"
 #include "s3/checksum.h"
@@ -25,31 +26,6 @@ S3Response xml(std::string body, int status = 200) {
   return r;
 }
 
-// S3's bucket naming rules, for buckets made through the gateway.
-bool validBucketName(const std::string& b) {
-  if (b.size() < 3 || b.size() > 63) return false;
-  for (char c : b) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-          c == '.')) {
-      return false;
-    }
-  }
-  if (!std::isalnum(static_cast<unsigned char>(b.front())) || !std::isalnum(static_cast<unsigned char>(b.back()))) {
-    return false;
-  }
-  if (b.find("..") != std::string::npos || b.find(".-") != std::string::npos || b.find("-.") != std::string::npos) {
-    return false;
-  }
-  // Not formatted as an IP address (four dot-separated numbers).
-  int dots = 0;
-  bool numeric = true;
-  for (char c : b) {
-    if (c == '.') ++dots;
-    else numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
-  }
-  return !(numeric && dots == 3);
-}
-
 }  // namespace
 
 S3Response errorResponse(const S3Error& e, const std::string& resource) {
@@ -66,8 +42,14 @@ S3Response S3Gateway::handle(const S3Request& req) {
   SignedRequest signed_req{req.method, req.path, req.query, req.header};
   AuthResult auth = verifySigV4(signed_req, options_.signing_keys, nowMs());
   if (!auth.identity) return errorResponse(auth.error, req.path);
-  if (auth.identity->chunked) return dispatchChunked(req, *auth.identity);
-  return dispatch(req, *auth.identity);
+  if (req.bucket.empty()) return dispatch(req, *auth.identity);
+  // The bucket's directory, found once for the whole request.
+  auto root = rootOf(req.bucket);
+  if (!root) return errorResponse(fromStatus(root.error()), req.path);
+  S3Request routed = req;
+  routed.root = std::move(*root);
+  if (auth.identity->chunked) return dispatchChunked(routed, *auth.identity);
+  return dispatch(routed, *auth.identity);
 }
 
 // An aws-chunked body: the handlers see the decoded bytes and their length (as if sent plainly);
@@ -109,7 +91,7 @@ S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
     if (m == "GET" && req.has("versions")) return listObjectVersions(req);
     if (m == "GET" && req.has("versioning")) {
       // Buckets here are never versioned: S3 answers an empty configuration for those.
-      if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+      if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
       return xml(fmt::format("<VersioningConfiguration xmlns=\"{}\"/>", kNs));
     }
     if (req.has("versioning") || req.has("policy") || req.has("acl") || req.has("tagging") || req.has("lifecycle") ||
@@ -117,7 +99,7 @@ S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
       return errorResponse({501, "NotImplemented", "this bucket subresource is not supported yet"}, req.path);
     }
     if (m == "GET" && req.has("location")) {
-      if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+      if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
       return xml(fmt::format("<LocationConstraint xmlns=\"{}\"></LocationConstraint>", kNs));
     }
     if (m == "GET") return listObjects(req);
@@ -148,17 +130,27 @@ S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
   return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an object"}, req.path);
 }
 
-bool S3Gateway::bucketNameOk(const std::string& bucket) {
-  return bucket.find('/') == std::string::npos && checkNormalized("/" + bucket);
+Result<std::string> S3Gateway::rootOf(const std::string& bucket) {
+  // Bound names are S3 names (the master checks them), so no other name costs a table lookup.
+  if (options_.buckets && validS3BucketName(bucket)) {
+    auto bound = options_.buckets->lookup(bucket);
+    if (!bound) return makeError(bound.error().withContext("reading the bucket table"));
+    if (*bound) return (*bound)->path;
+  }
+  // A top-level directory: a name that is one path component.
+  if (bucket.find('/') != std::string::npos || !checkNormalized("/" + bucket)) return std::string();
+  return "/" + bucket;
 }
 
-Status S3Gateway::requireBucket(const std::string& bucket) {
-  if (!bucketNameOk(bucket)) {
-    return Status(StatusCode::kNotFound, "no bucket named '" + bucket + "'");
-  }
-  auto info = vfs_.attributes("/" + bucket);
+Status S3Gateway::requireBucket(const std::string& bucket, const std::string& root) {
+  if (root.empty()) return Status(StatusCode::kNotFound, "The specified bucket does not exist: " + bucket);
+  auto info = vfs_.attributes(root);
   if (!info || !info->is_dir()) {
     if (info || info.error().code() == StatusCode::kNotFound) {
+      if (root != "/" + bucket) {
+        return Status(StatusCode::kNotFound, "The specified bucket does not exist: " + bucket + " is bound to " + root +
+                                                 ", which is not a directory (any more)");
+      }
       return Status(StatusCode::kNotFound, "The specified bucket does not exist: " + bucket);
     }
     return info.error();
@@ -166,10 +158,11 @@ Status S3Gateway::requireBucket(const std::string& bucket) {
   return Status::ok();
 }
 
-Result<std::string> S3Gateway::objectPath(const std::string& bucket, const std::string& key) const {
+Result<std::string> S3Gateway::objectPath(const std::string& root, const std::string& key) const {
+  if (root.empty()) return makeError(Status(StatusCode::kNotFound, "The specified bucket does not exist."));
   if (key.size() > 1024) return makeError(invalidArgument("keys are at most 1024 bytes"));
   std::string rel = key.ends_with('/') ? key.substr(0, key.size() - 1) : key;
-  std::string path = "/" + bucket + "/" + rel;
+  std::string path = root + "/" + rel;
   if (Status st = checkNormalized(path); !st) {
     return makeError(invalidArgument("key '" + key + "' cannot name a file: " + st.message()));
   }
@@ -185,24 +178,38 @@ Result<std::string> S3Gateway::objectPath(const std::string& bucket, const std::
 }
 
 S3Response S3Gateway::listBuckets() {
+  // The top-level directories and the bound names, in name order; a binding hides the directory
+  // of its name.
+  std::map<std::string, int64_t> buckets;  // name: creation time
+  if (options_.buckets) {
+    auto bound = options_.buckets->all();
+    if (!bound) return errorResponse(fromStatus(bound.error().withContext("reading the bucket table")), "/");
+    for (const auto& [name, b] : *bound) buckets[name] = b.created_ms;
+  }
   auto entries = vfs_.list("/");
   if (!entries) return errorResponse(fromStatus(entries.error()), "/");
+  for (const auto& e : *entries) {
+    if (e.is_dir()) buckets.emplace(e.name(), e.mtime_ms());
+  }
   std::string body = fmt::format("<ListAllMyBucketsResult xmlns=\"{}\"><Owner><ID>shoal</ID><DisplayName>shoal"
                                  "</DisplayName></Owner><Buckets>", kNs);
-  for (const auto& e : *entries) {
-    if (!e.is_dir()) continue;
-    body += fmt::format("<Bucket><Name>{}</Name><CreationDate>{}</CreationDate></Bucket>", xmlEscape(e.name()),
-                        iso8601(e.mtime_ms()));
+  for (const auto& [name, created] : buckets) {
+    body += fmt::format("<Bucket><Name>{}</Name><CreationDate>{}</CreationDate></Bucket>", xmlEscape(name),
+                        iso8601(created));
   }
   return xml(body + "</Buckets></ListAllMyBucketsResult>");
 }
 
 S3Response S3Gateway::createBucket(const S3Request& req) {
-  if (!validBucketName(req.bucket)) {
+  if (!validS3BucketName(req.bucket)) {
     return errorResponse({400, "InvalidBucketName", "bucket names are 3-63 characters of a-z, 0-9, '.' and '-'"},
                          req.path);
   }
-  auto made = vfs_.mkdir("/" + req.bucket, 0755);
+  if (req.root != "/" + req.bucket) {
+    return errorResponse({409, "BucketAlreadyOwnedByYou", "the bucket exists: " + req.bucket + " is bound to " +
+                                                              req.root}, req.path);
+  }
+  auto made = vfs_.mkdir(req.root, 0755);
   if (!made) {
     if (made.error().code() == StatusCode::kAlreadyExists) {
       return errorResponse({409, "BucketAlreadyOwnedByYou", "the bucket exists: " + req.bucket}, req.path);
@@ -215,24 +222,30 @@ S3Response S3Gateway::createBucket(const S3Request& req) {
 }
 
 S3Response S3Gateway::headBucket(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
   return S3Response{};
 }
 
 S3Response S3Gateway::deleteBucket(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  // A bound bucket's directory is not the gateway's to remove: it may hold anything.
+  if (req.root != "/" + req.bucket) {
+    return errorResponse({409, "InvalidBucketState", "bucket " + req.bucket + " is bound to " + req.root +
+                                                         "; remove the binding with `shoal fs bucket unbind " +
+                                                         req.bucket + "`"}, req.path);
+  }
   // Uploads in progress do not keep a bucket: they go with it (S3 aborts them too). Anything else
   // does, whatever rmdir would say (a bucket that is a mount point is refused for being one only
   // once it is empty).
   bool uploads = false, others = false;
-  Status listed = vfs_.listPages("/" + req.bucket, "", [&](const std::vector<proto::FileInfo>& page) {
+  Status listed = vfs_.listPages(req.root, "", [&](const std::vector<proto::FileInfo>& page) {
     for (const auto& e : page) (e.name() == kUploadsDir ? uploads : others) = true;
     return !others;
   });
   if (!listed) return errorResponse(fromStatus(listed, "NoSuchBucket"), req.path);
   if (others) return errorResponse({409, "BucketNotEmpty", "The bucket you tried to delete is not empty"}, req.path);
-  if (uploads) (void)client_.master().remove(uploadsDir(req.bucket), /*recursive=*/true);
-  Status st = vfs_.rmdir("/" + req.bucket);
+  if (uploads) (void)client_.master().remove(uploadsDir(req.root), /*recursive=*/true);
+  Status st = vfs_.rmdir(req.root);
   if (!st) {
     if (st.code() == StatusCode::kDirectoryNotEmpty) {
       return errorResponse({409, "BucketNotEmpty", "The bucket you tried to delete is not empty"}, req.path);
@@ -244,8 +257,7 @@ S3Response S3Gateway::deleteBucket(const S3Request& req) {
   return r;
 }
 
-ListSource S3Gateway::sourceFor(const std::string& bucket) {
-  const std::string root = "/" + bucket;
+ListSource S3Gateway::sourceFor(const std::string& root) {
   return ListSource{
       [this, root](const std::string& dir_key, const std::string& start_after, const ListSource::Page& page) {
         return vfs_.listPages(dir_key.empty() ? root : root + "/" + dir_key.substr(0, dir_key.size() - 1),
@@ -273,11 +285,11 @@ Result<ListQuery> S3Gateway::listQuery(const S3Request& req) {
 // ListObjectVersions of a bucket that was never versioned: every object is its only version,
 // "null", and the latest; there are no delete markers.
 S3Response S3Gateway::listObjectVersions(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
   auto q = listQuery(req);
   if (!q) return errorResponse({400, "InvalidArgument", q.error().message()}, req.path);
   q->after = req.param("key-marker");
-  auto page = listKeys(*q, sourceFor(req.bucket));
+  auto page = listKeys(*q, sourceFor(req.root));
   if (!page) return errorResponse(fromStatus(page.error(), "NoSuchBucket"), req.path);
   std::string body = fmt::format("<ListVersionsResult xmlns=\"{}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker>{}"
                                  "</KeyMarker><VersionIdMarker>{}</VersionIdMarker><MaxKeys>{}</MaxKeys>",
@@ -300,7 +312,7 @@ S3Response S3Gateway::listObjectVersions(const S3Request& req) {
 }
 
 S3Response S3Gateway::listObjects(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
   const bool v2 = req.param("list-type") == "2";
   auto parsed = listQuery(req);
   if (!parsed) return errorResponse({400, "InvalidArgument", parsed.error().message()}, req.path);
@@ -319,7 +331,7 @@ S3Response S3Gateway::listObjects(const S3Request& req) {
   if (req.has("encoding-type") && !url) {
     return errorResponse({400, "InvalidArgument", "encoding-type may only be 'url'"}, req.path);
   }
-  auto page = listKeys(q, sourceFor(req.bucket));
+  auto page = listKeys(q, sourceFor(req.root));
   if (!page) return errorResponse(fromStatus(page.error(), "NoSuchBucket"), req.path);
   auto enc = [&](const std::string& s) { return xmlEscape(url ? uriEncode(s, true) : s); };
   std::string body = fmt::format("<ListBucketResult xmlns=\"{}\"><Name>{}</Name><Prefix>{}</Prefix>", kNs,

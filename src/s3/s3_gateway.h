@@ -1,5 +1,6 @@
-// The S3 API over Shoal's namespace: every top-level directory is a bucket, objects are files,
-// keys with '/' are paths. Requests are authenticated (Signature V4 against the gateway's access
+// The S3 API over Shoal's namespace: every top-level directory is a bucket, and so is every
+// directory bound to a name in the master's bucket table; objects are files, keys with '/' are
+// paths. Requests are authenticated (Signature V4 against the gateway's access
 // keys), then served through the vfs and the client, so what the gateway writes is what FUSE and
 // the CLI see at once, and the other way round. An object appears only whole: a PUT streams into
 // a hidden name beside the key and is renamed over it once its bytes and digests are checked.
@@ -12,6 +13,7 @@
 #include <variant>
 
 #include "client/context.h"
+#include "s3/bucket_table.h"
 #include "s3/s3_error.h"
 #include "s3/s3_listing.h"
 #include "s3/s3_request.h"
@@ -22,6 +24,7 @@ namespace shoal::s3 {
 
 struct GatewayOptions {
   SigningKeyLookup signing_keys;
+  BucketTable* buckets = nullptr;  // bound buckets (`shoal fs bucket bind`); none without it
   uint64_t max_put_bytes = 5ull << 30;  // S3's limit of a single PUT
 };
 
@@ -56,7 +59,7 @@ class S3Gateway {
   S3Response abortUpload(const S3Request& req);
   S3Response listParts(const S3Request& req);
   S3Response listUploads(const S3Request& req);
-  static std::string uploadsDir(const std::string& bucket);
+  static std::string uploadsDir(const std::string& root);
   // The directory of the request's uploadId, if it is an upload of the request's key.
   Result<std::string> uploadDir(const S3Request& req);
 
@@ -70,27 +73,29 @@ class S3Gateway {
   };
   std::variant<CopyRange, S3Error> copySource(const std::string& header, const std::optional<std::string>& range);
 
-  // "/bucket/key" for a key S3 may name and POSIX can hold; InvalidArgument (naming why) otherwise.
-  Result<std::string> objectPath(const std::string& bucket, const std::string& key) const;
-  Status requireBucket(const std::string& bucket);
+  // The directory a bucket name serves: its binding, else the top-level directory of that name;
+  // "" for a name that can be neither (no such bucket). An error only if the table is unreadable.
+  Result<std::string> rootOf(const std::string& bucket);
+  // "root/key" for a key S3 may name and POSIX can hold; InvalidArgument (naming why) otherwise.
+  Result<std::string> objectPath(const std::string& root, const std::string& key) const;
+  // NoSuchBucket unless the bucket's directory exists.
+  Status requireBucket(const std::string& bucket, const std::string& root);
   // The ETag of a file: the MD5 its PUT recorded if the file is still that version, else one
   // made of its id, size and mtime that no SDK takes for an MD5.
   std::string etagOf(const std::string& path, const proto::FileInfo& info);
   // Listings (s3_gateway.cc): the bucket's tree read a page at a time; prefix, delimiter, max-keys.
-  ListSource sourceFor(const std::string& bucket);
+  ListSource sourceFor(const std::string& root);
   static Result<ListQuery> listQuery(const S3Request& req);
   S3Response listObjectVersions(const S3Request& req);
   // Removes one key (a file, or a "dir/" marker with nothing under it) and the prefixes only it
   // held; a missing key is no error.
-  std::optional<S3Error> removeKey(const std::string& bucket, const std::string& key);
-  void pruneEmptyParents(const std::string& bucket, std::string path);
+  std::optional<S3Error> removeKey(const std::string& root, const std::string& key);
+  void pruneEmptyParents(const std::string& root, std::string path);
   // The Content-Type and x-amz-meta-* xattrs of an object or upload, in one master call.
   std::vector<std::pair<std::string, std::string>> objectAttrs(const std::string& path);
   // Conditional writes and copies (s3_objects.cc): the S3 error when a condition does not hold.
   std::optional<S3Error> writeConditions(const S3Request& req, const std::string& path);
   std::optional<S3Error> copySourceConditions(const S3Request& req, const proto::FileInfo& source);
-  // A bucket name that is one path component (no master call).
-  static bool bucketNameOk(const std::string& bucket);
   static std::string etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs);
   // Streams the body into a new file at `path` (through a hidden name, renamed over it); the
   // file's MD5 (hex), or the S3 error. `etag` replaces the MD5 as the recorded ETag (multipart).

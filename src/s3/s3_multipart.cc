@@ -38,26 +38,26 @@ bool validUploadId(const std::string& id) {
 
 }  // namespace
 
-std::string S3Gateway::uploadsDir(const std::string& bucket) { return "/" + bucket + "/" + std::string(kUploadsDir); }
+std::string S3Gateway::uploadsDir(const std::string& root) { return root + "/" + std::string(kUploadsDir); }
 
 Result<std::string> S3Gateway::uploadDir(const S3Request& req) {
   std::string id = req.param("uploadId");
-  if (!validUploadId(id)) return makeError(Status(StatusCode::kNotFound, "no upload " + id));
-  std::string dir = uploadsDir(req.bucket) + "/" + id;
+  if (req.root.empty() || !validUploadId(id)) return makeError(Status(StatusCode::kNotFound, "no upload " + id));
+  std::string dir = uploadsDir(req.root) + "/" + id;
   auto key = vfs_.getXattr(dir, kUploadKeyAttr);
   if (!key || *key != req.key) return makeError(Status(StatusCode::kNotFound, "no upload " + id + " of " + req.key));
   return dir;
 }
 
 S3Response S3Gateway::createUpload(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  auto path = objectPath(req.bucket, req.key);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.root, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   if (req.key.ends_with('/')) {
     return errorResponse({400, "InvalidArgument", "a key ending in '/' names a directory and holds no bytes"}, req.path);
   }
   std::string id = hex(randomBytes(16));
-  std::string dir = uploadsDir(req.bucket) + "/" + id;
+  std::string dir = uploadsDir(req.root) + "/" + id;
   auto made = client_.master().createDirectory(dir, /*recursive=*/true, 0700);
   if (!made) return errorResponse(fromStatus(made.error()), req.path);
   std::vector<std::pair<std::string, std::string>> attrs{{kUploadKeyAttr, req.key},
@@ -118,7 +118,7 @@ S3Response S3Gateway::uploadPart(const S3Request& req, const Identity& who) {
 S3Response S3Gateway::completeUpload(const S3Request& req) {
   auto dir = uploadDir(req);
   if (!dir) return errorResponse(noSuchUpload(), req.path);
-  auto path = objectPath(req.bucket, req.key);
+  auto path = objectPath(req.root, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   std::string doc_text;
   constexpr size_t kMaxBody = 2 << 20;
@@ -189,7 +189,7 @@ S3Response S3Gateway::completeUpload(const S3Request& req) {
   auto stored = store(*path, body, {}, total, attrs, etag);
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   (void)client_.master().remove(*dir, /*recursive=*/true);
-  (void)vfs_.rmdir(uploadsDir(req.bucket));  // the last upload leaves no directory behind (kept if others remain)
+  (void)vfs_.rmdir(uploadsDir(req.root));  // the last upload leaves no directory behind (kept if others remain)
   S3Response r;
   r.body = fmt::format("{}<CompleteMultipartUploadResult xmlns=\"{}\"><Location>/{}/{}</Location><Bucket>{}</Bucket>"
                        "<Key>{}</Key><ETag>\"{}\"</ETag></CompleteMultipartUploadResult>",
@@ -202,7 +202,7 @@ S3Response S3Gateway::abortUpload(const S3Request& req) {
   auto dir = uploadDir(req);
   if (!dir) return errorResponse(noSuchUpload(), req.path);
   if (auto st = client_.master().remove(*dir, /*recursive=*/true); !st) return errorResponse(fromStatus(st), req.path);
-  (void)vfs_.rmdir(uploadsDir(req.bucket));
+  (void)vfs_.rmdir(uploadsDir(req.root));
   S3Response r;
   r.status = 204;
   return r;
@@ -249,10 +249,10 @@ S3Response S3Gateway::listParts(const S3Request& req) {
 }
 
 S3Response S3Gateway::listUploads(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
   std::string prefix = req.param("prefix");
   std::vector<std::tuple<std::string, std::string, int64_t>> uploads;  // key, id, initiated
-  if (auto entries = vfs_.list(uploadsDir(req.bucket))) {
+  if (auto entries = vfs_.list(uploadsDir(req.root))) {
     for (const auto& e : *entries) {
       if (!e.is_dir() || !validUploadId(e.name())) continue;
       auto key = vfs_.getXattr(e.path(), kUploadKeyAttr);
@@ -277,18 +277,26 @@ S3Response S3Gateway::listUploads(const S3Request& req) {
 
 size_t S3Gateway::reapUploads(int64_t older_than_ms) {
   size_t reaped = 0;
-  auto buckets = vfs_.list("/");
-  if (!buckets) return 0;
-  for (const auto& b : *buckets) {
-    if (!b.is_dir()) continue;
-    auto entries = vfs_.list(uploadsDir(b.name()));
+  std::set<std::string> roots;  // every bucket's directory: the top-level ones and the bound ones
+  if (auto top = vfs_.list("/")) {
+    for (const auto& b : *top) {
+      if (b.is_dir()) roots.insert(b.path());
+    }
+  }
+  if (options_.buckets) {
+    if (auto bound = options_.buckets->all()) {
+      for (const auto& [name, b] : *bound) roots.insert(b.path);
+    }
+  }
+  for (const std::string& root : roots) {
+    auto entries = vfs_.list(uploadsDir(root));
     if (!entries) continue;
     for (const auto& e : *entries) {
       int64_t at = e.mtime_ms();
       if (auto t = vfs_.getXattr(e.path(), kUploadTimeAttr)) at = std::atoll(t->c_str());
       if (at < older_than_ms && client_.master().remove(e.path(), /*recursive=*/true).isOk()) ++reaped;
     }
-    (void)vfs_.rmdir(uploadsDir(b.name()));  // only if no upload is left in it
+    (void)vfs_.rmdir(uploadsDir(root));  // only if no upload is left in it
   }
   return reaped;
 }

@@ -93,10 +93,10 @@ std::string S3Gateway::etagFrom(const proto::FileInfo& info, const std::map<std:
 S3Response S3Gateway::getObject(const S3Request& req) {
   // The bucket's existence is asked only when the key is not found (NoSuchBucket or NoSuchKey):
   // a GET that finds its object costs two master calls, not three.
-  if (!bucketNameOk(req.bucket)) {
-    return errorResponse(fromStatus(requireBucket(req.bucket), "NoSuchBucket"), req.path);
+  if (req.root.empty()) {
+    return errorResponse(fromStatus(requireBucket(req.bucket, req.root), "NoSuchBucket"), req.path);
   }
-  auto path = objectPath(req.bucket, req.key);
+  auto path = objectPath(req.root, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   auto info = vfs_.attributes(*path);
   const bool marker_key = req.key.ends_with('/');
@@ -107,7 +107,7 @@ S3Response S3Gateway::getObject(const S3Request& req) {
     info = makeError(Status(StatusCode::kNotFound, "The specified key does not exist."));
   }
   if (!info) {
-    if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+    if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
     return errorResponse(fromStatus(info.error()), req.path);
   }
   const uint64_t size = info->is_dir() ? 0 : info->size();
@@ -207,8 +207,10 @@ std::variant<S3Gateway::CopyRange, S3Error> S3Gateway::copySource(const std::str
     return S3Error{400, "InvalidArgument", "x-amz-copy-source must be bucket/key"};
   }
   std::string bucket = decoded.substr(0, slash), key = decoded.substr(slash + 1);
-  if (Status st = requireBucket(bucket); !st) return fromStatus(st, "NoSuchBucket");
-  auto path = objectPath(bucket, key);
+  auto root = rootOf(bucket);
+  if (!root) return fromStatus(root.error());
+  if (Status st = requireBucket(bucket, *root); !st) return fromStatus(st, "NoSuchBucket");
+  auto path = objectPath(*root, key);
   if (!path) return fromStatus(path.error());
   auto src = vfs_.attributes(*path);
   if (src && (src->is_dir() || src->type() != proto::FILE_TYPE_REGULAR)) {
@@ -365,8 +367,8 @@ std::optional<S3Error> S3Gateway::copySourceConditions(const S3Request& req, con
 }
 
 S3Response S3Gateway::putObject(const S3Request& req, const Identity& who) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  auto path = objectPath(req.bucket, req.key);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.root, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   if (!req.content_length) {
     return errorResponse({411, "MissingContentLength", "You must provide the Content-Length HTTP header."}, req.path);
@@ -399,8 +401,8 @@ S3Response S3Gateway::putObject(const S3Request& req, const Identity& who) {
 }
 
 S3Response S3Gateway::copyObject(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  auto path = objectPath(req.bucket, req.key);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  auto path = objectPath(req.root, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   auto copy = copySource(*req.header("x-amz-copy-source"), std::nullopt);
   if (auto* e = std::get_if<S3Error>(&copy)) return errorResponse(*e, req.path);
@@ -428,8 +430,8 @@ S3Response S3Gateway::copyObject(const S3Request& req) {
   return r;
 }
 
-std::optional<S3Error> S3Gateway::removeKey(const std::string& bucket, const std::string& key) {
-  auto path = objectPath(bucket, key);
+std::optional<S3Error> S3Gateway::removeKey(const std::string& root, const std::string& key) {
+  auto path = objectPath(root, key);
   if (!path) return fromStatus(path.error());
   Status st;
   auto info = vfs_.attributes(*path);
@@ -441,15 +443,14 @@ std::optional<S3Error> S3Gateway::removeKey(const std::string& bucket, const std
   }
   // Deleting a key that does not exist succeeds, as in S3.
   if (!st && st.code() != StatusCode::kNotFound) return fromStatus(st);
-  if (info) pruneEmptyParents(bucket, *path);
+  if (info) pruneEmptyParents(root, *path);
   return std::nullopt;
 }
 
 // In S3 a prefix exists only while a key has it: the directories that only held the removed key
 // go with it, up to the bucket, except those a client made as "dir/" markers. rmdir refuses a
 // directory that is not empty, so a concurrent PUT under one keeps it.
-void S3Gateway::pruneEmptyParents(const std::string& bucket, std::string path) {
-  const std::string root = "/" + bucket;
+void S3Gateway::pruneEmptyParents(const std::string& root, std::string path) {
   for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > root.size(); slash = path.rfind('/')) {
     path.resize(slash);
     auto dir = vfs_.attributes(path);
@@ -459,15 +460,15 @@ void S3Gateway::pruneEmptyParents(const std::string& bucket, std::string path) {
 }
 
 S3Response S3Gateway::deleteObject(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
-  if (auto e = removeKey(req.bucket, req.key)) return errorResponse(*e, req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (auto e = removeKey(req.root, req.key)) return errorResponse(*e, req.path);
   S3Response r;
   r.status = 204;
   return r;
 }
 
 S3Response S3Gateway::deleteObjects(const S3Request& req) {
-  if (Status st = requireBucket(req.bucket); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+  if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
   std::string body;
   constexpr size_t kMaxBody = 2 << 20;
   bool whole = req.read_body([&](std::string_view piece) {
@@ -499,7 +500,7 @@ S3Response S3Gateway::deleteObjects(const S3Request& req) {
   std::string out = fmt::format("{}<DeleteResult xmlns=\"{}\">", kXmlHead, kNs);
   for (const std::string& key : keys) {
     auto e = key.empty() ? std::optional<S3Error>(S3Error{400, "InvalidArgument", "empty key"})
-                         : removeKey(req.bucket, key);
+                         : removeKey(req.root, key);
     if (!e) {
       if (!quiet) out += "<Deleted><Key>" + xmlEscape(key) + "</Key></Deleted>";
       continue;

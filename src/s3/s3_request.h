@@ -22,6 +22,7 @@ struct S3Request {
   std::string path;    // decoded request path, as signed
   std::string bucket;  // "" for the service (ListBuckets)
   std::string key;     // "" for the bucket itself
+  std::string root;    // the bucket's directory, found by the gateway ("" if it has none)
   std::multimap<std::string, std::string> query;
   std::function<std::optional<std::string>(const std::string& lowercase_name)> header;
   std::optional<uint64_t> content_length;

@@ -12,7 +12,7 @@ constexpr uint64_t kStateMagic = 0x3154535f4c414f48ULL;    // "HOAL_ST1": no req
 constexpr uint64_t kStateMagicV2 = 0x3254535f4c414f48ULL;  // "HOAL_ST2": with request ids
 constexpr uint64_t kStateMagicV3 = 0x3354535f4c414f48ULL;  // "HOAL_ST3": with the cluster configuration
 constexpr uint64_t kStateMagicV4 = 0x3454535f4c414f48ULL;  // "HOAL_ST4": with the workers' states
-constexpr uint64_t kStateMagicV5 = 0x3554535f4c414f48ULL;  // "HOAL_ST5": with the S3 access keys
+constexpr uint64_t kStateMagicV5 = 0x3554535f4c414f48ULL;  // "HOAL_ST5": with the S3 access keys (and, in the same table, bound buckets)
 
 uint64_t mix(uint64_t h, std::string_view bytes) {
   for (unsigned char c : bytes) {
@@ -81,7 +81,7 @@ std::optional<uint64_t> StateMachine::digest() const {
     for (const auto& m : ns_.mounts().all()) h = mix(h, m.SerializeAsString());
     h = mix(h, conf_.conf().SerializeAsString());
     h = mix(h, workers_.table().SerializeAsString());
-    h = mix(h, s3_keys_.table().SerializeAsString());
+    h = mix(h, s3TableLocked().SerializeAsString());
     stack.emplace_back(ns_.store().rootId(), "/");
   }
   // Depth-first in name order, so the walk is the same on every replica.
@@ -160,11 +160,19 @@ ApplyResult StateMachine::applyLocked(const proto::JournalEntry& entry) {
       break;
     case proto::JournalEntry::kWorkerState: r.status = workers_.apply(entry.worker_state()); break;
     case proto::JournalEntry::kS3Key: r.status = s3_keys_.apply(entry.s3_key()); break;
+    case proto::JournalEntry::kS3Bucket: r.status = s3_buckets_.apply(entry.s3_bucket()); break;
     case proto::JournalEntry::ENTRY_NOT_SET:
       r.status = Status(StatusCode::kCorruption, "journal entry without content");
       break;
   }
   return r;
+}
+
+proto::S3Table StateMachine::s3TableLocked() const {
+  proto::S3Table t;
+  s3_keys_.saveTo(&t);
+  s3_buckets_.saveTo(&t);
+  return t;
 }
 
 Status StateMachine::saveCheckpoint(std::ostream& out) const {
@@ -187,7 +195,7 @@ Status StateMachine::saveCheckpoint(std::ostream& out) const {
     }
     w.str(conf_.state().SerializeAsString());
     w.str(workers_.table().SerializeAsString());
-    w.str(s3_keys_.table().SerializeAsString());
+    w.str(s3TableLocked().SerializeAsString());
     w.finish();
     if (!w.ok()) return Status(StatusCode::kIoError, "writing the state checkpoint failed");
   }
@@ -246,17 +254,18 @@ Status StateMachine::loadCheckpoint(std::istream& in) {
       return Status(StatusCode::kCorruption, "state checkpoint worker states are corrupt");
     }
   }
-  proto::S3KeyTable s3_keys;
+  proto::S3Table s3_table;
   if (magic == kStateMagicV5) {
     std::string bytes;
-    if (!r.str(&bytes, 64 << 20) || !s3_keys.ParseFromString(bytes)) {
-      return Status(StatusCode::kCorruption, "state checkpoint S3 keys are corrupt");
+    if (!r.str(&bytes, 64 << 20) || !s3_table.ParseFromString(bytes)) {
+      return Status(StatusCode::kCorruption, "state checkpoint S3 keys and buckets are corrupt");
     }
   }
   if (!r.verifyFinish()) return Status(StatusCode::kCorruption, "state checkpoint checksum mismatch");
   conf_.load(conf);
   workers_.load(worker_states);
-  s3_keys_.load(s3_keys);
+  s3_keys_.load(s3_table);
+  s3_buckets_.load(s3_table);
   conf_version_.store(conf_.version(), std::memory_order_release);
   SHOAL_RETURN_IF_ERROR(ns_.store().loadCheckpoint(in));
   ns_.rebuildPinned();

@@ -16,7 +16,8 @@
 #include "journal.pb.h"
 #include "master/config/cluster_config.h"
 #include "master/namespace/namespace.h"
-#include "master/s3keys/s3_keys.h"
+#include "master/s3/s3_buckets.h"
+#include "master/s3/s3_keys.h"
 #include "master/workers/worker_states.h"
 
 namespace shoal::master {
@@ -79,6 +80,11 @@ class StateMachine {
     std::shared_lock lock(mu_);
     return s3_keys_.signingKey(access_key, date, region);
   }
+  // The S3 gateways' bound buckets, by name.
+  std::map<std::string, proto::S3BucketRecord> s3Buckets() const {
+    std::shared_lock lock(mu_);
+    return s3_buckets_.all();
+  }
   // Called (outside the state lock, on the applying thread) after every applied change of the
   // cluster configuration and after a checkpoint is loaded, with the new version. Set before start.
   void setConfObserver(std::function<void(uint64_t version)> fn) { conf_observer_ = std::move(fn); }
@@ -100,6 +106,7 @@ class StateMachine {
  private:
   ApplyResult applyRemembered(const proto::JournalEntry& entry);
   ApplyResult applyLocked(const proto::JournalEntry& entry);
+  proto::S3Table s3TableLocked() const;  // keys and bound buckets, as checkpoints keep them
 
   mutable std::shared_mutex mu_;
   Namespace ns_;                 // guarded by mu_
@@ -108,6 +115,7 @@ class StateMachine {
   ClusterConfig conf_;           // guarded by mu_
   WorkerStates workers_;         // guarded by mu_
   S3Keys s3_keys_;               // guarded by mu_
+  S3Buckets s3_buckets_;         // guarded by mu_
   std::atomic<uint64_t> conf_version_{0};
   std::function<void(uint64_t)> conf_observer_;
   mutable std::mutex digest_mu_;  // one digest walk at a time

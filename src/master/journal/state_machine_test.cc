@@ -164,6 +164,58 @@ TEST(StateMachineS3Keys, KeysApplyOnceSignAndSurviveACheckpoint) {
   EXPECT_NE(restored.digest(), sm.digest());
 }
 
+proto::JournalEntry bucketEntry(uint64_t seq, const std::string& name, const std::string& path, bool remove = false) {
+  proto::JournalEntry e;
+  e.set_sequence(seq);
+  auto* b = e.mutable_s3_bucket();
+  b->set_name(name);
+  b->set_path(path);
+  b->set_remove(remove);
+  b->set_time_ms(2000 + static_cast<int64_t>(seq));
+  b->set_user("admin");
+  return e;
+}
+
+// The bucket table: a name binds once, unbinds once, and the table is in checkpoints and digests
+// beside the access keys (one table of the two in a checkpoint).
+TEST(StateMachineS3Buckets, BindingsApplyOnceAndSurviveACheckpoint) {
+  StateMachine sm(std::make_unique<HeapInodeStore>(1));
+  EXPECT_TRUE(sm.apply(s3KeyEntry(1, "alpha", "alpha-secret")).status.isOk());
+  EXPECT_TRUE(sm.apply(bucketEntry(2, "vision", "/teams/vision")).status.isOk());
+  auto twice = sm.apply(bucketEntry(3, "vision", "/elsewhere"));
+  EXPECT_EQ(twice.status.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(twice.status.message().find("/teams/vision"), std::string::npos) << twice.status.message();
+  EXPECT_TRUE(sm.apply(bucketEntry(4, "audio", "/teams/audio")).status.isOk());
+  EXPECT_TRUE(sm.apply(bucketEntry(5, "audio", "", true)).status.isOk());
+  EXPECT_EQ(sm.apply(bucketEntry(6, "audio", "", true)).status.code(), StatusCode::kNotFound);
+  ASSERT_EQ(sm.s3Buckets().size(), 1u);
+  EXPECT_EQ(sm.s3Buckets().at("vision").path(), "/teams/vision");
+
+  std::stringstream cp;
+  ASSERT_TRUE(sm.saveCheckpoint(cp).isOk());
+  StateMachine restored(std::make_unique<HeapInodeStore>(1));
+  ASSERT_TRUE(restored.loadCheckpoint(cp).isOk());
+  ASSERT_EQ(restored.s3Buckets().size(), 1u);
+  EXPECT_EQ(restored.s3Buckets().at("vision").created_ms(), 2002);
+  EXPECT_TRUE(restored.s3SigningKey("alpha", "20261204", "us-east-1").has_value());
+  EXPECT_EQ(restored.digest(), sm.digest());
+  sm.apply(bucketEntry(7, "speech", "/teams/speech"));
+  EXPECT_NE(restored.digest(), sm.digest());
+}
+
+TEST(S3BucketChecks, NamesAreS3NamesAndPathsAreNormalBelowTheRoot) {
+  EXPECT_TRUE(checkBucketBinding("vision-data.v2", "/teams/vision").isOk());
+  EXPECT_FALSE(checkBucketBinding("Vision", "/teams").isOk());
+  EXPECT_FALSE(checkBucketBinding("ab", "/teams").isOk());
+  EXPECT_FALSE(checkBucketBinding("192.168.1.1", "/teams").isOk());
+  EXPECT_FALSE(checkBucketBinding("a..b", "/teams").isOk());
+  EXPECT_FALSE(checkBucketBinding("vision", "/").isOk());
+  EXPECT_FALSE(checkBucketBinding("vision", "teams").isOk());
+  EXPECT_FALSE(checkBucketBinding("vision", "/teams/../etc").isOk());
+  EXPECT_FALSE(checkBucketBinding("vision", "/teams/").isOk());
+  EXPECT_FALSE(checkBucketBinding("vision", std::string("/te\0ms", 6)).isOk());
+}
+
 TEST(S3KeyChecks, AccessKeysAndSecretsHaveTheirShape) {
   EXPECT_TRUE(checkS3Key("AKIA_test-1.x", "a/b+c=d!e").isOk());
   EXPECT_FALSE(checkS3Key("ab", "long-enough-secret").isOk());

@@ -1,8 +1,8 @@
 #include "master/service/s3_key_service.h"
 
 #include "common/clock.h"
-#include "master/fs/request_scope.h"
-#include "master/s3keys/s3_keys.h"
+#include "master/s3/s3_keys.h"
+#include "master/service/journal_submit.h"
 #include "rpc/identity.h"
 #include "rpc/leader_metadata.h"
 #include "rpc/status_convert.h"
@@ -11,15 +11,12 @@ namespace shoal::master {
 namespace {
 
 grpc::Status submit(Journal& journal, grpc::ServerContext* ctx, proto::S3KeyEntry e, const std::string& verb) {
-  RequestScope scope(rpc::requestIdFrom(*ctx));
   e.set_time_ms(nowMs());
   e.set_user(rpc::identityFrom(*ctx).user);
-  const std::string key = e.access_key();
+  const std::string what = verb + " S3 key " + e.access_key();
   proto::JournalEntry je;
   *je.mutable_s3_key() = std::move(e);
-  ApplyResult r = journal.submit(std::move(je));
-  if (!r.status) return rpc::toGrpc(r.status.withContext(verb + " S3 key " + key));
-  return grpc::Status::OK;
+  return submitForCaller(journal, *ctx, std::move(je), what);
 }
 
 }  // namespace

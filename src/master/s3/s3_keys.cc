@@ -1,4 +1,4 @@
-#include "master/s3keys/s3_keys.h"
+#include "master/s3/s3_keys.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -52,13 +52,11 @@ std::optional<std::string> S3Keys::signingKey(const std::string& access_key, con
   return sigV4SigningKey(it->second.secret(), date, region, "s3");
 }
 
-proto::S3KeyTable S3Keys::table() const {
-  proto::S3KeyTable t;
-  for (const auto& [k, r] : keys_) *t.add_keys() = r;
-  return t;
+void S3Keys::saveTo(proto::S3Table* table) const {
+  for (const auto& [k, r] : keys_) *table->add_keys() = r;
 }
 
-void S3Keys::load(const proto::S3KeyTable& table) {
+void S3Keys::load(const proto::S3Table& table) {
   keys_.clear();
   for (const auto& r : table.keys()) keys_[r.access_key()] = r;
 }

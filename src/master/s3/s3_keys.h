@@ -30,8 +30,9 @@ class S3Keys {
   std::optional<std::string> signingKey(const std::string& access_key, const std::string& date,
                                         const std::string& region) const;
 
-  proto::S3KeyTable table() const;
-  void load(const proto::S3KeyTable& table);
+  // The keys' part of the S3 checkpoint table.
+  void saveTo(proto::S3Table* table) const;
+  void load(const proto::S3Table& table);
 
  private:
   std::map<std::string, proto::S3KeyRecord> keys_;  // sorted: checkpoints and digests agree
