@@ -468,6 +468,68 @@ TEST_F(S3GatewayTest, BoundBucketsServeAnyDirectoryUntilUnbound) {
   EXPECT_NE(again.err.find("no bucket vision-data is bound"), std::string::npos) << again.err;
 }
 
+// The S3 endpoint inside a worker (shoal.worker.s3.enabled): the same API on the worker's own
+// port, with the same keys; what it writes the CLI reads and the other way round; its requests
+// are counted in the worker's metrics; a port it cannot bind stops the worker with the key named.
+class WorkerS3EndpointTest : public S3GatewayTest {
+ protected:
+  void SetUp() override {
+    S3GatewayTest::SetUp();
+    ASSERT_TRUE(s3_worker_.start()) << s3_worker_.log();
+    port_ = s3_port_;  // aws() now talks to the worker
+    ASSERT_TRUE(eventually([&] { return aws({"s3api", "list-buckets"}).exit_code == 0; }, 60)) << s3_worker_.log();
+  }
+  int s3_port_ = freePort();
+  WorkerUnderTest s3_worker_{master_,
+                             {"shoal.worker.s3.enabled=true", fmt::format("shoal.worker.s3.port={}", s3_port_),
+                              "shoal.worker.s3.bind.host=127.0.0.1", "shoal.proxy.s3.keys.file=" + dir_.sub("keys")}};
+};
+
+TEST_F(WorkerS3EndpointTest, AWorkerServesS3AndCountsItsRequests) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://at-worker"}).exit_code, 0) << s3_worker_.log();
+  const std::string body = randomBytes(5 << 20, 11);
+  dir_.write("up.bin", body);
+  auto put = aws({"s3", "cp", dir_.sub("up.bin"), "s3://at-worker/dir/up.bin"});
+  ASSERT_EQ(put.exit_code, 0) << put.err << s3_worker_.log();
+  auto cat = master_.cli({"fs", "cat", "/at-worker/dir/up.bin"});
+  ASSERT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_TRUE(cat.out == body) << "the CLI read " << cat.out.size() << " bytes of " << body.size();
+  dir_.write("cli.txt", "from the CLI\n");
+  ASSERT_EQ(master_.cli({"fs", "copyFromLocal", dir_.sub("cli.txt"), "/at-worker/cli.txt"}).exit_code, 0);
+  ASSERT_EQ(aws({"s3", "cp", "s3://at-worker/cli.txt", dir_.sub("got.txt")}).exit_code, 0);
+  EXPECT_EQ(readLocal(dir_.sub("got.txt")), "from the CLI\n");
+  auto wrong = aws({"s3", "ls", "s3://at-worker/"}, kAccess, "not-the-secret");
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("SignatureDoesNotMatch"), std::string::npos) << wrong.err;
+
+  const std::string metrics = httpGet(s3_worker_.webPort(), "/metrics");
+  EXPECT_NE(metrics.find("shoal_s3_requests_total{operation=\"PutObject\",status=\"200\"}"), std::string::npos)
+      << metrics.substr(0, 4000);
+  EXPECT_NE(metrics.find("shoal_s3_requests_total{operation=\"ListObjects\",status=\"403\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("shoal_s3_request_seconds_count{operation=\"GetObject\"}"), std::string::npos);
+  // At least the object's bytes came in, and the CLI file's went out.
+  auto counter = [&](const std::string& name) {
+    size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(counter("shoal_s3_received_bytes_total"), static_cast<double>(body.size()));
+  EXPECT_GE(counter("shoal_s3_sent_bytes_total"), 13.0);
+
+  // A second worker asked to serve S3 on a port already taken does not start, and says which key.
+  WorkerUnderTest clash{master_, {"shoal.worker.s3.enabled=true", fmt::format("shoal.worker.s3.port={}", s3_port_),
+                                  "shoal.worker.s3.bind.host=127.0.0.1",
+                                  "shoal.proxy.s3.keys.file=" + dir_.sub("keys")}};
+  EXPECT_FALSE(clash.start());
+  EXPECT_NE(clash.log().find("shoal.worker.s3.port"), std::string::npos) << clash.log();
+  // Nor does a gateway whose web port is taken (httplib's SO_REUSEPORT let both bind, before).
+  auto proxy = runCommand({shoalBinary(), "proxy", fmt::format("-Dshoal.master.rpc.port={}", master_.port()),
+                           "-Dshoal.proxy.port=0", "-Dshoal.proxy.bind.host=127.0.0.1",
+                           "-Dshoal.proxy.s3.keys.file=" + dir_.sub("keys"), "-Dshoal.log.dir=" + dir_.sub("logs"),
+                           fmt::format("-Dshoal.proxy.web.port={}", s3_worker_.webPort())}, 60);
+  EXPECT_NE(proxy.exit_code, 0);
+  EXPECT_NE(proxy.err.find("shoal.proxy.web.port"), std::string::npos) << proxy.err;
+}
+
 // The keys the master keeps (`shoal fsadmin s3 key`): the gateway checks signatures with them,
 // nothing prints a secret, a removed key is refused, and the keys survive a master restart.
 class S3MasterKeysTest : public S3GatewayTest {

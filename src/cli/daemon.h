@@ -29,6 +29,9 @@ void runDaemon(CliContext& ctx, const std::string& role, std::string_view port_k
   }
   std::cout << "Shoal " << role << " serving on " << process.address() << std::endl;
   if (!process.webAddress().empty()) std::cout << "Web and metrics: http://" << process.webAddress() << "/" << std::endl;
+  if constexpr (requires { process.s3Address(); }) {
+    if (!process.s3Address().empty()) std::cout << "S3 endpoint: http://" << process.s3Address() << "/" << std::endl;
+  }
   if (!log->empty()) std::cout << "Log: " << *log << std::endl;
   int sig = waitForTerminationSignal();
   std::cout << "Shoal " << role << " stopping (signal " << sig << ")" << std::endl;

@@ -222,6 +222,16 @@ std::vector<PropertyKey> declareKeys() {
                       "none, 0 picks a free port.", .min = -1, .max = 65535},
       {.name = keys::kProxyWebBindHost, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Address the S3 gateway's web port binds to."},
+      {.name = keys::kWorkerS3Enabled, .type = KeyType::kBool, .default_value = "false",
+       .description = "Serve the S3 API from the worker process too (as `shoal proxy` does, with its shoal.proxy.* "
+                      "keys for access keys, threads, domain and multipart expiry), so a client can send a request "
+                      "to the worker that holds the data: its cached pages are read through the short-circuit "
+                      "socket instead of a network hop."},
+      {.name = keys::kWorkerS3Port, .type = KeyType::kInt, .default_value = "39998",
+       .description = "TCP port of a worker's S3 endpoint (shoal.worker.s3.enabled); 0 picks a free port (logged).",
+       .min = 0, .max = 65535},
+      {.name = keys::kWorkerS3BindHost, .type = KeyType::kString, .default_value = "0.0.0.0",
+       .description = "Address a worker's S3 endpoint binds to."},
       {.name = keys::kFuseWebPort, .type = KeyType::kInt, .default_value = "-1",
        .description = "TCP port of a FUSE daemon's Prometheus /metrics and JSON API; -1 (the default) serves "
                       "none, 0 picks a free port (logged).", .min = -1, .max = 65535},

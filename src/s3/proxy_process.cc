@@ -1,70 +1,16 @@
 #include "s3/proxy_process.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <fmt/format.h>
-#include <mutex>
-#include <thread>
-#include <fstream>
-#include <sstream>
-#include <sys/stat.h>
-
-#include "client/live_client.h"
-#include "common/logging.h"
-#include "common/units.h"
+#include "common/property_key.h"
 #include "daemon/daemon.h"
-#include "s3/bucket_table.h"
-#include "s3/master_keys.h"
-#include "s3/s3_format.h"
-#include "s3/s3_gateway.h"
-#include "s3/s3_server.h"
-#include "stubs/s3_bucket_client.h"
-#include "vfs/vfs.h"
+#include "s3/s3_endpoint.h"
 
 namespace shoal::s3 {
 
-Result<std::map<std::string, std::string>> loadAccessKeys(const std::string& path) {
-  const std::string key = std::string(keys::kProxyKeysFile);
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return makeError(invalidArgument(key + " " + path + ": cannot be read"));
-  if ((st.st_mode & 077) != 0) {
-    return makeError(invalidArgument(fmt::format("{} {}: readable by others (mode {:o}); chmod 600 it", key, path,
-                                                 st.st_mode & 0777)));
-  }
-  std::ifstream in(path);
-  if (!in) return makeError(invalidArgument(key + " " + path + ": cannot be read"));
-  std::map<std::string, std::string> out;
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    std::istringstream words(line);
-    std::string access, secret, extra;
-    if (!(words >> access)) continue;
-    if (!(words >> secret) || (words >> extra)) {
-      return makeError(invalidArgument(fmt::format("{} {} line {}: expected 'ACCESS_KEY SECRET_KEY'", key, path, n)));
-    }
-    out[access] = secret;
-  }
-  if (out.empty()) return makeError(invalidArgument(key + " " + path + ": no access keys in it"));
-  return out;
-}
-
 struct ProxyProcess::Impl {
-  explicit Impl(const Configuration& c) : conf(c), daemon("proxy", conf) {}
+  explicit Impl(const Configuration& c) : conf(c), daemon("proxy", conf), endpoint(conf, "proxy") {}
   Configuration conf;
   daemon::Daemon daemon;
-  std::unique_ptr<client::LiveClient> client;
-  std::unique_ptr<MasterSigningKeys> master_keys;
-  std::unique_ptr<BucketTable> buckets;
-  std::unique_ptr<vfs::Vfs> vfs;
-  std::unique_ptr<S3Gateway> gateway;
-  std::unique_ptr<S3Server> server;
-  std::string address;
-  // The reaper of abandoned multipart uploads.
-  std::mutex mu;
-  std::condition_variable wake;
-  bool stopping = false;  // guarded by mu
-  std::thread reaper;
+  S3Endpoint endpoint;
 };
 
 ProxyProcess::ProxyProcess(const Configuration& conf) : impl_(std::make_unique<Impl>(conf)) {}
@@ -72,71 +18,20 @@ ProxyProcess::~ProxyProcess() { stop(); }
 
 Status ProxyProcess::start() {
   auto& p = *impl_;
-  // A keys file when one is set (read once, at start); else the keys the master keeps.
-  const std::string keys_file = p.conf.getString(keys::kProxyKeysFile);
-  std::optional<std::map<std::string, std::string>> file_keys;
-  if (!keys_file.empty()) {
-    auto access = loadAccessKeys(keys_file);
-    if (!access) return access.error();
-    file_keys = std::move(*access);
-  }
-  // S3 is read-after-write consistent: what the CLI or FUSE changed, the next request sees. So
-  // the gateway keeps no metadata cache of its own (a client's default trusts a status 1 s).
-  SHOAL_RETURN_IF_ERROR(p.conf.set(keys::kUserMetadataCacheExpiration, "0"));
-  p.client = std::make_unique<client::LiveClient>(p.conf, "proxy");
-  p.vfs = std::make_unique<vfs::Vfs>(p.client->context());
-  GatewayOptions options;
-  if (file_keys) {
-    options.signing_keys = signingKeysFrom(std::move(*file_keys));
-  } else {
-    p.master_keys = std::make_unique<MasterSigningKeys>(p.client->context().master().connection());
-    options.signing_keys = p.master_keys->asLookup();
-  }
-  p.buckets = std::make_unique<BucketTable>([conn = &p.client->context().master().connection()]()
-                                                -> Result<std::map<std::string, BoundBucket>> {
-    auto list = stubs::S3BucketClient(*conn).list();
-    if (!list) return makeError(list.error());
-    std::map<std::string, BoundBucket> table;
-    for (const auto& b : *list) table[b.name()] = BoundBucket{b.path(), b.created_ms()};
-    return table;
-  });
-  options.buckets = p.buckets.get();
-  p.gateway = std::make_unique<S3Gateway>(p.client->context(), *p.vfs, std::move(options));
-  p.server = std::make_unique<S3Server>(*p.gateway, p.conf.getString(keys::kProxyDomain));
-  const std::string& host = p.conf.getString(keys::kProxyBindHost);
-  SHOAL_RETURN_IF_ERROR(p.server->start(host, static_cast<int>(p.conf.getInt(keys::kProxyPort)),
-                                        static_cast<int>(p.conf.getInt(keys::kProxyThreads))));
-  p.address = fmt::format("{}:{}", host, p.server->port());
-  p.daemon.setRpcAddress(p.address);
-  const int64_t expiry = p.conf.getDurationMs(keys::kProxyMultipartExpiry);
-  p.reaper = std::thread([&p, expiry] {
-    const auto every = std::chrono::milliseconds(std::min<int64_t>(std::max<int64_t>(expiry / 10, 100), 3'600'000));
-    std::unique_lock lock(p.mu);
-    while (!p.wake.wait_for(lock, every, [&] { return p.stopping; })) {
-      lock.unlock();
-      size_t n = p.gateway->reapUploads(nowMs() - expiry);
-      if (n > 0) logger("s3")->info("removed {} multipart upload(s) older than {}", n, formatDurationMs(expiry));
-      lock.lock();
-    }
-  });
-  SHOAL_RETURN_IF_ERROR(p.daemon.startWeb(p.conf.getString(keys::kProxyWebBindHost),
-                                          static_cast<int>(p.conf.getInt(keys::kProxyWebPort)), keys::kProxyWebPort));
-  return Status::ok();
+  SHOAL_RETURN_IF_ERROR(p.endpoint.start(p.conf.getString(keys::kProxyBindHost),
+                                         static_cast<int>(p.conf.getInt(keys::kProxyPort)), keys::kProxyPort,
+                                         p.daemon.metrics()));
+  p.daemon.setRpcAddress(p.endpoint.address());
+  return p.daemon.startWeb(p.conf.getString(keys::kProxyWebBindHost),
+                           static_cast<int>(p.conf.getInt(keys::kProxyWebPort)), keys::kProxyWebPort);
 }
 
 void ProxyProcess::stop() {
-  auto& p = *impl_;
-  {
-    std::lock_guard lock(p.mu);
-    p.stopping = true;
-  }
-  p.wake.notify_all();
-  if (p.reaper.joinable()) p.reaper.join();
-  if (p.server) p.server->stop();
-  p.daemon.stop();
+  impl_->endpoint.stop();
+  impl_->daemon.stop();
 }
 
-const std::string& ProxyProcess::address() const { return impl_->address; }
+const std::string& ProxyProcess::address() const { return impl_->endpoint.address(); }
 const std::string& ProxyProcess::webAddress() const { return impl_->daemon.webAddress(); }
 
 }  // namespace shoal::s3

@@ -2,7 +2,6 @@
 // with a client that follows the cluster configuration. Used by the CLI and by tests.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 
@@ -26,8 +25,5 @@ class ProxyProcess {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The access keys of a keys file (shoal.proxy.s3.keys.file): access key -> secret.
-Result<std::map<std::string, std::string>> loadAccessKeys(const std::string& path);
 
 }  // namespace shoal::s3

@@ -12,6 +12,7 @@
 #include "s3/s3_attrs.h"
 #include "s3/s3_format.h"
 #include "s3/s3_listing.h"
+#include "s3/s3_operation.h"
 
 namespace shoal::s3 {
 namespace {
@@ -81,53 +82,65 @@ S3Response S3Gateway::dispatchChunked(const S3Request& req, const Identity& who)
 }
 
 S3Response S3Gateway::dispatch(const S3Request& req, const Identity& who) {
+  const Operation op = operationOf(req);
   const std::string& m = req.method;
-  if (req.bucket.empty()) {
-    if (m == "GET") return listBuckets();
-    return errorResponse({405, "MethodNotAllowed", m + " is not allowed on the service"}, req.path);
+  auto exists = [&]() -> std::optional<S3Response> {
+    if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+    return std::nullopt;
+  };
+  switch (op) {
+    case Operation::kGetObject:
+    case Operation::kHeadObject:
+    case Operation::kPutObject:
+    case Operation::kCopyObject:
+    case Operation::kDeleteObject:
+      // An unversioned bucket's only version of an object is "null".
+      if (req.has("versionId") && req.param("versionId") != "null") {
+        return errorResponse({404, "NoSuchVersion", "The specified version does not exist."}, req.path);
+      }
+      break;
+    default: break;
   }
-  if (req.key.empty()) {
-    if (m == "GET" && req.has("uploads")) return listUploads(req);
-    if (m == "GET" && req.has("versions")) return listObjectVersions(req);
-    if (m == "GET" && req.has("versioning")) {
+  switch (op) {
+    case Operation::kListBuckets: return listBuckets();
+    case Operation::kListMultipartUploads: return listUploads(req);
+    case Operation::kListObjectVersions: return listObjectVersions(req);
+    case Operation::kGetBucketVersioning:
       // Buckets here are never versioned: S3 answers an empty configuration for those.
-      if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+      if (auto e = exists()) return *e;
       return xml(fmt::format("<VersioningConfiguration xmlns=\"{}\"/>", kNs));
-    }
-    if (req.has("versioning") || req.has("policy") || req.has("acl") || req.has("tagging") || req.has("lifecycle") ||
-        req.has("cors")) {
-      return errorResponse({501, "NotImplemented", "this bucket subresource is not supported yet"}, req.path);
-    }
-    if (m == "GET" && req.has("location")) {
-      if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
+    case Operation::kGetBucketLocation:
+      if (auto e = exists()) return *e;
       return xml(fmt::format("<LocationConstraint xmlns=\"{}\"></LocationConstraint>", kNs));
-    }
-    if (m == "GET") return listObjects(req);
-    if (m == "HEAD") return headBucket(req);
-    if (m == "PUT") return createBucket(req);
-    if (m == "DELETE") return deleteBucket(req);
-    if (m == "POST" && req.has("delete")) return deleteObjects(req);
-    return errorResponse({405, "MethodNotAllowed", m + " is not allowed on a bucket"}, req.path);
+    case Operation::kListObjects: return listObjects(req);
+    case Operation::kHeadBucket: return headBucket(req);
+    case Operation::kCreateBucket: return createBucket(req);
+    case Operation::kDeleteBucket: return deleteBucket(req);
+    case Operation::kDeleteObjects: return deleteObjects(req);
+    case Operation::kCreateMultipartUpload: return createUpload(req);
+    case Operation::kUploadPart: return uploadPart(req, who);
+    case Operation::kCompleteMultipartUpload: return completeUpload(req);
+    case Operation::kAbortMultipartUpload: return abortUpload(req);
+    case Operation::kListParts: return listParts(req);
+    case Operation::kGetObject:
+    case Operation::kHeadObject: return getObject(req);
+    case Operation::kPutObject: return putObject(req, who);
+    case Operation::kCopyObject: return copyObject(req);
+    case Operation::kDeleteObject: return deleteObject(req);
+    case Operation::kBucketSubresource:
+      return errorResponse({501, "NotImplemented", "this bucket subresource is not supported yet"}, req.path);
+    case Operation::kObjectSubresource:
+      return errorResponse({501, "NotImplemented", "this object subresource is not supported yet"}, req.path);
+    case Operation::kServiceMethodNotAllowed:
+      return errorResponse({405, "MethodNotAllowed", m + " is not allowed on the service"}, req.path);
+    case Operation::kBucketMethodNotAllowed:
+      return errorResponse({405, "MethodNotAllowed", m + " is not allowed on a bucket"}, req.path);
+    case Operation::kUploadMethodNotAllowed:
+      return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an upload"}, req.path);
+    case Operation::kObjectMethodNotAllowed:
+      return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an object"}, req.path);
   }
-  if (m == "POST" && req.has("uploads")) return createUpload(req);
-  if (req.has("uploadId")) {
-    if (m == "PUT" && req.has("partNumber")) return uploadPart(req, who);
-    if (m == "POST") return completeUpload(req);
-    if (m == "DELETE") return abortUpload(req);
-    if (m == "GET") return listParts(req);
-    return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an upload"}, req.path);
-  }
-  if (req.has("acl") || req.has("tagging")) {
-    return errorResponse({501, "NotImplemented", "this object subresource is not supported yet"}, req.path);
-  }
-  // An unversioned bucket's only version of an object is "null".
-  if (req.has("versionId") && req.param("versionId") != "null") {
-    return errorResponse({404, "NoSuchVersion", "The specified version does not exist."}, req.path);
-  }
-  if (m == "GET" || m == "HEAD") return getObject(req);
-  if (m == "PUT") return req.header("x-amz-copy-source") ? copyObject(req) : putObject(req, who);
-  if (m == "DELETE") return deleteObject(req);
-  return errorResponse({405, "MethodNotAllowed", m + " is not allowed on an object"}, req.path);
+  return errorResponse({500, "InternalError", "unrouted request"}, req.path);
 }
 
 Result<std::string> S3Gateway::rootOf(const std::string& bucket) {

@@ -1,10 +1,12 @@
 #include "s3/s3_server.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fmt/format.h>
 #include <httplib.h>
 
 #include "common/logging.h"
+#include "s3/s3_operation.h"
 #include "web/bounded_task_queue.h"
 #include "web/http_server.h"
 
@@ -22,14 +24,33 @@ std::string lower(std::string s) {
 }  // namespace
 
 struct S3Server::Impl {
+  explicit Impl(metrics::Registry& r)
+      : requests(r.counterFamily("shoal_s3_requests_total", "S3 requests answered, by operation and HTTP status.",
+                                 {"operation", "status"})),
+        latency(r.histogramFamily("shoal_s3_request_seconds",
+                                  "Time from an S3 request's arrival to its answer (headers; a streamed body "
+                                  "follows), by operation.", {"operation"}, metrics::kLatencyBuckets)),
+        received(r.counter("shoal_s3_received_bytes_total", "Bytes of S3 request bodies read.")),
+        sent(r.counter("shoal_s3_sent_bytes_total", "Bytes of S3 response bodies sent.")) {}
+
+  void record(const S3Request& req, int status, std::chrono::steady_clock::time_point start) {
+    const std::string_view op = operationName(operationOf(req));
+    requests.with({op, std::to_string(status)}).inc();
+    latency.with({op}).observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+
   httplib::Server server;
+  metrics::Family<metrics::Counter>& requests;
+  metrics::Family<metrics::Histogram>& latency;
+  metrics::Counter& received;
+  metrics::Counter& sent;
 };
 
-S3Server::S3Server(S3Gateway& gateway, std::string domain)
-    : impl_(std::make_unique<Impl>()), gateway_(gateway), domain_(std::move(domain)) {}
+S3Server::S3Server(S3Gateway& gateway, std::string domain, metrics::Registry& metrics)
+    : impl_(std::make_unique<Impl>(metrics)), gateway_(gateway), domain_(std::move(domain)) {}
 S3Server::~S3Server() { stop(); }
 
-Status S3Server::start(const std::string& host, int port, int threads) {
+Status S3Server::start(const std::string& host, int port, int threads, std::string_view port_key) {
   auto& s = impl_->server;
   s.new_task_queue = [threads] { return new web::BoundedTaskQueue(static_cast<size_t>(threads), 256); };
   s.set_read_timeout(60, 0);
@@ -74,7 +95,7 @@ Status S3Server::start(const std::string& host, int port, int threads) {
     r.read_body = [](const Sink&) { return true; };
     return r;
   };
-  auto answer = [](const S3Response& out, httplib::Response& res) {
+  auto answer = [impl = impl_.get()](const S3Response& out, httplib::Response& res) {
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k.c_str(), v);
     res.set_header("Server", "Shoal");
@@ -84,35 +105,48 @@ Status S3Server::start(const std::string& host, int port, int threads) {
       auto stream = out.stream;
       uint64_t length = *out.stream_length;
       res.set_content_provider(length, out.content_type.c_str(),
-                               [stream, length](size_t offset, size_t, httplib::DataSink& sink) {
+                               [stream, impl](size_t offset, size_t, httplib::DataSink& sink) {
                                  // The whole body in one call: httplib asks again only if it stopped short.
                                  if (offset != 0) return false;
-                                 bool ok = stream([&](std::string_view piece) { return sink.write(piece.data(), piece.size()); });
-                                 (void)length;
-                                 return ok;
+                                 return stream([&](std::string_view piece) {
+                                   if (!sink.write(piece.data(), piece.size())) return false;
+                                   impl->sent.inc(piece.size());
+                                   return true;
+                                 });
                                });
     } else if (!out.body.empty() || out.status >= 300) {
       res.set_content(out.body, out.content_type.c_str());
+      impl->sent.inc(out.body.size());
     }
   };
   // httplib applies a request's Range itself to whatever the handler answers; the gateway has
   // already answered with the range (S3's rules: suffix ranges, 416 as an S3 error), so httplib's
   // parsed copy is dropped. The Request is httplib's own, not const: only the handler sees it so.
   auto plain = [this, toRequest, answer](const httplib::Request& h, httplib::Response& res) {
-    answer(gateway_.handle(toRequest(h)), res);
+    const auto start = std::chrono::steady_clock::now();
+    S3Request r = toRequest(h);
+    S3Response out = gateway_.handle(r);
+    impl_->record(r, out.status, start);
+    answer(out, res);
     const_cast<httplib::Request&>(h).ranges.clear();
   };
   auto withBody = [this, toRequest, answer](const httplib::Request& h, httplib::Response& res,
                                             const httplib::ContentReader& reader) {
+    const auto start = std::chrono::steady_clock::now();
     S3Request r = toRequest(h);
     bool read = false, whole = false;
     r.read_body = [&](const Sink& sink) {
       if (read) return false;
       read = true;
-      whole = reader([&](const char* data, size_t n) { return sink(std::string_view(data, n)); });
+      whole = reader([&](const char* data, size_t n) {
+        impl_->received.inc(n);
+        return sink(std::string_view(data, n));
+      });
       return whole;
     };
-    answer(gateway_.handle(r), res);
+    S3Response out = gateway_.handle(r);
+    impl_->record(r, out.status, start);
+    answer(out, res);
     // A body left unread (refused before it was read, or stopped part way) would be taken for the
     // next request on this connection: the connection ends with this answer instead. Reading it
     // away could wait forever on a client that sends a body only after a 100-continue.
@@ -128,11 +162,12 @@ Status S3Server::start(const std::string& host, int port, int threads) {
     res.status = 500;
     res.set_content(errorXml({500, "InternalError", what}, req.path, "-"), "application/xml");
   });
+  s.set_socket_options(web::exclusiveSocketOptions);
   int bound = port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
     return Status(StatusCode::kUnavailable,
                   fmt::format("S3 port {}:{} cannot be bound (in use, or not an address of this host? set "
-                              "shoal.proxy.port)", host, port));
+                              "{})", host, port, port_key));
   }
   port_ = bound;
   thread_ = std::thread([this] { impl_->server.listen_after_bind(); });

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "common/metrics/registry.h"
 #include "common/status.h"
 #include "s3/s3_gateway.h"
 
@@ -16,10 +17,14 @@ namespace shoal::s3 {
 class S3Server {
  public:
   // `domain`: requests to Host <bucket>.<domain> name the bucket in the Host ("" for path style only).
-  S3Server(S3Gateway& gateway, std::string domain);
+  // Requests are counted in `metrics`: shoal_s3_requests_total{operation,status},
+  // shoal_s3_request_seconds{operation} (until the answer is ready; a streamed body follows it),
+  // shoal_s3_received_bytes_total and shoal_s3_sent_bytes_total (bodies).
+  S3Server(S3Gateway& gateway, std::string domain, metrics::Registry& metrics);
   ~S3Server();
 
-  Status start(const std::string& host, int port, int threads);
+  // `port_key` is named when the port cannot be bound.
+  Status start(const std::string& host, int port, int threads, std::string_view port_key);
   void stop();
   int port() const { return port_; }
 

@@ -1,6 +1,7 @@
 #include "web/http_server.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 #include <httplib.h>
 #include <mutex>
 #include <vector>
@@ -44,6 +45,11 @@ const char* reason(int status) {
 }
 
 }  // namespace
+
+void exclusiveSocketOptions(int sock) {
+  int yes = 1;
+  ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
 
 std::string exceptionText(std::exception_ptr ep) {
   try {
@@ -118,6 +124,7 @@ Status HttpServer::start(const std::string& host, int port, const std::string& p
                                                         reason(res.status))));
     }
   });
+  s.set_socket_options(exclusiveSocketOptions);
   int bound = port == 0 ? s.bind_to_any_port(host) : (s.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
     return Status(StatusCode::kUnavailable,

@@ -26,6 +26,11 @@ struct Response {
   std::string body;
 };
 
+// The options of a listening socket: SO_REUSEADDR (a restarted daemon binds its port at once) but
+// not httplib's default SO_REUSEPORT, with which a second process binds a port in use and the
+// kernel splits the connections between the two.
+void exclusiveSocketOptions(int sock);
+
 // What a handler threw, as text (its what(), or "unknown error"), for the 500 answer.
 std::string exceptionText(std::exception_ptr ep);
 

@@ -55,6 +55,7 @@ WorkerProcess::WorkerProcess(const Configuration& conf) : impl_(std::make_unique
 WorkerProcess::~WorkerProcess() { stop(); }
 const std::string& WorkerProcess::address() const { return impl_->address; }
 const std::string& WorkerProcess::webAddress() const { return impl_->daemon.webAddress(); }
+metrics::Registry& WorkerProcess::metrics() { return impl_->daemon.metrics(); }
 
 namespace {
 

@@ -8,6 +8,10 @@
 #include "common/configuration.h"
 #include "common/status.h"
 
+namespace shoal::metrics {
+class Registry;
+}
+
 namespace shoal::worker {
 
 class WorkerProcess {
@@ -20,6 +24,8 @@ class WorkerProcess {
   const std::string& address() const;
   // "host:port" of the web port, "" when shoal.worker.web.port is -1.
   const std::string& webAddress() const;
+  // The worker's metrics (its web port serves them): what runs beside it in the process counts there.
+  metrics::Registry& metrics();
 
  private:
   struct Impl;
