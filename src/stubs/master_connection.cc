@@ -16,6 +16,7 @@ namespace shoal::stubs {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr auto kMinAttempt = std::chrono::milliseconds(50);
 
 std::string randomClientId() {
   std::random_device rd;
@@ -126,7 +127,10 @@ Status MasterConnection::call(
       return Status(StatusCode::kUnavailable,
                     fmt::format("cannot reach any master ({}): {}", fmt::join(all, ","), last.message()));
     }
-    if (Clock::now() + (hinted ? std::chrono::milliseconds(0) : backoff) >= deadline) {
+    // Another attempt only with time for an answer: one begun a moment before the deadline ends
+    // in gRPC's DEADLINE_EXCEEDED, which would replace the masters' own account ("no quorum")
+    // with "did not answer in time" although every master did answer.
+    if (Clock::now() + (hinted ? std::chrono::milliseconds(0) : backoff) + kMinAttempt >= deadline) {
       return leadership_error ? *leadership_error : rpc::fromGrpc(st, "master at " + target.address);
     }
     if (!hinted) {
