@@ -41,7 +41,8 @@ class S3GatewayTest : public ::testing::Test {
     ASSERT_TRUE(proxy_.start({shoalBinary(), "proxy", fmt::format("-Dshoal.master.rpc.port={}", master_.port()),
                               fmt::format("-Dshoal.proxy.port={}", port_), "-Dshoal.proxy.bind.host=127.0.0.1",
                               "-Dshoal.proxy.s3.keys.file=" + keys_file, "-Dshoal.log.dir=" + dir_.sub("logs"),
-                              "-Dshoal.proxy.multipart.expiry=" + multipart_expiry_},
+                              "-Dshoal.proxy.multipart.expiry=" + multipart_expiry_,
+                              fmt::format("-Dshoal.proxy.web.port={}", proxy_web_port_)},
                              dir_.sub("proxy.log")));
     ASSERT_TRUE(eventually([&] { return aws({"s3api", "list-buckets"}).exit_code == 0; }, 60)) << proxyLog();
   }
@@ -77,6 +78,7 @@ class S3GatewayTest : public ::testing::Test {
   WorkerUnderTest worker_{master_};
   ChildProcess proxy_;
   int port_ = 0;
+  int proxy_web_port_ = freePort();
   std::string multipart_expiry_ = "7d";
   bool master_keys_ = false;  // keys kept by the master instead of a keys file
 };
@@ -134,7 +136,9 @@ TEST_F(S3GatewayTest, ObjectsKeepTheirMetadataRangesAndConditionsHold) {
   std::string data = randomBytes(200000, 5);
   dir_.write("body", data);
   auto r = aws({"s3api", "put-object", "--bucket", "objs", "--key", "dir/obj.bin", "--body", dir_.sub("body"),
-                "--content-type", "image/png", "--metadata", "origin=test,stage=one"});
+                "--content-type", "image/png", "--metadata", "origin=test,stage=one", "--cache-control",
+                "max-age=3600", "--content-disposition", "attachment; filename=\"obj.bin\"", "--content-encoding",
+                "identity", "--content-language", "en"});
   ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
   std::string etag = nlohmann::json::parse(r.out)["ETag"];
   r = aws({"s3api", "head-object", "--bucket", "objs", "--key", "dir/obj.bin"});
@@ -145,6 +149,15 @@ TEST_F(S3GatewayTest, ObjectsKeepTheirMetadataRangesAndConditionsHold) {
   EXPECT_EQ(head["ContentType"], "image/png");
   EXPECT_EQ(head["Metadata"]["origin"], "test");
   EXPECT_EQ(head["Metadata"]["stage"], "one");
+  EXPECT_EQ(head["CacheControl"], "max-age=3600");
+  EXPECT_EQ(head["ContentDisposition"], "attachment; filename=\"obj.bin\"");
+  EXPECT_EQ(head["ContentEncoding"], "identity");
+  EXPECT_EQ(head["ContentLanguage"], "en");
+  // A response-* parameter overrides what was stored, for that answer only.
+  r = aws({"s3api", "get-object", "--bucket", "objs", "--key", "dir/obj.bin", "--response-cache-control", "no-store",
+           dir_.sub("whole")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["CacheControl"], "no-store");
   // The ETag is the body's MD5: the one md5sum computes.
   auto md5 = runCommand({"/usr/bin/md5sum", dir_.sub("body")});
   EXPECT_EQ(etag, "\"" + md5.out.substr(0, 32) + "\"");
@@ -223,8 +236,21 @@ TEST_F(S3GatewayTest, MultipartUploadsAssembleInOrderAndStayOutOfListings) {
   // The CLI splits files above 8 MiB into 8 MiB parts: 20 MiB is three.
   std::string big = randomBytes(20 << 20, 9);
   dir_.write("big", big);
+  // What the gateway's client read, from its metrics: a Complete over a file:// store is joined
+  // by the store (copy_file_range), so the parts are not read back through the gateway.
+  auto gatewayRead = [&] {
+    const std::string text = httpGet(proxy_web_port_, "/metrics");
+    double sum = 0;
+    for (size_t at = text.find("\nshoal_client_read_bytes_total{"); at != std::string::npos;
+         at = text.find("\nshoal_client_read_bytes_total{", at + 1)) {
+      sum += std::stod(text.substr(text.find("} ", at) + 2));
+    }
+    return sum;
+  };
+  const double read_before = gatewayRead();
   auto r = aws({"s3", "cp", dir_.sub("big"), "s3://mpu/big.bin"});
   ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  EXPECT_LT(gatewayRead() - read_before, 1 << 20) << "the gateway read the parts back to assemble the object";
   r = aws({"s3api", "head-object", "--bucket", "mpu", "--key", "big.bin"});
   auto head = nlohmann::json::parse(r.out);
   EXPECT_EQ(head["ContentLength"], 20 << 20);
@@ -274,8 +300,14 @@ TEST_F(S3GatewayTest, MultipartUploadsAssembleInOrderAndStayOutOfListings) {
   EXPECT_NE(r.exit_code, 0) << "no object before Complete succeeds";
   r = complete(entry(1, e1) + "," + entry(2, e2));
   ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  const std::string made_etag = nlohmann::json::parse(r.out)["ETag"];
+  // Completed again (a client retrying a lost answer): the same answer, as S3 gives.
+  r = complete(entry(1, e1) + "," + entry(2, e2));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ETag"], made_etag);
   r = aws({"s3api", "head-object", "--bucket", "mpu", "--key", "hand/made.bin"});
   EXPECT_EQ(nlohmann::json::parse(r.out)["ContentType"], "text/x");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ETag"], made_etag);
   EXPECT_TRUE(master_.cli({"fs", "cat", "/mpu/hand/made.bin"}).out == p1 + p2);
   r = aws({"s3api", "list-multipart-uploads", "--bucket", "mpu"});
   EXPECT_FALSE(nlohmann::json::parse(r.out.empty() ? "{}" : r.out).contains("Uploads")) << r.out;

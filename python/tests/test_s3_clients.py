@@ -145,6 +145,10 @@ def test_boto3_listing_pages_in_s3_order(gateway, fs):
     assert keys == ["list/a0", "list/top"]
     v1 = s3.get_paginator("list_objects").paginate(Bucket="data", Prefix="list/a", PaginationConfig={"PageSize": 3})
     assert [o["Key"] for p in v1 for o in p.get("Contents", [])] == [k for k in got if k.startswith("list/a")]
+    # An empty continuation token starts at the beginning and is echoed, as S3 does.
+    first = s3.list_objects_v2(Bucket="data", Prefix="list/", ContinuationToken="")
+    assert first["ContinuationToken"] == ""
+    assert [o["Key"] for o in first["Contents"]] == got
 
 
 def test_boto3_wrong_keys_are_refused_and_write_nothing(gateway, fs):

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <thread>
 
+#include "client/client_metrics.h"
 #include "client/live_client.h"
 #include "common/clock.h"
 #include "common/logging.h"
@@ -86,6 +87,7 @@ Status S3Endpoint::start(const std::string& host, int port, std::string_view por
   SHOAL_RETURN_IF_ERROR(p.conf.set(keys::kUserMetadataCacheExpiration, "0"));
   p.client = std::make_unique<client::LiveClient>(p.conf, p.client_name);
   p.vfs = std::make_unique<vfs::Vfs>(p.client->context());
+  client::declareClientMetrics(metrics, p.client->context().master(), p.client->context().reader());
   GatewayOptions options;
   if (file_keys) {
     options.signing_keys = signingKeysFrom(std::move(*file_keys));

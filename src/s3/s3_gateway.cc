@@ -331,7 +331,8 @@ S3Response S3Gateway::listObjects(const S3Request& req) {
   if (!parsed) return errorResponse({400, "InvalidArgument", parsed.error().message()}, req.path);
   ListQuery q = std::move(*parsed);
   std::string token = req.param("continuation-token");
-  if (v2 && req.has("continuation-token")) {
+  // An empty token starts at the beginning (and is echoed), as S3 does.
+  if (v2 && !token.empty()) {
     auto key = decodeToken(token, token_key_);
     if (!key) return errorResponse({400, "InvalidArgument", "The continuation token provided is incorrect"}, req.path);
     q.after = *key;

@@ -59,6 +59,8 @@ class S3Gateway {
   S3Response abortUpload(const S3Request& req);
   S3Response listParts(const S3Request& req);
   S3Response listUploads(const S3Request& req);
+  // CompleteMultipartUpload's answer.
+  static S3Response completed(const S3Request& req, const std::string& quoted_etag);
   static std::string uploadsDir(const std::string& root);
   // The directory of the request's uploadId, if it is an upload of the request's key.
   Result<std::string> uploadDir(const S3Request& req);
@@ -91,7 +93,10 @@ class S3Gateway {
   // held; a missing key is no error.
   std::optional<S3Error> removeKey(const std::string& root, const std::string& key);
   void pruneEmptyParents(const std::string& root, std::string path);
-  // The Content-Type and x-amz-meta-* xattrs of an object or upload, in one master call.
+  // The Content-Type, x-amz-meta-* and stored-header xattrs a PUT, CopyObject (REPLACE) or
+  // CreateMultipartUpload request gives its object.
+  static std::vector<std::pair<std::string, std::string>> requestAttrs(const S3Request& req);
+  // The Content-Type, x-amz-meta-* and stored-header xattrs of an object or upload, in one master call.
   std::vector<std::pair<std::string, std::string>> objectAttrs(const std::string& path);
   // Conditional writes and copies (s3_objects.cc): the S3 error when a condition does not hold.
   std::optional<S3Error> writeConditions(const S3Request& req, const std::string& path);
@@ -112,6 +117,22 @@ class S3Gateway {
     std::string checksum_name, checksum_value;
   };
   static BodyChecks checksOf(const S3Request& req, const Identity& who);
+  // The object of a multipart Complete joined by the store itself from the parts (Ufs::concat),
+  // so the bytes are not carried through the gateway again; nullopt where the store cannot (or a
+  // part is not in it), and the caller streams the parts instead.
+  std::optional<std::variant<Stored, S3Error>> joinInStore(const std::string& path,
+                                                          const std::vector<proto::FileInfo>& parts, uint64_t total,
+                                                          const std::vector<std::pair<std::string, std::string>>& xattrs,
+                                                          const std::string& etag);
+  // Sets the attributes and ETag of the complete file `temp`, then renames it over `path`;
+  // removes `temp` on failure.
+  std::variant<Stored, S3Error> publish(const std::string& temp, const std::string& path, const proto::FileInfo& info,
+                                        const std::string& etag, const std::string& md5_hex,
+                                        const std::vector<std::pair<std::string, std::string>>& xattrs);
+  // InvalidObjectState when a directory has the key's name.
+  std::optional<S3Error> directoryAt(const std::string& path);
+  // A hidden name beside `path`, never listed, that an object is written under before it appears.
+  static std::string tempNameFor(const std::string& path);
   std::variant<Stored, S3Error> store(const std::string& path, const std::function<bool(const Sink&)>& body,
                                       const BodyChecks& checks, std::optional<uint64_t> expected_length,
                                       const std::vector<std::pair<std::string, std::string>>& xattrs,

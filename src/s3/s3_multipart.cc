@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "common/logging.h"
 #include "common/crypto.h"
 #include "s3/s3_attrs.h"
 #include "s3/s3_format.h"
@@ -62,8 +63,7 @@ S3Response S3Gateway::createUpload(const S3Request& req) {
   if (!made) return errorResponse(fromStatus(made.error()), req.path);
   std::vector<std::pair<std::string, std::string>> attrs{{kUploadKeyAttr, req.key},
                                                          {kUploadTimeAttr, std::to_string(nowMs())}};
-  if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
-  for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
+  for (auto& a : requestAttrs(req)) attrs.push_back(std::move(a));
   for (const auto& [k, v] : attrs) {
     if (Status st = vfs_.setXattr(dir, k, v, 0); !st) {
       (void)client_.master().remove(dir, true);
@@ -117,7 +117,19 @@ S3Response S3Gateway::uploadPart(const S3Request& req, const Identity& who) {
 
 S3Response S3Gateway::completeUpload(const S3Request& req) {
   auto dir = uploadDir(req);
-  if (!dir) return errorResponse(noSuchUpload(), req.path);
+  if (!dir) {
+    // A Complete repeated after it succeeded answers as the first did, as S3 does, while the
+    // object it made is still the key's.
+    if (auto path = objectPath(req.root, req.key); path && validUploadId(req.param("uploadId"))) {
+      auto info = vfs_.attributes(*path);
+      auto xattrs = info && info->has_xattrs() ? vfs_.xattrs(*path) : makeError(notFound(*path));
+      if (xattrs) {
+        auto it = xattrs->find(kCompletedUploadAttr);
+        if (it != xattrs->end() && it->second == req.param("uploadId")) return completed(req, etagFrom(*info, *xattrs));
+      }
+    }
+    return errorResponse(noSuchUpload(), req.path);
+  }
   auto path = objectPath(req.root, req.key);
   if (!path) return errorResponse(fromStatus(path.error()), req.path);
   std::string doc_text;
@@ -179,6 +191,7 @@ S3Response S3Gateway::completeUpload(const S3Request& req) {
   for (const Part& p : parts) total += p.info.size();
   // The object's attributes are the upload's.
   std::vector<std::pair<std::string, std::string>> attrs = objectAttrs(*dir);
+  attrs.emplace_back(kCompletedUploadAttr, req.param("uploadId"));
   auto body = [&](const Sink& sink) {
     for (const Part& p : parts) {
       if (!streamFile(p.info, 0, p.info.size(), sink)) return false;
@@ -186,16 +199,46 @@ S3Response S3Gateway::completeUpload(const S3Request& req) {
     return true;
   };
   std::string etag = fmt::format("{}-{}", hex(etags.finish()), parts.size());
-  auto stored = store(*path, body, {}, total, attrs, etag);
+  std::vector<proto::FileInfo> infos;
+  for (const Part& p : parts) infos.push_back(p.info);
+  auto joined = joinInStore(*path, infos, total, attrs, etag);
+  auto stored = joined ? std::move(*joined) : store(*path, body, {}, total, attrs, etag);
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   (void)client_.master().remove(*dir, /*recursive=*/true);
   (void)vfs_.rmdir(uploadsDir(req.root));  // the last upload leaves no directory behind (kept if others remain)
+  return completed(req, "\"" + etag + "\"");
+}
+
+S3Response S3Gateway::completed(const S3Request& req, const std::string& quoted_etag) {
   S3Response r;
   r.body = fmt::format("{}<CompleteMultipartUploadResult xmlns=\"{}\"><Location>/{}/{}</Location><Bucket>{}</Bucket>"
-                       "<Key>{}</Key><ETag>\"{}\"</ETag></CompleteMultipartUploadResult>",
+                       "<Key>{}</Key><ETag>{}</ETag></CompleteMultipartUploadResult>",
                        kXmlHead, kNs, xmlEscape(req.bucket), xmlEscape(req.key), xmlEscape(req.bucket),
-                       xmlEscape(req.key), etag);
+                       xmlEscape(req.key), xmlEscape(quoted_etag));
   return r;
+}
+
+std::optional<std::variant<S3Gateway::Stored, S3Error>> S3Gateway::joinInStore(
+    const std::string& path, const std::vector<proto::FileInfo>& parts, uint64_t total,
+    const std::vector<std::pair<std::string, std::string>>& xattrs, const std::string& etag) {
+  for (const auto& p : parts) {
+    if (!p.persisted()) return std::nullopt;  // MUST_CACHE, or ASYNC_THROUGH not persisted yet
+  }
+  if (auto e = directoryAt(path)) return *e;
+  const std::string temp = tempNameFor(path);
+  if (Status st = client_.direct().concat(parts, temp, parts.front().mount_table_version()); !st) {
+    if (st.code() != StatusCode::kNotSupported) logger("s3")->info("joining the parts of {} in the store: {}", path, st.message());
+    return std::nullopt;
+  }
+  // The master learns of the joined file from the store (a sync of that one name).
+  auto info = client_.master().getStatus(temp, /*sync_interval_ms=*/0);
+  if (!info || info->is_dir() || info->size() != total) {
+    logger("s3")->warn("the store joined the parts of {}, but the master {}; copying them instead", path,
+                       info ? "sees another size" : "did not load it: " + info.error().message());
+    (void)vfs_.unlink(temp);
+    return std::nullopt;
+  }
+  return publish(temp, path, *info, etag, "", xattrs);
 }
 
 S3Response S3Gateway::abortUpload(const S3Request& req) {

@@ -1,6 +1,8 @@
 // The object operations of S3Gateway: GET/HEAD (ranges, conditions, response overrides), PUT
 // (digests checked before the object appears), copy, and the deletes.
+#include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <pugixml.hpp>
 
 #include "common/crypto.h"
@@ -143,17 +145,23 @@ S3Response S3Gateway::getObject(const S3Request& req) {
     return r;
   }
   std::string type = "application/octet-stream";
+  std::map<std::string, std::string> stored_headers;
   for (const auto& [n, v] : xattrs) {
     if (n == kTypeAttr) type = v;
     else if (n.starts_with(kMetaAttr)) r.headers.emplace_back("x-amz-meta-" + n.substr(strlen(kMetaAttr)), v);
+    else if (n.starts_with(kHeaderAttr)) stored_headers[n.substr(strlen(kHeaderAttr))] = v;
   }
   r.content_type = type;
-  for (const char* o : {"content-type", "content-language", "expires", "cache-control", "content-disposition",
-                        "content-encoding"}) {
+  // What the PUT sent, unless a response-* parameter overrides it.
+  for (const char* o : kStoredHeaders) {
     std::string q = std::string("response-") + o;
-    if (!req.has(q)) continue;
-    if (std::string_view(o) == "content-type") r.content_type = req.param(q);
-    else r.headers.emplace_back(o, req.param(q));
+    if (req.has(q)) stored_headers[o] = req.param(q);
+  }
+  if (req.has("response-content-type")) r.content_type = req.param("response-content-type");
+  for (const auto& [name, value] : stored_headers) {
+    if (std::find(std::begin(kStoredHeaders), std::end(kStoredHeaders), name) != std::end(kStoredHeaders)) {
+      r.headers.emplace_back(name, value);
+    }
   }
   auto range = parseRange(req.header("range").value_or(""), size);
   if (!range) {
@@ -246,12 +254,8 @@ std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
     const std::string& path, const std::function<bool(const Sink&)>& body, const BodyChecks& checks,
     std::optional<uint64_t> expected_length,
     const std::vector<std::pair<std::string, std::string>>& xattrs, const std::optional<std::string>& etag) {
-  auto existing = vfs_.attributes(path);
-  if (existing && existing->is_dir()) {
-    return S3Error{409, "InvalidObjectState", "a directory (prefix) already has this name: " + path};
-  }
-  size_t slash = path.rfind('/');
-  std::string temp = path.substr(0, slash + 1) + std::string(kHiddenPrefix) + "put-" + hex(randomBytes(8));
+  if (auto e = directoryAt(path)) return *e;
+  const std::string temp = tempNameFor(path);
   auto writer = client_.createFile(temp);
   if (!writer) {
     const Status& st = writer.error();
@@ -305,20 +309,43 @@ std::variant<S3Gateway::Stored, S3Error> S3Gateway::store(
   }
   auto info = (*writer)->close();
   if (!info) return abandon(fromStatus(info.error()));
-  std::string md5_hex = hex(digest);
-  std::vector<std::pair<std::string, std::string>> attrs = xattrs;
-  attrs.emplace_back(kEtagAttr, versionOf(*info) + ":" + etag.value_or(md5_hex));
-  for (const auto& [k, v] : attrs) {
-    if (Status st = vfs_.setXattr(temp, k, v, 0); !st) return abandon(fromStatus(st));
+  const std::string md5_hex = hex(digest);
+  return publish(temp, path, *info, etag.value_or(md5_hex), md5_hex, xattrs);
+}
+
+std::optional<S3Error> S3Gateway::directoryAt(const std::string& path) {
+  auto existing = vfs_.attributes(path);
+  if (existing && existing->is_dir()) {
+    return S3Error{409, "InvalidObjectState", "a directory (prefix) already has this name: " + path};
   }
-  if (Status st = vfs_.rename(temp, path, false); !st) return abandon(fromStatus(st));
+  return std::nullopt;
+}
+
+std::string S3Gateway::tempNameFor(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return path.substr(0, slash + 1) + std::string(kHiddenPrefix) + "put-" + hex(randomBytes(8));
+}
+
+std::variant<S3Gateway::Stored, S3Error> S3Gateway::publish(
+    const std::string& temp, const std::string& path, const proto::FileInfo& info, const std::string& etag,
+    const std::string& md5_hex, const std::vector<std::pair<std::string, std::string>>& xattrs) {
+  auto abandon = [&](const Status& st) -> std::variant<Stored, S3Error> {
+    (void)vfs_.unlink(temp);
+    return fromStatus(st);
+  };
+  std::vector<std::pair<std::string, std::string>> attrs = xattrs;
+  attrs.emplace_back(kEtagAttr, versionOf(info) + ":" + etag);
+  for (const auto& [k, v] : attrs) {
+    if (Status st = vfs_.setXattr(temp, k, v, 0); !st) return abandon(st);
+  }
+  if (Status st = vfs_.rename(temp, path, false); !st) return abandon(st);
   // A store whose rename is a copy (s3://) gives the object a new mtime, possibly in the next
   // second: the ETag then names the version the rename made. Until this xattr lands, a reader
   // sees the fallback ETag (one with a '-'), never a wrong MD5.
-  proto::FileInfo stored = *info;
+  proto::FileInfo stored = info;
   if (auto after = vfs_.attributes(path); after && versionOf(*after) != versionOf(stored)) {
     stored = *after;
-    (void)vfs_.setXattr(path, kEtagAttr, versionOf(stored) + ":" + etag.value_or(md5_hex), 0);
+    (void)vfs_.setXattr(path, kEtagAttr, versionOf(stored) + ":" + etag, 0);
   }
   return Stored{stored, md5_hex};
 }
@@ -348,10 +375,20 @@ std::vector<std::pair<std::string, std::string>> S3Gateway::objectAttrs(const st
   std::vector<std::pair<std::string, std::string>> out;
   if (auto all = vfs_.xattrs(path)) {
     for (auto& [n, v] : *all) {
-      if (n == kTypeAttr || n.starts_with(kMetaAttr)) out.emplace_back(n, std::move(v));
+      if (n == kTypeAttr || n.starts_with(kMetaAttr) || n.starts_with(kHeaderAttr)) out.emplace_back(n, std::move(v));
     }
   }
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> S3Gateway::requestAttrs(const S3Request& req) {
+  std::vector<std::pair<std::string, std::string>> attrs;
+  if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
+  for (const char* h : kStoredHeaders) {
+    if (auto v = req.header(h)) attrs.emplace_back(std::string(kHeaderAttr) + h, *v);
+  }
+  for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
+  return attrs;
 }
 
 // x-amz-copy-source-if-* on CopyObject, against the source.
@@ -390,10 +427,7 @@ S3Response S3Gateway::putObject(const S3Request& req, const Identity& who) {
     r.headers.emplace_back("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"");  // the MD5 of nothing
     return r;
   }
-  std::vector<std::pair<std::string, std::string>> attrs;
-  if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
-  for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
-  auto stored = store(*path, req.read_body, checksOf(req, who), req.content_length, attrs);
+  auto stored = store(*path, req.read_body, checksOf(req, who), req.content_length, requestAttrs(req));
   if (auto* e = std::get_if<S3Error>(&stored)) return errorResponse(*e, req.path);
   S3Response r;
   r.headers.emplace_back("ETag", "\"" + std::get<Stored>(stored).md5_hex + "\"");
@@ -415,8 +449,7 @@ S3Response S3Gateway::copyObject(const S3Request& req) {
   }
   std::vector<std::pair<std::string, std::string>> attrs;
   if (replace) {
-    if (auto t = req.header("content-type")) attrs.emplace_back(kTypeAttr, *t);
-    for (const auto& [name, value] : req.meta) attrs.emplace_back(kMetaAttr + name, value);
+    attrs = requestAttrs(req);
   } else if (version.has_xattrs()) {
     attrs = objectAttrs(version.path());
   }

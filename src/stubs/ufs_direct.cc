@@ -134,6 +134,33 @@ Result<std::unique_ptr<ufs::UfsOutputStream>> UfsDirect::create(const std::strin
   });
 }
 
+Status UfsDirect::concat(const std::vector<proto::FileInfo>& srcs, const std::string& dst, uint64_t mount_version) {
+  auto joined = withMount<bool>(dst, mount_version, [&](const Mounted& m) -> Result<bool> {
+    if (m.info.readonly()) {
+      return makeError(Status(StatusCode::kReadOnly, fmt::format("{}: the mount at {} is read-only", dst, m.info.path())));
+    }
+    std::vector<std::string> rels;
+    for (const auto& src : srcs) {
+      auto sm = mountFor(src.path(), mount_version);
+      if (!sm) return makeError(sm.error());
+      if (sm->info.path() != m.info.path() || !src.persisted()) {
+        return makeError(Status(StatusCode::kFailedPrecondition, src.path() + " is not in the store of " + dst));
+      }
+      std::string rel = relativeTo(src.path(), m.info.path());
+      auto st = m.ufs->getStatus(rel);
+      if (!st) return makeError(st.error());
+      if (st->is_dir || st->size != src.size() || st->mtime_ms != src.mtime_ms()) {
+        return makeError(Status(StatusCode::kFailedPrecondition, src.path() + " changed in the store"));
+      }
+      rels.push_back(std::move(rel));
+    }
+    SHOAL_RETURN_IF_ERROR(m.ufs->concat(rels, relativeTo(dst, m.info.path())));
+    return true;
+  });
+  if (!joined) return joined.error();
+  return Status::ok();
+}
+
 Result<ufs::UfsStatus> UfsDirect::storeStatus(const std::string& path, uint64_t mount_version) {
   return withMount<ufs::UfsStatus>(path, mount_version, [&](const Mounted& m) {
     return m.ufs->getStatus(relativeTo(path, m.info.path()));

@@ -35,6 +35,10 @@ class UfsDirect {
   // NotFound when the path is in no mount.
   Result<std::unique_ptr<ufs::UfsOutputStream>> create(const std::string& path, uint32_t mode,
                                                        uint64_t mount_version = 0);
+  // A new store file at the Shoal path `dst` holding the persisted files `srcs` one after another,
+  // joined by the store itself (Ufs::concat; NotSupported where it cannot). FailedPrecondition when
+  // a source is in another mount or its store copy is not the version `srcs` names.
+  Status concat(const std::vector<proto::FileInfo>& srcs, const std::string& dst, uint64_t mount_version = 0);
   // The store's view of the Shoal path `path`.
   Result<ufs::UfsStatus> storeStatus(const std::string& path, uint64_t mount_version = 0);
   // The master's mount table is at `version` (a heartbeat said so): an older cached table is

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace shoal::testing {
@@ -28,6 +29,11 @@ class TempDir {
   void write(const std::string& rel, const std::string& text) const {
     std::filesystem::create_directories(std::filesystem::path(sub(rel)).parent_path());
     std::ofstream(sub(rel), std::ios::binary) << text;
+  }
+  // The bytes of `rel` ("" when it cannot be read).
+  std::string read(const std::string& rel) const {
+    std::ifstream in(sub(rel), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
  private:

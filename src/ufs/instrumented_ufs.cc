@@ -167,6 +167,16 @@ Status InstrumentedUfs::doRemoveXattr(const std::string& path, const std::string
   return st;
 }
 
+Status InstrumentedUfs::doConcat(const std::vector<std::string>& srcs, const std::string& dst) {
+  Timer t(*this, kRename);  // a namespace change of the store, as a rename is
+  Status st = inner_->concat(srcs, dst);
+  if (!st && st.code() != StatusCode::kNotSupported) {
+    noteError("concat", dst, st);
+    t.failed();
+  }
+  return st;
+}
+
 Status InstrumentedUfs::doRename(const std::string& src, const std::string& dst, bool replace) {
   Timer t(*this, kRename);
   counters_.rename.fetch_add(1, std::memory_order_relaxed);

@@ -42,6 +42,7 @@ class InstrumentedUfs final : public Ufs {
   Status doMkdirs(const std::string& path, uint32_t mode) override;
   Status doRemove(const std::string& path, bool recursive) override;
   Status doRename(const std::string& src, const std::string& dst, bool replace) override;
+  Status doConcat(const std::vector<std::string>& srcs, const std::string& dst) override;
   Status doSetModificationTime(const std::string& path, int64_t mtime_ms) override;
   Status doSymlink(const std::string& target, const std::string& path) override;
   Status doSetXattr(const std::string& path, const std::string& name, const std::string& value) override;

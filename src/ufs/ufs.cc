@@ -61,6 +61,17 @@ Status Ufs::rename(const std::string& src, const std::string& dst, bool replace)
   return doRename(src, dst, replace);
 }
 
+Status Ufs::concat(const std::vector<std::string>& srcs, const std::string& dst) {
+  for (const auto& src : srcs) SHOAL_RETURN_IF_ERROR(checkPath(src));
+  SHOAL_RETURN_IF_ERROR(checkPath(dst));
+  if (srcs.empty()) return invalidArgument("concat of no files");
+  return doConcat(srcs, dst);
+}
+
+Status Ufs::doConcat(const std::vector<std::string>&, const std::string& dst) {
+  return Status(StatusCode::kNotSupported, uri() + ": the store cannot join files in place (" + dst + ")");
+}
+
 Status Ufs::setModificationTime(const std::string& path, int64_t mtime_ms) {
   SHOAL_RETURN_IF_ERROR(checkPath(path));
   return doSetModificationTime(path, mtime_ms);

@@ -85,6 +85,10 @@ class Ufs {
   // Removing an attribute the store does not have is not an error.
   Status setXattr(const std::string& path, const std::string& name, const std::string& value);
   Status removeXattr(const std::string& path, const std::string& name);
+  // A new file at `dst` (replacing one there) holding the files `srcs` one after another, made
+  // inside the store without the bytes passing through the caller (an S3 multipart Complete);
+  // `dst` appears whole or not at all. NotSupported where the store cannot: the caller copies.
+  Status concat(const std::vector<std::string>& srcs, const std::string& dst);
 
  protected:
   virtual Result<UfsStatus> doGetStatus(const std::string& path) = 0;
@@ -104,6 +108,7 @@ class Ufs {
   // Both default to NotSupported.
   virtual Status doSetXattr(const std::string& path, const std::string& name, const std::string& value);
   virtual Status doRemoveXattr(const std::string& path, const std::string& name);
+  virtual Status doConcat(const std::vector<std::string>& srcs, const std::string& dst);  // default: NotSupported
 
  private:
   Status checkPath(const std::string& path) const;

@@ -83,6 +83,30 @@ class LocalOutputStream final : public UfsOutputStream {
     return Status::ok();
   }
 
+  // Appends the whole file `src` (open for reading) by copy_file_range(2); read(2) and write(2)
+  // where the kernel will not copy between the two (another file system, an old kernel).
+  Status appendFrom(int src, const std::string& what) {
+    if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where_ + ": stream is closed");
+    while (true) {
+      ssize_t n = ::copy_file_range(src, nullptr, fd_, nullptr, 64 << 20, 0);
+      if (n > 0) continue;
+      if (n == 0) return Status::ok();
+      if (errno == EINTR) continue;
+      if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+        return errnoStatus(errno, "copy " + what + " into " + where_);
+      }
+      break;
+    }
+    std::vector<char> buf(1 << 20);
+    while (true) {
+      ssize_t n = ::read(src, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return errnoStatus(errno, "read " + what);
+      if (n == 0) return Status::ok();
+      SHOAL_RETURN_IF_ERROR(write({buf.data(), static_cast<size_t>(n)}));
+    }
+  }
+
   Status close() override {
     if (fd_ < 0) return Status(StatusCode::kFailedPrecondition, where_ + ": stream is closed");
     if (::fsync(fd_) != 0) {
@@ -364,6 +388,23 @@ Status LocalUfs::doRemoveXattr(const std::string& path, const std::string& name)
   return onFileItself(path, "removexattr", name, [&](const char* at) {
     return ::removexattr(at, name.c_str()) != 0 && errno != ENODATA ? -1 : 0;
   });
+}
+
+Status LocalUfs::doConcat(const std::vector<std::string>& srcs, const std::string& dst) {
+  auto out = doCreate(dst, CreateOptions{.mode = 0644, .overwrite = true});
+  if (!out) return out.error().withContext("concat");
+  auto* stream = static_cast<LocalOutputStream*>(out->get());
+  for (const auto& src : srcs) {
+    // O_NONBLOCK: a FIFO planted in the store opens at once, and is refused as no regular file.
+    auto opened = openBeneath(src, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
+    if (!opened) return opened.error().withContext("concat");
+    UniqueFd fd(*opened);
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) return errnoStatus(errno, "concat " + where(src));
+    if (!S_ISREG(st.st_mode)) return invalidArgument("concat: " + where(src) + " is not a regular file");
+    SHOAL_RETURN_IF_ERROR(stream->appendFrom(fd.get(), where(src)));
+  }
+  return stream->close();  // fsync, then named over dst; the stream's destructor removes a failure's temp file
 }
 
 Status LocalUfs::doRename(const std::string& src, const std::string& dst, bool replace) {

@@ -73,6 +73,39 @@ TEST(LocalUfs, ListingHidesFilesBeingWritten) {
   EXPECT_EQ((*l)[0].name, "inflight");
 }
 
+// concat: the parts one after another in a new file that replaces the target whole; a missing
+// part, a link out of the root or a FIFO fails it and leaves the target as it was, and no temp
+// file behind.
+TEST(LocalUfs, ConcatJoinsFilesInPlaceOrChangesNothing) {
+  shoal::testing::TempDir dir;
+  LocalUfs ufs("file://" + dir.path(), dir.path());
+  std::filesystem::create_directories(dir.sub("up"));
+  std::string a(3 << 20, 'a'), b = "middle", c(70001, 'c');
+  dir.write("up/1", a);
+  dir.write("up/2", b);
+  dir.write("up/3", c);
+  dir.write("key", "the old object");
+  ASSERT_TRUE(ufs.concat({"/up/1", "/up/2", "/up/3"}, "/key").isOk());
+  EXPECT_EQ(dir.read("key"), a + b + c);
+  EXPECT_EQ(dir.read("up/2"), b) << "a part was changed";
+
+  ASSERT_EQ(::symlink("/etc/passwd", dir.sub("up/out").c_str()), 0);
+  ASSERT_EQ(::mkfifo(dir.sub("up/fifo").c_str(), 0600), 0);
+  for (const std::string bad : {"/up/missing", "/up/out", "/up/fifo", "/up"}) {
+    Status st = ufs.concat({"/up/1", bad}, "/key");
+    EXPECT_FALSE(st.isOk()) << bad;
+    EXPECT_EQ(dir.read("key"), a + b + c) << bad;
+  }
+  EXPECT_FALSE(ufs.concat({"/up/../../etc/passwd"}, "/key").isOk());
+  EXPECT_FALSE(ufs.concat({}, "/key").isOk());
+  auto l = ufs.list("/");
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->size(), 2u) << "a temp file was left behind";
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_TRUE(e.path().filename() == "up" || e.path().filename() == "key") << e.path();
+  }
+}
+
 // The store may hold symbolic links. They are reported as themselves (lstat(2): their text, for
 // the client's kernel to follow), and Shoal itself never follows one out of the root, for any call.
 TEST(LocalUfs, SymbolicLinksAreReportedAsLinksAndNeverLeadOutOfTheRoot) {
