@@ -3,7 +3,8 @@ a master and two workers on 127.0.0.1 with a radosgw bucket mounted as s3:// at 
 `shoal proxy` over them. boto3 PUTs and GETs 4 KiB objects (8 threads), 1 MiB objects and 64 MiB
 objects (one stream) through the gateway into /rgw-bench and straight to radosgw; GETs through the
 gateway both cached (the workers hold the pages) and cold (freed first, so the bytes come from
-radosgw through a worker). Then a listing of 100,000 keys (file:// store) page by page through
+radosgw through a worker), and the same files written and read through a Shoal FUSE mount of the
+same cluster (the POSIX path to the same data). Then a listing of 100,000 keys (file:// store) page by page through
 the gateway beside a sorted walk of the same local tree. Writes JSON and a markdown table.
 
     /usr/bin/python3 bench/s3_bench.py --json out.json --markdown out.md
@@ -61,6 +62,22 @@ def timed_ops(fn, n, threads):
     return n / wall, lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
 
 
+class FuseFiles:
+    """put_object/get_object as files under a FUSE mount: the FUSE path measured like the S3 ones."""
+
+    def __init__(self, mount_point):
+        self.mp = mount_point
+
+    def put_object(self, Bucket, Key, Body):
+        path = os.path.join(self.mp, Bucket, Key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(Body)
+
+    def get_object(self, Bucket, Key):
+        return {"Body": open(os.path.join(self.mp, Bucket, Key), "rb")}
+
+
 def measure(client, bucket, prefix, size, n, threads, data, label, freeing=None):
     put = timed_ops(lambda i: client.put_object(Bucket=bucket, Key=f"{prefix}/{i}", Body=data), n, threads)
     if freeing:
@@ -85,7 +102,8 @@ def main():
     script = os.path.join(ROOT, "scripts/test-ceph.sh")
     env = dict(os.environ, TEST_CEPH_DIR=ceph_dir)
     subprocess.run([script, "start"], env=env, check=True, stdout=subprocess.DEVNULL)
-    cluster = gateway = None
+    cluster = gateway = fuse = None
+    mp = tempfile.mkdtemp(prefix="shoal-s3-bench-fuse-")
     try:
         out = subprocess.run([script, "env"], env=env, capture_output=True, text=True, check=True).stdout
         cenv = cluster_mod.parse_exports(out)
@@ -99,6 +117,11 @@ def main():
         gateway = cluster_mod.Gateway(cluster, domain="s3.bench.test")
         gw = s3client(gateway.endpoint, gateway.access, gateway.secret)
         fs = shoal.connect(master=cluster.master_address)
+        fuse = subprocess.Popen([os.environ["SHOAL_BIN"], "fuse", "mount", mp,
+                                 "--foreground", f"-Dshoal.master.rpc.port={cluster.port}", f"-Dshoal.log.dir={tmp}/logs"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cluster_mod.eventually(lambda: os.path.isdir(os.path.join(mp, "rgw-bench")), what="the FUSE mount")
+        files = FuseFiles(mp)
         results = {}
         rng = random.Random(1)
         for size, n, threads, name in ((4 * KiB, 500, 8, "4KiB"), (1 * MiB, 50, 1, "1MiB"), (64 * MiB, 3, 1, "64MiB")):
@@ -106,6 +129,8 @@ def main():
             results.update(measure(rgw, "direct-bench", name, size, n, threads, data, f"radosgw.{name}"))
             results.update(measure(gw, "rgw-bench", name, size, n, threads, data, f"gateway.{name}",
                                    freeing=lambda: [fs.free(f"/rgw-bench/{name}/{i}") for i in range(n)]))
+            results.update(measure(files, "rgw-bench", f"fuse-{name}", size, n, threads, data, f"fuse.{name}",
+                                   freeing=lambda: [fs.free(f"/rgw-bench/fuse-{name}/{i}") for i in range(n)]))
         # A listing of many keys, page by page, beside a sorted walk of the same local tree.
         root = os.path.join(cluster.store, "listing")
         for d in range(10):
@@ -128,23 +153,31 @@ def main():
         results["listing.gateway_s"] = round(timings[1], 2)
         results["listing.local_walk_s"] = round(local_s, 2)
     finally:
+        if fuse:
+            subprocess.run([os.environ["SHOAL_BIN"], "fuse", "unmount", mp],
+                           timeout=60)
+            fuse.wait(timeout=60)
         if gateway:
             gateway.stop()
         if cluster:
             cluster.stop()
         subprocess.run([script, "destroy"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(mp, ignore_errors=True)
 
     with open(args.json, "w") as f:
         json.dump(results, f, indent=2)
     lines = ["| objects | op | gateway ops/s | gateway MB/s | gateway p99 ms | radosgw ops/s | radosgw MB/s | "
-             "radosgw p99 ms | ratio (ops) |", "|---|---|---|---|---|---|---|---|---|"]
+             "radosgw p99 ms | gateway/radosgw (ops) | FUSE ops/s | gateway/FUSE (ops) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name in ("4KiB", "1MiB", "64MiB"):
         for op, label in (("put", "PUT"), ("get_cold", "GET cold"), ("get", "GET cached")):
             g = results[f"gateway.{name}.{op}"]
             r = results[f"radosgw.{name}.{op if op != 'get_cold' else 'get'}"]
+            u = results[f"fuse.{name}.{op}"]
             lines.append(f"| {name} | {label} | {g['ops_per_s']} | {g['mb_per_s']} | {g['p99_ms']} | {r['ops_per_s']} | "
-                         f"{r['mb_per_s']} | {r['p99_ms']} | {g['ops_per_s'] / r['ops_per_s']:.2f} |")
+                         f"{r['mb_per_s']} | {r['p99_ms']} | {g['ops_per_s'] / r['ops_per_s']:.2f} | {u['ops_per_s']} | "
+                         f"{g['ops_per_s'] / u['ops_per_s']:.2f} |")
     lines += ["", f"Listing {results['listing.keys']:,} keys, 1,000 per page, through the gateway: "
               f"{results['listing.gateway_s']} s ({results['listing.gateway_first_s']} s the first time, which also "
               f"loads the tree from the store); a sorted os.walk of the same local tree: {results['listing.local_walk_s']} s "
