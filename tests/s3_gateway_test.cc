@@ -38,12 +38,13 @@ class S3GatewayTest : public ::testing::Test {
       keys_file = dir_.sub("keys");
     }
     port_ = freePort();
-    ASSERT_TRUE(proxy_.start({shoalBinary(), "proxy", fmt::format("-Dshoal.master.rpc.port={}", master_.port()),
-                              fmt::format("-Dshoal.proxy.port={}", port_), "-Dshoal.proxy.bind.host=127.0.0.1",
-                              "-Dshoal.proxy.s3.keys.file=" + keys_file, "-Dshoal.log.dir=" + dir_.sub("logs"),
-                              "-Dshoal.proxy.multipart.expiry=" + multipart_expiry_,
-                              fmt::format("-Dshoal.proxy.web.port={}", proxy_web_port_)},
-                             dir_.sub("proxy.log")));
+    std::vector<std::string> argv{shoalBinary(), "proxy", fmt::format("-Dshoal.master.rpc.port={}", master_.port()),
+                                  fmt::format("-Dshoal.proxy.port={}", port_), "-Dshoal.proxy.bind.host=127.0.0.1",
+                                  "-Dshoal.proxy.s3.keys.file=" + keys_file, "-Dshoal.log.dir=" + dir_.sub("logs"),
+                                  "-Dshoal.proxy.multipart.expiry=" + multipart_expiry_,
+                                  fmt::format("-Dshoal.proxy.web.port={}", proxy_web_port_)};
+    argv.insert(argv.end(), proxy_extra_.begin(), proxy_extra_.end());
+    ASSERT_TRUE(proxy_.start(argv, dir_.sub("proxy.log")));
     ASSERT_TRUE(eventually([&] { return aws({"s3api", "list-buckets"}).exit_code == 0; }, 60)) << proxyLog();
   }
   void TearDown() override { proxy_.stop(SIGTERM); }
@@ -80,6 +81,7 @@ class S3GatewayTest : public ::testing::Test {
   int port_ = 0;
   int proxy_web_port_ = freePort();
   std::string multipart_expiry_ = "7d";
+  std::vector<std::string> proxy_extra_;
   bool master_keys_ = false;  // keys kept by the master instead of a keys file
 };
 
@@ -560,6 +562,38 @@ TEST_F(WorkerS3EndpointTest, AWorkerServesS3AndCountsItsRequests) {
                            fmt::format("-Dshoal.proxy.web.port={}", s3_worker_.webPort())}, 60);
   EXPECT_NE(proxy.exit_code, 0);
   EXPECT_NE(proxy.err.find("shoal.proxy.web.port"), std::string::npos) << proxy.err;
+}
+
+// shoal.proxy.etag.md5: a file written through the CLI gets its MD5 as its ETag, in HEAD and in
+// listings alike, and a new one once it is rewritten; PUT and multipart ETags stay as they were.
+class S3ComputedMd5Test : public S3GatewayTest {
+ protected:
+  S3ComputedMd5Test() { proxy_extra_ = {"-Dshoal.proxy.etag.md5=true"}; }
+  std::string md5Of(const std::string& file) {
+    return "\"" + runCommand({"/usr/bin/md5sum", dir_.sub(file)}).out.substr(0, 32) + "\"";
+  }
+};
+
+TEST_F(S3ComputedMd5Test, FilesWrittenOtherwiseGetTheirMd5AsTheirETag) {
+  ASSERT_EQ(aws({"s3", "mb", "s3://sums"}).exit_code, 0);
+  dir_.write("one", randomBytes(3 << 20, 21));
+  ASSERT_EQ(master_.cli({"fs", "copyFromLocal", dir_.sub("one"), "/sums/cli.bin"}).exit_code, 0);
+  auto r = aws({"s3api", "list-objects-v2", "--bucket", "sums"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << proxyLog();
+  EXPECT_EQ(nlohmann::json::parse(r.out)["Contents"][0]["ETag"], md5Of("one"));
+  r = aws({"s3api", "head-object", "--bucket", "sums", "--key", "cli.bin"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ETag"], md5Of("one"));
+  // Rewritten: a new version, a new MD5.
+  dir_.write("two", "another body\n");
+  ASSERT_EQ(master_.cli({"fs", "rm", "/sums/cli.bin"}).exit_code, 0);
+  ASSERT_EQ(master_.cli({"fs", "copyFromLocal", dir_.sub("two"), "/sums/cli.bin"}).exit_code, 0);
+  r = aws({"s3api", "head-object", "--bucket", "sums", "--key", "cli.bin"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ETag"], md5Of("two"));
+  // A multipart object keeps its multipart ETag.
+  dir_.write("big", randomBytes(9 << 20, 22));
+  ASSERT_EQ(aws({"s3", "cp", dir_.sub("big"), "s3://sums/big.bin"}).exit_code, 0);
+  r = aws({"s3api", "head-object", "--bucket", "sums", "--key", "big.bin"});
+  EXPECT_TRUE(std::string(nlohmann::json::parse(r.out)["ETag"]).ends_with("-2\"")) << r.out;
 }
 
 // The keys the master keeps (`shoal fsadmin s3 key`): the gateway checks signatures with them,

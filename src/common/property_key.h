@@ -71,6 +71,7 @@ inline constexpr std::string_view kProxyKeysFile = "shoal.proxy.s3.keys.file";
 inline constexpr std::string_view kProxyWebPort = "shoal.proxy.web.port";
 inline constexpr std::string_view kProxyMultipartExpiry = "shoal.proxy.multipart.expiry";
 inline constexpr std::string_view kProxyWebBindHost = "shoal.proxy.web.bind.host";
+inline constexpr std::string_view kProxyEtagMd5 = "shoal.proxy.etag.md5";
 inline constexpr std::string_view kWorkerS3Enabled = "shoal.worker.s3.enabled";
 inline constexpr std::string_view kWorkerS3Port = "shoal.worker.s3.port";
 inline constexpr std::string_view kWorkerS3BindHost = "shoal.worker.s3.bind.host";

@@ -222,6 +222,11 @@ std::vector<PropertyKey> declareKeys() {
                       "none, 0 picks a free port.", .min = -1, .max = 65535},
       {.name = keys::kProxyWebBindHost, .type = KeyType::kString, .default_value = "127.0.0.1",
        .description = "Address the S3 gateway's web port binds to."},
+      {.name = keys::kProxyEtagMd5, .type = KeyType::kBool, .default_value = "false",
+       .description = "The ETag of a file written through FUSE, the CLI or the store (not by an S3 PUT) is its MD5, "
+                      "computed by reading the file once per version and recorded in its xattrs (HEAD, GET and "
+                      "listings pay that read the first time). false: an ETag of its id, mtime and size with a '-' "
+                      "in it, which SDKs do not take for an MD5."},
       {.name = keys::kWorkerS3Enabled, .type = KeyType::kBool, .default_value = "false",
        .description = "Serve the S3 API from the worker process too (as `shoal proxy` does, with its shoal.proxy.* "
                       "keys for access keys, threads, domain and multipart expiry), so a client can send a request "

@@ -104,6 +104,7 @@ Status S3Endpoint::start(const std::string& host, int port, std::string_view por
     return table;
   });
   options.buckets = p.buckets.get();
+  options.compute_md5 = p.conf.getBool(keys::kProxyEtagMd5);
   p.gateway = std::make_unique<S3Gateway>(p.client->context(), *p.vfs, std::move(options));
   p.server = std::make_unique<S3Server>(*p.gateway, p.conf.getString(keys::kProxyDomain), metrics);
   SHOAL_RETURN_IF_ERROR(p.server->start(host, port, static_cast<int>(p.conf.getInt(keys::kProxyThreads)), port_key));

@@ -26,6 +26,7 @@ struct GatewayOptions {
   SigningKeyLookup signing_keys;
   BucketTable* buckets = nullptr;  // bound buckets (`shoal fs bucket bind`); none without it
   uint64_t max_put_bytes = 5ull << 30;  // S3's limit of a single PUT
+  bool compute_md5 = false;              // shoal.proxy.etag.md5: MD5 ETags for files written otherwise
 };
 
 class S3Gateway {
@@ -102,6 +103,11 @@ class S3Gateway {
   std::optional<S3Error> writeConditions(const S3Request& req, const std::string& path);
   std::optional<S3Error> copySourceConditions(const S3Request& req, const proto::FileInfo& source);
   static std::string etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs);
+  // The ETag of a version with none recorded: its id, mtime and size, with a '-' in it.
+  static std::string fallbackEtag(const proto::FileInfo& info);
+  // etagFrom, or with compute_md5 the MD5 of a file that has none recorded (computed, recorded).
+  std::string etagOrMd5(const std::string& path, const proto::FileInfo& info,
+                        const std::map<std::string, std::string>& xattrs);
   // Streams the body into a new file at `path` (through a hidden name, renamed over it); the
   // file's MD5 (hex), or the S3 error. `etag` replaces the MD5 as the recorded ETag (multipart).
   struct Stored {

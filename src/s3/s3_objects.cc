@@ -77,9 +77,29 @@ bool matchesAny(const std::string& list, const std::string& etag) {
 }  // namespace
 
 std::string S3Gateway::etagOf(const std::string& path, const proto::FileInfo& info) {
-  if (!info.has_xattrs()) return etagFrom(info, {});
+  if (!info.has_xattrs()) return etagOrMd5(path, info, {});
   auto all = vfs_.xattrs(path);
-  return etagFrom(info, all ? *all : std::map<std::string, std::string>{});
+  return etagOrMd5(path, info, all ? *all : std::map<std::string, std::string>{});
+}
+
+std::string S3Gateway::etagOrMd5(const std::string& path, const proto::FileInfo& info,
+                                 const std::map<std::string, std::string>& xattrs) {
+  std::string etag = etagFrom(info, xattrs);
+  if (!options_.compute_md5 || info.is_dir() || info.type() != proto::FILE_TYPE_REGULAR || etag != fallbackEtag(info)) {
+    return etag;  // recorded (a PUT's MD5, a multipart ETag, one computed before), or not wanted
+  }
+  // A file written through FUSE or the CLI: its MD5, read once through the cache and recorded for
+  // this version (a later write makes a new version, and a new MD5 is computed for it).
+  Digest md5("md5");
+  if (!streamFile(info, 0, info.size(), [&](std::string_view piece) {
+        md5.update(piece);
+        return true;
+      })) {
+    return etag;
+  }
+  const std::string hex_md5 = hex(md5.finish());
+  (void)vfs_.setXattr(path, kEtagAttr, versionOf(info) + ":" + hex_md5, 0);
+  return "\"" + hex_md5 + "\"";
 }
 
 std::string S3Gateway::etagFrom(const proto::FileInfo& info, const std::map<std::string, std::string>& xattrs) {
@@ -89,6 +109,10 @@ std::string S3Gateway::etagFrom(const proto::FileInfo& info, const std::map<std:
   if (it != xattrs.end() && it->second.size() > version.size() && it->second.starts_with(version)) {
     return "\"" + it->second.substr(version.size()) + "\"";
   }
+  return fallbackEtag(info);
+}
+
+std::string S3Gateway::fallbackEtag(const proto::FileInfo& info) {
   return fmt::format("\"{:x}{:x}-{:x}\"", info.id(), info.mtime_ms(), info.size());
 }
 
@@ -118,7 +142,7 @@ S3Response S3Gateway::getObject(const S3Request& req) {
   if (info->has_xattrs()) {
     if (auto all = vfs_.xattrs(*path)) xattrs = std::move(*all);
   }
-  const std::string etag = etagFrom(*info, xattrs);
+  const std::string etag = etagOrMd5(*path, *info, xattrs);
   const int64_t mtime = info->mtime_ms() / 1000 * 1000;  // HTTP dates have seconds
   // Conditions, in S3's order of precedence.
   auto if_match = req.header("if-match"), if_none = req.header("if-none-match");
