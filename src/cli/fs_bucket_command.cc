@@ -20,7 +20,7 @@ void registerFsBucketCommands(CLI::App& fs, CliContext& ctx) {
   };
   auto o = std::make_shared<Opts>();
 
-  auto* bind = bucket->add_subcommand("bind", "Serve a directory as the bucket NAME; gateways see it within 5 s");
+  auto* bind = bucket->add_subcommand("bind", "Serve a directory as the bucket NAME; gateways serve it within a second");
   bind->add_option("name", o->name, "Bucket name (3-63 characters of a-z, 0-9, '.' and '-')")->required();
   bind->add_option("path", o->path, "An existing Shoal directory below /")->required();
   bind->callback([&ctx, o] {
@@ -32,7 +32,7 @@ void registerFsBucketCommands(CLI::App& fs, CliContext& ctx) {
     std::cout << "Bound bucket " << o->name << " to " << *path << "\n";
   });
 
-  auto* unbind = bucket->add_subcommand("unbind", "Remove a binding (the directory and its files stay)");
+  auto* unbind = bucket->add_subcommand("unbind", "Remove a binding (the directory and its files stay); gateways stop serving it within 5 s");
   unbind->add_option("name", o->name, "Bucket name")->required();
   unbind->callback([&ctx, o] {
     Status st = stubs::S3BucketClient(ctx.master().connection()).unbind(o->name);
