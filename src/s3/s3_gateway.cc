@@ -160,7 +160,7 @@ Status S3Gateway::requireBucket(const std::string& bucket, const std::string& ro
   auto info = vfs_.attributes(root);
   if (!info || !info->is_dir()) {
     if (info || info.error().code() == StatusCode::kNotFound) {
-      if (root != "/" + bucket) {
+      if (bound(bucket, root)) {
         return Status(StatusCode::kNotFound, "The specified bucket does not exist: " + bucket + " is bound to " + root +
                                                  ", which is not a directory (any more)");
       }
@@ -218,7 +218,7 @@ S3Response S3Gateway::createBucket(const S3Request& req) {
     return errorResponse({400, "InvalidBucketName", "bucket names are 3-63 characters of a-z, 0-9, '.' and '-'"},
                          req.path);
   }
-  if (req.root != "/" + req.bucket) {
+  if (bound(req.bucket, req.root)) {
     return errorResponse({409, "BucketAlreadyOwnedByYou", "the bucket exists: " + req.bucket + " is bound to " +
                                                               req.root}, req.path);
   }
@@ -242,7 +242,7 @@ S3Response S3Gateway::headBucket(const S3Request& req) {
 S3Response S3Gateway::deleteBucket(const S3Request& req) {
   if (Status st = requireBucket(req.bucket, req.root); !st) return errorResponse(fromStatus(st, "NoSuchBucket"), req.path);
   // A bound bucket's directory is not the gateway's to remove: it may hold anything.
-  if (req.root != "/" + req.bucket) {
+  if (bound(req.bucket, req.root)) {
     return errorResponse({409, "InvalidBucketState", "bucket " + req.bucket + " is bound to " + req.root +
                                                          "; remove the binding with `shoal fs bucket unbind " +
                                                          req.bucket + "`"}, req.path);

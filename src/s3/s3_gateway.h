@@ -81,6 +81,8 @@ class S3Gateway {
   Result<std::string> rootOf(const std::string& bucket);
   // "root/key" for a key S3 may name and POSIX can hold; InvalidArgument (naming why) otherwise.
   Result<std::string> objectPath(const std::string& root, const std::string& key) const;
+  // A name the bucket table binds to a directory other than the top-level one of that name.
+  static bool bound(const std::string& bucket, const std::string& root) { return root != "/" + bucket; }
   // NoSuchBucket unless the bucket's directory exists.
   Status requireBucket(const std::string& bucket, const std::string& root);
   // The ETag of a file: the MD5 its PUT recorded if the file is still that version, else one

@@ -224,7 +224,6 @@ std::optional<std::variant<S3Gateway::Stored, S3Error>> S3Gateway::joinInStore(
   for (const auto& p : parts) {
     if (!p.persisted()) return std::nullopt;  // MUST_CACHE, or ASYNC_THROUGH not persisted yet
   }
-  if (auto e = directoryAt(path)) return *e;
   const std::string temp = tempNameFor(path);
   if (Status st = client_.direct().concat(parts, temp, parts.front().mount_table_version()); !st) {
     if (st.code() != StatusCode::kNotSupported) logger("s3")->info("joining the parts of {} in the store: {}", path, st.message());
@@ -237,6 +236,10 @@ std::optional<std::variant<S3Gateway::Stored, S3Error>> S3Gateway::joinInStore(
                        info ? "sees another size" : "did not load it: " + info.error().message());
     (void)vfs_.unlink(temp);
     return std::nullopt;
+  }
+  if (auto e = directoryAt(path)) {
+    (void)vfs_.unlink(temp);
+    return *e;
   }
   return publish(temp, path, *info, etag, "", xattrs);
 }

@@ -1,6 +1,5 @@
 // The object operations of S3Gateway: GET/HEAD (ranges, conditions, response overrides), PUT
 // (digests checked before the object appears), copy, and the deletes.
-#include <algorithm>
 #include <fmt/format.h>
 #include <map>
 #include <pugixml.hpp>
@@ -168,23 +167,18 @@ S3Response S3Gateway::getObject(const S3Request& req) {
     r.status = 304;
     return r;
   }
-  std::string type = "application/octet-stream";
-  std::map<std::string, std::string> stored_headers;
+  r.content_type = req.has("response-content-type") ? req.param("response-content-type") : "application/octet-stream";
   for (const auto& [n, v] : xattrs) {
-    if (n == kTypeAttr) type = v;
+    if (n == kTypeAttr && !req.has("response-content-type")) r.content_type = v;
     else if (n.starts_with(kMetaAttr)) r.headers.emplace_back("x-amz-meta-" + n.substr(strlen(kMetaAttr)), v);
-    else if (n.starts_with(kHeaderAttr)) stored_headers[n.substr(strlen(kHeaderAttr))] = v;
   }
-  r.content_type = type;
   // What the PUT sent, unless a response-* parameter overrides it.
   for (const char* o : kStoredHeaders) {
     std::string q = std::string("response-") + o;
-    if (req.has(q)) stored_headers[o] = req.param(q);
-  }
-  if (req.has("response-content-type")) r.content_type = req.param("response-content-type");
-  for (const auto& [name, value] : stored_headers) {
-    if (std::find(std::begin(kStoredHeaders), std::end(kStoredHeaders), name) != std::end(kStoredHeaders)) {
-      r.headers.emplace_back(name, value);
+    if (req.has(q)) {
+      r.headers.emplace_back(o, req.param(q));
+    } else if (auto it = xattrs.find(std::string(kHeaderAttr) + o); it != xattrs.end()) {
+      r.headers.emplace_back(o, it->second);
     }
   }
   auto range = parseRange(req.header("range").value_or(""), size);
