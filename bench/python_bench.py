@@ -94,10 +94,7 @@ def main():
         total = args.files * args.file_size
         client = shoal.connect(master=cluster.master_address)
         client.load("/data/bench")  # every path measures reads of cached data
-        fuse = subprocess.Popen([os.environ["SHOAL_BIN"], "fuse", "mount", mp, "--foreground",
-                                 f"-Dshoal.master.rpc.port={cluster.port}", f"-Dshoal.log.dir={root}/logs"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        cluster_mod.eventually(lambda: os.path.isdir(os.path.join(mp, "data/bench/00")), what="the FUSE mount")
+        fuse = cluster.mount_fuse(mp, "data/bench/00")
         paths = {
             "binding": shoal.torch.FileDataset(client, "/data/bench", transform=lambda p, b: len(b)),
             "fsspec": PathDataset([f"/data/bench/{n}" for n in names], FsspecRead(cluster.master_address)),
@@ -134,8 +131,7 @@ def main():
             results[f"cat_ranges_{label}"] = {"batched_s": batched_s, "loop_s": loop_s, "speedup": loop_s / batched_s}
     finally:
         if fuse:
-            subprocess.run([os.environ["SHOAL_BIN"], "fuse", "unmount", mp], timeout=60)
-            fuse.wait(timeout=60)
+            cluster.unmount_fuse(fuse, mp)
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(mp, ignore_errors=True)

@@ -117,10 +117,7 @@ def main():
         gateway = cluster_mod.Gateway(cluster, domain="s3.bench.test")
         gw = s3client(gateway.endpoint, gateway.access, gateway.secret)
         fs = shoal.connect(master=cluster.master_address)
-        fuse = subprocess.Popen([os.environ["SHOAL_BIN"], "fuse", "mount", mp,
-                                 "--foreground", f"-Dshoal.master.rpc.port={cluster.port}", f"-Dshoal.log.dir={tmp}/logs"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        cluster_mod.eventually(lambda: os.path.isdir(os.path.join(mp, "rgw-bench")), what="the FUSE mount")
+        fuse = cluster.mount_fuse(mp, "rgw-bench")
         files = FuseFiles(mp)
         results = {}
         rng = random.Random(1)
@@ -154,9 +151,7 @@ def main():
         results["listing.local_walk_s"] = round(local_s, 2)
     finally:
         if fuse:
-            subprocess.run([os.environ["SHOAL_BIN"], "fuse", "unmount", mp],
-                           timeout=60)
-            fuse.wait(timeout=60)
+            cluster.unmount_fuse(fuse, mp)
         if gateway:
             gateway.stop()
         if cluster:

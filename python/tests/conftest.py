@@ -109,6 +109,20 @@ class Cluster:
             raise AssertionError(f"shoal {' '.join(args)}: exit {r.returncode}: {r.stderr}")
         return r
 
+    def mount_fuse(self, mount_point, ready_path):
+        """`shoal fuse mount` of this cluster at mount_point, in the foreground; returns once
+        ready_path (relative to the mount) exists. Unmount with unmount_fuse."""
+        proc = subprocess.Popen([SHOAL_BIN, "fuse", "mount", mount_point, "--foreground",
+                                 f"-Dshoal.master.rpc.port={self.port}", f"-Dshoal.log.dir={self.root}/logs"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        eventually(lambda: os.path.isdir(os.path.join(mount_point, ready_path)), what="the FUSE mount")
+        return proc
+
+    @staticmethod
+    def unmount_fuse(proc, mount_point):
+        subprocess.run([SHOAL_BIN, "fuse", "unmount", mount_point], timeout=60)
+        proc.wait(timeout=60)
+
     def stop(self):
         for p in reversed(self.procs):
             p.terminate()
